@@ -1,0 +1,12 @@
+/**
+ * The engine's contract: types shared by the graph model, node library, runtime, host and the
+ * renderer. Isomorphic: no Node, no DOM.
+ */
+export * from './ids.js';
+export * from './event.js';
+export * from './graphFile.js';
+export * from './problem.js';
+export * from './descriptor.js';
+export * from './operator.js';
+export * from './metrics.js';
+export * from './EngineApi.js';

@@ -1,0 +1,64 @@
+/**
+ * Metrics frames (SPEC §7), published by the runtime at least 4 times a second. Plain data,
+ * structured-clone and JSON safe. History (one minute per series) is kept by whoever listens
+ * (the host, the renderer), not by the runtime.
+ */
+export interface EdgeMetrics {
+  /** Events that crossed the edge since the run started (exact). */
+  total: number;
+  /** Events per second over the last second. */
+  rate: number;
+  /** Bytes per second over the last second (exact where the edge crosses threads, estimated from samples where it is fused). */
+  bytesRate: number;
+  /** Events waiting in the edge's queue. */
+  queued: number;
+  capacity: number;
+  /** Share (0..1) of the last second its producer was blocked on this edge. */
+  backpressure: number;
+  /** Latency from source emission to arrival, ms. null before any sample. */
+  latencyP50: number | null;
+  latencyP99: number | null;
+  /** Topic subscriptions: events published but not yet read by this subscriber. */
+  lag?: number;
+  /** Topic subscriptions in drop-oldest mode: events this subscriber skipped. */
+  skipped?: number;
+}
+
+export type NodeStatus = 'starting' | 'running' | 'idle' | 'ended' | 'failed';
+
+export interface NodeMetrics {
+  in: number;
+  out: number;
+  errors: number;
+  dropped: number;
+  /** Share (0..1) of the last second spent processing. */
+  busy: number;
+  /** Event-time watermark (windows), null if the node keeps none. */
+  watermark: number | null;
+  stateSize: number;
+  status: NodeStatus;
+}
+
+export type RunStatus = 'starting' | 'running' | 'recovering' | 'stopping' | 'finished' | 'stopped' | 'failed';
+
+export interface RunMetrics {
+  status: RunStatus;
+  elapsedMs: number;
+  /** Events per second leaving the sources, last second. */
+  sourceRate: number;
+  checkpoints: {
+    count: number;
+    lastId: number | null;
+    lastDurationMs: number | null;
+    lastBytes: number | null;
+  };
+  restarts: number;
+}
+
+export interface MetricsSnapshot {
+  /** Wall-clock ms of the frame. */
+  t: number;
+  run: RunMetrics;
+  nodes: Record<string, NodeMetrics>;
+  edges: Record<string, EdgeMetrics>;
+}

@@ -1,0 +1,164 @@
+import type { SluiceEvent } from './event.js';
+
+/**
+ * The operator lifecycle. Every node instance implements it; hooks a node does not need are
+ * omitted. The runtime calls hooks on one thread, never concurrently.
+ *
+ *   open → (process | onTimer | snapshot | onCheckpointComplete)* → onEnd → close
+ *
+ * Watermarks are computed by the operators that need them (windows) from the events' times;
+ * barriers and end-of-stream travel in line with the events on every channel, so `snapshot`
+ * is called exactly between the events before a barrier and the events after it.
+ */
+export interface Operator {
+  kind?: 'operator';
+  open?(): void;
+  /**
+   * One input event. `port` is the input port name; `input` numbers the incoming channel among
+   * all channels into this instance (0..ctx.inputCount-1), for operators that track per-input
+   * watermarks.
+   */
+  process(event: SluiceEvent, port: string, out: Emitter, input: number): void;
+  /** A processing-time timer asked for with `ctx.setTimer` has come due. */
+  onTimer?(now: number, out: Emitter): void;
+  /** Every input has ended: flush what is held (windows fire, batches emit). */
+  onEnd?(out: Emitter): void;
+  /**
+   * A checkpoint barrier passed: return this instance's state as JSON-able data (or undefined
+   * if stateless). Sinks return their staged output here, so it is stored with the checkpoint.
+   */
+  snapshot?(checkpointId: number): unknown;
+  /** Restore what `snapshot` returned, before any event is processed. */
+  restore?(state: unknown): void;
+  /**
+   * The checkpoint `checkpointId` is durable: a sink makes visible what that snapshot staged.
+   * Must be idempotent per checkpoint id (it is called again after a crash during commit).
+   */
+  onCheckpointComplete?(checkpointId: number): void;
+  /** Approximate state size (keys, ids, retained events) for metrics. */
+  stateSize?(): number;
+  /**
+   * For operators that pace their own output (topic subscriptions, throttle's delay queue):
+   * called whenever downstream may have room. `credit(port)` is how many events the port can
+   * take now without blocking. Emitting more than the credit is allowed but queues in memory.
+   */
+  pump?(out: Emitter, credit: (port: string) => number): void;
+  /** False while the operator wants no input (topic in `block` mode with full retention). */
+  accepts?(): boolean;
+  /** True while `pump` has output waiting; the runtime keeps calling `pump` as credit frees. */
+  hasPending?(): boolean;
+  close?(): void;
+}
+
+/** Result of a source poll. */
+export type PollResult = 'more' | 'idle' | 'end';
+
+/**
+ * A source: the runtime polls it while downstream has credit. Its position is its state: a
+ * source is replayable from the offset it snapshots.
+ */
+export interface SourceOperator {
+  kind: 'source';
+  open?(): void;
+  /**
+   * Emit at most `budget` events. 'more': call again when there is credit; 'idle': nothing now
+   * (rate limit, follow mode), the source has set a timer or expects to be polled again soon;
+   * 'end': finished.
+   */
+  poll(budget: number, out: Emitter): PollResult;
+  /** The position to resume from (JSON-able). */
+  snapshot(checkpointId: number): unknown;
+  restore(state: unknown): void;
+  onTimer?(now: number, out: Emitter): void;
+  close?(): void;
+}
+
+/** Where an operator sends its output. */
+export interface Emitter {
+  emit(port: string, event: SluiceEvent): void;
+}
+
+/** Files, databases and the console, provided by the runtime so node files stay isomorphic. */
+export interface OperatorIo {
+  /** Resolve a config path against the graph file's folder. */
+  resolvePath(path: string): string;
+  /** Open a text file for line reading from a byte offset. Throws `UserError` if missing. */
+  openLineReader(path: string, fromOffset: number, follow: boolean): LineReader;
+  /** A file that only grows by what completed checkpoints cover. */
+  openTransactionalFile(path: string): TransactionalFile;
+  /** A SQLite table sink. `path` undefined: the run's state database. */
+  openSqliteTable(path: string | undefined, table: string, mode: 'append' | 'upsert'): TransactionalTable;
+  /** Print one line to the run's console (stdout in the CLI, the log panel in the app). */
+  console(line: string): void;
+}
+
+export interface LineReader {
+  /** Up to `max` complete lines; `offset` is the byte offset after the last returned line. */
+  read(max: number): { lines: string[]; offset: number; eof: boolean };
+  close(): void;
+}
+
+export interface TransactionalFile {
+  /** Append `lines` as what checkpoint `checkpointId` commits. Idempotent per checkpoint id. */
+  commit(checkpointId: number, lines: readonly string[]): void;
+  close(): void;
+}
+
+export interface SqliteRow {
+  key: string | null;
+  time: number;
+  value: string;
+}
+
+export interface TransactionalTable {
+  commit(checkpointId: number, rows: readonly SqliteRow[]): void;
+  close(): void;
+}
+
+/** Everything a node instance gets from the runtime. Small on purpose. */
+export interface OperatorContext {
+  nodeId: string;
+  /** This instance's index (0..parallelism-1). */
+  instance: number;
+  parallelism: number;
+  /** Channels into this instance (for per-input watermarks). */
+  inputCount: number;
+  /** The node's config with descriptor defaults applied. */
+  config: Record<string, unknown>;
+  /** Wall-clock ms. */
+  now(): number;
+  /** Ask for `onTimer` at wall-clock ms `at` (processing time). Later calls replace earlier. */
+  setTimer(at: number): void;
+  /** Feed no input to this operator until wall-clock ms `until` (throttle's delay mode). */
+  pauseInput(until: number): void;
+  /** Whether an output port has at least one edge (an unconnected `error` port dead-letters). */
+  isConnected(port: string): boolean;
+  /**
+   * The subscriptions of an output port, for nodes that pace each edge on its own (topic): one
+   * port name per outgoing edge, `<port>:<edgeId>`. Emit to those names to reach one edge.
+   */
+  subscriptions(port: string): string[];
+  /** Report consumer lag and skipped events of a subscription port, for metrics. */
+  reportLag(subscriptionPort: string, lag: number, skipped: number): void;
+  /** Store a failed event in the run's dead letters. */
+  deadLetter(event: SluiceEvent, error: string): void;
+  /** Count events this node dropped by its own config (throttle drop, topic drop-oldest). */
+  countDropped(n: number): void;
+  /** Count events that failed in user code. */
+  countError(n: number): void;
+  /** Report the watermark this node holds (windows), for metrics. */
+  reportWatermark(wm: number): void;
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+  io: OperatorIo;
+}
+
+/**
+ * An error caused by the user's input (a missing file, a bad config): shown as one clear line,
+ * never a stack trace.
+ */
+export class UserError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
