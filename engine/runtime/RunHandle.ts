@@ -1,0 +1,36 @@
+import type { GraphFile, RunEvent } from '../contract/index.js';
+
+/** What starting a run needs. Small on purpose: a host passes only these. */
+export interface RunOptions {
+  graph: GraphFile;
+  /** Folder that relative config paths resolve against (the graph file's folder). */
+  baseDir: string;
+  /** SQLite state store path; undefined keeps checkpoints in memory (tests, unsaved graphs). */
+  statePath?: string;
+  /** Ignore existing state and start empty. */
+  fresh?: boolean;
+  /** End the run (final checkpoint) after this many ms. */
+  durationMs?: number;
+  /** Where `sink.console` lines go (stdout in the CLI). */
+  onConsole?: (line: string) => void;
+  /** Metrics frame interval; default 250 ms (≥ 4 Hz). */
+  metricsIntervalMs?: number;
+}
+
+export interface RunResult {
+  status: 'finished' | 'stopped' | 'failed';
+  reason?: string;
+}
+
+/** A live run. Produced by `startRun` in engine/runtime. */
+export interface RunHandle {
+  readonly runId: string;
+  /** Resolves when the run has ended (after its final checkpoint). Never rejects. */
+  readonly done: Promise<RunResult>;
+  /** Final checkpoint, then end. */
+  stop(): Promise<RunResult>;
+  /** Start or stop sampling events on an edge; samples arrive as `edgeTapped` events. */
+  tap(edgeId: string, on: boolean): void;
+  /** Listen to this run's events (metrics frames, status, taps, logs). */
+  subscribe(listener: (event: RunEvent) => void): () => void;
+}
