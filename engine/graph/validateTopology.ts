@@ -1,0 +1,102 @@
+import type { NodeDescriptor, PortSet } from '../contract/descriptor.js';
+import type { Problem } from '../contract/problem.js';
+import { findCycles } from './findCycles.js';
+
+/** A node with a unique id, as `validate` resolved it. */
+export interface ResolvedNode {
+  id: string;
+  /** How messages name it: `Node "gen"` or `Node "gen" (Payments)`. */
+  name: string;
+  /** Null for an unknown type: it still carries edges (so nodes after it are not "unreachable"). */
+  descriptor: NodeDescriptor | null;
+  /** Its ports, or null when its config is too broken to compute them. */
+  ports: PortSet | null;
+}
+
+/** An edge whose both ends name existing nodes (ports checked where they are known). */
+export interface ResolvedEdge {
+  id: string;
+  from: { node: string; port: string };
+  to: { node: string; port: string };
+}
+
+/**
+ * The problems of the graph's shape, over nodes and edges already checked one by one:
+ *
+ * 1. an input port with no edge (an error for `in`, which every non-source needs; a warning for
+ *    other inputs);
+ * 2. a node whose outputs all go nowhere (a warning: its events are discarded);
+ * 3. no source at all, or nodes unreachable from every source (warnings: nothing would reach them);
+ * 4. cycles (errors: version 1 runs only acyclic graphs), naming the nodes around the loop.
+ */
+export function validateTopology(nodes: readonly ResolvedNode[], edges: readonly ResolvedEdge[]): Problem[] {
+  const problems: Problem[] = [];
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+
+  for (const node of nodes) {
+    if (!node.ports) continue;
+    for (const port of node.ports.inputs) {
+      if (edges.some((e) => e.to.node === node.id && e.to.port === port)) continue;
+      const required = port === 'in';
+      problems.push({
+        severity: required ? 'error' : 'warning',
+        nodeId: node.id,
+        message: required
+          ? `${node.name} has nothing connected to its input, so it would never receive events.`
+          : `${node.name} has nothing connected to its input "${port}".`,
+      });
+    }
+    const hasOutputs = node.ports.outputs.length > 0;
+    if (hasOutputs && !edges.some((e) => e.from.node === node.id)) {
+      problems.push({
+        severity: 'warning',
+        nodeId: node.id,
+        message: `${node.name} has no outgoing edge, so its events go nowhere.`,
+      });
+    }
+  }
+
+  const sources = nodes.filter((n) => n.descriptor?.category === 'source');
+  if (nodes.length > 0 && sources.length === 0) {
+    problems.push({ severity: 'warning', message: 'The graph has no source node, so no events would flow.' });
+  } else {
+    const reached = new Set(sources.map((s) => s.id));
+    const queue = [...reached];
+    while (queue.length > 0) {
+      const at = queue.shift()!;
+      for (const e of edges) {
+        if (e.from.node === at && !reached.has(e.to.node)) {
+          reached.add(e.to.node);
+          queue.push(e.to.node);
+        }
+      }
+    }
+    for (const node of nodes) {
+      // An unknown type already has an error; saying it is unreachable too is noise.
+      if (reached.has(node.id) || !node.descriptor) continue;
+      problems.push({
+        severity: 'warning',
+        nodeId: node.id,
+        message: `${node.name} cannot be reached from any source, so it would never receive events.`,
+      });
+    }
+  }
+
+  const cycles = findCycles(
+    nodes.map((n) => n.id),
+    edges.map((e) => ({ from: e.from.node, to: e.to.node })),
+  );
+  for (const cycle of cycles) {
+    const loop = [...cycle, cycle[0]!].map((id) => `"${id}"`).join(' → ');
+    const first = byId.get(cycle[0]!)!;
+    problems.push({
+      severity: 'error',
+      nodeId: first.id,
+      message:
+        cycle.length === 1
+          ? `${first.name} has an edge to itself; cycles are not allowed in this version of Sluice.`
+          : `Nodes ${loop} form a cycle; cycles are not allowed in this version of Sluice.`,
+    });
+  }
+  return problems;
+}
