@@ -1,0 +1,44 @@
+import type { NodeDescriptor } from '../contract/descriptor.js';
+import type { SluiceEvent } from '../contract/event.js';
+import type { Emitter, Operator, OperatorContext } from '../contract/operator.js';
+import type { CompiledCode } from '../graph/expression.js';
+import { compileExpression } from '../graph/expression.js';
+import { EVENT_VARS, userCodeFailed } from './userCodeFailed.js';
+
+/** `filter`: keep events whose predicate is truthy. */
+export const filter: NodeDescriptor = {
+  type: 'filter',
+  title: 'Filter',
+  category: 'transform',
+  doc: 'Keeps the events for which the predicate (an expression over `value`, `key`, `time`, `event`) is truthy and passes them on unchanged.',
+  config: {
+    predicate: {
+      kind: 'expression',
+      vars: EVENT_VARS,
+      label: 'Predicate',
+      doc: 'Events for which this is truthy pass, e.g. `value.amount > 100`.',
+      required: true,
+    },
+  },
+  ports: () => ({ inputs: ['in'], outputs: ['out', 'error'] }),
+  runsUserCode: true,
+  changesKey: false,
+  create: (ctx) => new FilterOperator(ctx),
+};
+
+class FilterOperator implements Operator {
+  private readonly fn: CompiledCode;
+  constructor(private readonly ctx: OperatorContext) {
+    this.fn = compileExpression(String(ctx.config.predicate), EVENT_VARS);
+  }
+  process(e: SluiceEvent, _port: string, out: Emitter): void {
+    let keep: unknown;
+    try {
+      keep = this.fn(e.value, e.key, e.time, e);
+    } catch (err) {
+      userCodeFailed(this.ctx, out, e, err);
+      return;
+    }
+    if (keep) out.emit('out', e);
+  }
+}

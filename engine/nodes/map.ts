@@ -1,0 +1,44 @@
+import type { NodeDescriptor } from '../contract/descriptor.js';
+import type { SluiceEvent } from '../contract/event.js';
+import type { Emitter, Operator, OperatorContext } from '../contract/operator.js';
+import type { CompiledCode } from '../graph/expression.js';
+import { compileExpression } from '../graph/expression.js';
+import { EVENT_VARS, userCodeFailed } from './userCodeFailed.js';
+
+/** `map`: value := expression. */
+export const map: NodeDescriptor = {
+  type: 'map',
+  title: 'Map',
+  category: 'transform',
+  doc: 'Replaces each event\'s value with the result of an expression over `value`, `key`, `time` and `event`. Id, key and time stay the same.',
+  config: {
+    expression: {
+      kind: 'expression',
+      vars: EVENT_VARS,
+      label: 'Expression',
+      doc: 'The new value, e.g. `{ ...value, total: value.price * value.qty }`.',
+      required: true,
+    },
+  },
+  ports: () => ({ inputs: ['in'], outputs: ['out', 'error'] }),
+  runsUserCode: true,
+  changesKey: false,
+  create: (ctx) => new MapOperator(ctx),
+};
+
+class MapOperator implements Operator {
+  private readonly fn: CompiledCode;
+  constructor(private readonly ctx: OperatorContext) {
+    this.fn = compileExpression(String(ctx.config.expression), EVENT_VARS);
+  }
+  process(e: SluiceEvent, _port: string, out: Emitter): void {
+    let value: unknown;
+    try {
+      value = this.fn(e.value, e.key, e.time, e);
+    } catch (err) {
+      userCodeFailed(this.ctx, out, e, err);
+      return;
+    }
+    out.emit('out', { id: e.id, key: e.key, time: e.time, value, emittedAt: e.emittedAt });
+  }
+}
