@@ -1,0 +1,317 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type {
+  CheckpointInfo,
+  DeadLetter,
+  EngineApi,
+  ExampleInfo,
+  FileEntry,
+  GraphFile,
+  Problem,
+  RunEvent,
+  StartRunRequest,
+  Unsubscribe,
+} from '../contract/index.js';
+import { UserError, hasErrors } from '../contract/index.js';
+import { loadGraph, parseGraph } from '../graph/loadGraph.js';
+import { validate as validateGraph } from '../graph/validate.js';
+import { graphHasCode } from '../graph/graphHasCode.js';
+import { nodeRegistry } from '../nodes/registry.js';
+import type { RunHandle, RunOptions } from '../runtime/RunHandle.js';
+import { startRun as startRealRun } from '../runtime/startRun.js';
+import { StateStore } from '../store/StateStore.js';
+import { FileAccess, isInside } from './FileAccess.js';
+import { defaultStatePath } from './defaultStatePath.js';
+
+/** What an `EngineService` needs; small so tests can inject each part. */
+export interface EngineServiceDeps {
+  /** Folders the user opened; all file access stays inside them. */
+  roots: readonly string[];
+  /** Folder of `index.json` and the example graphs (assets/examples). */
+  examplesDir: string;
+  /** Starts a run; the real runtime by default. */
+  startRun?: (options: RunOptions) => Promise<RunHandle>;
+  /** Where `sink.console` lines of runs go. */
+  onConsole?: (line: string) => void;
+  /**
+   * Refuse runs whose nodes read or write files outside the opened folders (config fields of
+   * kind `path`). On by default: the web host must keep file access inside them (SPEC §9).
+   */
+  confineRunPaths?: boolean;
+}
+
+/** Dead letters sent in one answer: the newest ones; a poison stream can hold millions. */
+export const MAX_DEAD_LETTERS = 1000;
+
+interface LiveRun {
+  handle: RunHandle;
+  statePath: string | undefined;
+  ended: boolean;
+  sawRunEnded: boolean;
+  unsubscribe: () => void;
+}
+
+interface ExampleEntry extends ExampleInfo {
+  file: string;
+}
+
+/**
+ * The engine behind every transport: an in-process `EngineApi` with no transport of its own.
+ * The web host puts it behind a WebSocket and the desktop app behind IPC; both validate the
+ * shape of input at their edge, this class checks what it means (graph validity, trust, file
+ * confinement).
+ */
+export class EngineService implements EngineApi {
+  /** The file policy; the desktop host adds folders the user picks in dialogs. */
+  readonly files: FileAccess;
+  private readonly examplesDir: string;
+  private readonly startRunFn: (options: RunOptions) => Promise<RunHandle>;
+  private readonly onConsole: ((line: string) => void) | undefined;
+  private readonly confineRunPaths: boolean;
+  private readonly listeners = new Set<(event: RunEvent) => void>();
+  /** Live and ended runs of this session, so stop/tap/checkpoints can name them by id. */
+  private readonly runs = new Map<string, LiveRun>();
+
+  constructor(deps: EngineServiceDeps) {
+    this.files = new FileAccess(deps.roots);
+    this.examplesDir = path.resolve(deps.examplesDir);
+    this.startRunFn = deps.startRun ?? startRealRun;
+    this.onConsole = deps.onConsole;
+    this.confineRunPaths = deps.confineRunPaths ?? true;
+  }
+
+  async validate(graph: unknown): Promise<Problem[]> {
+    const loaded = typeof graph === 'string' ? loadGraph(graph) : parseGraph(graph);
+    if (!loaded.ok) return [{ severity: 'error', message: sentence(loaded.error) }];
+    return validateGraph(loaded.graph, nodeRegistry);
+  }
+
+  /**
+   * 1. Load and validate the graph; refuse it with its first error if it has any.
+   * 2. Refuse code the user has not trusted (SPEC §2).
+   * 3. Resolve the folder for relative paths and the state store: beside a saved graph, in
+   *    memory for an unsaved one.
+   * 4. Start the run and forward its events to every subscriber.
+   */
+  async startRun(request: StartRunRequest): Promise<{ runId: string }> {
+    const loaded = parseGraph(request?.graph);
+    if (!loaded.ok) throw new UserError(`The graph cannot run: it is ${loaded.error}.`);
+    const graph: GraphFile = loaded.graph;
+    const problems = validateGraph(graph, nodeRegistry);
+    if (hasErrors(problems)) {
+      const errors = problems.filter((p) => p.severity === 'error');
+      const first = errors[0] as Problem;
+      const where = first.nodeId ? `node ${first.nodeId}: ` : first.edgeId ? `edge ${first.edgeId}: ` : '';
+      const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
+      throw new UserError(`The graph cannot run: ${where}${stripPeriod(first.message)}${more}.`);
+    }
+    if (!request.trusted && graphHasCode(graph, nodeRegistry)) {
+      throw new UserError(
+        `"${graph.name}" contains code (expressions or function nodes); confirm that you trust it before running it.`,
+      );
+    }
+
+    let baseDir: string;
+    let statePath: string | undefined;
+    if (typeof request.path === 'string' && request.path !== '') {
+      const graphPath = await this.files.resolve(request.path, { mustExist: false });
+      baseDir = path.dirname(graphPath);
+      statePath = defaultStatePath(graphPath, graph.name);
+      await mkdir(path.dirname(statePath), { recursive: true });
+    } else {
+      baseDir = this.files.rootDirs[0] ?? process.cwd();
+      statePath = undefined;
+    }
+
+    if (this.confineRunPaths) await this.checkRunPaths(graph, baseDir);
+
+    const options: RunOptions = { graph, baseDir };
+    if (statePath !== undefined) options.statePath = statePath;
+    if (request.fresh) options.fresh = true;
+    if (typeof request.durationMs === 'number') options.durationMs = request.durationMs;
+    if (this.onConsole) options.onConsole = this.onConsole;
+    const handle = await this.startRunFn(options);
+    this.track(handle, statePath);
+    return { runId: handle.runId };
+  }
+
+  async stopRun(runId: string): Promise<void> {
+    const run = this.runs.get(runId);
+    if (!run) throw new UserError(`There is no run with id ${runId}.`);
+    if (run.ended) return;
+    await run.handle.stop();
+  }
+
+  subscribe(listener: (event: RunEvent) => void): Unsubscribe {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  async tapEdge(runId: string, edgeId: string, on: boolean): Promise<void> {
+    const run = this.runs.get(runId);
+    if (!run) throw new UserError(`There is no run with id ${runId}.`);
+    if (run.ended) {
+      if (on) throw new UserError(`Run ${runId} has ended, so edge ${edgeId} cannot be tapped.`);
+      return;
+    }
+    run.handle.tap(edgeId, on);
+  }
+
+  async listCheckpoints(target: { runId?: string; graphPath?: string }): Promise<CheckpointInfo[]> {
+    return this.readStore(await this.statePathOf(target), (store) => store.listCheckpoints(), []);
+  }
+
+  async listDeadLetters(target: { runId?: string; graphPath?: string }): Promise<DeadLetter[]> {
+    return this.readStore(
+      await this.statePathOf(target),
+      (store) => store.listDeadLetters({ limit: MAX_DEAD_LETTERS }),
+      [],
+    );
+  }
+
+  listFiles(dir?: string): Promise<FileEntry[]> {
+    return this.files.list(dir);
+  }
+
+  openFile(filePath: string): Promise<{ path: string; text: string }> {
+    return this.files.read(filePath);
+  }
+
+  async saveFile(filePath: string, text: string): Promise<void> {
+    await this.files.write(filePath, text);
+  }
+
+  async listExamples(): Promise<ExampleInfo[]> {
+    return (await this.readExamples()).map(({ id, name, description }) => ({ id, name, description }));
+  }
+
+  async openExample(id: string): Promise<{ text: string }> {
+    const entry = (await this.readExamples()).find((e) => e.id === id);
+    if (!entry) throw new UserError(`There is no example called ${JSON.stringify(id)}.`);
+    const file = path.resolve(this.examplesDir, entry.file);
+    if (!isInside(file, this.examplesDir)) {
+      throw new UserError(`Example ${id} names a file outside the examples folder.`);
+    }
+    try {
+      return { text: await readFile(file, 'utf8') };
+    } catch {
+      throw new UserError(`The file of example ${id} (${entry.file}) cannot be read.`);
+    }
+  }
+
+  /** Stop every live run (final checkpoint each); used when the host shuts down. */
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.runs.values()].filter((r) => !r.ended).map((r) => r.handle.stop()));
+  }
+
+  /** Every `path` config field, resolved against `baseDir`, must stay in an opened folder. */
+  private async checkRunPaths(graph: GraphFile, baseDir: string): Promise<void> {
+    for (const node of graph.nodes) {
+      const descriptor = nodeRegistry.get(node.type);
+      if (!descriptor) continue;
+      for (const [field, schema] of Object.entries(descriptor.config)) {
+        const value = node.config?.[field] ?? schema.default;
+        if (schema.kind !== 'path' || typeof value !== 'string' || value === '') continue;
+        if (!(await this.files.contains(path.resolve(baseDir, value)))) {
+          throw new UserError(`Node ${node.id} cannot run: its ${field} ${value} is outside the folders you opened.`);
+        }
+      }
+    }
+  }
+
+  private track(handle: RunHandle, statePath: string | undefined): void {
+    const run: LiveRun = { handle, statePath, ended: false, sawRunEnded: false, unsubscribe: () => undefined };
+    this.runs.set(handle.runId, run);
+    run.unsubscribe = handle.subscribe((event) => {
+      if (event.type === 'runEnded') {
+        run.sawRunEnded = true;
+        run.ended = true;
+      }
+      this.emit(event);
+    });
+    void handle.done.then((result) => {
+      run.ended = true;
+      // A subscriber must always learn that the run ended, even if the runtime ended without saying so.
+      if (!run.sawRunEnded) {
+        const event: RunEvent = { type: 'runEnded', runId: handle.runId, status: result.status };
+        if (result.reason !== undefined) event.reason = result.reason;
+        this.emit(event);
+      }
+      run.unsubscribe();
+    });
+  }
+
+  private emit(event: RunEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch {
+        // One broken listener (a closed socket) must not starve the others.
+      }
+    }
+  }
+
+  /** Read from a state store without locking it (a live run may hold the lock). */
+  private readStore<T>(statePath: string | undefined, read: (store: StateStore) => T, empty: T): T {
+    // No store yet (never run, or in memory): nothing to list, which is not an error.
+    if (statePath === undefined || !existsSync(statePath)) return empty;
+    const store = StateStore.open(statePath, { readonly: true });
+    try {
+      return read(store);
+    } finally {
+      store.close();
+    }
+  }
+
+  private async statePathOf(target: { runId?: string; graphPath?: string }): Promise<string | undefined> {
+    if (target?.runId !== undefined) {
+      const run = this.runs.get(target.runId);
+      if (!run) throw new UserError(`There is no run with id ${target.runId}.`);
+      return run.statePath;
+    }
+    if (target?.graphPath !== undefined) {
+      const graphPath = await this.files.resolve(target.graphPath);
+      const loaded = loadGraph(await readFile(graphPath, 'utf8'));
+      if (!loaded.ok) throw new UserError(`${target.graphPath} is ${loaded.error}.`);
+      return defaultStatePath(graphPath, loaded.graph.name);
+    }
+    throw new UserError('Name a run id or a graph path.');
+  }
+
+  private async readExamples(): Promise<ExampleEntry[]> {
+    const indexPath = path.join(this.examplesDir, 'index.json');
+    let data: unknown;
+    try {
+      data = JSON.parse(await readFile(indexPath, 'utf8'));
+    } catch {
+      throw new UserError(`The examples index ${indexPath} is missing or not JSON.`);
+    }
+    const list: unknown = Array.isArray(data) ? data : (data as { examples?: unknown } | null)?.examples;
+    if (!Array.isArray(list)) throw new UserError(`The examples index ${indexPath} has no list of examples.`);
+    return list.flatMap((e: unknown): ExampleEntry[] => {
+      const r = e as Record<string, unknown> | null;
+      if (!r || typeof r.id !== 'string' || typeof r.file !== 'string') return [];
+      return [
+        {
+          id: r.id,
+          file: r.file,
+          name: typeof r.name === 'string' ? r.name : r.id,
+          description: typeof r.description === 'string' ? r.description : '',
+        },
+      ];
+    });
+  }
+}
+
+/** "not JSON: …" → "Not JSON: ….": load errors are fragments; problems are sentences. */
+function sentence(fragment: string): string {
+  const s = fragment.charAt(0).toUpperCase() + fragment.slice(1);
+  return /[.!?]$/.test(s) ? s : `${s}.`;
+}
+
+function stripPeriod(s: string): string {
+  return s.replace(/\.$/, '');
+}

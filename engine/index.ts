@@ -1,0 +1,18 @@
+/**
+ * The engine's entry for hosts (the Electron main process, the CLI): the in-process
+ * `EngineApi`, the local web host, and the contract types they speak.
+ */
+export * from './contract/index.js';
+export { API_METHODS, isApiMethod } from './contract/wireProtocol.js';
+export type { ApiMethod, ClientMessage, HostMessage } from './contract/wireProtocol.js';
+export { EngineService, MAX_DEAD_LETTERS } from './host/EngineService.js';
+export type { EngineServiceDeps } from './host/EngineService.js';
+export { FileAccess } from './host/FileAccess.js';
+export { startWebHost, MAX_MESSAGE_BYTES, API_PATH } from './host/WebHost.js';
+export type { WebHost, WebHostOptions } from './host/WebHost.js';
+export { parseClientMessage, METHOD_ARGS } from './host/parseClientMessage.js';
+export type { ParsedClientMessage } from './host/parseClientMessage.js';
+export { describeError } from './host/describeError.js';
+export { defaultStatePath, safeFileName } from './host/defaultStatePath.js';
+export { serveCommand, openInBrowser } from './host/serveCommand.js';
+export type { ServeOptions, ServeOutput } from './host/serveCommand.js';
