@@ -1,0 +1,165 @@
+import fs from 'node:fs';
+import nodePath from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
+import { UserError, type SqliteRow, type TransactionalTable } from '../contract/operator.js';
+import type { StateStore } from './StateStore.js';
+import { describeSqliteCode, sqliteCodeOf } from './storeErrors.js';
+
+export interface SqliteTableCommitterOptions {
+  /** The run's state store: holds the commit record when the table lives in it. */
+  store: StateStore;
+  /** The sink's stable operator id. */
+  operatorId: string;
+  /** Absolute path of another SQLite database; undefined: the state database itself. */
+  path?: string;
+  /** Table name: letters, digits and `_`, not starting with a digit. */
+  table: string;
+  /** `upsert`: one row per key, replaced; `append`: every row kept. */
+  mode: 'append' | 'upsert';
+}
+
+/** Names of the state store's own tables, refused as sink tables in the state database. */
+const STATE_TABLES = new Set(['meta', 'checkpoints', 'snapshots', 'sink_commits', 'dead_letters']);
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * `sink.sqlite`'s exactly-once writer: a checkpoint's rows and the record that the checkpoint
+ * was committed land in ONE SQLite transaction, so after any crash either both exist (a
+ * recommit is skipped) or neither does (the recommit writes the rows once). Unlike a file there
+ * is never a torn tail to roll back.
+ *
+ * Where the record lives:
+ *   - table in the state database (`path` undefined): the store's `sink_commits`, on the
+ *     store's own connection;
+ *   - another database: its `_sluice_commits (sink_id, store_id, checkpoint_id)`. The store id
+ *     tells runs of different state stores apart, because checkpoint ids restart at 1 after
+ *     `--fresh`; rows written by an earlier store are left as they are (upsert overwrites
+ *     them by key, append adds to them).
+ *
+ * Table: `(key TEXT, time REAL, value TEXT)` with `value` holding JSON; `upsert` makes `key`
+ * the primary key. An existing table must have those columns.
+ */
+export class SqliteTableCommitter implements TransactionalTable {
+  private readonly db: Database;
+  private readonly ownsConnection: boolean;
+  private readonly insert: Statement;
+  private readonly where: string;
+  private readonly lastCommitted: () => number;
+  private readonly record: (checkpointId: number, rows: number) => void;
+
+  constructor(private readonly options: SqliteTableCommitterOptions) {
+    const { store, operatorId, path, table, mode } = options;
+    this.where = `table ${table} in ${path ?? store.path}`;
+    if (!IDENTIFIER.test(table) || table.toLowerCase().startsWith('sqlite_') || table.toLowerCase().startsWith('_sluice')) {
+      throw new UserError(
+        `sink table name "${table}" is not allowed: use letters, digits and _, not starting with a digit, sqlite_ or _sluice`,
+      );
+    }
+    if (path === undefined && STATE_TABLES.has(table.toLowerCase())) {
+      throw new UserError(`sink table name "${table}" is taken by the state store itself; choose another table name`);
+    }
+    if (path === undefined) {
+      this.db = store.connection;
+      this.ownsConnection = false;
+      this.lastCommitted = () => store.lastSinkCommit(operatorId)?.checkpointId ?? 0;
+      this.record = (checkpointId, rows) => store.recordSinkCommit(operatorId, checkpointId, { table, rows });
+    } else {
+      this.db = openTarget(path);
+      this.ownsConnection = true;
+      const read = this.db.prepare(`SELECT checkpoint_id FROM _sluice_commits WHERE sink_id = ? AND store_id = ?`);
+      const write = this.db.prepare(
+        `INSERT INTO _sluice_commits (sink_id, store_id, checkpoint_id, committed_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (sink_id, store_id) DO UPDATE SET checkpoint_id = excluded.checkpoint_id, committed_at = excluded.committed_at`,
+      );
+      this.lastCommitted = () =>
+        (read.get(operatorId, store.storeId) as { checkpoint_id: number } | undefined)?.checkpoint_id ?? 0;
+      this.record = (checkpointId) => write.run(operatorId, store.storeId, checkpointId, Date.now());
+    }
+    try {
+      ensureTable(this.db, table, mode, this.where);
+    } catch (error) {
+      if (this.ownsConnection) this.db.close();
+      throw error;
+    }
+    this.insert = this.db.prepare(
+      mode === 'upsert'
+        ? `INSERT INTO "${table}" (key, time, value) VALUES (?, ?, ?)
+           ON CONFLICT (key) DO UPDATE SET time = excluded.time, value = excluded.value`
+        : `INSERT INTO "${table}" (key, time, value) VALUES (?, ?, ?)`,
+    );
+  }
+
+  /**
+   * Write checkpoint `checkpointId`'s rows with its commit record in one transaction; skipped
+   * when that checkpoint (or a later one) is already recorded. Empty commits do nothing.
+   * In upsert mode a row without a key is refused (the sink should dead-letter it first).
+   */
+  commit(checkpointId: number, rows: readonly SqliteRow[]): void {
+    if (rows.length === 0) return;
+    if (this.options.mode === 'upsert' && rows.some((r) => r.key === null)) {
+      throw new UserError(`sink.sqlite ${this.where} is in upsert mode and got a row without a key`);
+    }
+    try {
+      this.db.transaction(() => {
+        if (checkpointId <= this.lastCommitted()) return;
+        for (const r of rows) this.insert.run(r.key, r.time, r.value);
+        this.record(checkpointId, rows.length);
+      })();
+    } catch (error) {
+      const code = sqliteCodeOf(error);
+      if (code === 'UNKNOWN') throw error;
+      throw new UserError(
+        `sink.sqlite could not commit checkpoint ${checkpointId} to ${this.where}: ${describeSqliteCode(code)} (${code})`,
+      );
+    }
+  }
+
+  /** Closes its own connection; the state database's connection belongs to the store. */
+  close(): void {
+    if (this.ownsConnection && this.db.open) this.db.close();
+  }
+}
+
+function openTarget(path: string): Database {
+  try {
+    fs.mkdirSync(nodePath.dirname(path), { recursive: true });
+    const db = new BetterSqlite3(path);
+    db.pragma('busy_timeout = 5000');
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec(`CREATE TABLE IF NOT EXISTS _sluice_commits (
+      sink_id       TEXT    NOT NULL,
+      store_id      TEXT    NOT NULL,
+      checkpoint_id INTEGER NOT NULL,
+      committed_at  REAL    NOT NULL,
+      PRIMARY KEY (sink_id, store_id)
+    )`);
+    return db;
+  } catch (error) {
+    const code = sqliteCodeOf(error);
+    const reason = code === 'UNKNOWN' ? (error as Error).message : `${describeSqliteCode(code)} (${code})`;
+    throw new UserError(`cannot open sink database ${path}: ${reason}`);
+  }
+}
+
+/** Create the table, or check that an existing one fits the mode. */
+function ensureTable(db: Database, table: string, mode: 'append' | 'upsert', where: string): void {
+  db.exec(
+    mode === 'upsert'
+      ? `CREATE TABLE IF NOT EXISTS "${table}" (key TEXT PRIMARY KEY NOT NULL, time REAL NOT NULL, value TEXT NOT NULL)`
+      : `CREATE TABLE IF NOT EXISTS "${table}" (key TEXT, time REAL NOT NULL, value TEXT NOT NULL)`,
+  );
+  const columns = db.prepare(`SELECT name, pk FROM pragma_table_info(?)`).all(table) as Array<{ name: string; pk: number }>;
+  const names = new Set(columns.map((c) => c.name.toLowerCase()));
+  const missing = ['key', 'time', 'value'].filter((c) => !names.has(c));
+  if (missing.length) {
+    throw new UserError(`sink.sqlite ${where} already exists without the column(s) ${missing.join(', ')}; use another table`);
+  }
+  if (mode === 'upsert') {
+    const pk = columns.filter((c) => c.pk > 0).map((c) => c.name.toLowerCase());
+    if (pk.length !== 1 || pk[0] !== 'key') {
+      throw new UserError(`sink.sqlite ${where} exists without a primary key on key, which upsert mode needs; use another table or mode append`);
+    }
+  }
+}
