@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { aggregate } from '../../../../engine/nodes/aggregate.js';
+import { Harness, ev } from './harness.js';
+
+describe('aggregate', () => {
+  it('counts per key and emits { key, op, value, count } after every input at the input time', () => {
+    const h = new Harness(aggregate, { op: 'count' });
+    h.push([ev('x', { key: 'a', time: 1, id: 'i1' }), ev('y', { key: 'b', time: 2 }), ev('z', { key: 'a', time: 3 })]);
+    expect(h.out.values()).toEqual([
+      { key: 'a', op: 'count', value: 1, count: 1 },
+      { key: 'b', op: 'count', value: 1, count: 1 },
+      { key: 'a', op: 'count', value: 2, count: 2 },
+    ]);
+    expect(h.out.on('out').map((e) => [e.id, e.key, e.time])).toEqual([
+      ['i1', 'a', 1],
+      [expect.any(String), 'b', 2],
+      [expect.any(String), 'a', 3],
+    ]);
+  });
+
+  it.each([
+    ['sum', 9],
+    ['avg', 3],
+    ['min', 1],
+    ['max', 5],
+  ])('computes a running %s of the field expression', (op, expected) => {
+    const h = new Harness(aggregate, { op, field: 'value.amount' });
+    h.push([ev({ amount: 3 }), ev({ amount: 1 }), ev({ amount: 5 })]);
+    expect(h.out.values().at(-1)).toEqual({ key: 'k', op, value: expected, count: 3 });
+  });
+
+  it('aggregates the value itself when no field is given', () => {
+    const h = new Harness(aggregate, { op: 'sum' });
+    h.push([ev(2), ev('3')]);
+    expect(h.out.values().at(-1)).toMatchObject({ value: 5 });
+  });
+
+  it('sends an event whose field is not a number to error handling and keeps the state', () => {
+    const h = new Harness(aggregate, { op: 'sum', field: 'value.n' });
+    h.push([ev({ n: 1 }), ev({ n: 'abc' }), ev({ n: 2 })]);
+    expect(h.out.values().map((v) => (v as { value: number }).value)).toEqual([1, 3]);
+    expect(h.ctx.deadLetters[0]?.error).toMatch(/not a number/);
+    expect(h.ctx.errors).toBe(1);
+  });
+
+  it('snapshots per-key state and continues from it after restore', () => {
+    const a = new Harness(aggregate, { op: 'avg' });
+    a.push([ev(2, { key: 'a' }), ev(4, { key: null })]);
+    const state = JSON.parse(JSON.stringify(a.op.snapshot!(1)));
+    const b = new Harness(aggregate, { op: 'avg' });
+    b.op.restore!(state);
+    expect(b.op.stateSize!()).toBe(2);
+    b.push([ev(6, { key: 'a' }), ev(0, { key: null })]);
+    expect(b.out.values()).toEqual([
+      { key: 'a', op: 'avg', value: 4, count: 2 },
+      { key: null, op: 'avg', value: 2, count: 2 },
+    ]);
+  });
+});
