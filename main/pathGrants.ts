@@ -1,0 +1,66 @@
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import type { BridgeMethod } from './ipcValidation.js';
+
+/**
+ * The folders the user has shown main they mean to work in: the folder of every file they
+ * picked in a native dialog, passed on the command line, or opened from Open Recent. The
+ * renderer may reach files only inside these, so a page that was somehow subverted cannot read
+ * ~/.ssh through `openFile`. (The web host confines files the same way; SPEC §9.)
+ */
+export class PathGrants {
+  private readonly folders = new Set<string>();
+
+  /** `onGrant` hears each newly granted folder (main passes it on to the engine's file policy). */
+  constructor(private readonly onGrant?: (folder: string) => void) {}
+
+  /** Allow the folder `folder` and everything below it. */
+  grantFolder(folder: string): void {
+    const abs = resolve(folder);
+    if (this.folders.has(abs)) return;
+    this.folders.add(abs);
+    this.onGrant?.(abs);
+  }
+
+  /** Allow the folder that holds `file` (a graph's sinks and state store live beside it). */
+  grantFileFolder(file: string): void {
+    this.grantFolder(dirname(resolve(file)));
+  }
+
+  /** True when `path` is absolute and inside a granted folder (`..` cannot climb out). */
+  allows(path: string): boolean {
+    if (!isAbsolute(path)) return false;
+    const target = resolve(path);
+    for (const folder of this.folders) {
+      const rel = relative(folder, target);
+      if (rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel))) return true;
+    }
+    return false;
+  }
+
+  list(): string[] {
+    return [...this.folders];
+  }
+}
+
+/**
+ * The filesystem paths a validated call would touch, so main can check each against the grants.
+ * Pure. Calls that take no path give an empty list.
+ */
+export function pathsOfCall(method: BridgeMethod, args: readonly unknown[]): string[] {
+  const str = (v: unknown): string[] => (typeof v === 'string' ? [v] : []);
+  const field = (v: unknown, name: string): string[] =>
+    typeof v === 'object' && v !== null ? str((v as Record<string, unknown>)[name]) : [];
+  switch (method) {
+    case 'openFile':
+    case 'saveFile':
+    case 'listFiles':
+      return str(args[0]);
+    case 'startRun':
+      return field(args[0], 'path');
+    case 'listCheckpoints':
+    case 'listDeadLetters':
+      return field(args[0], 'graphPath');
+    default:
+      return [];
+  }
+}
