@@ -30,7 +30,15 @@ const map: NodeDescriptor = {
   title: 'Map',
   category: 'transform',
   doc: 'Test map.',
-  config: { expression: { kind: 'expression', label: 'Expression', doc: '', vars: ['value', 'key', 'time', 'event'], required: true } },
+  config: {
+    expression: {
+      kind: 'expression',
+      label: 'Expression',
+      doc: '',
+      vars: ['value', 'key', 'time', 'event'],
+      required: true,
+    },
+  },
   ports: () => ({ inputs: ['in'], outputs: ['out', 'error'] }),
   runsUserCode: true,
   changesKey: false,
@@ -65,7 +73,13 @@ const router: NodeDescriptor = {
       required: true,
       item: {
         port: { kind: 'string', label: 'Port', doc: '', required: true },
-        predicate: { kind: 'expression', label: 'Predicate', doc: '', vars: ['value', 'key', 'time', 'event'], required: true },
+        predicate: {
+          kind: 'expression',
+          label: 'Predicate',
+          doc: '',
+          vars: ['value', 'key', 'time', 'event'],
+          required: true,
+        },
       },
     },
   },
@@ -90,7 +104,10 @@ const windowNode: NodeDescriptor = {
     op: { kind: 'enum', label: 'Op', doc: '', values: ['count', 'sum'], default: 'count' },
   },
   ports: () => ({ inputs: ['in'], outputs: ['out', 'late'] }),
-  check: (config) => (config.kind === 'sliding' && config.slideMs === undefined ? [{ field: 'slideMs', message: 'a sliding window needs slideMs' }] : []),
+  check: (config) =>
+    config.kind === 'sliding' && config.slideMs === undefined
+      ? [{ field: 'slideMs', message: 'a sliding window needs slideMs' }]
+      : [],
   runsUserCode: false,
   changesKey: false,
   create: operator,

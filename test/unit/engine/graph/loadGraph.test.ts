@@ -18,13 +18,15 @@ describe('loadGraph', () => {
   it('names a trailing comma as such', () => {
     const result = loadGraph('{"format": "sluice/graph",\n"version": 1,\n}');
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error).toBe("not JSON: a trailing comma before '}' is not allowed in JSON at line 3, column 1");
+    if (!result.ok)
+      expect(result.error).toBe("not JSON: a trailing comma before '}' is not allowed in JSON at line 3, column 1");
   });
 
   it('says a truncated file ends too early', () => {
     const result = loadGraph('{"format": "sluice/graph", "nodes": [');
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error).toMatch(/^not JSON: expected a value but found end of file at line 1, column 38$/);
+    if (!result.ok)
+      expect(result.error).toMatch(/^not JSON: expected a value but found end of file at line 1, column 38$/);
   });
 
   it('refuses an empty file with a sentence, not a parser message', () => {
@@ -37,17 +39,26 @@ describe('loadGraph', () => {
   });
 
   it('refuses JSON that is not an object', () => {
-    expect(loadGraph('[1, 2]')).toEqual({ ok: false, error: 'not a Sluice graph (expected a JSON object, got a list)' });
+    expect(loadGraph('[1, 2]')).toEqual({
+      ok: false,
+      error: 'not a Sluice graph (expected a JSON object, got a list)',
+    });
     expect(loadGraph('42')).toEqual({ ok: false, error: 'not a Sluice graph (expected a JSON object, got a number)' });
   });
 
   it('refuses an object without a format', () => {
-    expect(loadGraph('{"name": "x", "nodes": []}')).toEqual({ ok: false, error: 'not a Sluice graph (format is missing)' });
+    expect(loadGraph('{"name": "x", "nodes": []}')).toEqual({
+      ok: false,
+      error: 'not a Sluice graph (format is missing)',
+    });
   });
 
   it('refuses another format, naming both', () => {
     const result = loadGraph('{"format": "excalidraw", "version": 2}');
-    expect(result).toEqual({ ok: false, error: 'not a Sluice graph (format is "excalidraw", expected "sluice/graph")' });
+    expect(result).toEqual({
+      ok: false,
+      error: 'not a Sluice graph (format is "excalidraw", expected "sluice/graph")',
+    });
   });
 
   it('refuses a file made by a newer Sluice', () => {
@@ -65,10 +76,19 @@ describe('loadGraph', () => {
   });
 
   it('refuses nodes or edges that are not lists', () => {
-    expect(loadGraph(text({ ...pipeline(), nodes: {} }))).toEqual({ ok: false, error: 'nodes must be a list, not an object' });
-    expect(loadGraph(text({ ...pipeline(), edges: 'e1' }))).toEqual({ ok: false, error: 'edges must be a list, not a string' });
+    expect(loadGraph(text({ ...pipeline(), nodes: {} }))).toEqual({
+      ok: false,
+      error: 'nodes must be a list, not an object',
+    });
+    expect(loadGraph(text({ ...pipeline(), edges: 'e1' }))).toEqual({
+      ok: false,
+      error: 'edges must be a list, not a string',
+    });
     const { edges: _e, ...noEdges } = pipeline();
-    expect(loadGraph(text(noEdges))).toEqual({ ok: false, error: 'edges is missing (it must be a list, possibly empty)' });
+    expect(loadGraph(text(noEdges))).toEqual({
+      ok: false,
+      error: 'edges is missing (it must be a list, possibly empty)',
+    });
   });
 
   it('refuses a node that is not an object, naming its position', () => {
@@ -78,7 +98,10 @@ describe('loadGraph', () => {
   });
 
   it('refuses settings that are not an object', () => {
-    expect(loadGraph(text({ ...pipeline(), settings: [] }))).toEqual({ ok: false, error: 'settings must be an object, not a list' });
+    expect(loadGraph(text({ ...pipeline(), settings: [] }))).toEqual({
+      ok: false,
+      error: 'settings must be an object, not a list',
+    });
   });
 
   it('loads finer problems (missing ids, unknown types) so validate can report them', () => {
@@ -158,7 +181,9 @@ describe('parseGraph', () => {
   });
 
   it('drops an own __proto__ key of already-parsed data', () => {
-    const input = JSON.parse('{"format":"sluice/graph","version":1,"name":"x","nodes":[],"edges":[],"__proto__":{"a":1}}');
+    const input = JSON.parse(
+      '{"format":"sluice/graph","version":1,"name":"x","nodes":[],"edges":[],"__proto__":{"a":1}}',
+    );
     const result = parseGraph(input);
     expect(result.ok && Object.keys(result.graph)).toEqual(['format', 'version', 'name', 'nodes', 'edges']);
   });

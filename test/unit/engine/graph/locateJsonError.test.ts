@@ -3,11 +3,19 @@ import { locateJsonError } from '../../../../engine/graph/locateJsonError.js';
 
 describe('locateJsonError', () => {
   it('finds a missing comma between properties', () => {
-    expect(locateJsonError('{\n  "a": 1\n  "b": 2\n}')).toEqual({ line: 3, column: 3, reason: "expected ',' or '}' but found '\"'" });
+    expect(locateJsonError('{\n  "a": 1\n  "b": 2\n}')).toEqual({
+      line: 3,
+      column: 3,
+      reason: "expected ',' or '}' but found '\"'",
+    });
   });
 
   it('finds single-quoted strings', () => {
-    expect(locateJsonError("{'a': 1}")).toMatchObject({ line: 1, column: 2, reason: 'expected a property name in double quotes but found \'\'\'' });
+    expect(locateJsonError("{'a': 1}")).toMatchObject({
+      line: 1,
+      column: 2,
+      reason: "expected a property name in double quotes but found '''",
+    });
     expect(locateJsonError("['a']")?.reason).toBe("strings must use double quotes, not '");
   });
 
@@ -20,7 +28,11 @@ describe('locateJsonError', () => {
   });
 
   it('finds data after the end', () => {
-    expect(locateJsonError('{} {}')).toMatchObject({ line: 1, column: 4, reason: "unexpected '{' after the end of the data" });
+    expect(locateJsonError('{} {}')).toMatchObject({
+      line: 1,
+      column: 4,
+      reason: "unexpected '{' after the end of the data",
+    });
   });
 
   it('finds a bad escape and a bad number', () => {

@@ -29,7 +29,9 @@ describe('saveGraph', () => {
     const g = pipeline();
     const scrambled = {
       zebra: 1,
-      edges: [{ capacity: 4, to: { port: 'in', node: 'double' }, id: 'e1', from: { port: 'out', node: 'gen' }, tag: 'x' }],
+      edges: [
+        { capacity: 4, to: { port: 'in', node: 'double' }, id: 'e1', from: { port: 'out', node: 'gen' }, tag: 'x' },
+      ],
       nodes: [{ config: { b: 1, a: 2 }, note: 'n', type: 'map', id: 'double' }],
       name: g.name,
       version: 1,

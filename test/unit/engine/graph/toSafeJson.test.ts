@@ -10,13 +10,17 @@ describe('toSafeJson', () => {
   });
 
   it('drops __proto__, constructor and prototype keys at any depth', () => {
-    const input = JSON.parse('{"x": {"__proto__": {"p": 1}, "constructor": 1, "prototype": 2, "keep": [ {"__proto__": 3} ]}}');
+    const input = JSON.parse(
+      '{"x": {"__proto__": {"p": 1}, "constructor": 1, "prototype": 2, "keep": [ {"__proto__": 3} ]}}',
+    );
     expect(toSafeJson(input)).toEqual({ x: { keep: [{}] } });
     expect(({} as Record<string, unknown>).p).toBeUndefined();
   });
 
   it('drops what JSON cannot hold, like JSON.stringify', () => {
-    expect(toSafeJson({ f: () => 1, u: undefined, d: new Date(0), list: [undefined, () => 1] })).toEqual({ list: [null, null] });
+    expect(toSafeJson({ f: () => 1, u: undefined, d: new Date(0), list: [undefined, () => 1] })).toEqual({
+      list: [null, null],
+    });
   });
 
   it('accepts objects without a prototype', () => {
