@@ -1,0 +1,221 @@
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunEvent } from '../../../../engine/contract/index.js';
+import { EngineService } from '../../../../engine/host/EngineService.js';
+import { StateStore } from '../../../../engine/store/StateStore.js';
+import { FakeRun, smallGraph } from './hostFixture.js';
+
+let base: string;
+let project: string;
+let examplesDir: string;
+let runs: FakeRun[];
+let service: EngineService;
+
+beforeEach(() => {
+  base = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'sluice-service-')));
+  project = path.join(base, 'project');
+  examplesDir = path.join(base, 'examples');
+  mkdirSync(project);
+  mkdirSync(examplesDir);
+  runs = [];
+  service = new EngineService({
+    roots: [project],
+    examplesDir,
+    startRun: async (options) => {
+      const run = new FakeRun(options, runs.length + 1);
+      runs.push(run);
+      return run;
+    },
+  });
+});
+afterEach(() => rmSync(base, { recursive: true, force: true }));
+
+const withCode = (): Record<string, unknown> => ({
+  ...smallGraph('Coded'),
+  nodes: [{ id: 'gen', type: 'source.generator', config: { count: 3, valueExpression: '({ n: i })' } }],
+});
+
+describe('EngineService.validate', () => {
+  it('reports a non-graph as one problem that says what it is', async () => {
+    const problems = await service.validate({ hello: 'world' });
+    expect(problems).toEqual([{ severity: 'error', message: 'Not a Sluice graph (format is missing).' }]);
+    expect(await service.validate(42)).toHaveLength(1);
+  });
+
+  it('reads graph text as a file would be read', async () => {
+    const problems = await service.validate('{ "format": ');
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.message).toMatch(/^Not JSON/);
+  });
+
+  it('finds no errors in a valid graph, using the real node registry', async () => {
+    const problems = await service.validate(smallGraph());
+    expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
+  });
+
+  it('reports an unknown node type with its node id', async () => {
+    const graph = { ...smallGraph(), nodes: [{ id: 'x', type: 'no.such.type', config: {} }] };
+    const problems = await service.validate(graph);
+    expect(problems.some((p) => p.nodeId === 'x' && p.severity === 'error')).toBe(true);
+  });
+});
+
+describe('EngineService.startRun', () => {
+  it('refuses an invalid graph with a clear message and starts nothing', async () => {
+    const graph = { ...smallGraph(), nodes: [{ id: 'x', type: 'no.such.type', config: {} }] };
+    await expect(service.startRun({ graph: graph as never })).rejects.toThrow(/^The graph cannot run: node x: /);
+    await expect(service.startRun({ graph: { nope: true } as never })).rejects.toThrow(/^The graph cannot run: it is not a Sluice graph/);
+    expect(runs).toHaveLength(0);
+  });
+
+  it('refuses a graph with code unless the user trusted it', async () => {
+    await expect(service.startRun({ graph: withCode() as never })).rejects.toThrow(
+      '"Coded" contains code (expressions or function nodes); confirm that you trust it before running it.',
+    );
+    expect(runs).toHaveLength(0);
+    await service.startRun({ graph: withCode() as never, trusted: true });
+    expect(runs).toHaveLength(1);
+  });
+
+  it('keeps an unsaved graph in memory and resolves its paths against the opened folder', async () => {
+    const { runId } = await service.startRun({ graph: smallGraph() as never, durationMs: 500, fresh: true });
+    expect(runId).toBe('run-1');
+    expect(runs[0]?.options).toMatchObject({ baseDir: project, durationMs: 500, fresh: true });
+    expect(runs[0]?.options.statePath).toBeUndefined();
+  });
+
+  it('puts the state store of a saved graph in .sluice beside it, with a safe file name', async () => {
+    mkdirSync(path.join(project, 'graphs'));
+    const file = path.join(project, 'graphs', 'g.sluice.json');
+    await service.startRun({ graph: smallGraph('../../Fraud: alerts?') as never, path: file });
+    expect(runs[0]?.options.baseDir).toBe(path.join(project, 'graphs'));
+    expect(runs[0]?.options.statePath).toBe(path.join(project, 'graphs', '.sluice', '_.._Fraud_ alerts_.db'));
+  });
+
+  it('refuses a graph path outside the opened folders', async () => {
+    await expect(service.startRun({ graph: smallGraph() as never, path: path.join(base, 'g.sluice.json') })).rejects.toThrow(
+      /outside the folders you opened/,
+    );
+    expect(runs).toHaveLength(0);
+  });
+
+  it('refuses a run whose node reads a file outside the opened folders', async () => {
+    const graph = {
+      ...smallGraph('Reader'),
+      nodes: [{ id: 'src', type: 'source.file', config: { path: '../../etc/passwd', format: 'jsonl' } }],
+    };
+    await expect(service.startRun({ graph: graph as never })).rejects.toThrow(
+      'Node src cannot run: its path ../../etc/passwd is outside the folders you opened.',
+    );
+    expect(runs).toHaveLength(0);
+  });
+
+  it('forwards run events to every subscriber until they unsubscribe', async () => {
+    const a: RunEvent[] = [];
+    const b: RunEvent[] = [];
+    service.subscribe((e) => a.push(e));
+    const offB = service.subscribe((e) => b.push(e));
+    const { runId } = await service.startRun({ graph: smallGraph() as never });
+    const event: RunEvent = { type: 'runStatusChanged', runId, status: 'running' };
+    runs[0]?.emit(event);
+    offB();
+    runs[0]?.emit({ ...event, status: 'stopping' });
+    expect(a).toHaveLength(2);
+    expect(b).toEqual([event]);
+  });
+
+  it('tells subscribers a run ended even when the runtime ended without saying so', async () => {
+    const seen: RunEvent[] = [];
+    service.subscribe((e) => seen.push(e));
+    const { runId } = await service.startRun({ graph: smallGraph() as never });
+    runs[0]?.end({ status: 'failed', reason: 'worker died three times' });
+    await expect.poll(() => seen).toEqual([{ type: 'runEnded', runId, status: 'failed', reason: 'worker died three times' }]);
+  });
+});
+
+describe('EngineService runs by id', () => {
+  it('stops a run, and stopping it again is a no-op', async () => {
+    const seen: RunEvent[] = [];
+    service.subscribe((e) => seen.push(e));
+    const { runId } = await service.startRun({ graph: smallGraph() as never });
+    await service.stopRun(runId);
+    await service.stopRun(runId);
+    await expect.poll(() => seen.filter((e) => e.type === 'runEnded')).toHaveLength(1);
+  });
+
+  it('taps an edge of a live run and refuses unknown runs', async () => {
+    const { runId } = await service.startRun({ graph: smallGraph() as never });
+    await service.tapEdge(runId, 'e1', true);
+    expect(runs[0]?.taps).toEqual([['e1', true]]);
+    await expect(service.tapEdge('nope', 'e1', true)).rejects.toThrow('There is no run with id nope.');
+    await expect(service.stopRun('nope')).rejects.toThrow('There is no run with id nope.');
+  });
+});
+
+describe('EngineService checkpoints and dead letters', () => {
+  it('lists nothing for a graph that never ran or a run kept in memory', async () => {
+    const file = path.join(project, 'g.sluice.json');
+    writeFileSync(file, JSON.stringify(smallGraph('Never ran')));
+    expect(await service.listCheckpoints({ graphPath: file })).toEqual([]);
+    const { runId } = await service.startRun({ graph: smallGraph() as never });
+    expect(await service.listDeadLetters({ runId })).toEqual([]);
+  });
+
+  it('reads checkpoints and dead letters from the state store beside a saved graph', async () => {
+    const file = path.join(project, 'g.sluice.json');
+    writeFileSync(file, JSON.stringify(smallGraph('Stored')));
+    const store = StateStore.open(path.join(project, '.sluice', 'Stored.db'));
+    try {
+      const id = store.nextCheckpointId();
+      store.writeCheckpoint({
+        id,
+        startedAt: Date.now(),
+        snapshots: [],
+        deadLetters: [{ nodeId: 'fn', error: 'boom', event: { id: 'e1', key: null, time: 1, value: 2 } }],
+      });
+    } finally {
+      store.close();
+    }
+    const checkpoints = await service.listCheckpoints({ graphPath: file });
+    expect(checkpoints.map((c) => c.id)).toHaveLength(1);
+    const letters = await service.listDeadLetters({ graphPath: file });
+    expect(letters).toMatchObject([{ nodeId: 'fn', error: 'boom', event: { id: 'e1', value: 2 } }]);
+  });
+
+  it('refuses a graph path outside the opened folders and a target naming nothing', async () => {
+    await expect(service.listCheckpoints({ graphPath: '/etc/passwd' })).rejects.toThrow(/outside the folders you opened/);
+    await expect(service.listCheckpoints({})).rejects.toThrow('Name a run id or a graph path.');
+  });
+});
+
+describe('EngineService examples', () => {
+  beforeEach(() => {
+    writeFileSync(
+      path.join(examplesDir, 'index.json'),
+      JSON.stringify([
+        { id: 'iot', file: 'iot.sluice.json', name: 'IoT ingest', description: 'Sensors to SQLite.' },
+        { id: 'bad', file: '../outside.json', name: 'Bad', description: '' },
+        { name: 'no id' },
+      ]),
+    );
+    writeFileSync(path.join(examplesDir, 'iot.sluice.json'), '{"name":"IoT"}');
+    writeFileSync(path.join(base, 'outside.json'), '{"secret":1}');
+  });
+
+  it('lists the examples of index.json, read at call time', async () => {
+    expect(await service.listExamples()).toEqual([
+      { id: 'iot', name: 'IoT ingest', description: 'Sensors to SQLite.' },
+      { id: 'bad', name: 'Bad', description: '' },
+    ]);
+    writeFileSync(path.join(examplesDir, 'index.json'), '[]');
+    expect(await service.listExamples()).toEqual([]);
+  });
+
+  it('opens an example by id and refuses unknown ids and files outside the folder', async () => {
+    expect(await service.openExample('iot')).toEqual({ text: '{"name":"IoT"}' });
+    await expect(service.openExample('nope')).rejects.toThrow('There is no example called "nope".');
+    await expect(service.openExample('bad')).rejects.toThrow('Example bad names a file outside the examples folder.');
+  });
+});
