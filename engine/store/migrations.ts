@@ -85,15 +85,15 @@ export function readSchemaVersion(db: Database): number {
  *   3. run each step above the current version in its own transaction, recording the version
  *      in the same transaction, so a crash mid-migration resumes at the failed step.
  */
-export function migrate(db: Database, path: string): void {
+export function migrate(db: Database, path: string, migrations: readonly Migration[] = MIGRATIONS): void {
   const current = readSchemaVersion(db);
-  assertKnownVersion(current, path);
+  assertKnownVersion(current, path, migrations[migrations.length - 1]?.version ?? 0);
   db.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
   const setVersion = db.prepare(
     `INSERT INTO meta (key, value) VALUES ('schema_version', ?)
      ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
   );
-  for (const step of MIGRATIONS) {
+  for (const step of migrations) {
     if (step.version <= current) continue;
     db.transaction(() => {
       step.up(db);
@@ -103,10 +103,10 @@ export function migrate(db: Database, path: string): void {
 }
 
 /** Throw a clear `UserError` if `version` was written by a newer Sluice. */
-export function assertKnownVersion(version: number, path: string): void {
-  if (version > SCHEMA_VERSION) {
+export function assertKnownVersion(version: number, path: string, known: number = SCHEMA_VERSION): void {
+  if (version > known) {
     throw new UserError(
-      `state store ${path} was written by a newer Sluice (schema version ${version}; this Sluice knows up to ${SCHEMA_VERSION}); update Sluice or use another --state`,
+      `state store ${path} was written by a newer Sluice (schema version ${version}; this Sluice knows up to ${known}); update Sluice or use another --state`,
     );
   }
 }
