@@ -1,0 +1,135 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UserError } from '../../../../engine/contract/operator.js';
+import { FileCommitter } from '../../../../engine/store/FileCommitter.js';
+import { StateStore } from '../../../../engine/store/StateStore.js';
+
+let dir: string;
+let dbPath: string;
+let outPath: string;
+const closers: Array<{ close(): void }> = [];
+
+function openStore(options: { fresh?: boolean } = {}): StateStore {
+  const store = StateStore.open(dbPath, options);
+  closers.push(store);
+  return store;
+}
+
+function committer(store: StateStore, file = outPath): FileCommitter {
+  const c = new FileCommitter(store, 'sink-op', file);
+  closers.push(c);
+  return c;
+}
+
+const read = (file = outPath) => fs.readFileSync(file, 'utf8');
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-file-'));
+  dbPath = path.join(dir, '.sluice', 'g.db');
+  outPath = path.join(dir, 'out', 'results.jsonl');
+});
+
+afterEach(() => {
+  for (const c of closers.splice(0).reverse()) c.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('FileCommitter', () => {
+  it('creates the file (and its folder) on open and appends each commit as lines', () => {
+    const store = openStore();
+    const c = committer(store);
+    expect(read()).toBe('');
+    c.commit(1, ['{"a":1}', '{"a":2}']);
+    c.commit(2, ['{"a":3}']);
+    expect(read()).toBe('{"a":1}\n{"a":2}\n{"a":3}\n');
+    expect(store.lastSinkCommit('sink-op')).toMatchObject({ checkpointId: 2, info: { length: Buffer.byteLength(read()) } });
+  });
+
+  it('writes a checkpoint committed twice only once, also after a reopen', () => {
+    const store = openStore();
+    const c = committer(store);
+    c.commit(1, ['one']);
+    c.commit(1, ['one']);
+    c.commit(2, ['two']);
+    c.commit(1, ['one']);
+    c.close();
+    const again = committer(store);
+    again.commit(2, ['two']);
+    again.commit(3, ['three']);
+    expect(read()).toBe('one\ntwo\nthree\n');
+  });
+
+  it('cuts off an append whose record did not land (crash after append, before record) and recommits it once', () => {
+    let store = openStore();
+    const c = committer(store);
+    c.commit(1, ['one']);
+    // The crash: the store's connection goes away between the fsynced append and the record.
+    store.close();
+    expect(() => c.commit(2, ['two'])).toThrow();
+    expect(read()).toBe('one\ntwo\n');
+    c.close();
+
+    store = openStore();
+    const recovered = committer(store);
+    expect(read()).toBe('one\n');
+    recovered.commit(2, ['two']);
+    expect(read()).toBe('one\ntwo\n');
+  });
+
+  it('cuts off a torn partial line left by a crash mid-write', () => {
+    const store = openStore();
+    committer(store).commit(1, ['{"complete":true}']);
+    fs.appendFileSync(outPath, '{"torn":');
+    const recovered = committer(store);
+    expect(read()).toBe('{"complete":true}\n');
+    recovered.commit(2, ['{"next":1}']);
+    expect(read()).toBe('{"complete":true}\n{"next":1}\n');
+  });
+
+  it('keeps the committed lines after a crash after the record, and skips the recommit', () => {
+    const store = openStore();
+    committer(store).commit(1, ['one']); // not closed: the "crash"
+    const recovered = committer(store);
+    recovered.commit(1, ['one']);
+    expect(read()).toBe('one\n');
+  });
+
+  it('starts the file empty when the store has no record of it (first run or --fresh)', () => {
+    fs.mkdirSync(path.dirname(outPath), { recursive: true });
+    fs.writeFileSync(outPath, 'old output\n');
+    const store = openStore();
+    committer(store).commit(1, ['a']);
+    closers.splice(0).reverse().forEach((c) => c.close());
+    const fresh = openStore({ fresh: true });
+    const c = committer(fresh);
+    expect(read()).toBe('');
+    c.commit(1, ['b']);
+    expect(read()).toBe('b\n');
+  });
+
+  it('refuses a file that is shorter than what was committed, naming the file', () => {
+    const store = openStore();
+    const c = committer(store);
+    c.commit(1, ['a long committed line']);
+    c.close();
+    fs.writeFileSync(outPath, 'x\n');
+    expect(() => committer(store)).toThrow(UserError);
+    expect(() => committer(store)).toThrow(new RegExp(`sink file ${outPath} is shorter \\(2 bytes\\)`));
+  });
+
+  it('records nothing for an empty commit', () => {
+    const store = openStore();
+    committer(store).commit(1, []);
+    expect(store.lastSinkCommit('sink-op')).toBeNull();
+  });
+
+  it('keeps the state store sound through commits (PRAGMA integrity_check)', () => {
+    const store = openStore();
+    const c = committer(store);
+    for (let id = 1; id <= 50; id++) c.commit(id, [`line ${id}`]);
+    expect(read().split('\n')).toHaveLength(51);
+    expect(store.integrityCheck()).toEqual([]);
+  });
+});
