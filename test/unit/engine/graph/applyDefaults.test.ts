@@ -53,6 +53,6 @@ describe('applyDefaults', () => {
     expect(input).toEqual({ extra: true });
     (a.outputs as string[]).push('x');
     expect(b.outputs).toEqual([]);
-    expect((descriptor.config.outputs as { default: string[] }).default).toEqual([]);
+    expect((descriptor.config.outputs as unknown as { default: string[] }).default).toEqual([]);
   });
 });

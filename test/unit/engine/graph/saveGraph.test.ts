@@ -13,7 +13,14 @@ describe('saveGraph', () => {
       description: 'with extras',
       settings: { theme: 'dark', ...g.settings },
       nodes: [{ color: 'red', ...g.nodes[0]! }, ...g.nodes.slice(1)],
-      edges: [{ ...g.edges[0]!, note: 'hot', from: { port: 'out', node: 'gen', side: 'r' } }, g.edges[1]!],
+      edges: [
+        {
+          ...g.edges[0]!,
+          note: 'hot',
+          from: { port: 'out', node: 'gen', side: 'r' } as GraphFile['edges'][number]['from'],
+        },
+        g.edges[1]!,
+      ],
     };
     const first = loadGraph(JSON.stringify(original));
     expect(first.ok).toBe(true);
