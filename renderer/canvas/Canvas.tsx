@@ -1,0 +1,130 @@
+import {
+  Background,
+  BackgroundVariant,
+  ConnectionMode,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  type Connection,
+  type EdgeChange,
+  type FinalConnectionState,
+  type NodeChange,
+  type ReactFlowInstance,
+} from '@xyflow/react';
+import { useCallback, useRef, type DragEvent } from 'react';
+import { nodeRegistry } from '../../engine/nodes/registry.js';
+import { checkConnection } from '../graph/checkConnection.js';
+import { addEdge, addNode } from '../graph/graphEdits.js';
+import { applyEdgeChanges, applyNodeChanges } from '../store/applyFlowChanges.js';
+import { selectFlowEdges, selectFlowNodes, type SluiceFlowEdge, type SluiceFlowNode } from '../store/selectors.js';
+import { editorStore, useEditorStore } from '../store/useEditorStore.js';
+import { NodeSearch } from './NodeSearch.js';
+import { SluiceNode } from './SluiceNode.js';
+
+/** The MIME type the palette puts on a drag, so other drops (files, text) are ignored. */
+export const NODE_TYPE_MIME = 'application/x-sluice-node-type';
+
+const nodeTypes = { sluice: SluiceNode };
+const GRID: [number, number] = [16, 16];
+const defaultEdgeOptions = { type: 'smoothstep' as const };
+const minimapColor = (n: SluiceFlowNode) => (n.data.problems?.some((p) => p.severity === 'error') ? '#e5484d' : '#8b93a7');
+
+function isValidConnection(c: Connection | SluiceFlowEdge): boolean {
+  return checkConnection(editorStore.getState().graph, nodeRegistry, c).ok;
+}
+
+/** The graph canvas: React Flow in controlled mode over the document in the store. */
+export function Canvas({ onInit }: { onInit(flow: ReactFlowInstance<SluiceFlowNode, SluiceFlowEdge>): void }) {
+  const nodes = useEditorStore(selectFlowNodes);
+  const edges = useEditorStore(selectFlowEdges);
+  const flowRef = useRef<ReactFlowInstance<SluiceFlowNode, SluiceFlowEdge> | null>(null);
+
+  const onNodesChange = useCallback((changes: NodeChange<SluiceFlowNode>[]) => applyNodeChanges(editorStore.getState(), changes), []);
+  const onEdgesChange = useCallback((changes: EdgeChange<SluiceFlowEdge>[]) => applyEdgeChanges(editorStore.getState(), changes), []);
+
+  const onConnect = useCallback((c: Connection) => {
+    const s = editorStore.getState();
+    const check = checkConnection(s.graph, nodeRegistry, c);
+    if (!check.ok) {
+      s.notify(check.reason, 'error');
+      return;
+    }
+    const { graph, id } = addEdge(s.graph, check.from, check.to);
+    s.commitDocument(graph);
+    s.select([], [id]);
+  }, []);
+
+  // React Flow does not call onConnect for a refused drop; say why here.
+  const onConnectEnd = useCallback((_e: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+    if (state.isValid !== false || !state.fromHandle || !state.toHandle) return;
+    const check = checkConnection(editorStore.getState().graph, nodeRegistry, {
+      source: state.fromHandle.nodeId,
+      sourceHandle: state.fromHandle.id ?? null,
+      target: state.toHandle.nodeId,
+      targetHandle: state.toHandle.id ?? null,
+    });
+    if (!check.ok) editorStore.getState().notify(check.reason, 'error');
+  }, []);
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    if (!e.dataTransfer.types.includes(NODE_TYPE_MIME)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+  }, []);
+
+  const onDrop = useCallback((e: DragEvent) => {
+    const type = e.dataTransfer.getData(NODE_TYPE_MIME);
+    const flow = flowRef.current;
+    if (!type || !flow) return;
+    e.preventDefault();
+    const s = editorStore.getState();
+    const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+    // Drop so the pointer lands near the node's title, not its corner.
+    const { graph, id } = addNode(s.graph, type, { x: p.x - 90, y: p.y - 20 });
+    s.commitDocument(graph);
+    s.select([id]);
+  }, []);
+
+  return (
+    <div className="canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <ReactFlow<SluiceFlowNode, SluiceFlowEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        defaultEdgeOptions={defaultEdgeOptions}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        connectionMode={ConnectionMode.Loose}
+        onInit={(flow) => {
+          flowRef.current = flow;
+          onInit(flow);
+        }}
+        // Deletion goes through our action so it is one undo step with the right selection.
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
+        snapToGrid
+        snapGrid={GRID}
+        onlyRenderVisibleElements
+        minZoom={0.05}
+        maxZoom={2.5}
+        fitView
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={GRID[0]} size={1.2} color="#c9ced8" />
+        <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} data-testid="minimap" />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+      <NodeSearch />
+      {nodes.length === 0 && (
+        <div className="canvas-empty">
+          <strong>Drag a node from the palette to start</strong>
+          <span>or open a template from the toolbar</span>
+        </div>
+      )}
+    </div>
+  );
+}

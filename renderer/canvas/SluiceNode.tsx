@@ -1,0 +1,70 @@
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { memo } from 'react';
+import { nodeRegistry } from '../../engine/nodes/registry.js';
+import { inputHandle, outputHandle, portsOf } from '../graph/portsOf.js';
+import type { SluiceFlowNode } from '../store/selectors.js';
+
+/**
+ * One node on the canvas: category stripe, title, label, every port as a named handle, and a
+ * problem marker whose messages show on hover. Memoised: it re-renders only when its own graph
+ * node, selection or problems change (see selectFlowNodes).
+ */
+export const SluiceNode = memo(function SluiceNode({ data, selected }: NodeProps<SluiceFlowNode>) {
+  const { node, problems } = data;
+  const descriptor = nodeRegistry.get(node.type);
+  const ports = portsOf(node, descriptor);
+  const rows = Math.max(ports.inputs.length, ports.outputs.length);
+  const errors = problems?.filter((p) => p.severity === 'error').length ?? 0;
+  const category = descriptor?.category ?? 'unknown';
+  const label = typeof node.label === 'string' && node.label ? node.label : node.id;
+  return (
+    <div
+      className={`sl-node cat-${category}${selected ? ' selected' : ''}${errors ? ' has-error' : problems ? ' has-warning' : ''}`}
+      data-testid={`node-${node.id}`}
+      data-node-type={node.type}
+    >
+      <div className="sl-node-head">
+        <span className="sl-node-title">{label}</span>
+        {problems && (
+          <span className={`sl-node-problem ${errors ? 'error' : 'warning'}`} data-testid={`node-problem-${node.id}`} tabIndex={0}>
+            {errors ? '!' : '?'}
+            <span className="sl-node-tip" role="tooltip">
+              {problems.map((p, i) => (
+                <span key={i}>{p.message}</span>
+              ))}
+            </span>
+          </span>
+        )}
+      </div>
+      <div className="sl-node-type">{descriptor ? descriptor.title : `Unknown type ${node.type}`}</div>
+      {rows > 0 && (
+        <div className="sl-node-ports">
+          {Array.from({ length: rows }, (_, i) => {
+            const input = ports.inputs[i];
+            const output = ports.outputs[i];
+            return (
+              <div className="sl-port-row" key={i}>
+                <div className="sl-port in">
+                  {input !== undefined && (
+                    <>
+                      <Handle type="target" position={Position.Left} id={inputHandle(input)} data-testid={`handle-${node.id}-in-${input}`} />
+                      <span>{input}</span>
+                    </>
+                  )}
+                </div>
+                <div className={`sl-port out${output === 'error' || output === 'late' ? ' special' : ''}`}>
+                  {output !== undefined && (
+                    <>
+                      <span>{output}</span>
+                      <Handle type="source" position={Position.Right} id={outputHandle(output)} data-testid={`handle-${node.id}-out-${output}`} />
+                    </>
+                  )}
+                </div>
+              </div>
+            );
+          })}
+        </div>
+      )}
+    </div>
+  );
+});

@@ -1,0 +1,154 @@
+import { useEffect, useState } from 'react';
+import type { FileEntry } from '../../engine/contract/EngineApi.js';
+import { useEditorServices } from '../EditorContext.js';
+import { fileStem, openGraphText, saveTo } from '../files/documentIo.js';
+import { forgetRecentFile, recentFiles } from '../files/recentFiles.js';
+import { editorStore } from '../store/useEditorStore.js';
+import { Modal } from './Modal.js';
+
+const isGraphFile = (name: string) => name.endsWith('.json');
+const baseName = (path: string) => path.split(/[\\/]/).pop() ?? path;
+const joinPath = (dir: string | undefined, name: string) => {
+  if (!dir) return name;
+  const sep = dir.includes('\\') && !dir.includes('/') ? '\\' : '/';
+  return dir.endsWith(sep) ? dir + name : dir + sep + name;
+};
+
+/**
+ * Open and Save as over the engine's file API: the folders the host allows, recent files, and
+ * (for Save as) a file name.
+ */
+export function FileDialog({ mode }: { mode: 'open' | 'saveAs' }) {
+  const { engine, actionContext } = useEditorServices();
+  const [dirs, setDirs] = useState<string[]>([]);
+  const dir = dirs[dirs.length - 1];
+  const [entries, setEntries] = useState<FileEntry[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [name, setName] = useState(() => {
+    const s = editorStore.getState();
+    return s.filePath ? baseName(s.filePath) : `${fileStem(s.graph.name)}.sluice.json`;
+  });
+  const [busy, setBusy] = useState(false);
+  const recent = mode === 'open' ? recentFiles() : [];
+
+  useEffect(() => {
+    let live = true;
+    setEntries(null);
+    setError(null);
+    engine.listFiles(dir).then(
+      (list) => live && setEntries(list),
+      (err: unknown) => live && setError(err instanceof Error ? err.message : String(err)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [engine, dir]);
+
+  const open = async (path: string) => {
+    setBusy(true);
+    try {
+      const file = await engine.openFile(path);
+      if (openGraphText(actionContext, file.text, { kind: 'file', filePath: file.path, label: baseName(file.path) })) {
+        editorStore.getState().openDialog(null);
+      }
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+      forgetRecentFile(path);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const save = async () => {
+    const file = name.trim();
+    if (!file) return;
+    const full = joinPath(dir, file.endsWith('.json') ? file : `${file}.sluice.json`);
+    setBusy(true);
+    try {
+      await saveTo(actionContext, full);
+      editorStore.getState().openDialog(null);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const visible = entries?.filter((e) => e.isDirectory || mode === 'saveAs' || isGraphFile(e.name)) ?? [];
+  return (
+    <Modal
+      title={mode === 'open' ? 'Open graph' : 'Save graph as'}
+      testId={mode === 'open' ? 'open-dialog' : 'save-dialog'}
+      wide
+      footer={
+        mode === 'saveAs' ? (
+          <form
+            className="save-row"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void save();
+            }}
+          >
+            <input autoFocus value={name} onChange={(e) => setName(e.target.value)} data-testid="save-name" />
+            <button className="primary" type="submit" disabled={busy || !name.trim()} data-testid="save-confirm">
+              Save
+            </button>
+          </form>
+        ) : undefined
+      }
+    >
+      {recent.length > 0 && (
+        <section className="recent">
+          <h3>Recent</h3>
+          <ul className="file-list">
+            {recent.map((p) => (
+              <li key={p}>
+                <button onClick={() => void open(p)} data-testid="recent-file" title={p}>
+                  <span className="file-icon">◆</span>
+                  {baseName(p)}
+                  <span className="muted path">{p}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <section>
+        <h3 className="crumbs">
+          <button className="link" onClick={() => setDirs([])}>
+            Folders
+          </button>
+          {dirs.map((d, i) => (
+            <span key={d}>
+              {' / '}
+              <button className="link" onClick={() => setDirs(dirs.slice(0, i + 1))}>
+                {baseName(d)}
+              </button>
+            </span>
+          ))}
+        </h3>
+        {error && <p className="field-error">{error}</p>}
+        {!entries && !error && <p className="muted">Loading…</p>}
+        {entries && visible.length === 0 && <p className="muted">No graph files here.</p>}
+        <ul className="file-list">
+          {visible.map((e) => (
+            <li key={e.path}>
+              <button
+                data-testid="file-entry"
+                title={e.path}
+                onClick={() => {
+                  if (e.isDirectory) setDirs([...dirs, e.path]);
+                  else if (mode === 'open') void open(e.path);
+                  else setName(e.name);
+                }}
+              >
+                <span className="file-icon">{e.isDirectory ? '▸' : '◆'}</span>
+                {e.name}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </Modal>
+  );
+}

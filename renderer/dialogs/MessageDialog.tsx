@@ -1,0 +1,22 @@
+import { editorStore } from '../store/useEditorStore.js';
+import { Modal } from './Modal.js';
+
+/** A clear message for something that went wrong (bad file), with one way out. */
+export function MessageDialog({ title, text }: { title: string; text: string }) {
+  return (
+    <Modal
+      title={title}
+      testId="message-dialog"
+      footer={
+        <button className="primary" autoFocus onClick={() => editorStore.getState().openDialog(null)}>
+          OK
+        </button>
+      }
+    >
+      <p className="message-text" data-testid="message-text">
+        {text}
+      </p>
+      <p className="muted">The current graph was not changed.</p>
+    </Modal>
+  );
+}

@@ -1,0 +1,44 @@
+import { nodeRegistry } from '../../engine/nodes/registry.js';
+import { startRun } from '../actions/runActions.js';
+import { useEditorServices } from '../EditorContext.js';
+import { codeFingerprint } from '../files/codeFingerprint.js';
+import { trustCode } from '../files/trustStore.js';
+import { editorStore } from '../store/useEditorStore.js';
+import { Modal } from './Modal.js';
+
+/** Asks before code written elsewhere runs (SPEC §2); trust is remembered for this exact code. */
+export function TrustDialog() {
+  const { actionContext } = useEditorServices();
+  const s = editorStore.getState();
+  const codeNodes = s.graph.nodes.filter((n) => nodeRegistry.get(n.type)?.runsUserCode || Object.entries(nodeRegistry.get(n.type)?.config ?? {}).some(([f, sch]) => (sch.kind === 'expression' || sch.kind === 'code') && n.config?.[f]));
+  return (
+    <Modal
+      title="Run code from elsewhere?"
+      testId="trust-dialog"
+      footer={
+        <>
+          <button onClick={() => editorStore.getState().openDialog(null)}>Cancel</button>
+          <button
+            className="primary"
+            data-testid="trust-accept"
+            onClick={() => {
+              const now = editorStore.getState();
+              trustCode(codeFingerprint(now.graph, nodeRegistry));
+              now.setTrusted(true);
+              now.openDialog(null);
+              void startRun(actionContext);
+            }}
+          >
+            Trust and run
+          </button>
+        </>
+      }
+    >
+      <p>
+        This graph holds JavaScript that was not written on this machine. Running it gives that code the same access as
+        Sluice. Review it in the inspector if you are unsure.
+      </p>
+      <p className="muted">Nodes with code: {codeNodes.map((n) => n.id).join(', ') || 'none found'}.</p>
+    </Modal>
+  );
+}

@@ -1,0 +1,102 @@
+import { loadGraph } from '../../engine/graph/loadGraph.js';
+import { saveGraph } from '../../engine/graph/saveGraph.js';
+import { nodeRegistry } from '../../engine/nodes/registry.js';
+import type { ActionContext } from '../actions/ActionManager.js';
+import { selectDirty } from '../store/selectors.js';
+import { codeFingerprint } from './codeFingerprint.js';
+import { rememberRecentFile } from './recentFiles.js';
+import { isTrustedCode, trustCode } from './trustStore.js';
+
+/** Where a graph text came from: decides trust, the saved state and the wording of errors. */
+export interface TextOrigin {
+  kind: 'file' | 'import' | 'example';
+  /** The file's path (kind `file`): Save writes back there. */
+  filePath?: string;
+  /** How the user knows the source, for messages ("orders.sluice.json"). */
+  label: string;
+}
+
+/** Ask before a change that would lose unsaved work; true when it is fine to go on. */
+export function confirmDiscard(ctx: ActionContext): boolean {
+  const s = ctx.store.getState();
+  if (!selectDirty(s)) return true;
+  return ctx.confirm(`"${s.graph.name}" has unsaved changes. Discard them?`);
+}
+
+/**
+ * Replace the document with a graph read from text.
+ *
+ * 1. Parse with the engine's `loadGraph` (never runs code). Bad input shows one clear message
+ *    and leaves the current document untouched.
+ * 2. Ask before discarding unsaved work.
+ * 3. Trust: templates ship with the program; any other graph whose code this machine has not
+ *    seen stays untrusted until the user confirms (SPEC §2).
+ */
+export function openGraphText(ctx: ActionContext, text: string, origin: TextOrigin): boolean {
+  const s = ctx.store.getState();
+  const result = loadGraph(text);
+  if (!result.ok) {
+    s.openDialog({ kind: 'message', title: `Cannot open ${origin.label}`, text: `${origin.label}: ${result.error}.` });
+    return false;
+  }
+  if (!confirmDiscard(ctx)) return false;
+  const fingerprint = codeFingerprint(result.graph, nodeRegistry);
+  const trusted = origin.kind === 'example' || isTrustedCode(fingerprint);
+  s.replaceDocument(result.graph, {
+    filePath: origin.kind === 'file' ? (origin.filePath ?? null) : null,
+    trusted,
+    saved: origin.kind === 'file',
+  });
+  if (origin.kind === 'file' && origin.filePath) rememberRecentFile(origin.filePath);
+  const migrated = result.migratedFrom !== null ? ` (upgraded from version ${result.migratedFrom})` : '';
+  s.notify(
+    trusted
+      ? `Opened ${origin.label}${migrated}.`
+      : `Opened ${origin.label}${migrated}. It holds code written elsewhere: you will be asked to trust it before it runs.`,
+  );
+  requestAnimationFrame(() => ctx.flow()?.fitView({ padding: 0.15, duration: 0 }));
+  return true;
+}
+
+/** Write the document as `saveGraph()` text to `path` through the engine. */
+export async function saveTo(ctx: ActionContext, path: string): Promise<void> {
+  const s = ctx.store.getState();
+  const graph = s.graph;
+  await ctx.engine.saveFile(path, saveGraph(graph));
+  // Code saved from this editor was written (or already trusted) on this machine.
+  if (s.trusted) trustCode(codeFingerprint(graph, nodeRegistry));
+  ctx.store.getState().markSaved(path);
+  rememberRecentFile(path);
+  ctx.store.getState().notify(`Saved ${path}.`);
+}
+
+/** Read a file the user picked for Import (client side; nothing goes to the host). */
+export async function importFile(ctx: ActionContext, file: File): Promise<void> {
+  const text = await file.text();
+  openGraphText(ctx, text, { kind: 'import', label: file.name });
+}
+
+/** Download the document as a `.sluice.json` file. */
+export function exportDownload(ctx: ActionContext): void {
+  const graph = ctx.store.getState().graph;
+  const blob = new Blob([saveGraph(graph)], { type: 'application/json' });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `${fileStem(graph.name)}.sluice.json`;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** A file name from a graph name: "Fraud alerts" → "fraud-alerts". */
+export function fileStem(name: string): string {
+  return (
+    name
+      .trim()
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'graph'
+  );
+}

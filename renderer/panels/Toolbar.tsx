@@ -1,0 +1,77 @@
+import { ActionButton } from './ActionButton.js';
+import { runDisabledReason } from '../actions/runActions.js';
+import type { EditorState } from '../store/editorState.js';
+import { selectDirty } from '../store/selectors.js';
+import { useEditorStore } from '../store/useEditorStore.js';
+
+const selectName = (s: EditorState) => s.graph.name;
+const selectPath = (s: EditorState) => s.filePath;
+const selectTrusted = (s: EditorState) => s.trusted;
+const selectRunStatus = (s: EditorState) => s.runStatus;
+
+/** File and edit commands, the document title with its dirty marker, and Run. */
+export function Toolbar({ link }: { link: { state: string; reason?: string } }) {
+  const name = useEditorStore(selectName);
+  const path = useEditorStore(selectPath);
+  const dirty = useEditorStore(selectDirty);
+  const trusted = useEditorStore(selectTrusted);
+  const runReason = useEditorStore(runDisabledReason);
+  const runStatus = useEditorStore(selectRunStatus);
+  return (
+    <header className="toolbar">
+      <div className="brand">
+        <span className="logo" aria-hidden>
+          ≋
+        </span>
+        Sluice
+      </div>
+      <div className="doc" title={path ?? 'Not saved yet'}>
+        <span className="doc-name" data-testid="doc-name">
+          {name}
+        </span>
+        {dirty && (
+          <span className="dirty" data-testid="dirty-marker" title="Unsaved changes">
+            ●
+          </span>
+        )}
+        <span className="doc-path">{path ?? 'unsaved'}</span>
+        {!trusted && (
+          <span className="untrusted" title="This graph holds code written elsewhere; it asks for trust before it runs.">
+            untrusted code
+          </span>
+        )}
+      </div>
+      <nav className="tools">
+        <div className="group">
+          <ActionButton id="new">New</ActionButton>
+          <ActionButton id="open">Open</ActionButton>
+          <ActionButton id="save">Save</ActionButton>
+          <ActionButton id="saveAs">Save as</ActionButton>
+        </div>
+        <div className="group">
+          <ActionButton id="import">Import</ActionButton>
+          <ActionButton id="export">Export</ActionButton>
+          <ActionButton id="templates">Templates</ActionButton>
+        </div>
+        <div className="group">
+          <ActionButton id="undo">↶</ActionButton>
+          <ActionButton id="redo">↷</ActionButton>
+          <ActionButton id="autoLayout">Layout</ActionButton>
+          <ActionButton id="search">Find</ActionButton>
+          <ActionButton id="help">?</ActionButton>
+        </div>
+      </nav>
+      <div className="run">
+        <span className={`link ${link.state}`} title={link.reason ?? `Engine: ${link.state}`} data-testid="engine-link">
+          {link.state === 'connected' ? 'engine' : link.state === 'connecting' ? 'connecting…' : 'offline'}
+        </span>
+        <span className="run-status" data-testid="run-status">
+          {runReason ?? runStatus ?? (trusted ? 'Ready' : 'Asks for trust')}
+        </span>
+        <ActionButton id="run" className="run-button">
+          ▶ Run
+        </ActionButton>
+      </div>
+    </header>
+  );
+}
