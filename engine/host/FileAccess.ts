@@ -60,7 +60,7 @@ export class FileAccess {
       let parentReal: string;
       try {
         parentReal = await realpath(path.dirname(abs));
-      } catch (perr) {
+      } catch {
         throw new UserError(`The folder of ${p} does not exist.`);
       }
       real = path.join(parentReal, path.basename(abs));
@@ -135,7 +135,9 @@ export class FileAccess {
     const info = await stat(real);
     if (info.isDirectory()) throw new UserError(`${p} is a folder, not a file.`);
     if (info.size > MAX_OPEN_BYTES) {
-      throw new UserError(`${p} is ${Math.round(info.size / 1048576)} MB, more than the ${MAX_OPEN_BYTES / 1048576} MB a graph file may have.`);
+      throw new UserError(
+        `${p} is ${Math.round(info.size / 1048576)} MB, more than the ${MAX_OPEN_BYTES / 1048576} MB a graph file may have.`,
+      );
     }
     // O_NOFOLLOW is not needed: `real` is already the resolved target, checked against the roots.
     const handle = await open(real, fsConstants.O_RDONLY);
@@ -198,7 +200,10 @@ function notFound(p: string, err: unknown): UserError {
 }
 
 function isNotFound(err: unknown): boolean {
-  return (err as NodeJS.ErrnoException | null)?.code === 'ENOENT' || (err as NodeJS.ErrnoException | null)?.code === 'ENOTDIR';
+  return (
+    (err as NodeJS.ErrnoException | null)?.code === 'ENOENT' ||
+    (err as NodeJS.ErrnoException | null)?.code === 'ENOTDIR'
+  );
 }
 
 function errorCode(err: unknown): string {

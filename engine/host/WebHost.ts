@@ -76,7 +76,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const headers = securityHeaders();
     if (!verdict.ok) return sendText(res, 403, verdict.reason, headers);
     if (verdict.tokenFrom === 'query') {
-      headers['Set-Cookie'] = `${tokenCookieName(port)}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`;
+      headers['Set-Cookie'] =
+        `${tokenCookieName(port)}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`;
     }
     if (pathOf(req) === API_PATH) return sendText(res, 426, 'This address is the WebSocket API.', headers);
     serveStatic(req, res, options.staticDir, headers).catch((err: unknown) => {

@@ -7,9 +7,7 @@ export const tokenCookieName = (port: number): string => `sluice_token_${port}`;
 export const TOKEN_HEADER = 'x-sluice-token';
 
 /** Why a request was refused, or how its token arrived. */
-export type RequestVerdict =
-  | { ok: true; tokenFrom: 'query' | 'cookie' | 'header' }
-  | { ok: false; reason: string };
+export type RequestVerdict = { ok: true; tokenFrom: 'query' | 'cookie' | 'header' } | { ok: false; reason: string };
 
 /**
  * The three checks of SPEC §9, for plain HTTP and the WebSocket upgrade alike:
@@ -30,15 +28,21 @@ export function checkRequest(req: IncomingMessage, port: number, token: string):
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const fromQuery = url.searchParams.get('token');
   if (fromQuery !== null) {
-    return sameSecret(fromQuery, token) ? { ok: true, tokenFrom: 'query' } : { ok: false, reason: 'The token is wrong.' };
+    return sameSecret(fromQuery, token)
+      ? { ok: true, tokenFrom: 'query' }
+      : { ok: false, reason: 'The token is wrong.' };
   }
   const fromHeader = req.headers[TOKEN_HEADER];
   if (typeof fromHeader === 'string') {
-    return sameSecret(fromHeader, token) ? { ok: true, tokenFrom: 'header' } : { ok: false, reason: 'The token is wrong.' };
+    return sameSecret(fromHeader, token)
+      ? { ok: true, tokenFrom: 'header' }
+      : { ok: false, reason: 'The token is wrong.' };
   }
   const fromCookie = readCookie(req.headers.cookie, tokenCookieName(port));
   if (fromCookie !== null) {
-    return sameSecret(fromCookie, token) ? { ok: true, tokenFrom: 'cookie' } : { ok: false, reason: 'The token is wrong.' };
+    return sameSecret(fromCookie, token)
+      ? { ok: true, tokenFrom: 'cookie' }
+      : { ok: false, reason: 'The token is wrong.' };
   }
   return { ok: false, reason: 'The token is missing; open the URL that sluice serve printed.' };
 }

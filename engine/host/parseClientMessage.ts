@@ -39,7 +39,8 @@ const optionalDuration: ArgCheck = (v) =>
   v === undefined || v === null || (typeof v === 'number' && Number.isFinite(v) && v >= 0)
     ? null
     : 'must be a number of milliseconds (0 or more)';
-const graphLike: ArgCheck = (v) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? null : `must be a graph object, not ${kindOf(v)}`);
+const graphLike: ArgCheck = (v) =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? null : `must be a graph object, not ${kindOf(v)}`;
 const target = record({ runId: string, graphPath: string });
 
 /**
@@ -51,7 +52,13 @@ export const METHOD_ARGS: Record<ApiMethod, { required: ArgCheck[]; optional?: A
   startRun: {
     required: [
       record(
-        { graph: graphLike, path: string, fresh: optionalBoolean, trusted: optionalBoolean, durationMs: optionalDuration },
+        {
+          graph: graphLike,
+          path: string,
+          fresh: optionalBoolean,
+          trusted: optionalBoolean,
+          durationMs: optionalDuration,
+        },
         ['graph'],
       ),
     ],
@@ -97,7 +104,7 @@ export function parseClientMessage(raw: string, expectedVersion: number): Parsed
   const msg = data as Record<string, unknown>;
   if (msg.type === 'hello') {
     if (msg.version !== expectedVersion) {
-        return {
+      return {
         ok: false,
         id: null,
         fatal: true,
@@ -107,7 +114,11 @@ export function parseClientMessage(raw: string, expectedVersion: number): Parsed
     return { ok: true, message: { type: 'hello', version: msg.version as 1 } };
   }
   if (msg.type !== 'call') {
-    return { ok: false, id: null, error: `Unknown message type ${JSON.stringify(msg.type) ?? 'undefined'}; expected "hello" or "call".` };
+    return {
+      ok: false,
+      id: null,
+      error: `Unknown message type ${JSON.stringify(msg.type) ?? 'undefined'}; expected "hello" or "call".`,
+    };
   }
   const id = msg.id;
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {

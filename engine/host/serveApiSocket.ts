@@ -22,11 +22,7 @@ export const CLOSE_VERSION_MISMATCH = 4001;
  *    message gets an error result and the connection stays open.
  * 3. Push every run event to the client until the socket closes.
  */
-export function serveApiSocket(
-  socket: WebSocket,
-  api: EngineApi,
-  log: (line: string) => void,
-): void {
+export function serveApiSocket(socket: WebSocket, api: EngineApi, log: (line: string) => void): void {
   let unsubscribe: (() => void) | null = null;
 
   const send = (message: HostMessage): void => {
@@ -37,7 +33,12 @@ export function serveApiSocket(
     } catch (err) {
       // A result that is not JSON (a cycle, a BigInt) is the engine's bug; the caller still gets an answer.
       if (message.type !== 'result') return;
-      text = JSON.stringify({ type: 'result', id: message.id, ok: false, error: `The engine's answer could not be sent: ${describeError(err).message}` });
+      text = JSON.stringify({
+        type: 'result',
+        id: message.id,
+        ok: false,
+        error: `The engine's answer could not be sent: ${describeError(err).message}`,
+      });
     }
     socket.send(text);
   };
@@ -46,7 +47,9 @@ export function serveApiSocket(
 
   socket.on('message', (data, isBinary) => {
     if (isBinary) return fail(null, 'Binary messages are not understood; send JSON text.');
-    const raw = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+    const raw = Array.isArray(data)
+      ? Buffer.concat(data).toString('utf8')
+      : Buffer.from(data as ArrayBuffer).toString('utf8');
     const parsed = parseClientMessage(raw, ENGINE_API_VERSION);
     if (!parsed.ok) {
       if (parsed.fatal) {
@@ -62,12 +65,14 @@ export function serveApiSocket(
       send({ type: 'welcome', version: ENGINE_API_VERSION });
       return;
     }
-    if (unsubscribe === null) return fail(message.id, 'Say hello first: the host needs the protocol version before any call.');
+    if (unsubscribe === null)
+      return fail(message.id, 'Say hello first: the host needs the protocol version before any call.');
     void call(api, message.method, message.args).then(
       (value) => send({ type: 'result', id: message.id, ok: true, value }),
       (err: unknown) => {
         const { message: text, isUserError } = describeError(err);
-        if (!isUserError) log(`${message.method} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        if (!isUserError)
+          log(`${message.method} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
         fail(message.id, text);
       },
     );

@@ -45,7 +45,9 @@ export async function serveCommand(options: ServeOptions, out: ServeOutput): Pro
     out.error('the editor is not built; run npm run build');
     return 1;
   }
-  const roots = (options.roots && options.roots.length > 0 ? options.roots : [process.cwd()]).map((r) => path.resolve(r));
+  const roots = (options.roots && options.roots.length > 0 ? options.roots : [process.cwd()]).map((r) =>
+    path.resolve(r),
+  );
   for (const root of roots) {
     if (!existsSync(root)) {
       out.error(`the folder ${root} does not exist`);
@@ -90,7 +92,11 @@ export async function serveCommand(options: ServeOptions, out: ServeOutput): Pro
     else options.signal?.addEventListener('abort', stop);
   });
   out.info('Stopping…');
-  await service.stopAll().catch((err: unknown) => out.error(`a run did not stop cleanly: ${err instanceof Error ? err.message : String(err)}`));
+  await service
+    .stopAll()
+    .catch((err: unknown) =>
+      out.error(`a run did not stop cleanly: ${err instanceof Error ? err.message : String(err)}`),
+    );
   await host.close();
   return 0;
 }

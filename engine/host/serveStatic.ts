@@ -87,7 +87,12 @@ async function regularFileInside(candidate: string, root: string): Promise<{ pat
 }
 
 /** A short plain-text answer (refusals, errors). */
-export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
   const body = `${text}\n`;
   res.writeHead(status, {
     ...headers,

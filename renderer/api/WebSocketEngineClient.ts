@@ -178,7 +178,10 @@ export class WebSocketEngineClient implements EngineApi {
   private call(method: ApiMethod, args: unknown[]): Promise<unknown> {
     const { state, reason } = this.status;
     if (state === 'closed' || state === 'failed' || state === 'disconnected') {
-      const why = state === 'closed' ? 'The connection to the Sluice host was closed.' : (reason ?? 'Not connected to the Sluice host.');
+      const why =
+        state === 'closed'
+          ? 'The connection to the Sluice host was closed.'
+          : (reason ?? 'Not connected to the Sluice host.');
       return Promise.reject(new Error(why));
     }
     const id = this.nextId++;
@@ -187,7 +190,9 @@ export class WebSocketEngineClient implements EngineApi {
     try {
       text = JSON.stringify(message);
     } catch (err) {
-      return Promise.reject(new Error(`The arguments of ${method} cannot be sent: ${err instanceof Error ? err.message : String(err)}`));
+      return Promise.reject(
+        new Error(`The arguments of ${method} cannot be sent: ${err instanceof Error ? err.message : String(err)}`),
+      );
     }
     return new Promise<unknown>((resolve, reject) => {
       this.pending.set(id, { method, resolve, reject });
@@ -233,7 +238,9 @@ export class WebSocketEngineClient implements EngineApi {
     switch (message?.type) {
       case 'welcome':
         if (message.version !== ENGINE_API_VERSION) {
-          this.fail(`The Sluice host speaks protocol version ${String(message.version)}, this page version ${ENGINE_API_VERSION}; reload the page.`);
+          this.fail(
+            `The Sluice host speaks protocol version ${String(message.version)}, this page version ${ENGINE_API_VERSION}; reload the page.`,
+          );
           return;
         }
         this.welcomed = true;

@@ -66,7 +66,9 @@ describe('EngineService.startRun', () => {
   it('refuses an invalid graph with a clear message and starts nothing', async () => {
     const graph = { ...smallGraph(), nodes: [{ id: 'x', type: 'no.such.type', config: {} }] };
     await expect(service.startRun({ graph: graph as never })).rejects.toThrow(/^The graph cannot run: node x: /);
-    await expect(service.startRun({ graph: { nope: true } as never })).rejects.toThrow(/^The graph cannot run: it is not a Sluice graph/);
+    await expect(service.startRun({ graph: { nope: true } as never })).rejects.toThrow(
+      /^The graph cannot run: it is not a Sluice graph/,
+    );
     expect(runs).toHaveLength(0);
   });
 
@@ -95,9 +97,9 @@ describe('EngineService.startRun', () => {
   });
 
   it('refuses a graph path outside the opened folders', async () => {
-    await expect(service.startRun({ graph: smallGraph() as never, path: path.join(base, 'g.sluice.json') })).rejects.toThrow(
-      /outside the folders you opened/,
-    );
+    await expect(
+      service.startRun({ graph: smallGraph() as never, path: path.join(base, 'g.sluice.json') }),
+    ).rejects.toThrow(/outside the folders you opened/);
     expect(runs).toHaveLength(0);
   });
 
@@ -131,7 +133,9 @@ describe('EngineService.startRun', () => {
     service.subscribe((e) => seen.push(e));
     const { runId } = await service.startRun({ graph: smallGraph() as never });
     runs[0]?.end({ status: 'failed', reason: 'worker died three times' });
-    await expect.poll(() => seen).toEqual([{ type: 'runEnded', runId, status: 'failed', reason: 'worker died three times' }]);
+    await expect
+      .poll(() => seen)
+      .toEqual([{ type: 'runEnded', runId, status: 'failed', reason: 'worker died three times' }]);
   });
 });
 
@@ -185,7 +189,9 @@ describe('EngineService checkpoints and dead letters', () => {
   });
 
   it('refuses a graph path outside the opened folders and a target naming nothing', async () => {
-    await expect(service.listCheckpoints({ graphPath: '/etc/passwd' })).rejects.toThrow(/outside the folders you opened/);
+    await expect(service.listCheckpoints({ graphPath: '/etc/passwd' })).rejects.toThrow(
+      /outside the folders you opened/,
+    );
     await expect(service.listCheckpoints({})).rejects.toThrow('Name a run id or a graph path.');
   });
 });

@@ -50,7 +50,9 @@ describe('FileAccess', () => {
   it('refuses a save through a symlinked folder that leaves the opened folder', async () => {
     symlinkSync(outside, path.join(root, 'door'));
     const files = new FileAccess([root]);
-    await expect(files.write(path.join(root, 'door', 'new.json'), '{}')).rejects.toThrow(/outside the folders you opened/);
+    await expect(files.write(path.join(root, 'door', 'new.json'), '{}')).rejects.toThrow(
+      /outside the folders you opened/,
+    );
     await expect(files.read(path.join(root, 'door', 'secret.json'))).rejects.toThrow(/outside/);
   });
 
@@ -62,7 +64,9 @@ describe('FileAccess', () => {
 
   it('refuses to save a file that is not .json', async () => {
     const files = new FileAccess([root]);
-    await expect(files.write(path.join(root, 'run.sh'), 'rm -rf /')).rejects.toThrow(/Only \.json files can be saved; .*run\.sh is not one/);
+    await expect(files.write(path.join(root, 'run.sh'), 'rm -rf /')).rejects.toThrow(
+      /Only \.json files can be saved; .*run\.sh is not one/,
+    );
     await expect(files.write(path.join(root, '.bashrc'), 'x')).rejects.toThrow(/Only \.json/);
   });
 

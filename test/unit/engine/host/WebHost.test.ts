@@ -32,7 +32,11 @@ function upgradeStatus(query: string, headers: Record<string, string> = {}, path
 }
 
 /** A socket that passed the checks, with a queue of the host's messages. */
-async function openApi(): Promise<{ ws: WebSocket; next: () => Promise<Record<string, unknown>>; closed: Promise<{ code: number; reason: string }> }> {
+async function openApi(): Promise<{
+  ws: WebSocket;
+  next: () => Promise<Record<string, unknown>>;
+  closed: Promise<{ code: number; reason: string }>;
+}> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/api?token=${TOKEN}`);
   const inbox: Array<Record<string, unknown>> = [];
   const waiters: Array<(m: Record<string, unknown>) => void> = [];
@@ -118,7 +122,14 @@ describe('startWebHost over HTTP', () => {
   });
 
   it('refuses path traversal out of the built editor', async () => {
-    for (const p of ['/../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt', '/assets/..%2f..%2fsecret.txt', '/%2e%2e%5csecret.txt', '/a%00.js']) {
+    for (const p of [
+      '/../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/..%2fsecret.txt',
+      '/assets/..%2f..%2fsecret.txt',
+      '/%2e%2e%5csecret.txt',
+      '/a%00.js',
+    ]) {
       const res = await rawRequest(port, `${p}?token=${TOKEN}`);
       expect(res.status, p).toBe(400);
       expect(res.body, p).not.toContain('TOP SECRET');
@@ -186,7 +197,12 @@ describe('startWebHost API socket', () => {
   it('asks for hello before any call', async () => {
     const api = await openApi();
     api.ws.send(JSON.stringify({ type: 'call', id: 1, method: 'listExamples', args: [] }));
-    expect(await api.next()).toMatchObject({ type: 'result', id: 1, ok: false, error: expect.stringMatching(/Say hello first/) });
+    expect(await api.next()).toMatchObject({
+      type: 'result',
+      id: 1,
+      ok: false,
+      error: expect.stringMatching(/Say hello first/),
+    });
     api.ws.close();
   });
 
@@ -197,9 +213,17 @@ describe('startWebHost API socket', () => {
     api.ws.send('this is not json');
     expect(await api.next()).toEqual({ type: 'result', id: -1, ok: false, error: 'The message is not valid JSON.' });
     api.ws.send(JSON.stringify({ type: 'call', id: 2, method: 'rm -rf', args: [] }));
-    expect(await api.next()).toMatchObject({ id: 2, ok: false, error: expect.stringMatching(/^Unknown method "rm -rf"/) });
+    expect(await api.next()).toMatchObject({
+      id: 2,
+      ok: false,
+      error: expect.stringMatching(/^Unknown method "rm -rf"/),
+    });
     api.ws.send(JSON.stringify({ type: 'call', id: 3, method: 'openFile', args: [{ path: '/etc/passwd' }] }));
-    expect(await api.next()).toMatchObject({ id: 3, ok: false, error: 'The "path" argument of openFile must be a string, not an object.' });
+    expect(await api.next()).toMatchObject({
+      id: 3,
+      ok: false,
+      error: 'The "path" argument of openFile must be a string, not an object.',
+    });
     api.ws.send(Buffer.from([1, 2, 3]), { binary: true });
     expect(await api.next()).toMatchObject({ id: -1, ok: false, error: expect.stringMatching(/Binary messages/) });
     api.ws.send(JSON.stringify({ type: 'call', id: 4, method: 'listExamples', args: [] }));
@@ -213,9 +237,18 @@ describe('startWebHost API socket', () => {
     await api.next();
     api.ws.send(JSON.stringify({ type: 'call', id: 5, method: 'openFile', args: ['../../etc/passwd'] }));
     const res = await api.next();
-    expect(res).toEqual({ type: 'result', id: 5, ok: false, error: '../../etc/passwd is outside the folders you opened.' });
+    expect(res).toEqual({
+      type: 'result',
+      id: 5,
+      ok: false,
+      error: '../../etc/passwd is outside the folders you opened.',
+    });
     api.ws.send(JSON.stringify({ type: 'call', id: 6, method: 'openExample', args: ['escape'] }));
-    expect(await api.next()).toMatchObject({ id: 6, ok: false, error: 'Example escape names a file outside the examples folder.' });
+    expect(await api.next()).toMatchObject({
+      id: 6,
+      ok: false,
+      error: 'Example escape names a file outside the examples folder.',
+    });
     api.ws.close();
   });
 

@@ -76,7 +76,9 @@ describe('WebSocketEngineClient', () => {
   it('rejects a call with the host message', async () => {
     const client = connect();
     await expect(client.openFile('/etc/passwd')).rejects.toThrow('/etc/passwd is outside the folders you opened.');
-    await expect(client.saveFile(path.join(fx.project, 'x.sh'), 'echo')).rejects.toThrow(/Only \.json files can be saved/);
+    await expect(client.saveFile(path.join(fx.project, 'x.sh'), 'echo')).rejects.toThrow(
+      /Only \.json files can be saved/,
+    );
     await expect(client.stopRun('no-such-run')).rejects.toThrow('There is no run with id no-such-run.');
   });
 
@@ -112,7 +114,13 @@ describe('WebSocketEngineClient', () => {
     expect((await disconnected).reason).toMatch(/connection to the Sluice host was lost/);
     await expect(client.listExamples()).rejects.toThrow(/connection to the Sluice host was lost/);
 
-    const again = await startWebHost({ port, staticDir: fx.staticDir, service: fx.service, token: TOKEN, log: () => undefined });
+    const again = await startWebHost({
+      port,
+      staticDir: fx.staticDir,
+      service: fx.service,
+      token: TOKEN,
+      log: () => undefined,
+    });
     try {
       await waitForState(client, 'connected');
       expect((await client.listExamples()).length).toBe(2);
@@ -148,7 +156,7 @@ describe('WebSocketEngineClient', () => {
     server.on('connection', (ws) => ws.on('message', () => ws.send(JSON.stringify({ type: 'welcome', version: 99 }))));
     await new Promise((r) => server.once('listening', r));
     const address = server.address();
-    const port = typeof address === 'object' ? address.port : 0;
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
     try {
       const client = connect({ url: `ws://127.0.0.1:${port}/api` });
       const failed = await waitForState(client, 'failed');
