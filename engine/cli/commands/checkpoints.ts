@@ -61,11 +61,10 @@ function formatTable(header: readonly string[], rows: readonly (readonly string[
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, i) => {
-        // The last column is not padded, so lines carry no trailing spaces.
-        if (i === cells.length - 1 && !alignRight[i]) return cell;
         return alignRight[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!);
       })
-      .join('  ');
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)];
 }
 
