@@ -1,0 +1,104 @@
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { MetricsSnapshot } from '../contract/index.js';
+import { validate } from '../graph/validate.js';
+import { nodeRegistry } from '../nodes/registry.js';
+import { startRun } from '../runtime/startRun.js';
+import { defaultStatePath } from '../store/defaultStatePath.js';
+import { readGraphFile } from './readGraphFile.js';
+import { problemPlace } from './validateCommand.js';
+
+export interface RunCommandOptions {
+  graphPath: string;
+  statePath?: string;
+  metricsPath?: string;
+  durationMs?: number;
+  fresh?: boolean;
+  /** Where stop signals come from (the process in the CLI; tests pass their own). */
+  signals?: NodeJS.EventEmitter;
+  /** Show a live progress line (stderr is a terminal). */
+  progress: boolean;
+}
+
+export interface RunOutput {
+  out(line: string): void;
+  err(line: string): void;
+  /** Rewrite the progress line in place (terminal only). */
+  progress(line: string): void;
+}
+
+/**
+ * `sluice run <graph>`: validate, run to the end (or until a signal or --duration), final
+ * checkpoint, exit 0. Exit 1: invalid graph or failed run; 2: unreadable file.
+ */
+export async function runCommand(o: RunCommandOptions, io: RunOutput): Promise<number> {
+  const read = readGraphFile(o.graphPath);
+  if (!read.ok) {
+    io.err(read.error);
+    return 2;
+  }
+  const graph = read.graph;
+  const problems = validate(graph, nodeRegistry).filter((p) => p.severity === 'error');
+  if (problems.length > 0) {
+    for (const p of problems) io.err(`error: ${problemPlace(p)}: ${p.message}`);
+    return 1;
+  }
+  const statePath = resolve(o.statePath ?? defaultStatePath(o.graphPath, graph.name));
+  const run = await startRun({
+    graph,
+    baseDir: dirname(resolve(o.graphPath)),
+    statePath,
+    ...(o.fresh ? { fresh: true } : {}),
+    ...(o.durationMs !== undefined ? { durationMs: o.durationMs } : {}),
+    onConsole: (line) => io.out(line),
+  });
+  if (run.resumedFrom !== null) io.err(`resuming from checkpoint ${run.resumedFrom} in ${statePath}`);
+  for (const note of run.stateNotes) io.err(note);
+
+  const sinks = graph.nodes.filter((n) => n.type.startsWith('sink.')).map((n) => n.id);
+  let last: MetricsSnapshot | null = null;
+  let lastWritten = 0;
+  if (o.metricsPath) {
+    mkdirSync(dirname(resolve(o.metricsPath)), { recursive: true });
+    writeFileSync(o.metricsPath, '');
+  }
+  run.subscribe((e) => {
+    if (e.type === 'metricsPublished') {
+      last = e.snapshot;
+      if (o.metricsPath && e.snapshot.t - lastWritten >= 1000) {
+        lastWritten = e.snapshot.t;
+        appendFileSync(o.metricsPath, JSON.stringify(e.snapshot) + '\n');
+      }
+      if (o.progress) io.progress(progressLine(e.snapshot, sinks));
+    } else if (e.type === 'runStatusChanged' && e.status === 'recovering' && e.reason) {
+      io.err(e.reason);
+    } else if (e.type === 'logged' && e.level !== 'info') {
+      io.err(`${e.level}: ${e.nodeId ? `node ${e.nodeId}: ` : ''}${e.message}`);
+    }
+  });
+
+  const stop = (): void => void run.stop();
+  o.signals?.on('SIGINT', stop);
+  o.signals?.on('SIGTERM', stop);
+  const result = await run.done;
+  o.signals?.off('SIGINT', stop);
+  o.signals?.off('SIGTERM', stop);
+  if (o.metricsPath && last) appendFileSync(o.metricsPath, JSON.stringify(last) + '\n');
+  if (o.progress) io.progress('');
+  const final = last as MetricsSnapshot | null;
+  const counts = final ? sinks.map((id) => `${id} ${final.nodes[id]?.in ?? 0}`).join(', ') : '';
+  if (result.status === 'failed') {
+    io.err(`run failed: ${result.reason ?? 'unknown reason'}`);
+    return 1;
+  }
+  io.err(`run ${result.status}${counts ? `: ${counts}` : ''}${final ? ` in ${(final.run.elapsedMs / 1000).toFixed(1)} s` : ''}`);
+  return 0;
+}
+
+/** "1.2M ev/s · 3.4 s · sink 120000" — what a person watching the terminal wants to know. */
+export function progressLine(m: MetricsSnapshot, sinks: readonly string[]): string {
+  const rate = m.run.sourceRate;
+  const r = rate >= 1e6 ? `${(rate / 1e6).toFixed(2)}M` : rate >= 1e3 ? `${(rate / 1e3).toFixed(1)}k` : rate.toFixed(0);
+  const counts = sinks.map((id) => `${id} ${m.nodes[id]?.in ?? 0}`).join(' · ');
+  return `${r} ev/s · ${(m.run.elapsedMs / 1000).toFixed(1)} s · ${counts} · checkpoints ${m.run.checkpoints.count}`;
+}

@@ -1,0 +1,383 @@
+import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import type { ExecutionPlan } from '../compiler/ExecutionPlan.js';
+import type { NodeStatus, RunEvent, RunStatus } from '../contract/index.js';
+import type { SnapshotInput, NewDeadLetter } from '../store/StateStore.js';
+import type { CheckpointStorage } from './CheckpointStorage.js';
+import { matchState } from './CheckpointStorage.js';
+import { wallNow } from './clock.js';
+import { MetricsAggregator } from './MetricsAggregator.js';
+import type { StartWorker, WorkerCommand, WorkerFact } from './protocol.js';
+import { PROTOCOL_VERSION } from './protocol.js';
+import type { RunHandle, RunResult } from './RunHandle.js';
+import { workerUrl } from './workerUrl.js';
+
+export interface CoordinatorOptions {
+  plan: ExecutionPlan;
+  storage: CheckpointStorage;
+  baseDir: string;
+  statePath: string | null;
+  durationMs?: number;
+  metricsIntervalMs: number;
+  onConsole?: (line: string) => void;
+  /** A worker silent for this long is stuck (user code that never returns). */
+  hangTimeoutMs?: number;
+  /** Restarts from the last checkpoint before the run fails. */
+  maxRestarts?: number;
+}
+
+interface LiveWorker {
+  index: number;
+  thread: Worker;
+  lastHeard: number;
+}
+
+/**
+ * Runs one execution plan: starts the workers, wires their channels, drives checkpoints,
+ * merges metrics, and ends the run. Lives on the calling thread (the CLI's main thread, the
+ * host's engine process); it does no per-event work.
+ *
+ * Checkpoint n, step by step:
+ * 1. `triggerCheckpoint n` to every worker; source tasks snapshot their offset and put barrier n
+ *    on their outputs; tasks whose inputs have all ended snapshot at once.
+ * 2. Barriers flow with the events; a task snapshots when barrier n has arrived on every input
+ *    that has not ended, then forwards it.
+ * 3. When every instance's snapshot has arrived, the snapshots are written in one transaction.
+ * 4. `completeCheckpoint n`: sinks make visible what n staged.
+ * Only one checkpoint is in flight at a time.
+ */
+export class Coordinator implements RunHandle {
+  readonly runId = randomUUID();
+  readonly done: Promise<RunResult>;
+  private resolveDone!: (r: RunResult) => void;
+  private readonly listeners = new Set<(e: RunEvent) => void>();
+  private workers: LiveWorker[] = [];
+  private readonly metrics: MetricsAggregator;
+  private status: RunStatus = 'starting';
+  private readonly startedAt = wallNow();
+  private started = 0;
+  private endedTasks = new Set<number>();
+  private inFlight: { id: number; startedAt: number; snapshots: Map<string, SnapshotInput>; final: boolean } | null = null;
+  private committedBy = new Set<number>();
+  private checkpointCount = 0;
+  private lastCheckpoint: { id: number; durationMs: number; bytes: number } | null = null;
+  private restarts = 0;
+  private stopReason: 'stopped' | null = null;
+  private finishing = false;
+  private checkpointTimer: NodeJS.Timeout | null = null;
+  private metricsTimer: NodeJS.Timeout | null = null;
+  private durationTimer: NodeJS.Timeout | null = null;
+  private restoredFrom: number | null = null;
+  private readonly tapped = new Set<number>();
+  private readonly failedNodes = new Set<string>();
+  private ended = false;
+  private pendingDeadLetters: NewDeadLetter[] = [];
+
+  constructor(private readonly o: CoordinatorOptions) {
+    this.done = new Promise((r) => (this.resolveDone = r));
+    this.metrics = new MetricsAggregator(o.plan);
+  }
+
+  /** Spawn workers from the latest checkpoint (if any) and begin. */
+  begin(): void {
+    this.restoredFrom = this.o.storage.latestCheckpoint()?.id ?? null;
+    this.spawn(this.restorePoint());
+    this.emit({ type: 'runStarted', runId: this.runId, graphName: this.o.plan.graphName, resumedFrom: this.restoredFrom });
+    this.metricsTimer = setInterval(() => this.publish(), this.o.metricsIntervalMs);
+    if (this.o.durationMs !== undefined) this.durationTimer = setTimeout(() => void this.stop(), this.o.durationMs);
+  }
+
+  subscribe(listener: (e: RunEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  tap(edgeId: string, on: boolean): void {
+    const edgeIndex = this.o.plan.edges.findIndex((e) => e.id === edgeId);
+    if (edgeIndex < 0) return;
+    if (on) this.tapped.add(edgeIndex);
+    else this.tapped.delete(edgeIndex);
+    this.broadcast({ type: 'tapEdge', edgeIndex, on });
+  }
+
+  /** Stop: sources pause, a final checkpoint covers everything in flight, sinks commit, end. */
+  async stop(): Promise<RunResult> {
+    if (!this.ended && !this.stopReason) {
+      this.stopReason = 'stopped';
+      this.setStatus('stopping');
+      this.broadcast({ type: 'pauseSources' });
+      if (!this.inFlight && this.started === this.workers.length) this.trigger(true);
+    }
+    return this.done;
+  }
+
+  /** The latest checkpoint mapped onto this plan (startRun has already refused a mismatch). */
+  private restorePoint(): StartWorker['restore'] {
+    const latest = this.o.storage.latestCheckpoint();
+    return latest ? { checkpointId: latest.id, states: matchState(this.o.plan, latest).states } : null;
+  }
+
+  private spawn(restore: StartWorker['restore']): void {
+    const plan = this.o.plan;
+    const ports: Array<Record<number, MessagePort>> = Array.from({ length: plan.workers }, () => ({}));
+    for (const ch of plan.channels) {
+      if (ch.fromWorker === ch.toWorker) continue;
+      const { port1, port2 } = new MessageChannel();
+      ports[ch.fromWorker]![ch.id] = port1;
+      ports[ch.toWorker]![ch.id] = port2;
+    }
+    this.started = 0;
+    this.endedTasks = new Set();
+    this.workers = [];
+    for (let i = 0; i < plan.workers; i++) {
+      const thread = new Worker(workerUrl());
+      const w: LiveWorker = { index: i, thread, lastHeard: wallNow() };
+      this.workers.push(w);
+      thread.on('message', (f: WorkerFact) => {
+        w.lastHeard = wallNow();
+        this.onFact(f);
+      });
+      thread.on('error', (err) => this.onWorkerDeath(i, `worker ${i} crashed: ${err.message}`));
+      thread.on('exit', (code) => {
+        if (!this.ended && this.workers[i]?.thread === thread) this.onWorkerDeath(i, `worker ${i} exited (code ${code})`);
+      });
+      const start: StartWorker = {
+        type: 'startWorker',
+        protocol: PROTOCOL_VERSION,
+        plan,
+        worker: i,
+        baseDir: this.o.baseDir,
+        statePath: this.o.statePath,
+        restore,
+        ports: ports[i]!,
+        metricsIntervalMs: this.o.metricsIntervalMs,
+      };
+      thread.postMessage(start, Object.values(ports[i]!));
+    }
+  }
+
+  private onFact(f: WorkerFact): void {
+    switch (f.type) {
+      case 'workerStarted':
+        this.started++;
+        if (this.started === this.workers.length) {
+          this.setStatus(this.stopReason ? 'stopping' : 'running');
+          for (const edgeIndex of this.tapped) this.broadcast({ type: 'tapEdge', edgeIndex, on: true });
+          this.scheduleCheckpoint();
+          if (this.stopReason) this.trigger(true);
+        }
+        break;
+      case 'metricsReported':
+        this.metrics.report(f.worker, f.counters);
+        break;
+      case 'snapshotTaken':
+        this.onSnapshot(f);
+        break;
+      case 'checkpointCommitted':
+        this.onCommitted(f.checkpointId, f.worker);
+        break;
+      case 'taskEnded':
+        this.endedTasks.add(f.taskId);
+        if (this.endedTasks.size === this.o.plan.tasks.length && !this.inFlight) this.trigger(true);
+        break;
+      case 'deadLettered':
+        // Stored with the next checkpoint, so events replayed after a crash do not repeat them.
+        for (const r of f.rows) this.pendingDeadLetters.push(r);
+        break;
+      case 'consoleWritten':
+        for (const line of f.lines) this.o.onConsole?.(line);
+        break;
+      case 'logged':
+        this.emit({ type: 'logged', runId: this.runId, nodeId: f.nodeId, level: f.level, message: f.message });
+        break;
+      case 'edgeTapped': {
+        const edge = this.o.plan.edges[f.edgeIndex];
+        if (edge) this.emit({ type: 'edgeTapped', runId: this.runId, edgeId: edge.id, events: f.events });
+        break;
+      }
+      case 'workerFailed':
+        if (f.nodeId) this.failedNodes.add(f.nodeId);
+        if (f.userError) this.finish({ status: 'failed', reason: f.nodeId ? `node "${f.nodeId}": ${f.message}` : f.message });
+        else this.onWorkerDeath(f.worker, `worker ${f.worker} failed${f.nodeId ? ` in node "${f.nodeId}"` : ''}: ${f.message}`);
+        break;
+    }
+  }
+
+  private scheduleCheckpoint(): void {
+    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+    const every = this.o.plan.checkpointIntervalMs;
+    if (every <= 0) return;
+    this.checkpointTimer = setTimeout(() => {
+      this.checkpointTimer = null;
+      if (!this.inFlight && !this.finishing && !this.ended) this.trigger(false);
+    }, every);
+  }
+
+  private trigger(final: boolean): void {
+    if (this.ended || this.inFlight) return;
+    if (final) this.finishing = true;
+    const id = this.o.storage.nextCheckpointId();
+    this.inFlight = { id, startedAt: wallNow(), snapshots: new Map(), final };
+    this.committedBy.clear();
+    this.broadcast({ type: 'triggerCheckpoint', checkpointId: id });
+  }
+
+  private onSnapshot(f: Extract<WorkerFact, { type: 'snapshotTaken' }>): void {
+    const cp = this.inFlight;
+    if (!cp || cp.id !== f.checkpointId) return;
+    const inst = this.o.plan.instances[f.instance]!;
+    const node = this.o.plan.nodes[inst.nodeIndex]!;
+    cp.snapshots.set(f.instance, {
+      operatorId: inst.operatorId,
+      instance: inst.index,
+      nodeId: inst.nodeId,
+      type: inst.type,
+      configHash: node.configHash,
+      state: f.state,
+    });
+    if (cp.snapshots.size < Object.keys(this.o.plan.instances).length) return;
+    try {
+      const deadLetters = this.pendingDeadLetters;
+      this.pendingDeadLetters = [];
+      let bytes: number;
+      try {
+        ({ bytes } = this.o.storage.writeCheckpoint({ id: cp.id, startedAt: cp.startedAt, snapshots: [...cp.snapshots.values()], deadLetters }));
+      } catch (err) {
+        this.pendingDeadLetters = deadLetters.concat(this.pendingDeadLetters);
+        throw err;
+      }
+      this.checkpointCount++;
+      this.lastCheckpoint = { id: cp.id, durationMs: wallNow() - cp.startedAt, bytes };
+    } catch (err) {
+      // The checkpoint did not become durable: the previous one stands. Try again next interval.
+      this.emit({
+        type: 'logged',
+        runId: this.runId,
+        nodeId: null,
+        level: 'error',
+        message: `checkpoint ${cp.id} failed: ${err instanceof Error ? err.message : String(err)}`,
+      });
+      const final = cp.final;
+      this.inFlight = null;
+      if (final) this.finish({ status: 'failed', reason: `the final checkpoint could not be written: ${err instanceof Error ? err.message : String(err)}` });
+      else this.scheduleCheckpoint();
+      return;
+    }
+    this.broadcast({ type: 'completeCheckpoint', checkpointId: cp.id });
+  }
+
+  private onCommitted(checkpointId: number, worker: number): void {
+    const cp = this.inFlight;
+    if (!cp || cp.id !== checkpointId) return;
+    this.committedBy.add(worker);
+    if (this.committedBy.size < this.workers.length) return;
+    this.inFlight = null;
+    if (cp.final) {
+      this.finish(this.stopReason ? { status: 'stopped' } : { status: 'finished' });
+      return;
+    }
+    if (this.endedTasks.size === this.o.plan.tasks.length || this.stopReason) this.trigger(true);
+    else this.scheduleCheckpoint();
+  }
+
+  private onWorkerDeath(worker: number, reason: string): void {
+    if (this.ended) return;
+    const max = this.o.maxRestarts ?? 3;
+    if (this.restarts >= max) {
+      this.finish({ status: 'failed', reason: `${reason}; gave up after ${this.restarts} restarts` });
+      return;
+    }
+    this.restarts++;
+    this.setStatus('recovering', `${reason}; restarting from the last checkpoint (${this.restarts}/${max})`);
+    this.emit({ type: 'logged', runId: this.runId, nodeId: null, level: 'warn', message: `${reason}; restarting from the last checkpoint` });
+    const old = this.workers;
+    this.workers = [];
+    this.inFlight = null;
+    this.finishing = false;
+    for (const w of old) void w.thread.terminate();
+    const backoff = Math.min(5000, 200 * 2 ** (this.restarts - 1));
+    setTimeout(() => {
+      if (this.ended) return;
+      this.spawn(this.restorePoint());
+      if (this.stopReason) this.broadcast({ type: 'pauseSources' });
+    }, backoff);
+    void worker;
+  }
+
+  private publish(): void {
+    const now = wallNow();
+    const hang = this.o.hangTimeoutMs ?? 10_000;
+    for (const w of this.workers) {
+      if (now - w.lastHeard > hang && this.status !== 'recovering') {
+        this.onWorkerDeath(w.index, `worker ${w.index} stopped responding for ${Math.round(hang / 1000)} s (a node's code may never return)`);
+        return;
+      }
+    }
+    const snapshot = this.metrics.frame(
+      now,
+      {
+        status: this.status,
+        elapsedMs: now - this.startedAt,
+        checkpoints: {
+          count: this.checkpointCount,
+          lastId: this.lastCheckpoint?.id ?? null,
+          lastDurationMs: this.lastCheckpoint?.durationMs ?? null,
+          lastBytes: this.lastCheckpoint?.bytes ?? null,
+        },
+        restarts: this.restarts,
+      },
+      (i) => this.nodeStatus(i),
+    );
+    this.emit({ type: 'metricsPublished', runId: this.runId, snapshot });
+  }
+
+  private nodeStatus(nodeIndex: number): NodeStatus {
+    const node = this.o.plan.nodes[nodeIndex]!;
+    if (this.failedNodes.has(node.id)) return 'failed';
+    if (this.status === 'starting') return 'starting';
+    const tasks = Object.values(this.o.plan.instances)
+      .filter((i) => i.nodeIndex === nodeIndex)
+      .map((i) => i.taskId);
+    return tasks.every((t) => this.endedTasks.has(t)) ? 'ended' : 'running';
+  }
+
+  private setStatus(status: RunStatus, reason?: string): void {
+    this.status = status;
+    this.emit({ type: 'runStatusChanged', runId: this.runId, status, ...(reason ? { reason } : {}) });
+  }
+
+  private finish(result: RunResult): void {
+    if (this.ended) return;
+    this.publish();
+    this.ended = true;
+    for (const t of [this.checkpointTimer, this.durationTimer]) if (t) clearTimeout(t);
+    if (this.metricsTimer) clearInterval(this.metricsTimer);
+    this.broadcast({ type: 'shutdown' });
+    const threads = this.workers.map((w) => w.thread);
+    // Give workers a moment to close files after shutdown, then end the threads.
+    setTimeout(() => {
+      for (const t of threads) void t.terminate();
+    }, 50);
+    this.status = result.status;
+    this.emit({ type: 'runStatusChanged', runId: this.runId, status: result.status, ...(result.reason ? { reason: result.reason } : {}) });
+    this.emit({ type: 'runEnded', runId: this.runId, status: result.status, ...(result.reason ? { reason: result.reason } : {}) });
+    try {
+      this.o.storage.close();
+    } catch {
+      // closing a store we are leaving: nothing left to protect
+    }
+    this.resolveDone(result);
+  }
+
+  private broadcast(cmd: WorkerCommand): void {
+    for (const w of this.workers) w.thread.postMessage(cmd);
+  }
+
+  private emit(e: RunEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+}
+
+/** Worker threads to use: the machine's cores. */
+export const defaultWorkers = (): number => Math.max(1, availableParallelism());

@@ -1,0 +1,123 @@
+import type { ExecutionPlan } from '../compiler/ExecutionPlan.js';
+import type { EdgeMetrics, MetricsSnapshot, NodeMetrics, NodeStatus, RunMetrics } from '../contract/index.js';
+import { addInto, newHistogram, percentile, subtract } from './Histogram.js';
+import type { WorkerCounters } from './protocol.js';
+
+interface Totals {
+  t: number;
+  edgeEvents: number[];
+  edgeBytes: number[];
+  edgeBlockedMs: number[];
+  edgeLatency: number[][];
+  nodeBusyMs: number[];
+  nodeOut: number[];
+}
+
+/**
+ * Merges the workers' cumulative counters into frames (SPEC §7). Rates, busy and backpressure
+ * shares and latency percentiles are taken over the last second by differencing cumulative
+ * totals, so a late or lost report never double-counts.
+ */
+export class MetricsAggregator {
+  private readonly latest = new Map<number, WorkerCounters>();
+  private readonly history: Totals[] = [];
+  private readonly sourceNodes: number[];
+
+  constructor(private readonly plan: ExecutionPlan) {
+    this.sourceNodes = plan.nodes.flatMap((n, i) => (n.type.startsWith('source.') ? [i] : []));
+  }
+
+  report(worker: number, counters: WorkerCounters): void {
+    this.latest.set(worker, counters);
+  }
+
+  /** Build a frame at wall time `t`. */
+  frame(t: number, run: Omit<RunMetrics, 'sourceRate'>, nodeStatus: (nodeIndex: number) => NodeStatus): MetricsSnapshot {
+    const plan = this.plan;
+    const nE = plan.edges.length;
+    const nN = plan.nodes.length;
+    const sum = (pick: (c: WorkerCounters) => number[]): number[] => {
+      const out = new Array<number>(pick === undefined ? 0 : 0).fill(0);
+      for (const c of this.latest.values()) {
+        const a = pick(c);
+        for (let i = 0; i < a.length; i++) out[i] = (out[i] ?? 0) + (a[i] as number);
+      }
+      return out;
+    };
+    const pad = (a: number[], n: number): number[] => {
+      for (let i = 0; i < n; i++) a[i] ??= 0;
+      return a;
+    };
+    const totals: Totals = {
+      t,
+      edgeEvents: pad(sum((c) => c.edgeEvents), nE),
+      edgeBytes: pad(sum((c) => c.edgeBytes), nE),
+      edgeBlockedMs: pad(sum((c) => c.edgeBlockedMs), nE),
+      edgeLatency: Array.from({ length: nE }, (_, i) => {
+        const h = newHistogram();
+        for (const c of this.latest.values()) addInto(h, c.edgeLatency[i] as number[]);
+        return h;
+      }),
+      nodeBusyMs: pad(sum((c) => c.nodeBusyMs), nN),
+      nodeOut: pad(sum((c) => c.nodeOut), nN),
+    };
+    this.history.push(totals);
+    // Keep about 1 s of history: the oldest entry at least 1 s old stays as the baseline.
+    while (this.history.length > 2 && (this.history[1] as Totals).t <= t - 1000) this.history.shift();
+    const base = this.history[0] as Totals;
+    const dt = Math.max(1, t - base.t);
+    const perSec = (now: number, then: number): number => ((now - then) * 1000) / dt;
+
+    const queued = pad(sum((c) => c.edgeQueued), nE);
+    const skipped = pad(sum((c) => c.edgeSkipped), nE);
+    const edges: Record<string, EdgeMetrics> = {};
+    plan.edges.forEach((e, i) => {
+      const lat = base === totals ? totals.edgeLatency[i]! : subtract(totals.edgeLatency[i]!, base.edgeLatency[i]!);
+      let lag: number | null = null;
+      for (const c of this.latest.values()) if (c.edgeLag[i] != null) lag = (lag ?? 0) + (c.edgeLag[i] as number);
+      const m: EdgeMetrics = {
+        total: totals.edgeEvents[i]!,
+        rate: base === totals ? 0 : perSec(totals.edgeEvents[i]!, base.edgeEvents[i]!),
+        bytesRate: base === totals ? 0 : perSec(totals.edgeBytes[i]!, base.edgeBytes[i]!),
+        queued: queued[i]!,
+        capacity: e.capacity * plan.nodes.find((n) => n.id === e.toNode)!.parallelism,
+        backpressure: base === totals ? 0 : clamp01((totals.edgeBlockedMs[i]! - base.edgeBlockedMs[i]!) / dt),
+        latencyP50: percentile(lat, 0.5),
+        latencyP99: percentile(lat, 0.99),
+      };
+      if (lag !== null) {
+        m.lag = lag;
+        m.skipped = skipped[i]!;
+      }
+      edges[e.id] = m;
+    });
+
+    const nodeIn = pad(sum((c) => c.nodeIn), nN);
+    const errors = pad(sum((c) => c.nodeErrors), nN);
+    const dropped = pad(sum((c) => c.nodeDropped), nN);
+    const stateSize = pad(sum((c) => c.nodeStateSize), nN);
+    const nodes: Record<string, NodeMetrics> = {};
+    plan.nodes.forEach((n, i) => {
+      let wm: number | null = null;
+      for (const c of this.latest.values()) {
+        const w = c.nodeWatermark[i];
+        if (w != null) wm = wm === null ? w : Math.min(wm, w);
+      }
+      nodes[n.id] = {
+        in: nodeIn[i]!,
+        out: totals.nodeOut[i]!,
+        errors: errors[i]!,
+        dropped: dropped[i]!,
+        busy: base === totals ? 0 : clamp01((totals.nodeBusyMs[i]! - base.nodeBusyMs[i]!) / dt / n.parallelism),
+        watermark: wm,
+        stateSize: stateSize[i]!,
+        status: nodeStatus(i),
+      };
+    });
+    let sourceRate = 0;
+    if (base !== totals) for (const i of this.sourceNodes) sourceRate += perSec(totals.nodeOut[i]!, base.nodeOut[i]!);
+    return { t, run: { ...run, sourceRate }, nodes, edges };
+  }
+}
+
+const clamp01 = (x: number): number => (x < 0 ? 0 : x > 1 ? 1 : x);

@@ -1,0 +1,90 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { ExecutionPlan } from '../compiler/ExecutionPlan.js';
+import type { EventEnvelope } from '../contract/index.js';
+import type { EncodedBatch } from './batchCodec.js';
+
+/**
+ * The thread protocol. Three unions, each plain structured-clone data discriminated on `type`:
+ *
+ * - WorkerCommand: coordinator → worker (verbs).
+ * - WorkerFact: worker → coordinator (past-tense facts).
+ * - ChannelMessage: worker ↔ worker on one channel's MessagePort: batches and control markers
+ *   downstream, credit upstream.
+ *
+ * Guarantees the rest of the runtime relies on:
+ * 1. A channel is FIFO: events, barriers and end-of-stream arrive in the order they were sent
+ *    (one MessagePort per channel; MessagePort preserves order).
+ * 2. A sender never has more than `capacity` events in a receiver's queue: it sends only against
+ *    credit, and the receiver returns credit as it consumes.
+ * 3. A barrier is sent only after every event emitted before it has been sent; a task snapshots
+ *    only when the barrier has arrived on every input that has not ended (alignment).
+ * 4. `end` is the last message on a channel.
+ * 5. Every worker reports metrics every `metricsIntervalMs` from a timer; a missing report
+ *    means the thread is stuck (user code that does not return).
+ */
+export const PROTOCOL_VERSION = 1;
+
+export interface StartWorker {
+  type: 'startWorker';
+  protocol: typeof PROTOCOL_VERSION;
+  plan: ExecutionPlan;
+  worker: number;
+  baseDir: string;
+  statePath: string | null;
+  /** Restored state per instance key (decoded), and the checkpoint it came from. */
+  restore: { checkpointId: number; states: Record<string, Uint8Array | null> } | null;
+  /** MessagePorts for remote channels touching this worker, by channel id. */
+  ports: Record<number, MessagePort>;
+  metricsIntervalMs: number;
+}
+
+export type WorkerCommand =
+  | StartWorker
+  /** Sources snapshot and emit barrier `checkpointId`; ended tasks snapshot directly. */
+  | { type: 'triggerCheckpoint'; checkpointId: number }
+  /** Checkpoint is durable: sinks make its staged output visible. */
+  | { type: 'completeCheckpoint'; checkpointId: number }
+  /** Sources stop polling (a stop or a duration limit); state is kept for resumption. */
+  | { type: 'pauseSources' }
+  | { type: 'tapEdge'; edgeIndex: number; on: boolean }
+  | { type: 'shutdown' };
+
+export interface WorkerCounters {
+  /** Per edge index: events sent, bytes sent, queued (receiver side + sender outbox), blocked ms. */
+  edgeEvents: number[];
+  edgeBytes: number[];
+  edgeQueued: number[];
+  edgeBlockedMs: number[];
+  /** Per edge index: latency histogram buckets (see Histogram). */
+  edgeLatency: number[][];
+  /** Per node index. */
+  nodeIn: number[];
+  nodeOut: number[];
+  nodeErrors: number[];
+  nodeDropped: number[];
+  nodeBusyMs: number[];
+  nodeWatermark: (number | null)[];
+  nodeStateSize: number[];
+  /** Topic subscriptions: per edge index lag and skipped. */
+  edgeLag: (number | null)[];
+  edgeSkipped: number[];
+}
+
+export type WorkerFact =
+  | { type: 'workerStarted'; worker: number }
+  | { type: 'snapshotTaken'; checkpointId: number; instance: string; state: Uint8Array; bytes: number }
+  | { type: 'checkpointCommitted'; checkpointId: number; worker: number }
+  | { type: 'taskEnded'; taskId: number }
+  | { type: 'metricsReported'; worker: number; at: number; counters: WorkerCounters }
+  | { type: 'deadLettered'; rows: Array<{ nodeId: string; error: string; event: EventEnvelope; time: number }> }
+  | { type: 'logged'; nodeId: string | null; level: 'info' | 'warn' | 'error'; message: string }
+  | { type: 'consoleWritten'; lines: string[] }
+  | { type: 'edgeTapped'; edgeIndex: number; events: EventEnvelope[] }
+  | { type: 'workerFailed'; worker: number; message: string; userError: boolean; nodeId: string | null };
+
+export type ChannelControl = { kind: 'barrier'; checkpointId: number } | { kind: 'end' };
+
+export type ChannelMessage =
+  | { type: 'batch'; batch: EncodedBatch }
+  | { type: 'control'; control: ChannelControl }
+  | { type: 'credit'; n: number };

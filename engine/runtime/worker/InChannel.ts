@@ -1,0 +1,86 @@
+import type { SluiceEvent } from '../../contract/index.js';
+import type { ChannelControl } from '../protocol.js';
+
+/**
+ * The receiving end of a channel: a FIFO of event batches and control markers. The task reads
+ * events from it until a control marker reaches the head; the task then decides (barrier
+ * alignment, end of stream) and pops it. Consumed events are returned as credit to the sender.
+ */
+export class InChannel {
+  private readonly items: Array<SluiceEvent[] | ChannelControl> = [];
+  private head = 0;
+  /** Events waiting (not yet consumed). */
+  queued = 0;
+  ended = false;
+  private unreturned = 0;
+
+  constructor(
+    readonly id: number,
+    readonly edgeIndex: number,
+    readonly port: string,
+    readonly input: number,
+    readonly capacity: number,
+    private readonly returnCredit: (n: number) => void,
+  ) {}
+
+  pushEvents(events: SluiceEvent[]): void {
+    if (events.length === 0) return;
+    this.items.push(events);
+    this.queued += events.length;
+  }
+
+  pushControl(control: ChannelControl): void {
+    this.items.push(control);
+  }
+
+  /** The control marker at the head, if the head is one. */
+  peekControl(): ChannelControl | null {
+    const first = this.items[0];
+    return first !== undefined && !Array.isArray(first) ? first : null;
+  }
+
+  popControl(): ChannelControl {
+    const c = this.items.shift() as ChannelControl;
+    if (c.kind === 'end') this.ended = true;
+    return c;
+  }
+
+  hasEvents(): boolean {
+    const first = this.items[0];
+    return first !== undefined && Array.isArray(first);
+  }
+
+  /**
+   * Hand up to `max` events at the head to `each`, stopping at a control marker. Returns how
+   * many were consumed.
+   */
+  consume(max: number, each: (e: SluiceEvent) => void): number {
+    let n = 0;
+    while (n < max) {
+      const first = this.items[0];
+      if (first === undefined || !Array.isArray(first)) break;
+      const take = Math.min(max - n, first.length - this.head);
+      const end = this.head + take;
+      for (let i = this.head; i < end; i++) each(first[i] as SluiceEvent);
+      n += take;
+      if (end === first.length) {
+        this.items.shift();
+        this.head = 0;
+      } else {
+        this.head = end;
+      }
+    }
+    this.queued -= n;
+    this.unreturned += n;
+    return n;
+  }
+
+  /** Return consumed events as credit; batched to a quarter of capacity to keep messages few. */
+  flushCredit(force: boolean): void {
+    if (this.unreturned > 0 && (force || this.unreturned >= Math.max(1, this.capacity >> 2) || this.queued === 0)) {
+      const n = this.unreturned;
+      this.unreturned = 0;
+      this.returnCredit(n);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { LineReader, OperatorIo, TransactionalFile, TransactionalTable } from '../../contract/index.js';
+import { UserError } from '../../contract/index.js';
+import { LineFileReader } from './LineFileReader.js';
+import { PlainFile } from './PlainFile.js';
+
+export interface NodeIoOptions {
+  baseDir: string;
+  console(line: string): void;
+  /** Without a store: start sink files empty (a fresh run) or append (a restart in this process). */
+  truncateFiles: boolean;
+  /** Transactional file and table factories backed by the state store, when there is one. */
+  openFile?(path: string): TransactionalFile;
+  openTable?(path: string | undefined, table: string, mode: 'append' | 'upsert'): TransactionalTable;
+}
+
+/** The Node implementation of OperatorIo for one worker. */
+export class NodeIo implements OperatorIo {
+  constructor(private readonly o: NodeIoOptions) {}
+
+  resolvePath(path: string): string {
+    return isAbsolute(path) ? path : resolve(this.o.baseDir, path);
+  }
+
+  openLineReader(path: string, fromOffset: number, follow: boolean): LineReader {
+    return new LineFileReader(path, fromOffset, follow);
+  }
+
+  openTransactionalFile(path: string): TransactionalFile {
+    return this.o.openFile ? this.o.openFile(path) : new PlainFile(path, this.o.truncateFiles);
+  }
+
+  openSqliteTable(path: string | undefined, table: string, mode: 'append' | 'upsert'): TransactionalTable {
+    if (!this.o.openTable) throw new UserError(`sink.sqlite table "${table}" needs a state store; save the graph or pass --state`);
+    return this.o.openTable(path, table, mode);
+  }
+
+  console(line: string): void {
+    this.o.console(line);
+  }
+}

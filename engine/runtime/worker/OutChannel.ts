@@ -1,0 +1,79 @@
+import type { SluiceEvent } from '../../contract/index.js';
+import type { ChannelControl } from '../protocol.js';
+
+/**
+ * The sending end of a channel. Events are pushed to an outbox during a task's turn and sent
+ * at the end of the turn as one batch, as far as credit allows (guarantee 2 of protocol.ts).
+ * Control markers keep their place: a marker is sent only after every event pushed before it.
+ */
+export class OutChannel {
+  private outbox: SluiceEvent[] = [];
+  /** Controls waiting, each after `after` events (counted from the start of the outbox stream). */
+  private controls: Array<{ after: number; control: ChannelControl }> = [];
+  private pushed = 0;
+  private sent = 0;
+  credit: number;
+  /** Time this channel's producer spent blocked on it (ms, cumulative), for backpressure. */
+  blockedMs = 0;
+  bytesSent = 0;
+
+  constructor(
+    readonly id: number,
+    readonly edgeIndex: number,
+    readonly capacity: number,
+    private readonly sendEvents: (events: SluiceEvent[]) => number,
+    private readonly sendControl: (control: ChannelControl) => void,
+  ) {
+    this.credit = capacity;
+  }
+
+  push(e: SluiceEvent): void {
+    this.outbox.push(e);
+    this.pushed++;
+  }
+
+  pushControl(control: ChannelControl): void {
+    this.controls.push({ after: this.pushed, control });
+  }
+
+  /** Events not yet sent. */
+  get pending(): number {
+    return this.outbox.length;
+  }
+
+  /** True when nothing waits to be sent (events or markers). */
+  get drained(): boolean {
+    return this.outbox.length === 0 && this.controls.length === 0;
+  }
+
+  /** Room for more without exceeding credit. */
+  get room(): number {
+    return this.credit - this.outbox.length;
+  }
+
+  addCredit(n: number): void {
+    this.credit += n;
+  }
+
+  /** Send what credit allows, markers in place. */
+  flush(): void {
+    for (;;) {
+      const nextControl = this.controls[0];
+      const limit = nextControl ? nextControl.after - this.sent : this.outbox.length;
+      const n = Math.min(limit, this.credit, this.outbox.length);
+      if (n > 0) {
+        const batch = n === this.outbox.length ? this.outbox : this.outbox.slice(0, n);
+        this.outbox = n === this.outbox.length ? [] : this.outbox.slice(n);
+        this.credit -= n;
+        this.sent += n;
+        this.bytesSent += this.sendEvents(batch);
+      }
+      if (nextControl && nextControl.after === this.sent) {
+        this.controls.shift();
+        this.sendControl(nextControl.control);
+        continue;
+      }
+      return;
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import type { InChannel } from './InChannel.js';
+import type { InstanceHost } from './InstanceHost.js';
+import type { OutChannel } from './OutChannel.js';
+
+/**
+ * A fused chain inside a worker: a root instance (the only one with channel inputs) and the
+ * instances called from it. The scheduler gives a task turns; within a turn everything is
+ * synchronous, which is why a snapshot between turns is consistent for the whole chain.
+ */
+export class Task {
+  /** ended: end-of-stream sent downstream. ending: inputs done, waiting for pumps to drain. */
+  phase: 'running' | 'ending' | 'ended' = 'running';
+  sourceEnded = false;
+  /** Source asked not to be polled before this wall time (rate limit, follow mode). */
+  sourceIdleUntil = 0;
+  /** Input paused until this wall time (throttle). */
+  pausedUntil = 0;
+  /** Highest checkpoint this task has snapshotted. */
+  lastSnapshot = -1;
+  /** Channels whose lack of credit blocked this task in the last turn, with when it began. */
+  blockedOn: OutChannel[] = [];
+  blockedSince = 0;
+  /** Round-robin start over inputs, so one busy input does not starve the others. */
+  nextInput = 0;
+  readonly pumpers: InstanceHost[];
+  readonly acceptors: InstanceHost[];
+
+  constructor(
+    readonly id: number,
+    readonly root: InstanceHost,
+    readonly hosts: InstanceHost[],
+    readonly inputs: InChannel[],
+    readonly outputs: OutChannel[],
+    readonly isSource: boolean,
+  ) {
+    this.pumpers = hosts.filter((h) => typeof (h.op as { pump?: unknown }).pump === 'function');
+    this.acceptors = hosts.filter((h) => typeof (h.op as { accepts?: unknown }).accepts === 'function');
+  }
+
+  /** Events this task may take in one turn without outrunning any output's credit. */
+  budget(max: number): number {
+    let b = max;
+    for (const o of this.outputs) if (o.room < b) b = o.room;
+    return b;
+  }
+}

@@ -1,0 +1,39 @@
+import type { PlanInstance } from '../../compiler/ExecutionPlan.js';
+import type { OperatorIo } from '../../contract/index.js';
+import { FileCommitter } from '../../store/FileCommitter.js';
+import { SqliteTableCommitter } from '../../store/SqliteTableCommitter.js';
+import { StateStore } from '../../store/StateStore.js';
+import type { StartWorker } from '../protocol.js';
+import { NodeIo } from './NodeIo.js';
+
+/** One attached store connection per worker thread, opened when the first sink needs it. */
+let attached: StateStore | null = null;
+
+/**
+ * The io of one instance. With a state store, sinks commit through it (exactly-once): the
+ * commit record is keyed by the instance's operator id and index. Without one (unsaved graphs),
+ * files are plain appends and sink.sqlite needs an explicit path.
+ */
+export function makeStoreIo(start: StartWorker, instance: PlanInstance, console: (line: string) => void): OperatorIo {
+  const statePath = start.statePath;
+  const sinkId = `${instance.operatorId}-${instance.index}`;
+  const store = (): StateStore => (attached ??= StateStore.open(statePath!, { attach: true }));
+  return new NodeIo({
+    baseDir: start.baseDir,
+    console,
+    truncateFiles: start.restore === null,
+    ...(statePath
+      ? {
+          openFile: (path: string) => new FileCommitter(store(), sinkId, path),
+          openTable: (path: string | undefined, table: string, mode: 'append' | 'upsert') =>
+            new SqliteTableCommitter({ store: store(), operatorId: sinkId, ...(path ? { path } : {}), table, mode }),
+        }
+      : {}),
+  });
+}
+
+/** Close the worker's store connection (at shutdown). */
+export function closeAttachedStore(): void {
+  attached?.close();
+  attached = null;
+}
