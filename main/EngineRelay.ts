@@ -1,6 +1,6 @@
 import type { ApiMethod, HostMessage, RunEvent } from '../engine/index.js';
 import type { EngineProcessMessage } from './engineServer.js';
-import { ENGINE_API_VERSION } from '../engine/index.js';
+import { PROTOCOL_VERSION } from './protocolVersion.js';
 
 /** Main's view of the engine process: Electron's `UtilityProcess`, narrowed to what the relay uses. */
 export interface EngineChild {
@@ -64,7 +64,7 @@ export class EngineRelay {
     this.child = child;
     child.onMessage((message) => this.receive(message));
     child.onExit((code) => this.exited(child, code));
-    child.postMessage({ type: 'hello', version: ENGINE_API_VERSION });
+    child.postMessage({ type: 'hello', version: PROTOCOL_VERSION });
     for (const folder of this.folders) child.postMessage({ type: 'grantFolder', folder });
   }
 

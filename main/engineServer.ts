@@ -1,5 +1,6 @@
 import type { ClientMessage, EngineApi, HostMessage } from '../engine/index.js';
-import { ENGINE_API_VERSION, isApiMethod } from '../engine/index.js';
+import { isEngineMethod } from './ipcValidation.js';
+import { PROTOCOL_VERSION } from './protocolVersion.js';
 
 /**
  * Main → engine messages: the wire protocol's, plus one the desktop needs: the user granted a
@@ -28,12 +29,12 @@ export function serveEngine(port: HostPort, api: EngineApi, grantFolder?: (folde
       return;
     }
     if (message.type === 'hello') {
-      port.postMessage({ type: 'welcome', version: ENGINE_API_VERSION });
+      port.postMessage({ type: 'welcome', version: PROTOCOL_VERSION });
       return;
     }
     if (message.type !== 'call') return;
     const { id, method, args } = message;
-    if (!isApiMethod(method) || !Array.isArray(args)) {
+    if (!isEngineMethod(method) || !Array.isArray(args)) {
       port.postMessage({ type: 'result', id, ok: false, error: `Unknown method ${String(method)}.` });
       return;
     }

@@ -1,5 +1,4 @@
 import type { ApiMethod } from '../engine/index.js';
-import { API_METHODS } from '../engine/index.js';
 
 /**
  * Calls only the desktop app has, handled by main itself (not the engine). They sit outside
@@ -117,9 +116,10 @@ export const SIGNATURES: Readonly<Record<BridgeMethod, Signature>> = {
   showSaveDialog: sig(0, { suggestedName: optional(string(MAX_PATH)), purpose: optional(oneOf(['save', 'export'])) }),
 };
 
-const BRIDGE_METHODS: readonly string[] = [...API_METHODS, ...DESKTOP_METHODS];
-
 export const isDesktopMethod = (m: string): m is DesktopMethod => (DESKTOP_METHODS as readonly string[]).includes(m);
+
+/** An EngineApi method the engine answers (from the schema table, which the compiler keeps complete). */
+export const isEngineMethod = (m: unknown): m is ApiMethod => typeof m === 'string' && Object.hasOwn(SIGNATURES, m) && !isDesktopMethod(m);
 
 /**
  * Check one call from the renderer against its schema. Pure and total: never throws, whatever
@@ -127,7 +127,7 @@ export const isDesktopMethod = (m: string): m is DesktopMethod => (DESKTOP_METHO
  * run script). Trailing `undefined`/`null` arguments count as omitted.
  */
 export function validateCall(method: unknown, args: unknown): ValidatedCall {
-  if (typeof method !== 'string' || !BRIDGE_METHODS.includes(method)) {
+  if (typeof method !== 'string' || !Object.hasOwn(SIGNATURES, method)) {
     return { ok: false, error: `Unknown method ${JSON.stringify(method) ?? String(method)}.` };
   }
   const m = method as BridgeMethod;
