@@ -1,0 +1,45 @@
+import type { NodeDescriptor } from '../contract/descriptor.js';
+import { aggregate } from './aggregate.js';
+import { batch } from './batch.js';
+import { dedupe } from './dedupe.js';
+import { filter } from './filter.js';
+import { functionNode } from './functionNode.js';
+import { generator } from './generator.js';
+import { keyBy } from './keyBy.js';
+import { map } from './map.js';
+import { router } from './router.js';
+import { sinkConsole } from './sinkConsole.js';
+import { sinkFile } from './sinkFile.js';
+import { sinkSqlite } from './sinkSqlite.js';
+import { sourceFile } from './sourceFile.js';
+import { throttle } from './throttle.js';
+import { topic } from './topic.js';
+import { window } from './window.js';
+
+/** Every node type of catalog version 1 (SPEC §4), in palette order within each category. */
+export const NODE_TYPES: readonly NodeDescriptor[] = [
+  generator,
+  sourceFile,
+  map,
+  filter,
+  keyBy,
+  functionNode,
+  router,
+  aggregate,
+  window,
+  dedupe,
+  throttle,
+  batch,
+  topic,
+  sinkFile,
+  sinkSqlite,
+  sinkConsole,
+];
+
+/** Descriptors by `type`. */
+export const nodeRegistry: ReadonlyMap<string, NodeDescriptor> = new Map(NODE_TYPES.map((d) => [d.type, d]));
+
+/** The descriptor of a node type, or undefined for an unknown type. */
+export function getDescriptor(type: string): NodeDescriptor | undefined {
+  return nodeRegistry.get(type);
+}

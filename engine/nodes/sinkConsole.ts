@@ -1,0 +1,31 @@
+import type { NodeDescriptor } from '../contract/descriptor.js';
+import type { SluiceEvent } from '../contract/event.js';
+import type { Operator, OperatorContext } from '../contract/operator.js';
+
+/** `sink.console`: one log line per event, as it arrives (at-least-once, not staged). */
+export const sinkConsole: NodeDescriptor = {
+  type: 'sink.console',
+  title: 'Console',
+  category: 'sink',
+  doc:
+    'Prints each event ({ id, key, time, value } as JSON) to the run log: the terminal in the CLI, ' +
+    'the log panel in the app. At-least-once: after a recovery some lines may repeat.',
+  config: {
+    prefix: { kind: 'string', label: 'Prefix', doc: 'Text put before each line, e.g. "alert: ".', default: '' },
+  },
+  ports: () => ({ inputs: ['in'], outputs: [] }),
+  runsUserCode: false,
+  changesKey: false,
+  create: (ctx) => new ConsoleSinkOperator(ctx),
+};
+
+class ConsoleSinkOperator implements Operator {
+  private readonly prefix: string;
+  constructor(private readonly ctx: OperatorContext) {
+    this.prefix = typeof ctx.config.prefix === 'string' ? ctx.config.prefix : '';
+  }
+  process(e: SluiceEvent): void {
+    // The envelope literal, not envelopeOf(), to skip a call on a path that already formats JSON.
+    this.ctx.io.console(this.prefix + JSON.stringify({ id: e.id, key: e.key, time: e.time, value: e.value }));
+  }
+}
