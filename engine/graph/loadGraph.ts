@@ -18,7 +18,10 @@ export type LoadResult = { ok: true; graph: GraphFile; migratedFrom: number | nu
  *
  * Only problems that make the file unusable are load errors (not JSON, not a graph, too new,
  * `nodes`/`edges` not lists). Everything finer (ids, types, config, ports) loads as it is and is
- * reported by `validate`, so the editor can open a broken graph and show what to fix.
+ * reported by `validate`, so the editor can open a broken graph and show what to fix. So the
+ * `GraphFile` type of a loaded graph is a promise `validate` keeps, not `loadGraph`: code that
+ * relies on every node having a string id and an object config runs after a validation without
+ * errors (the compiler does).
  */
 export function loadGraph(text: string): LoadResult {
   // A byte order mark is what some Windows editors put first; it is not part of the JSON.

@@ -37,7 +37,7 @@ export const GRAPH_LIMITS = {
  */
 export function validate(input: unknown, registry: ReadonlyMap<string, NodeDescriptor>): Problem[] {
   const loaded = parseGraph(input);
-  if (!loaded.ok) return [{ severity: 'error', message: `This is not a usable Sluice graph: ${loaded.error}.` }];
+  if (!loaded.ok) return [{ severity: 'error', message: `Cannot read this graph: ${loaded.error}.` }];
   const graph = loaded.graph;
   const problems: Problem[] = [...validateGraphFields(graph)];
   const nodes = new Map<string, ResolvedNode>();

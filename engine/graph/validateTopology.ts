@@ -25,7 +25,7 @@ export interface ResolvedEdge {
  *
  * 1. an input port with no edge (an error for `in`, which every non-source needs; a warning for
  *    other inputs);
- * 2. a node whose outputs all go nowhere (a warning: its events are discarded);
+ * 2. a non-sink node whose outputs all go nowhere (a warning: its events are discarded);
  * 3. no source at all, or nodes unreachable from every source (warnings: nothing would reach them);
  * 4. cycles (errors: version 1 runs only acyclic graphs), naming the nodes around the loop.
  */
@@ -46,8 +46,11 @@ export function validateTopology(nodes: readonly ResolvedNode[], edges: readonly
           : `${node.name} has nothing connected to its input "${port}".`,
       });
     }
-    const hasOutputs = node.ports.outputs.length > 0;
-    if (hasOutputs && !edges.some((e) => e.from.node === node.id)) {
+    // `error` alone does not count: unconnected, failed events go to the dead letters, which is
+    // what a sink that runs user code (sink.sqlite's keyExpression) wants by default.
+    const dataOutputs = node.ports.outputs.filter((p) => p !== 'error');
+    const isSink = node.descriptor?.category === 'sink';
+    if (!isSink && dataOutputs.length > 0 && !edges.some((e) => e.from.node === node.id)) {
       problems.push({
         severity: 'warning',
         nodeId: node.id,

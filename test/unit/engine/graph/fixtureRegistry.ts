@@ -141,8 +141,16 @@ const sink: NodeDescriptor = {
   create: operator,
 };
 
+/** A sink that runs user code, so it has an `error` port (like sink.sqlite's keyExpression). */
+const dbSink: NodeDescriptor = {
+  ...sink,
+  type: 'sink.db',
+  config: {},
+  ports: () => ({ inputs: ['in'], outputs: ['error'] }),
+};
+
 export const registry: ReadonlyMap<string, NodeDescriptor> = new Map(
-  [source, map, fn, router, windowNode, join, sink].map((d) => [d.type, d]),
+  [source, map, fn, router, windowNode, join, sink, dbSink].map((d) => [d.type, d]),
 );
 
 /** A valid graph: gen → double → out. Tests copy and break it. */

@@ -16,7 +16,7 @@ describe('validate', () => {
     expect(check([1])).toEqual([
       {
         severity: 'error',
-        message: 'This is not a usable Sluice graph: not a Sluice graph (expected a JSON object, got a list).',
+        message: 'Cannot read this graph: not a Sluice graph (expected a JSON object, got a list).',
       },
     ]);
     expect(check({ format: 'sluice/graph', version: 9 })[0]?.message).toContain('made by a newer Sluice: version 9');
@@ -314,6 +314,13 @@ describe('validate', () => {
         message: 'Node "out" cannot be reached from any source, so it would never receive events.',
       },
     ]);
+  });
+
+  it('does not ask for an edge out of a sink’s error port', () => {
+    const g = pipeline();
+    g.nodes.push({ id: 'db', type: 'sink.db', config: {} });
+    g.edges.push({ id: 'e3', from: { node: 'double', port: 'out' }, to: { node: 'db', port: 'in' } });
+    expect(check(g)).toEqual([]);
   });
 
   it('warns about nodes unreachable from any source', () => {
