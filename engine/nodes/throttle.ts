@@ -57,7 +57,13 @@ class ThrottleOperator implements Operator {
   process(e: SluiceEvent, _port: string, out: Emitter): void {
     const now = this.ctx.now();
     this.refill(now);
-    if (this.head === this.held.length && this.tokens >= 1) {
+    if (this.head < this.held.length) {
+      // Behind held events (after a restore): keep the order, release what tokens allow.
+      this.held.push(e);
+      this.release(out, Infinity);
+      return;
+    }
+    if (this.tokens >= 1) {
       this.tokens -= 1;
       out.emit('out', e);
       return;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { sourceFile } from '../../../../engine/nodes/sourceFile.js';
-import { parseCsvLine } from '../../../../engine/nodes/parseCsvLine.js';
 import { MemoryIo, SourceHarness } from './harness.js';
 
 function withFile(path: string, text: string): MemoryIo {
@@ -103,11 +102,5 @@ describe('source.file', () => {
     io.append('/graphs/in.jsonl', '\n');
     h.poll();
     expect(h.out.values()).toEqual([1, 2, 3]);
-  });
-});
-
-describe('parseCsvLine', () => {
-  it('keeps quoted numbers as strings and empty fields as empty strings', () => {
-    expect(parseCsvLine('"007",,x,1e3')).toEqual(['007', '', 'x', 1000]);
   });
 });

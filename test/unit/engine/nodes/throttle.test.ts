@@ -75,3 +75,12 @@ describe('throttle', () => {
     expect(throttle.check!({ ratePerSec: 3 })).toEqual([]);
   });
 });
+
+describe('throttle after restore', () => {
+  it('keeps new events behind restored held ones', () => {
+    const b = new Harness(throttle, { ratePerSec: 10 });
+    b.op.restore!({ held: [ev('old', { id: 'o' })] });
+    b.push(ev('new'));
+    expect(b.out.values()).toEqual(['old', 'new']);
+  });
+});
