@@ -114,6 +114,23 @@ describe('EngineService.startRun', () => {
     expect(runs).toHaveLength(0);
   });
 
+  it('refuses a run whose sink writes through an absolute path outside the opened folders', async () => {
+    const graph = {
+      ...smallGraph('Writer'),
+      nodes: [
+        { id: 'gen', type: 'source.generator', config: { count: 1 } },
+        { id: 'out', type: 'sink.file', config: { path: path.join(base, 'stolen.jsonl') } },
+      ],
+      edges: [{ id: 'e1', from: { node: 'gen', port: 'out' }, to: { node: 'out', port: 'in' } }],
+    };
+    await expect(service.startRun({ graph: graph as never })).rejects.toThrow(
+      /^Node out cannot run: its path .* is outside/,
+    );
+    graph.nodes[1] = { id: 'out', type: 'sink.file', config: { path: 'out/results.jsonl' } };
+    await service.startRun({ graph: graph as never });
+    expect(runs).toHaveLength(1);
+  });
+
   it('forwards run events to every subscriber until they unsubscribe', async () => {
     const a: RunEvent[] = [];
     const b: RunEvent[] = [];
