@@ -102,6 +102,21 @@ describe.skipIf(!hasRegistry)(
       expect(validate(load(entry.file), await registry())).toEqual([]);
     });
 
+    it.each(index)('$file with any config value damaged still validates without throwing', async (entry) => {
+      const reg = await registry();
+      const graph = load(entry.file);
+      for (const [i, node] of graph.nodes.entries()) {
+        for (const key of Object.keys(node.config)) {
+          for (const junk of [null, -1, 0.5, '', 'x', true, [], {}, [{}]]) {
+            const damaged = structuredClone(graph);
+            damaged.nodes[i]!.config[key] = junk;
+            const problems = validate(damaged, reg);
+            for (const p of problems) expect(p.message).toMatch(/^[A-Z].*[.?]$/);
+          }
+        }
+      }
+    });
+
     it.each(index)('$file holds code, so it asks for trust before it runs', async (entry) => {
       expect(graphHasCode(load(entry.file), await registry())).toBe(true);
     });

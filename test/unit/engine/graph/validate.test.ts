@@ -451,3 +451,42 @@ describe('validate', () => {
     expect(JSON.stringify(g)).toBe(before);
   });
 });
+
+describe('validate on damaged graphs', () => {
+  const junk: unknown[] = [null, 0, -1, 1.5, '', 'x', true, [], [null], {}, { node: 1 }];
+
+  /** Every path to a value in the graph, so each can be replaced by junk. */
+  function paths(value: unknown, prefix: Array<string | number> = []): Array<Array<string | number>> {
+    if (typeof value !== 'object' || value === null) return [prefix];
+    const keys = Array.isArray(value) ? value.map((_, i) => i) : Object.keys(value);
+    return [prefix, ...keys.flatMap((k) => paths((value as Record<string | number, unknown>)[k], [...prefix, k]))];
+  }
+
+  function replaced(graph: unknown, path: Array<string | number>, value: unknown): unknown {
+    if (path.length === 0) return value;
+    const copy = structuredClone(graph) as Record<string | number, unknown>;
+    let at = copy;
+    for (const k of path.slice(0, -1)) at = at[k] as Record<string | number, unknown>;
+    at[path.at(-1)!] = value;
+    return copy;
+  }
+
+  it('never throws, and every problem is a located sentence', () => {
+    const g = pipeline();
+    g.nodes.push({ id: 'route', type: 'router', config: { routes: [{ port: 'a', predicate: 'true' }] } });
+    g.edges.push({ id: 'e3', from: { node: 'gen', port: 'out' }, to: { node: 'route', port: 'in' } });
+    let checked = 0;
+    for (const path of paths(g)) {
+      if (path[0] === 'format' || path[0] === 'version') continue;
+      for (const value of junk) {
+        const problems = check(replaced(g, path, value));
+        checked++;
+        for (const p of problems) {
+          expect(['error', 'warning']).toContain(p.severity);
+          expect(p.message, `${path.join('.')} = ${JSON.stringify(value)}`).toMatch(/^[A-Z].*[.?]$/);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(500);
+  });
+});
