@@ -90,7 +90,9 @@ export class FileCommitter implements TransactionalFile {
       } catch {
         /* the next open truncates anyway */
       }
-      throw new UserError(`cannot write sink file ${this.path} for checkpoint ${checkpointId}: ${(error as Error).message}`);
+      throw new UserError(
+        `cannot write sink file ${this.path} for checkpoint ${checkpointId}: ${(error as Error).message}`,
+      );
     }
     const length = this.length + data.length;
     this.log.recordSinkCommit(this.operatorId, checkpointId, { length } satisfies FileCommitInfo);
@@ -114,7 +116,9 @@ export class FileCommitter implements TransactionalFile {
 function lengthOf(info: unknown, path: string): number {
   const length = (info as Partial<FileCommitInfo> | null)?.length;
   if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) {
-    throw new UserError(`the state store's commit record for sink file ${path} is unreadable; run with --fresh to start over`);
+    throw new UserError(
+      `the state store's commit record for sink file ${path} is unreadable; run with --fresh to start over`,
+    );
   }
   return length;
 }

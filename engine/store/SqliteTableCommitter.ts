@@ -51,7 +51,11 @@ export class SqliteTableCommitter implements TransactionalTable {
   constructor(private readonly options: SqliteTableCommitterOptions) {
     const { store, operatorId, path, table, mode } = options;
     this.where = `table ${table} in ${path ?? store.path}`;
-    if (!IDENTIFIER.test(table) || table.toLowerCase().startsWith('sqlite_') || table.toLowerCase().startsWith('_sluice')) {
+    if (
+      !IDENTIFIER.test(table) ||
+      table.toLowerCase().startsWith('sqlite_') ||
+      table.toLowerCase().startsWith('_sluice')
+    ) {
       throw new UserError(
         `sink table name "${table}" is not allowed: use letters, digits and _, not starting with a digit, sqlite_ or _sluice`,
       );
@@ -150,16 +154,23 @@ function ensureTable(db: Database, table: string, mode: 'append' | 'upsert', whe
       ? `CREATE TABLE IF NOT EXISTS "${table}" (key TEXT PRIMARY KEY NOT NULL, time REAL NOT NULL, value TEXT NOT NULL)`
       : `CREATE TABLE IF NOT EXISTS "${table}" (key TEXT, time REAL NOT NULL, value TEXT NOT NULL)`,
   );
-  const columns = db.prepare(`SELECT name, pk FROM pragma_table_info(?)`).all(table) as Array<{ name: string; pk: number }>;
+  const columns = db.prepare(`SELECT name, pk FROM pragma_table_info(?)`).all(table) as Array<{
+    name: string;
+    pk: number;
+  }>;
   const names = new Set(columns.map((c) => c.name.toLowerCase()));
   const missing = ['key', 'time', 'value'].filter((c) => !names.has(c));
   if (missing.length) {
-    throw new UserError(`sink.sqlite ${where} already exists without the column(s) ${missing.join(', ')}; use another table`);
+    throw new UserError(
+      `sink.sqlite ${where} already exists without the column(s) ${missing.join(', ')}; use another table`,
+    );
   }
   if (mode === 'upsert') {
     const pk = columns.filter((c) => c.pk > 0).map((c) => c.name.toLowerCase());
     if (pk.length !== 1 || pk[0] !== 'key') {
-      throw new UserError(`sink.sqlite ${where} exists without a primary key on key, which upsert mode needs; use another table or mode append`);
+      throw new UserError(
+        `sink.sqlite ${where} exists without a primary key on key, which upsert mode needs; use another table or mode append`,
+      );
     }
   }
 }

@@ -128,7 +128,12 @@ function readOrNull(path: string): string | null {
 function parseOwner(text: string): LockOwner | null {
   try {
     const value = JSON.parse(text) as Partial<LockOwner>;
-    if (typeof value.pid === 'number' && Number.isInteger(value.pid) && value.pid > 0 && typeof value.host === 'string') {
+    if (
+      typeof value.pid === 'number' &&
+      Number.isInteger(value.pid) &&
+      value.pid > 0 &&
+      typeof value.host === 'string'
+    ) {
       return { pid: value.pid, host: value.host, since: Number(value.since) || 0 };
     }
   } catch {

@@ -10,9 +10,7 @@ export function checksum(bytes: Uint8Array): number {
 
 // zlib.crc32 arrived in Node 20.15; keep a table fallback for older 20.x (engines: >=20.6).
 const crc32: (bytes: Uint8Array) => number =
-  typeof (zlib as { crc32?: unknown }).crc32 === 'function'
-    ? (bytes) => zlib.crc32(bytes)
-    : tableCrc32;
+  typeof (zlib as { crc32?: unknown }).crc32 === 'function' ? (bytes) => zlib.crc32(bytes) : tableCrc32;
 
 let table: Uint32Array | undefined;
 function tableCrc32(bytes: Uint8Array): number {

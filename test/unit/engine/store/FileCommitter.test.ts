@@ -44,7 +44,10 @@ describe('FileCommitter', () => {
     c.commit(1, ['{"a":1}', '{"a":2}']);
     c.commit(2, ['{"a":3}']);
     expect(read()).toBe('{"a":1}\n{"a":2}\n{"a":3}\n');
-    expect(store.lastSinkCommit('sink-op')).toMatchObject({ checkpointId: 2, info: { length: Buffer.byteLength(read()) } });
+    expect(store.lastSinkCommit('sink-op')).toMatchObject({
+      checkpointId: 2,
+      info: { length: Buffer.byteLength(read()) },
+    });
   });
 
   it('writes a checkpoint committed twice only once, also after a reopen', () => {
@@ -101,7 +104,10 @@ describe('FileCommitter', () => {
     fs.writeFileSync(outPath, 'old output\n');
     const store = openStore();
     committer(store).commit(1, ['a']);
-    closers.splice(0).reverse().forEach((c) => c.close());
+    closers
+      .splice(0)
+      .reverse()
+      .forEach((c) => c.close());
     const fresh = openStore({ fresh: true });
     const c = committer(fresh);
     expect(read()).toBe('');

@@ -18,16 +18,28 @@ function openStore(options: { fresh?: boolean } = {}): StateStore {
   return store;
 }
 
-function table(store: StateStore, target: string | undefined, mode: 'append' | 'upsert', name = 'results'): SqliteTableCommitter {
+function table(
+  store: StateStore,
+  target: string | undefined,
+  mode: 'append' | 'upsert',
+  name = 'results',
+): SqliteTableCommitter {
   const c = new SqliteTableCommitter({ store, operatorId: 'sink-op', path: target, table: name, mode });
   closers.push(c);
   return c;
 }
 
-function rowsOf(target: string | undefined, name = 'results'): Array<{ key: string | null; time: number; value: string }> {
+function rowsOf(
+  target: string | undefined,
+  name = 'results',
+): Array<{ key: string | null; time: number; value: string }> {
   const db = new BetterSqlite3(target ?? dbPath, { readonly: true });
   try {
-    return db.prepare(`SELECT key, time, value FROM "${name}" ORDER BY rowid`).all() as Array<{ key: string | null; time: number; value: string }>;
+    return db.prepare(`SELECT key, time, value FROM "${name}" ORDER BY rowid`).all() as Array<{
+      key: string | null;
+      time: number;
+      value: string;
+    }>;
   } finally {
     db.close();
   }
@@ -85,7 +97,9 @@ describe.each(targets)('SqliteTableCommitter into %s', (_name, target) => {
     const t = table(store, target(), 'append');
     t.commit(1, [row('a', 1)]);
     const db = new BetterSqlite3(target() ?? dbPath);
-    db.exec(`CREATE TRIGGER fail AFTER INSERT ON results WHEN NEW.key = 'boom' BEGIN SELECT RAISE(ABORT, 'crash'); END`);
+    db.exec(
+      `CREATE TRIGGER fail AFTER INSERT ON results WHEN NEW.key = 'boom' BEGIN SELECT RAISE(ABORT, 'crash'); END`,
+    );
     expect(() => t.commit(2, [row('x', 2), row('boom', 3)])).toThrow(UserError);
     db.exec(`DROP TRIGGER fail`);
     db.close();
@@ -133,7 +147,10 @@ describe('SqliteTableCommitter', () => {
   it('starts over in another database after --fresh, since checkpoint ids restart at 1', () => {
     let store = openStore();
     table(store, targetPath, 'append').commit(1, [row('a', 1)]);
-    closers.splice(0).reverse().forEach((c) => c.close());
+    closers
+      .splice(0)
+      .reverse()
+      .forEach((c) => c.close());
     store = openStore({ fresh: true });
     table(store, targetPath, 'append').commit(1, [row('b', 2)]);
     expect(rowsOf(targetPath).map((r) => r.key)).toEqual(['a', 'b']);

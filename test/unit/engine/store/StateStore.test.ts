@@ -20,7 +20,14 @@ function openStore(options: Parameters<typeof StateStore.open>[1] = {}): StateSt
 }
 
 function snapshot(nodeId: string, state: unknown, instance = 0): SnapshotInput {
-  return { operatorId: `op-${nodeId}`, instance, nodeId, type: 'aggregate', configHash: 'h1', state: encodeState(state) };
+  return {
+    operatorId: `op-${nodeId}`,
+    instance,
+    nodeId,
+    type: 'aggregate',
+    configHash: 'h1',
+    state: encodeState(state),
+  };
 }
 
 beforeEach(() => {
@@ -39,11 +46,18 @@ describe('StateStore', () => {
     expect(fs.existsSync(dbPath)).toBe(true);
     expect(store.connection.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.connection.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    expect(store.connection.pragma('page_size', { simple: true })).toBe(65536);
     expect(Number(store.connection.pragma('busy_timeout', { simple: true }))).toBeGreaterThan(0);
-    const version = store.connection.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as { value: string };
+    const version = store.connection.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as {
+      value: string;
+    };
     expect(Number(version.value)).toBe(SCHEMA_VERSION);
-    const tables = (store.connection.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as Array<{ name: string }>).map((t) => t.name);
-    expect(tables).toEqual(expect.arrayContaining(['meta', 'checkpoints', 'snapshots', 'sink_commits', 'dead_letters']));
+    const tables = (
+      store.connection.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as Array<{ name: string }>
+    ).map((t) => t.name);
+    expect(tables).toEqual(
+      expect.arrayContaining(['meta', 'checkpoints', 'snapshots', 'sink_commits', 'dead_letters']),
+    );
   });
 
   it('round-trips a checkpoint with every operator instance and reports its size', () => {
@@ -92,7 +106,8 @@ describe('StateStore', () => {
 
   it(`keeps snapshot blobs only for the last ${RETAINED_CHECKPOINTS} checkpoints but the sizes of all`, () => {
     const store = openStore();
-    for (let id = 1; id <= 6; id++) store.writeCheckpoint({ id, startedAt: Date.now(), snapshots: [snapshot('agg', { id })] });
+    for (let id = 1; id <= 6; id++)
+      store.writeCheckpoint({ id, startedAt: Date.now(), snapshots: [snapshot('agg', { id })] });
     const kept = store.connection
       .prepare(`SELECT checkpoint_id FROM snapshots WHERE state IS NOT NULL ORDER BY checkpoint_id`)
       .all() as Array<{ checkpoint_id: number }>;
@@ -105,7 +120,11 @@ describe('StateStore', () => {
   it('reports a byte flipped in a stored snapshot as CorruptStateError naming the checkpoint and node', () => {
     const store = openStore();
     const marker = 'MARKER-'.repeat(200);
-    store.writeCheckpoint({ id: 1, startedAt: Date.now(), snapshots: [snapshot('gen', 1), snapshot('agg', { marker })] });
+    store.writeCheckpoint({
+      id: 1,
+      startedAt: Date.now(),
+      snapshots: [snapshot('gen', 1), snapshot('agg', { marker })],
+    });
     store.close(); // checkpoints the WAL into the main file
 
     const bytes = fs.readFileSync(dbPath);
@@ -176,14 +195,24 @@ describe('StateStore', () => {
       store.writeCheckpoint({ id: 2, startedAt: Date.now(), snapshots: [snapshot('agg', 2), snapshot('boom', 3)] }),
     ).toThrow(CheckpointWriteError);
     expect(store.listCheckpoints().map((c) => c.id)).toEqual([1]);
-    const rows = store.connection.prepare(`SELECT COUNT(*) AS n FROM snapshots WHERE checkpoint_id = 2`).get() as { n: number };
+    const rows = store.connection.prepare(`SELECT COUNT(*) AS n FROM snapshots WHERE checkpoint_id = 2`).get() as {
+      n: number;
+    };
     expect(rows.n).toBe(0);
   });
 
   it('stores dead letters with node, error, event, time and attempts, oldest first', () => {
     const store = openStore();
-    store.addDeadLetters([deadLetter('fn', 'TypeError: x is undefined', 100), { ...deadLetter('fn', 'loop', 200), attempts: 3 }]);
-    store.writeCheckpoint({ id: 1, startedAt: Date.now(), snapshots: [], deadLetters: [deadLetter('map', 'bad', 300)] });
+    store.addDeadLetters([
+      deadLetter('fn', 'TypeError: x is undefined', 100),
+      { ...deadLetter('fn', 'loop', 200), attempts: 3 },
+    ]);
+    store.writeCheckpoint({
+      id: 1,
+      startedAt: Date.now(),
+      snapshots: [],
+      deadLetters: [deadLetter('map', 'bad', 300)],
+    });
     const letters = store.listDeadLetters();
     expect(letters.map((d) => [d.id, d.nodeId, d.error, d.time, d.attempts])).toEqual([
       [1, 'fn', 'TypeError: x is undefined', 100, 1],
@@ -263,7 +292,11 @@ describe('StateStore', () => {
   it('passes PRAGMA integrity_check after many checkpoints and prunes', () => {
     const store = openStore();
     for (let id = 1; id <= 20; id++) {
-      store.writeCheckpoint({ id, startedAt: Date.now(), snapshots: [snapshot('agg', 'v'.repeat(10_000 * (id % 4))), snapshot('gen', id)] });
+      store.writeCheckpoint({
+        id,
+        startedAt: Date.now(),
+        snapshots: [snapshot('agg', 'v'.repeat(10_000 * (id % 4))), snapshot('gen', id)],
+      });
     }
     expect(store.integrityCheck()).toEqual([]);
   });

@@ -8,7 +8,10 @@ import { UserError } from '../../../../engine/contract/operator.js';
 import { StateStore } from '../../../../engine/store/StateStore.js';
 import { StoreLock } from '../../../../engine/store/StoreLock.js';
 
-const storeModule = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../engine/store/StateStore.ts');
+const storeModule = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../../engine/store/StateStore.ts',
+);
 
 let dir: string;
 let dbPath: string;
@@ -59,7 +62,9 @@ describe('StoreLock', () => {
   it('refuses a second opener in the same process with a clear message', () => {
     stores.push(StateStore.open(dbPath));
     expect(() => StateStore.open(dbPath)).toThrow(UserError);
-    expect(() => StateStore.open(dbPath)).toThrow(`state store ${dbPath} is in use by another Sluice run (pid ${process.pid}, this process)`);
+    expect(() => StateStore.open(dbPath)).toThrow(
+      `state store ${dbPath} is in use by another Sluice run (pid ${process.pid}, this process)`,
+    );
   });
 
   it('refuses this process while a child process holds the store, naming its pid', async () => {
@@ -73,7 +78,9 @@ describe('StoreLock', () => {
   it('refuses a child process while this process holds the store', async () => {
     stores.push(StateStore.open(dbPath));
     const { firstLine, exited } = childOpening(dbPath);
-    expect(await firstLine).toBe(`state store ${dbPath} is in use by another Sluice run (pid ${process.pid}); if no run is active, delete ${dbPath}.lock`);
+    expect(await firstLine).toBe(
+      `state store ${dbPath} is in use by another Sluice run (pid ${process.pid}); if no run is active, delete ${dbPath}.lock`,
+    );
     expect(await exited).toBe(3);
   });
 

@@ -3,7 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS, SCHEMA_VERSION, migrate, readSchemaVersion, type Migration } from '../../../../engine/store/migrations.js';
+import {
+  MIGRATIONS,
+  SCHEMA_VERSION,
+  migrate,
+  readSchemaVersion,
+  type Migration,
+} from '../../../../engine/store/migrations.js';
 
 let dir: string;
 let db: BetterSqlite3.Database;

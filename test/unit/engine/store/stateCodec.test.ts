@@ -3,7 +3,17 @@ import { decodeState, encodeState } from '../../../../engine/store/stateCodec.js
 
 describe('stateCodec', () => {
   it('round-trips JSON-able state of every shape', () => {
-    for (const value of [null, 0, -1.5, 'text ünïcødé ✓', true, [], {}, { a: [1, { b: null }] }, [['k1', { count: 2 }]]]) {
+    for (const value of [
+      null,
+      0,
+      -1.5,
+      'text ünïcødé ✓',
+      true,
+      [],
+      {},
+      { a: [1, { b: null }] },
+      [['k1', { count: 2 }]],
+    ]) {
       expect(decodeState(encodeState(value))).toEqual(value);
     }
   });
