@@ -17,12 +17,13 @@ export const MAIN_ENTRIES = {
  * Build dist/main/{main,preload,engineProcess}.cjs. `electron` is provided by the runtime and
  * better-sqlite3 is a native module that must stay a real package (rebuilt for Electron by
  * electron-builder), so both stay external.
+ * @param {{ minify?: boolean, sourcemap?: boolean, outdir?: string }} [options] `outdir` is relative to the repo root.
  */
-export async function buildMain({ minify = false, sourcemap = true } = {}) {
+export async function buildMain({ minify = false, sourcemap = true, outdir = 'dist/main' } = {}) {
   await build({
     absWorkingDir: root,
     entryPoints: MAIN_ENTRIES,
-    outdir: 'dist/main',
+    outdir,
     outExtension: { '.js': '.cjs' },
     bundle: true,
     platform: 'node',
