@@ -4,7 +4,13 @@ import type { Emitter, Operator, OperatorContext } from '../contract/operator.js
 import type { CompiledCode } from '../graph/expression.js';
 import { compileExpression } from '../graph/expression.js';
 import type { Accumulator, AggregateOp } from './accumulator.js';
-import { AGGREGATE_OPS, accumulatorResult, addToAccumulator, newAccumulator, toAggregateNumber } from './accumulator.js';
+import {
+  AGGREGATE_OPS,
+  accumulatorResult,
+  addToAccumulator,
+  newAccumulator,
+  toAggregateNumber,
+} from './accumulator.js';
 import { EVENT_VARS, userCodeFailed } from './userCodeFailed.js';
 
 /** `aggregate`: a keyed running aggregate that emits a changelog row after every input. */
@@ -38,7 +44,8 @@ class AggregateOperator implements Operator {
   constructor(private readonly ctx: OperatorContext) {
     this.op = (ctx.config.op as AggregateOp | undefined) ?? 'count';
     const f = ctx.config.field;
-    this.field = this.op !== 'count' && typeof f === 'string' && f.trim() !== '' ? compileExpression(f, EVENT_VARS) : null;
+    this.field =
+      this.op !== 'count' && typeof f === 'string' && f.trim() !== '' ? compileExpression(f, EVENT_VARS) : null;
   }
 
   process(e: SluiceEvent, _port: string, out: Emitter): void {
@@ -70,7 +77,8 @@ class AggregateOperator implements Operator {
   restore(state: unknown): void {
     this.accs.clear();
     const keys = (state as { keys?: unknown } | null)?.keys;
-    if (Array.isArray(keys)) for (const [k, acc] of keys as Array<[string | null, Accumulator]>) this.accs.set(k, { ...acc });
+    if (Array.isArray(keys))
+      for (const [k, acc] of keys as Array<[string | null, Accumulator]>) this.accs.set(k, { ...acc });
   }
 
   stateSize(): number {

@@ -17,7 +17,13 @@ export const batch: NodeDescriptor = {
     'when it holds `size` events or `maxDelayMs` after its first event, and at the end of input.',
   config: {
     size: { kind: 'number', label: 'Size', doc: 'Events per batch.', default: 100, min: 1, integer: true },
-    maxDelayMs: { kind: 'number', label: 'Max delay (ms)', doc: 'Emit a partial batch this long after its first event.', default: 1000, min: 0 },
+    maxDelayMs: {
+      kind: 'number',
+      label: 'Max delay (ms)',
+      doc: 'Emit a partial batch this long after its first event.',
+      default: 1000,
+      min: 0,
+    },
   },
   ports: () => ({ inputs: ['in'], outputs: ['out'] }),
   runsUserCode: false,

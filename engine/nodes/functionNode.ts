@@ -14,7 +14,8 @@ const RESERVED_PORTS = new Set(['in', 'out', 'error']);
 function extraOutputs(config: Record<string, unknown>): string[] {
   const list = Array.isArray(config.outputs) ? (config.outputs as unknown[]) : [];
   const ports: string[] = [];
-  for (const p of list) if (typeof p === 'string' && p !== '' && !RESERVED_PORTS.has(p) && !ports.includes(p)) ports.push(p);
+  for (const p of list)
+    if (typeof p === 'string' && p !== '' && !RESERVED_PORTS.has(p) && !ports.includes(p)) ports.push(p);
   return ports;
 }
 
@@ -58,8 +59,10 @@ export const functionNode: NodeDescriptor = {
     const problems: Array<{ field?: string; message: string }> = [];
     const seen = new Set<string>();
     for (const p of list) {
-      if (typeof p !== 'string' || p === '') problems.push({ field: 'outputs', message: 'Output port names must not be empty.' });
-      else if (RESERVED_PORTS.has(p)) problems.push({ field: 'outputs', message: `The output port "${p}" is reserved; choose another name.` });
+      if (typeof p !== 'string' || p === '')
+        problems.push({ field: 'outputs', message: 'Output port names must not be empty.' });
+      else if (RESERVED_PORTS.has(p))
+        problems.push({ field: 'outputs', message: `The output port "${p}" is reserved; choose another name.` });
       else if (seen.has(p)) problems.push({ field: 'outputs', message: `The output port "${p}" is listed twice.` });
       if (typeof p === 'string') seen.add(p);
     }
@@ -147,8 +150,10 @@ class FunctionOperator implements Operator {
   collect(value: unknown, options: EmitOptions | undefined): void {
     const e = this.current;
     const port = options?.port ?? 'out';
-    if (!this.ports.has(port)) throw new Error(`ctx.emit: there is no output port "${port}"; add it to the node's outputs`);
-    const key = options !== undefined && options.key !== undefined ? (options.key === null ? null : String(options.key)) : e.key;
+    if (!this.ports.has(port))
+      throw new Error(`ctx.emit: there is no output port "${port}"; add it to the node's outputs`);
+    const key =
+      options !== undefined && options.key !== undefined ? (options.key === null ? null : String(options.key)) : e.key;
     const time = options !== undefined && typeof options.time === 'number' ? options.time : e.time;
     this.pendingPorts.push(port);
     this.pendingEvents.push({ id: e.id, key, time, value, emittedAt: e.emittedAt });

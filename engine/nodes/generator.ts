@@ -28,7 +28,14 @@ export const generator: NodeDescriptor = {
       doc: 'Pace the events to this rate. Empty: as fast as backpressure allows.',
       min: 0,
     },
-    keys: { kind: 'number', label: 'Keys', doc: 'Number of distinct keys, "k0" … "k<keys-1>".', default: 10, min: 1, integer: true },
+    keys: {
+      kind: 'number',
+      label: 'Keys',
+      doc: 'Number of distinct keys, "k0" … "k<keys-1>".',
+      default: 10,
+      min: 1,
+      integer: true,
+    },
     valueExpression: {
       kind: 'expression',
       vars: ['i'],

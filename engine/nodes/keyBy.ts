@@ -10,7 +10,7 @@ export const keyBy: NodeDescriptor = {
   type: 'keyBy',
   title: 'Key by',
   category: 'transform',
-  doc: 'Gives each event a new key: the expression\'s result as a string. Keyed nodes downstream (aggregate, window, function state) group by it.',
+  doc: "Gives each event a new key: the expression's result as a string. Keyed nodes downstream (aggregate, window, function state) group by it.",
   config: {
     key: {
       kind: 'expression',

@@ -10,7 +10,7 @@ export const map: NodeDescriptor = {
   type: 'map',
   title: 'Map',
   category: 'transform',
-  doc: 'Replaces each event\'s value with the result of an expression over `value`, `key`, `time` and `event`. Id, key and time stay the same.',
+  doc: "Replaces each event's value with the result of an expression over `value`, `key`, `time` and `event`. Id, key and time stay the same.",
   config: {
     expression: {
       kind: 'expression',

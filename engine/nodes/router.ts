@@ -17,7 +17,10 @@ function routesOf(config: Record<string, unknown>): Route[] {
   const routes = Array.isArray(config.routes) ? (config.routes as unknown[]) : [];
   return routes.map((r) => {
     const o = (typeof r === 'object' && r !== null ? r : {}) as Record<string, unknown>;
-    return { port: typeof o.port === 'string' ? o.port : '', predicate: typeof o.predicate === 'string' ? o.predicate : '' };
+    return {
+      port: typeof o.port === 'string' ? o.port : '',
+      predicate: typeof o.predicate === 'string' ? o.predicate : '',
+    };
   });
 }
 
@@ -49,7 +52,8 @@ export const router: NodeDescriptor = {
   },
   ports(config) {
     const outputs: string[] = [];
-    for (const r of routesOf(config)) if (r.port !== '' && !RESERVED_PORTS.has(r.port) && !outputs.includes(r.port)) outputs.push(r.port);
+    for (const r of routesOf(config))
+      if (r.port !== '' && !RESERVED_PORTS.has(r.port) && !outputs.includes(r.port)) outputs.push(r.port);
     outputs.push('else', 'error');
     return { inputs: ['in'], outputs };
   },
@@ -60,12 +64,18 @@ export const router: NodeDescriptor = {
     const seen = new Set<string>();
     routesOf(config).forEach((r, i) => {
       if (r.port === '') problems.push({ field: 'routes', message: `Route ${i + 1} needs a port name.` });
-      else if (RESERVED_PORTS.has(r.port)) problems.push({ field: 'routes', message: `Route ${i + 1} cannot use the port name "${r.port}"; it is reserved.` });
-      else if (seen.has(r.port)) problems.push({ field: 'routes', message: `Route ${i + 1} repeats the port "${r.port}".` });
+      else if (RESERVED_PORTS.has(r.port))
+        problems.push({
+          field: 'routes',
+          message: `Route ${i + 1} cannot use the port name "${r.port}"; it is reserved.`,
+        });
+      else if (seen.has(r.port))
+        problems.push({ field: 'routes', message: `Route ${i + 1} repeats the port "${r.port}".` });
       seen.add(r.port);
       if (r.predicate.trim() === '') problems.push({ field: 'routes', message: `Route ${i + 1} needs a predicate.` });
     });
-    if (problems.length === 0 && seen.size === 0) problems.push({ field: 'routes', message: 'With no routes every event goes to "else".', severity: 'warning' });
+    if (problems.length === 0 && seen.size === 0)
+      problems.push({ field: 'routes', message: 'With no routes every event goes to "else".', severity: 'warning' });
     return problems;
   },
   create: (ctx) => new RouterOperator(ctx),

@@ -18,8 +18,19 @@ export const sinkFile: NodeDescriptor = {
     'after a crash the file holds each result once.',
   config: {
     path: { kind: 'path', label: 'File', doc: 'The file to append to; relative to the graph file.', required: true },
-    format: { kind: 'enum', values: ['jsonl'], label: 'Format', doc: 'JSON Lines: one JSON value per line.', default: 'jsonl' },
-    envelope: { kind: 'boolean', label: 'Whole event', doc: 'Write { id, key, time, value } instead of the value alone.', default: false },
+    format: {
+      kind: 'enum',
+      values: ['jsonl'],
+      label: 'Format',
+      doc: 'JSON Lines: one JSON value per line.',
+      default: 'jsonl',
+    },
+    envelope: {
+      kind: 'boolean',
+      label: 'Whole event',
+      doc: 'Write { id, key, time, value } instead of the value alone.',
+      default: false,
+    },
   },
   ports: () => ({ inputs: ['in'], outputs: [] }),
   runsUserCode: false,

@@ -17,12 +17,22 @@ export const sinkSqlite: NodeDescriptor = {
   category: 'sink',
   doc:
     'Writes each event as a row (key, time, value as JSON) into a SQLite table, appending or ' +
-    'upserting on the key. Without a path it writes into the run\'s state database. Exactly once: ' +
+    "upserting on the key. Without a path it writes into the run's state database. Exactly once: " +
     'rows are committed with the checkpoint that covers them.',
   config: {
-    path: { kind: 'path', label: 'Database', doc: 'The SQLite file; relative to the graph file. Empty: the run\'s state database.' },
+    path: {
+      kind: 'path',
+      label: 'Database',
+      doc: "The SQLite file; relative to the graph file. Empty: the run's state database.",
+    },
     table: { kind: 'string', label: 'Table', doc: 'The table to write; created if missing.', required: true },
-    mode: { kind: 'enum', values: ['append', 'upsert'], label: 'Mode', doc: 'Add every event as a row, or keep one row per key.', default: 'append' },
+    mode: {
+      kind: 'enum',
+      values: ['append', 'upsert'],
+      label: 'Mode',
+      doc: 'Add every event as a row, or keep one row per key.',
+      default: 'append',
+    },
     keyExpression: {
       kind: 'expression',
       vars: EVENT_VARS,
@@ -36,7 +46,9 @@ export const sinkSqlite: NodeDescriptor = {
   check(config) {
     const table = config.table;
     if (typeof table === 'string' && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) {
-      return [{ field: 'table', message: 'The table name may use letters, digits and _ and must not start with a digit.' }];
+      return [
+        { field: 'table', message: 'The table name may use letters, digits and _ and must not start with a digit.' },
+      ];
     }
     return [];
   },

@@ -29,14 +29,25 @@ export const sourceFile: NodeDescriptor = {
     'With `follow` it keeps reading lines appended to the file. Event ids are "<node>-<line number>".',
   config: {
     path: { kind: 'path', label: 'File', doc: 'The file to read; relative to the graph file.', required: true },
-    format: { kind: 'enum', values: ['jsonl', 'csv'], label: 'Format', doc: 'JSON Lines (one JSON value per line) or CSV with a header row.', default: 'jsonl' },
+    format: {
+      kind: 'enum',
+      values: ['jsonl', 'csv'],
+      label: 'Format',
+      doc: 'JSON Lines (one JSON value per line) or CSV with a header row.',
+      default: 'jsonl',
+    },
     keyField: { kind: 'string', label: 'Key field', doc: 'Field of the value used as the event key. Empty: no key.' },
     timeField: {
       kind: 'string',
       label: 'Time field',
       doc: 'Field of the value holding the event time (ms, or a date string). Empty: the time of reading.',
     },
-    follow: { kind: 'boolean', label: 'Follow', doc: 'At the end of the file, wait for more lines instead of ending.', default: false },
+    follow: {
+      kind: 'boolean',
+      label: 'Follow',
+      doc: 'At the end of the file, wait for more lines instead of ending.',
+      default: false,
+    },
   },
   ports: () => ({ inputs: [], outputs: ['out'] }),
   runsUserCode: false,

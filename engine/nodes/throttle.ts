@@ -13,19 +13,33 @@ export const throttle: NodeDescriptor = {
   title: 'Throttle',
   category: 'routing',
   doc:
-    'Limits the rate of events with a token bucket (bursts up to one second\'s worth). In delay mode ' +
+    "Limits the rate of events with a token bucket (bursts up to one second's worth). In delay mode " +
     'events wait for a token and upstream is slowed down; in drop mode events without a token are ' +
     'dropped and counted.',
   config: {
-    ratePerSec: { kind: 'number', label: 'Rate (events/s)', doc: 'Events let through per second.', required: true, min: 0 },
-    mode: { kind: 'enum', values: ['delay', 'drop'], label: 'Mode', doc: 'Wait for a token (delay) or discard the event (drop).', default: 'delay' },
+    ratePerSec: {
+      kind: 'number',
+      label: 'Rate (events/s)',
+      doc: 'Events let through per second.',
+      required: true,
+      min: 0,
+    },
+    mode: {
+      kind: 'enum',
+      values: ['delay', 'drop'],
+      label: 'Mode',
+      doc: 'Wait for a token (delay) or discard the event (drop).',
+      default: 'delay',
+    },
   },
   ports: () => ({ inputs: ['in'], outputs: ['out'] }),
   runsUserCode: false,
   changesKey: false,
   check(config) {
     const r = config.ratePerSec;
-    return typeof r === 'number' && r > 0 ? [] : [{ field: 'ratePerSec', message: 'The rate must be greater than 0 events per second.' }];
+    return typeof r === 'number' && r > 0
+      ? []
+      : [{ field: 'ratePerSec', message: 'The rate must be greater than 0 events per second.' }];
   },
   create: (ctx) => new ThrottleOperator(ctx),
 };

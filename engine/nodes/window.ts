@@ -70,11 +70,33 @@ export const window: NodeDescriptor = {
     'lateness, emitting { key, start, end, op, value, count }. Events for windows that already ' +
     'fired go to the `late` port.',
   config: {
-    kind: { kind: 'enum', values: ['tumbling', 'sliding', 'session'], label: 'Kind', doc: 'How events are grouped in time.', default: 'tumbling' },
+    kind: {
+      kind: 'enum',
+      values: ['tumbling', 'sliding', 'session'],
+      label: 'Kind',
+      doc: 'How events are grouped in time.',
+      default: 'tumbling',
+    },
     sizeMs: { kind: 'number', label: 'Size (ms)', doc: 'Window length (tumbling and sliding).', default: 1000, min: 1 },
-    slideMs: { kind: 'number', label: 'Slide (ms)', doc: 'How often a sliding window starts; at most the size.', min: 1 },
-    gapMs: { kind: 'number', label: 'Gap (ms)', doc: 'A session closes after this much event time without events.', min: 1 },
-    op: { kind: 'enum', values: AGGREGATE_OPS, label: 'Operation', doc: 'What to compute per window.', default: 'count' },
+    slideMs: {
+      kind: 'number',
+      label: 'Slide (ms)',
+      doc: 'How often a sliding window starts; at most the size.',
+      min: 1,
+    },
+    gapMs: {
+      kind: 'number',
+      label: 'Gap (ms)',
+      doc: 'A session closes after this much event time without events.',
+      min: 1,
+    },
+    op: {
+      kind: 'enum',
+      values: AGGREGATE_OPS,
+      label: 'Operation',
+      doc: 'What to compute per window.',
+      default: 'count',
+    },
     field: {
       kind: 'expression',
       vars: EVENT_VARS,
@@ -91,7 +113,7 @@ export const window: NodeDescriptor = {
     allowedLatenessMs: {
       kind: 'number',
       label: 'Allowed lateness (ms)',
-      doc: 'How long after the watermark passes a window\'s end it still accepts events before firing.',
+      doc: "How long after the watermark passes a window's end it still accepts events before firing.",
       default: 0,
       min: 0,
     },
@@ -103,16 +125,26 @@ export const window: NodeDescriptor = {
     const problems: Array<{ field?: string; message: string; severity?: 'error' | 'warning' }> = [];
     const kind = config.kind ?? 'tumbling';
     const positive = (x: unknown): x is number => typeof x === 'number' && x > 0;
-    if (kind !== 'session' && !positive(config.sizeMs)) problems.push({ field: 'sizeMs', message: 'A window needs a size greater than 0 ms.' });
+    if (kind !== 'session' && !positive(config.sizeMs))
+      problems.push({ field: 'sizeMs', message: 'A window needs a size greater than 0 ms.' });
     if (kind === 'sliding') {
-      if (!positive(config.slideMs)) problems.push({ field: 'slideMs', message: 'A sliding window needs slideMs greater than 0.' });
+      if (!positive(config.slideMs))
+        problems.push({ field: 'slideMs', message: 'A sliding window needs slideMs greater than 0.' });
       else if (positive(config.sizeMs) && config.slideMs > config.sizeMs) {
-        problems.push({ field: 'slideMs', message: 'slideMs must not be larger than sizeMs (events would fall between windows).' });
+        problems.push({
+          field: 'slideMs',
+          message: 'slideMs must not be larger than sizeMs (events would fall between windows).',
+        });
       } else if (positive(config.sizeMs) && config.sizeMs / config.slideMs > 100) {
-        problems.push({ field: 'slideMs', message: 'Each event joins more than 100 windows; consider a larger slide.', severity: 'warning' });
+        problems.push({
+          field: 'slideMs',
+          message: 'Each event joins more than 100 windows; consider a larger slide.',
+          severity: 'warning',
+        });
       }
     }
-    if (kind === 'session' && !positive(config.gapMs)) problems.push({ field: 'gapMs', message: 'A session window needs gapMs greater than 0.' });
+    if (kind === 'session' && !positive(config.gapMs))
+      problems.push({ field: 'gapMs', message: 'A session window needs gapMs greater than 0.' });
     return problems;
   },
   create: (ctx) => new WindowOperator(ctx),
@@ -148,7 +180,8 @@ class WindowOperator implements Operator {
     this.lateness = Number(c.allowedLatenessMs ?? 0);
     this.op = (c.op as AggregateOp | undefined) ?? 'count';
     const f = c.field;
-    this.field = this.op !== 'count' && typeof f === 'string' && f.trim() !== '' ? compileExpression(f, EVENT_VARS) : null;
+    this.field =
+      this.op !== 'count' && typeof f === 'string' && f.trim() !== '' ? compileExpression(f, EVENT_VARS) : null;
     this.maxTimes = new Array<number>(Math.max(1, ctx.inputCount)).fill(-Infinity);
     this.idPrefix = ctx.nodeId + ':';
   }
@@ -267,7 +300,14 @@ class WindowOperator implements Operator {
         id: this.idPrefix + win.key + ':' + win.start + '-' + win.end,
         key: win.key,
         time: win.end - 1,
-        value: { key: win.key, start: win.start, end: win.end, op: this.op, value: accumulatorResult(win.acc, this.op), count: win.acc.count },
+        value: {
+          key: win.key,
+          start: win.start,
+          end: win.end,
+          op: this.op,
+          value: accumulatorResult(win.acc, this.op),
+          count: win.acc.count,
+        },
         emittedAt: win.emittedAt,
       });
     }
@@ -320,7 +360,14 @@ class WindowOperator implements Operator {
     const min = saved.reduce((m, t) => Math.min(m, t), Infinity);
     this.watermark = min === Infinity ? -Infinity : min - this.delay;
     for (const w of s?.windows ?? []) {
-      const win: OpenWindow = { key: w.key, start: w.start, end: w.end, acc: { ...w.acc }, emittedAt: w.emittedAt, done: false };
+      const win: OpenWindow = {
+        key: w.key,
+        start: w.start,
+        end: w.end,
+        acc: { ...w.acc },
+        emittedAt: w.emittedAt,
+        done: false,
+      };
       if (this.windowKind === 'session') {
         let list = this.sessions.get(win.key);
         if (list === undefined) this.sessions.set(win.key, (list = []));

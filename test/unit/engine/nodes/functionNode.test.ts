@@ -45,7 +45,11 @@ describe('function', () => {
   });
 
   it('emits nothing for an event whose code throws after emitting, and reports it to error', () => {
-    const h = new Harness(functionNode, { code: 'ctx.emit(1); throw new Error("boom");' }, { nodeId: 'f', connected: ['out', 'error'] });
+    const h = new Harness(
+      functionNode,
+      { code: 'ctx.emit(1); throw new Error("boom");' },
+      { nodeId: 'f', connected: ['out', 'error'] },
+    );
     h.push(ev(0, { id: 'x' }));
     expect(h.out.on('out')).toEqual([]);
     expect(h.out.on('error')[0]?.value).toMatchObject({ error: 'boom', node: 'f', event: { id: 'x' } });
@@ -79,7 +83,10 @@ describe('function', () => {
   });
 
   it('adds the extra outputs as ports and refuses reserved names', () => {
-    expect(functionNode.ports({ outputs: ['alerts'] })).toEqual({ inputs: ['in'], outputs: ['out', 'alerts', 'error'] });
+    expect(functionNode.ports({ outputs: ['alerts'] })).toEqual({
+      inputs: ['in'],
+      outputs: ['out', 'alerts', 'error'],
+    });
     expect(functionNode.check!({ outputs: ['error', 'x', 'x'] })).toHaveLength(2);
     expect(functionNode.changesKey).toBe(true);
   });

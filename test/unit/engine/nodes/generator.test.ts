@@ -37,7 +37,11 @@ describe('source.generator', () => {
   });
 
   it('computes value and time from expressions over i', () => {
-    const h = new SourceHarness(generator, { count: 2, valueExpression: '{ amount: i * 10 }', timeExpression: '1000 + i' });
+    const h = new SourceHarness(generator, {
+      count: 2,
+      valueExpression: '{ amount: i * 10 }',
+      timeExpression: '1000 + i',
+    });
     h.drain();
     expect(h.out.on('out').map((e) => [e.value, e.time])).toEqual([
       [{ amount: 0 }, 1000],

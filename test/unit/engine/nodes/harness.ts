@@ -238,7 +238,13 @@ let autoId = 0;
 
 /** A test event; id, key and time default to something unremarkable. */
 export function ev(value: unknown, over: Partial<SluiceEvent> = {}): SluiceEvent {
-  return { id: over.id ?? `e${autoId++}`, key: over.key === undefined ? 'k' : over.key, time: over.time ?? 0, value, emittedAt: over.emittedAt ?? 0 };
+  return {
+    id: over.id ?? `e${autoId++}`,
+    key: over.key === undefined ? 'k' : over.key,
+    time: over.time ?? 0,
+    value,
+    emittedAt: over.emittedAt ?? 0,
+  };
 }
 
 /** One operator under test with its fake context and recording emitter. */

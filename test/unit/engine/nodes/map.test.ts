@@ -6,7 +6,9 @@ describe('map', () => {
   it('replaces the value and keeps id, key, time and emittedAt', () => {
     const h = new Harness(map, { expression: '{ doubled: value.n * 2, k: key, t: time, id: event.id }' });
     h.push(ev({ n: 21 }, { id: 'a', key: 'x', time: 5, emittedAt: 7 }));
-    expect(h.out.on('out')).toEqual([{ id: 'a', key: 'x', time: 5, value: { doubled: 42, k: 'x', t: 5, id: 'a' }, emittedAt: 7 }]);
+    expect(h.out.on('out')).toEqual([
+      { id: 'a', key: 'x', time: 5, value: { doubled: 42, k: 'x', t: 5, id: 'a' }, emittedAt: 7 },
+    ]);
   });
 
   it('builds output events with the five fields in the same order as the input', () => {
@@ -21,7 +23,11 @@ describe('map', () => {
     h.push(ev({ a: { b: 1 } }));
     expect(h.out.values()).toEqual([1]);
     const [failed] = h.out.on('error');
-    expect(failed?.value).toEqual({ event: { id: 'bad', key: 'k1', time: 3, value: {} }, error: expect.stringMatching(/undefined/), node: 'm' });
+    expect(failed?.value).toEqual({
+      event: { id: 'bad', key: 'k1', time: 3, value: {} },
+      error: expect.stringMatching(/undefined/),
+      node: 'm',
+    });
     expect(h.ctx.errors).toBe(1);
     expect(h.ctx.deadLetters).toEqual([]);
   });

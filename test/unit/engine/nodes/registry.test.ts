@@ -68,37 +68,47 @@ describe('node registry', () => {
     expect(getDescriptor('nope')).toBeUndefined();
   });
 
-  it.each(NODE_TYPES.map((d) => [d.type, d] as [string, NodeDescriptor]))('%s: defaults satisfy its own schema and every field is documented', (_t, d) => {
-    expect(d.title).not.toBe('');
-    expect(d.doc.length).toBeGreaterThan(20);
-    expect(NODE_CATEGORIES).toContain(d.category);
-    for (const [name, field] of Object.entries(d.config)) {
-      expect(field.label, name).not.toBe('');
-      expect(field.doc.length, name).toBeGreaterThan(5);
-      expect(defaultProblem(field), name).toBeNull();
-      if (field.kind === 'list') for (const item of Object.values(field.item)) expect(defaultProblem(item)).toBeNull();
-    }
-  });
+  it.each(NODE_TYPES.map((d) => [d.type, d] as [string, NodeDescriptor]))(
+    '%s: defaults satisfy its own schema and every field is documented',
+    (_t, d) => {
+      expect(d.title).not.toBe('');
+      expect(d.doc.length).toBeGreaterThan(20);
+      expect(NODE_CATEGORIES).toContain(d.category);
+      for (const [name, field] of Object.entries(d.config)) {
+        expect(field.label, name).not.toBe('');
+        expect(field.doc.length, name).toBeGreaterThan(5);
+        expect(defaultProblem(field), name).toBeNull();
+        if (field.kind === 'list')
+          for (const item of Object.values(field.item)) expect(defaultProblem(item)).toBeNull();
+      }
+    },
+  );
 
-  it.each(NODE_TYPES.map((d) => [d.type, d] as [string, NodeDescriptor]))('%s: ports are unique and user code means an error port', (_t, d) => {
-    const ports = d.ports(withDefaults(d, MINIMAL[d.type] ?? {}));
-    const all = [...ports.inputs, ...ports.outputs];
-    expect(new Set(all).size).toBe(all.length);
-    expect(ports.outputs.includes('error')).toBe(d.runsUserCode);
-    if (d.category === 'source') {
-      expect(ports.inputs).toEqual([]);
-      expect(d.maxParallelism).toBe(1);
-    } else {
-      expect(ports.inputs).toEqual(['in']);
-    }
-  });
+  it.each(NODE_TYPES.map((d) => [d.type, d] as [string, NodeDescriptor]))(
+    '%s: ports are unique and user code means an error port',
+    (_t, d) => {
+      const ports = d.ports(withDefaults(d, MINIMAL[d.type] ?? {}));
+      const all = [...ports.inputs, ...ports.outputs];
+      expect(new Set(all).size).toBe(all.length);
+      expect(ports.outputs.includes('error')).toBe(d.runsUserCode);
+      if (d.category === 'source') {
+        expect(ports.inputs).toEqual([]);
+        expect(d.maxParallelism).toBe(1);
+      } else {
+        expect(ports.inputs).toEqual(['in']);
+      }
+    },
+  );
 
-  it.each(NODE_TYPES.map((d) => [d.type, d] as [string, NodeDescriptor]))('%s: a minimal config passes check and creates an operator', (_t, d) => {
-    const config = withDefaults(d, MINIMAL[d.type] ?? {});
-    expect((d.check?.(config) ?? []).filter((p) => p.severity !== 'warning')).toEqual([]);
-    const ctx = new FakeContext(config);
-    ctx.io.files.set('/graphs/in.jsonl', '');
-    const op = d.create(ctx);
-    expect(op.kind === 'source').toBe(d.category === 'source');
-  });
+  it.each(NODE_TYPES.map((d) => [d.type, d] as [string, NodeDescriptor]))(
+    '%s: a minimal config passes check and creates an operator',
+    (_t, d) => {
+      const config = withDefaults(d, MINIMAL[d.type] ?? {});
+      expect((d.check?.(config) ?? []).filter((p) => p.severity !== 'warning')).toEqual([]);
+      const ctx = new FakeContext(config);
+      ctx.io.files.set('/graphs/in.jsonl', '');
+      const op = d.create(ctx);
+      expect(op.kind === 'source').toBe(d.category === 'source');
+    },
+  );
 });

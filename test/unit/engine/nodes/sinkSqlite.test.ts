@@ -18,7 +18,12 @@ describe('sink.sqlite', () => {
   });
 
   it('opens the resolved path in upsert mode and keys rows by the key expression', () => {
-    const h = new Harness(sinkSqlite, { path: 'db.sqlite', table: 'latest', mode: 'upsert', keyExpression: 'value.id' });
+    const h = new Harness(sinkSqlite, {
+      path: 'db.sqlite',
+      table: 'latest',
+      mode: 'upsert',
+      keyExpression: 'value.id',
+    });
     h.push([ev({ id: 1, v: 'a' }), ev({ id: 2, v: 'b' }), ev({ id: 1, v: 'c' })]);
     h.op.snapshot!(1);
     h.op.onCheckpointComplete!(1);

@@ -11,7 +11,11 @@ function withFile(path: string, text: string): MemoryIo {
 describe('source.file', () => {
   it('emits one event per JSON line with id <node>-<line number>, key and time from fields', () => {
     const io = withFile('in.jsonl', '{"user":"a","ts":10,"n":1}\n{"user":"b","ts":20,"n":2}\n');
-    const h = new SourceHarness(sourceFile, { path: 'in.jsonl', keyField: 'user', timeField: 'ts' }, { io, nodeId: 'src', now: 99 });
+    const h = new SourceHarness(
+      sourceFile,
+      { path: 'in.jsonl', keyField: 'user', timeField: 'ts' },
+      { io, nodeId: 'src', now: 99 },
+    );
     h.open();
     expect(h.drain()).toBe('end');
     expect(h.out.on('out')).toEqual([

@@ -3,7 +3,8 @@ import { window } from '../../../../engine/nodes/window.js';
 import { Harness, ev } from './harness.js';
 
 const at = (time: number, key: string | null = 'a', value: unknown = 1) => ev(value, { time, key });
-const fired = (h: Harness) => h.out.values('out') as Array<{ key: string | null; start: number; end: number; value: unknown; count: number }>;
+const fired = (h: Harness) =>
+  h.out.values('out') as Array<{ key: string | null; start: number; end: number; value: unknown; count: number }>;
 const spans = (h: Harness) => fired(h).map((w) => [w.key, w.start, w.end, w.count]);
 
 describe('window', () => {
@@ -13,7 +14,13 @@ describe('window', () => {
     expect(h.out.on('out')).toEqual([]);
     h.push(at(12));
     expect(h.out.on('out')).toEqual([
-      { id: 'w:a:0-10', key: 'a', time: 9, value: { key: 'a', start: 0, end: 10, op: 'count', value: 2, count: 2 }, emittedAt: 0 },
+      {
+        id: 'w:a:0-10',
+        key: 'a',
+        time: 9,
+        value: { key: 'a', start: 0, end: 10, op: 'count', value: 2, count: 2 },
+        emittedAt: 0,
+      },
     ]);
     h.end();
     expect(spans(h)).toEqual([
@@ -173,7 +180,11 @@ describe('window', () => {
   });
 
   it('routes an event whose field throws to the error port', () => {
-    const h = new Harness(window, { sizeMs: 10, op: 'sum', field: 'value.x.y' }, { connected: ['out', 'late', 'error'] });
+    const h = new Harness(
+      window,
+      { sizeMs: 10, op: 'sum', field: 'value.x.y' },
+      { connected: ['out', 'late', 'error'] },
+    );
     h.push(at(1, 'a', {}));
     expect(h.out.on('error')).toHaveLength(1);
   });
