@@ -134,7 +134,9 @@ export class EngineRelay {
     }
     this.liveRuns.clear();
     if (this.gaveUp) {
-      this.log(`${reason} It crashed ${this.crashes.length} times in a row, so Sluice stopped restarting it; restart Sluice.`);
+      this.log(
+        `${reason} It crashed ${this.crashes.length} times in a row, so Sluice stopped restarting it; restart Sluice.`,
+      );
       return;
     }
     this.log(`${reason} Restarting it; runs resume from their last checkpoint when started again.`);

@@ -39,12 +39,16 @@ export type CallRoute = (frameUrl: string | null | undefined, method: unknown, a
  */
 export function createCallRouter(deps: CallRouterDeps): CallRoute {
   return async (frameUrl, method, args) => {
-    if (!isTrustedSender(frameUrl, deps.appUrl)) return { ok: false, error: 'Calls are accepted only from the Sluice window.' };
+    if (!isTrustedSender(frameUrl, deps.appUrl))
+      return { ok: false, error: 'Calls are accepted only from the Sluice window.' };
     const call = validateCall(method, args);
     if (!call.ok) return call;
     for (const path of pathsOfCall(call.method, call.args)) {
       if (!deps.grants.allows(path)) {
-        return { ok: false, error: `Sluice may only use files in folders you opened; open ${path} with File › Open first.` };
+        return {
+          ok: false,
+          error: `Sluice may only use files in folders you opened; open ${path} with File › Open first.`,
+        };
       }
     }
     try {
@@ -76,7 +80,10 @@ async function desktopCall(deps: CallRouterDeps, method: DesktopMethod, args: un
       return path;
     }
     case 'showSaveDialog': {
-      const path = await deps.desktop.showSaveDialog(args[0] as string | undefined, (args[1] as 'save' | 'export' | undefined) ?? 'save');
+      const path = await deps.desktop.showSaveDialog(
+        args[0] as string | undefined,
+        (args[1] as 'save' | 'export' | undefined) ?? 'save',
+      );
       if (path) deps.grants.grantFileFolder(path);
       return path;
     }

@@ -18,7 +18,11 @@ export function parseEngineProcessConfig(argv: readonly string[]): EngineProcess
   const arg = argv.find((a) => a.startsWith(FLAG));
   if (!arg) throw new Error('The engine process was started without its configuration.');
   const data = JSON.parse(arg.slice(FLAG.length)) as Partial<EngineProcessConfig>;
-  if (!Array.isArray(data.roots) || !data.roots.every((r) => typeof r === 'string') || typeof data.examplesDir !== 'string') {
+  if (
+    !Array.isArray(data.roots) ||
+    !data.roots.every((r) => typeof r === 'string') ||
+    typeof data.examplesDir !== 'string'
+  ) {
     throw new Error('The engine process configuration is malformed.');
   }
   return { roots: data.roots, examplesDir: data.examplesDir };

@@ -18,7 +18,11 @@ export function openDialogOptions(purpose: 'open' | 'import', defaultPath?: stri
 }
 
 /** The native Save As/Export dialog. Pure. */
-export function saveDialogOptions(purpose: 'save' | 'export', suggestedName: string | undefined, defaultFolder?: string): SaveDialogOptions {
+export function saveDialogOptions(
+  purpose: 'save' | 'export',
+  suggestedName: string | undefined,
+  defaultFolder?: string,
+): SaveDialogOptions {
   const name = withGraphExtension(suggestedName && suggestedName.trim() !== '' ? suggestedName : 'Untitled');
   return {
     title: purpose === 'save' ? 'Save Graph' : 'Export Graph',

@@ -30,7 +30,11 @@ const kindOf = (v: unknown): string =>
 const string =
   (max: number): Check =>
   (v) =>
-    typeof v !== 'string' ? `must be a string, not ${kindOf(v)}` : v.length > max ? `is longer than ${max} characters` : null;
+    typeof v !== 'string'
+      ? `must be a string, not ${kindOf(v)}`
+      : v.length > max
+        ? `is longer than ${max} characters`
+        : null;
 
 const id = string(MAX_ID);
 const text = string(MAX_TEXT);
@@ -74,7 +78,8 @@ function record(fields: Record<string, Check>, required: readonly string[] = [])
   };
 }
 
-const graphLike: Check = (v) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? null : `must be a graph object, not ${kindOf(v)}`);
+const graphLike: Check = (v) =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? null : `must be a graph object, not ${kindOf(v)}`;
 const target = record({ runId: id, graphPath: path });
 
 interface Signature {
@@ -119,7 +124,8 @@ export const SIGNATURES: Readonly<Record<BridgeMethod, Signature>> = {
 export const isDesktopMethod = (m: string): m is DesktopMethod => (DESKTOP_METHODS as readonly string[]).includes(m);
 
 /** An EngineApi method the engine answers (from the schema table, which the compiler keeps complete). */
-export const isEngineMethod = (m: unknown): m is ApiMethod => typeof m === 'string' && Object.hasOwn(SIGNATURES, m) && !isDesktopMethod(m);
+export const isEngineMethod = (m: unknown): m is ApiMethod =>
+  typeof m === 'string' && Object.hasOwn(SIGNATURES, m) && !isDesktopMethod(m);
 
 /**
  * Check one call from the renderer against its schema. Pure and total: never throws, whatever
@@ -134,7 +140,8 @@ export function validateCall(method: unknown, args: unknown): ValidatedCall {
   if (!Array.isArray(args)) return { ok: false, error: `The arguments of ${m} must be an array.` };
   const spec = SIGNATURES[m];
   const list = [...(args as unknown[])];
-  while (list.length > spec.required && (list[list.length - 1] === undefined || list[list.length - 1] === null)) list.pop();
+  while (list.length > spec.required && (list[list.length - 1] === undefined || list[list.length - 1] === null))
+    list.pop();
   const max = spec.checks.length;
   if (list.length < spec.required || list.length > max) {
     const expected = spec.required === max ? `${max}` : `${spec.required} to ${max}`;
@@ -163,5 +170,9 @@ export function isTrustedSender(frameUrl: string | null | undefined, appUrl: str
     return false;
   }
   // Custom and file schemes have an opaque "null" origin, so compare scheme and host explicitly.
-  return frame.protocol === app.protocol && frame.host === app.host && (app.protocol !== 'file:' || frame.pathname === app.pathname);
+  return (
+    frame.protocol === app.protocol &&
+    frame.host === app.host &&
+    (app.protocol !== 'file:' || frame.pathname === app.pathname)
+  );
 }

@@ -123,7 +123,9 @@ function buildMenu(): void {
     actions: {
       send: (command) => sendCommand(command),
       open: (purpose) => {
-        void askForFile(purpose).then((path) => path && openPath(path, purpose === 'open' ? 'file.open' : 'file.import'));
+        void askForFile(purpose).then(
+          (path) => path && openPath(path, purpose === 'open' ? 'file.open' : 'file.import'),
+        );
       },
       openRecent: (path) => openPath(path),
       clearRecent: () => {
@@ -202,7 +204,11 @@ function createWindow(): void {
   const displays = [screen.getPrimaryDisplay(), ...screen.getAllDisplays()].map((d) => d.workArea);
   const state = loadWindowState(readJson(stateFile()), displays);
   win = new BrowserWindow(
-    windowOptions({ preloadPath: join(__dirname, 'preload.cjs'), bounds: state.bounds, ...(existsSync(iconPath) ? { iconPath } : {}) }),
+    windowOptions({
+      preloadPath: join(__dirname, 'preload.cjs'),
+      bounds: state.bounds,
+      ...(existsSync(iconPath) ? { iconPath } : {}),
+    }),
   );
   const current = win;
   rendererReady = false;
@@ -243,7 +249,8 @@ function createWindow(): void {
 
 function handleCall(event: IpcMainInvokeEvent, method: unknown, args: unknown): ReturnType<typeof route> {
   // Only our window's own contents; any other WebContents (there should be none) is refused.
-  if (!win || event.sender !== win.webContents) return Promise.resolve({ ok: false, error: 'Calls are accepted only from the Sluice window.' });
+  if (!win || event.sender !== win.webContents)
+    return Promise.resolve({ ok: false, error: 'Calls are accepted only from the Sluice window.' });
   return route(event.senderFrame?.url, method, args);
 }
 
@@ -283,7 +290,11 @@ if (!app.requestSingleInstanceLock()) {
       try {
         const body = await readFile(file);
         return new Response(body, {
-          headers: { 'Content-Type': mimeTypeOf(file), 'Content-Security-Policy': buildCsp(), 'X-Content-Type-Options': 'nosniff' },
+          headers: {
+            'Content-Type': mimeTypeOf(file),
+            'Content-Security-Policy': buildCsp(),
+            'X-Content-Type-Options': 'nosniff',
+          },
         });
       } catch {
         return new Response('Not found', { status: 404 });
@@ -311,4 +322,3 @@ if (!app.requestSingleInstanceLock()) {
   });
   app.on('will-quit', () => relay.dispose());
 }
-

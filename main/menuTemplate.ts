@@ -89,7 +89,12 @@ export function menuTemplate(options: MenuOptions): MenuItemConstructorOptions[]
 
   const recent: MenuItemConstructorOptions[] = options.recentFiles.length
     ? [
-        ...options.recentFiles.map((path) => ({ label: basename(path), sublabel: path, toolTip: path, click: () => actions.openRecent(path) })),
+        ...options.recentFiles.map((path) => ({
+          label: basename(path),
+          sublabel: path,
+          toolTip: path,
+          click: () => actions.openRecent(path),
+        })),
         { type: 'separator' as const },
         { label: 'Clear Recent', click: () => actions.clearRecent() },
       ]
@@ -105,7 +110,12 @@ export function menuTemplate(options: MenuOptions): MenuItemConstructorOptions[]
       item('Save', 'file.save'),
       item('Save As…', 'file.saveAs'),
       { type: 'separator' },
-      { label: 'Import…', id: 'file.import', accelerator: ACCELERATORS['file.import'], click: () => actions.open('import') },
+      {
+        label: 'Import…',
+        id: 'file.import',
+        accelerator: ACCELERATORS['file.import'],
+        click: () => actions.open('import'),
+      },
       item('Export…', 'file.export'),
       { type: 'separator' },
       item('Close', 'file.close'),
@@ -142,7 +152,9 @@ export function menuTemplate(options: MenuOptions): MenuItemConstructorOptions[]
       item('Toggle Palette', 'view.togglePalette'),
       item('Toggle Inspector', 'view.toggleInspector'),
       item('Toggle Run Panel', 'view.toggleRunPanel'),
-      ...(options.isPackaged ? [] : [{ type: 'separator' as const }, { role: 'reload' as const }, { role: 'toggleDevTools' as const }]),
+      ...(options.isPackaged
+        ? []
+        : [{ type: 'separator' as const }, { role: 'reload' as const }, { role: 'toggleDevTools' as const }]),
       { type: 'separator' },
       { role: 'togglefullscreen' },
     ],
@@ -151,7 +163,10 @@ export function menuTemplate(options: MenuOptions): MenuItemConstructorOptions[]
   const help: MenuItemConstructorOptions = {
     label: '&Help',
     role: 'help',
-    submenu: [item('Keyboard Shortcuts', 'help.shortcuts'), { label: 'Documentation', id: 'help.docs', click: () => actions.openDocs() }],
+    submenu: [
+      item('Keyboard Shortcuts', 'help.shortcuts'),
+      { label: 'Documentation', id: 'help.docs', click: () => actions.openDocs() },
+    ],
   };
 
   const appMenu: MenuItemConstructorOptions[] = mac

@@ -28,6 +28,8 @@ export function applyPermissionPolicy(session: Session, appUrl: string): void {
   session.setPermissionRequestHandler((contents, permission, callback, details) => {
     callback(decidePermission(permission, details.requestingUrl ?? contents.getURL(), appUrl));
   });
-  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => decidePermission(permission, requestingOrigin, appUrl));
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
+    decidePermission(permission, requestingOrigin, appUrl),
+  );
   session.setDevicePermissionHandler(() => false);
 }

@@ -13,7 +13,11 @@ export interface WindowBounds {
  * context isolation, the renderer sandbox, no Node in the page or its frames and workers, web
  * security on, no insecure content, no experimental or Blink features, no `<webview>`.
  */
-export function windowOptions(input: { preloadPath: string; bounds: WindowBounds; iconPath?: string }): BrowserWindowConstructorOptions {
+export function windowOptions(input: {
+  preloadPath: string;
+  bounds: WindowBounds;
+  iconPath?: string;
+}): BrowserWindowConstructorOptions {
   return {
     ...input.bounds,
     minWidth: 800,

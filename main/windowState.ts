@@ -21,7 +21,9 @@ const GRAB = { width: 100, height: 40 } as const;
 const isRect = (v: unknown): v is Rect =>
   typeof v === 'object' &&
   v !== null &&
-  ['x', 'y', 'width', 'height'].every((k) => typeof (v as Record<string, unknown>)[k] === 'number' && Number.isFinite((v as Record<string, number>)[k]));
+  ['x', 'y', 'width', 'height'].every(
+    (k) => typeof (v as Record<string, unknown>)[k] === 'number' && Number.isFinite((v as Record<string, number>)[k]),
+  );
 
 function overlap(a: Rect, b: Rect): { width: number; height: number } {
   return {
@@ -33,7 +35,12 @@ function overlap(a: Rect, b: Rect): { width: number; height: number } {
 function centred(area: Rect, width: number, height: number): Rect {
   const w = Math.min(width, area.width);
   const h = Math.min(height, area.height);
-  return { x: Math.round(area.x + (area.width - w) / 2), y: Math.round(area.y + (area.height - h) / 2), width: w, height: h };
+  return {
+    x: Math.round(area.x + (area.width - w) / 2),
+    y: Math.round(area.y + (area.height - h) / 2),
+    width: w,
+    height: h,
+  };
 }
 
 /**
@@ -56,7 +63,11 @@ export function loadWindowState(saved: unknown, workAreas: readonly Rect[]): Win
     const o = overlap(titleBar, area);
     return o.width >= GRAB.width && o.height >= GRAB.height && bounds.y >= area.y;
   });
-  if (!display) return { bounds: centred(primary, Math.max(bounds.width, MIN.width), Math.max(bounds.height, MIN.height)), maximized };
+  if (!display)
+    return {
+      bounds: centred(primary, Math.max(bounds.width, MIN.width), Math.max(bounds.height, MIN.height)),
+      maximized,
+    };
   const width = Math.min(Math.max(bounds.width, MIN.width), display.width);
   const height = Math.min(Math.max(bounds.height, MIN.height), display.height);
   // Keep the clamped window inside the display it was on.

@@ -33,7 +33,9 @@ describe('EngineRelay', () => {
 
   it("rejects with the engine's own sentence when a call fails", async () => {
     const { relay } = setup();
-    await expect(relay.call('startRun', [{ graph: { ...graph, name: 'bad' } }])).rejects.toThrow('Node "x" has an unknown type "nope".');
+    await expect(relay.call('startRun', [{ graph: { ...graph, name: 'bad' } }])).rejects.toThrow(
+      'Node "x" has an unknown type "nope".',
+    );
   });
 
   it('matches concurrent answers to their calls by id', async () => {
@@ -58,10 +60,22 @@ describe('EngineRelay', () => {
     await tick();
     const inFlight = relay.call('listExamples', []);
     children[0]?.crash(134);
-    await expect(inFlight).rejects.toThrow('The engine process stopped unexpectedly (exit code 134). It was restarted; try again.');
+    await expect(inFlight).rejects.toThrow(
+      'The engine process stopped unexpectedly (exit code 134). It was restarted; try again.',
+    );
     expect(events.slice(1)).toEqual([
-      { type: 'runStatusChanged', runId: 'r1', status: 'failed', reason: 'The engine process stopped unexpectedly (exit code 134).' },
-      { type: 'runEnded', runId: 'r1', status: 'failed', reason: 'The engine process stopped unexpectedly (exit code 134).' },
+      {
+        type: 'runStatusChanged',
+        runId: 'r1',
+        status: 'failed',
+        reason: 'The engine process stopped unexpectedly (exit code 134).',
+      },
+      {
+        type: 'runEnded',
+        runId: 'r1',
+        status: 'failed',
+        reason: 'The engine process stopped unexpectedly (exit code 134).',
+      },
       expect.objectContaining({ type: 'logged', level: 'error', nodeId: null }),
     ]);
     expect(children).toHaveLength(2);
@@ -86,7 +100,9 @@ describe('EngineRelay', () => {
     children[1]?.crash(1);
     children[2]?.crash(1);
     expect(children).toHaveLength(3);
-    await expect(relay.call('listExamples', [])).rejects.toThrow('The engine keeps crashing and was not restarted; restart Sluice.');
+    await expect(relay.call('listExamples', [])).rejects.toThrow(
+      'The engine keeps crashing and was not restarted; restart Sluice.',
+    );
     expect(events.at(-1)).toMatchObject({ type: 'logged', message: expect.stringContaining('stopped restarting it') });
   });
 

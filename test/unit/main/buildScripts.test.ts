@@ -12,11 +12,16 @@ afterAll(() => {
 
 describe('scripts/build-main.mjs', () => {
   it('bundles main, preload and engine process as CommonJS, keeping the engine out of main and Node out of the preload', async () => {
-    const { buildMain } = await load<{ buildMain(o: { outdir: string; sourcemap: boolean }): Promise<void> }>('scripts/build-main.mjs');
+    const { buildMain } = await load<{ buildMain(o: { outdir: string; sourcemap: boolean }): Promise<void> }>(
+      'scripts/build-main.mjs',
+    );
     const outdir = mkdtempSync(join(tmpdir(), 'sluice-main-'));
     temps.push(outdir);
     await buildMain({ outdir, sourcemap: false });
-    const requires = (file: string) => [...new Set([...readFileSync(join(outdir, file), 'utf8').matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))].sort();
+    const requires = (file: string) =>
+      [
+        ...new Set([...readFileSync(join(outdir, file), 'utf8').matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1])),
+      ].sort();
     // A sandboxed preload may only require electron.
     expect(requires('preload.cjs')).toEqual(['electron']);
     // Main must not load better-sqlite3 (it would be the wrong ABI there) nor any engine code.
@@ -39,13 +44,17 @@ describe('scripts/electron-available.mjs', () => {
   };
 
   it('finds the binary named by path.txt when it was downloaded', async () => {
-    const { electronBinaryPath } = await load<{ electronBinaryPath(dir?: string): string | null }>('scripts/electron-available.mjs');
+    const { electronBinaryPath } = await load<{ electronBinaryPath(dir?: string): string | null }>(
+      'scripts/electron-available.mjs',
+    );
     const dir = make('electron', 'electron');
     expect(electronBinaryPath(dir)).toBe(join(dir, 'dist', 'electron'));
   });
 
   it('gives null when path.txt is missing, empty, or names a missing binary', async () => {
-    const { electronBinaryPath } = await load<{ electronBinaryPath(dir?: string): string | null }>('scripts/electron-available.mjs');
+    const { electronBinaryPath } = await load<{ electronBinaryPath(dir?: string): string | null }>(
+      'scripts/electron-available.mjs',
+    );
     expect(electronBinaryPath(make(null, null))).toBeNull();
     expect(electronBinaryPath(make('', null))).toBeNull();
     expect(electronBinaryPath(make('electron', null))).toBeNull();

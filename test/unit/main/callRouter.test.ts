@@ -36,13 +36,19 @@ function setup(dialogPath: string | null = '/home/u/graphs/new.sluice.json') {
 describe('createCallRouter', () => {
   it('refuses calls from any frame but the app page, before looking at them', async () => {
     const s = setup();
-    expect(await s.route('https://evil.example/', 'listExamples', [])).toEqual({ ok: false, error: 'Calls are accepted only from the Sluice window.' });
+    expect(await s.route('https://evil.example/', 'listExamples', [])).toEqual({
+      ok: false,
+      error: 'Calls are accepted only from the Sluice window.',
+    });
     expect(s.engineCalls).toEqual([]);
   });
 
   it('refuses calls that fail their schema, with the validation sentence', async () => {
     const s = setup();
-    expect(await s.route(APP, 'openFile', [1])).toEqual({ ok: false, error: 'The "path" argument of openFile must be a string, not a number.' });
+    expect(await s.route(APP, 'openFile', [1])).toEqual({
+      ok: false,
+      error: 'The "path" argument of openFile must be a string, not a number.',
+    });
   });
 
   it('refuses file paths outside the folders the user opened', async () => {
@@ -65,7 +71,10 @@ describe('createCallRouter', () => {
 
   it('grants the folder of a file picked in a dialog, so it can then be opened, and records it as used', async () => {
     const s = setup();
-    expect(await s.route(APP, 'showOpenDialog', ['open'])).toEqual({ ok: true, value: '/home/u/graphs/new.sluice.json' });
+    expect(await s.route(APP, 'showOpenDialog', ['open'])).toEqual({
+      ok: true,
+      value: '/home/u/graphs/new.sluice.json',
+    });
     expect(await s.route(APP, 'openFile', ['/home/u/graphs/new.sluice.json'])).toEqual({
       ok: true,
       value: { path: '/home/u/graphs/new.sluice.json', text: '{}' },

@@ -17,11 +17,17 @@ import type { MenuCommand as MainMenuCommand } from '../../../main/menuTemplate.
 import { createBridge } from '../../../main/preloadBridge.js';
 import type { SluiceBridge as PreloadBridge } from '../../../main/preloadBridge.js';
 import { IpcEngineClient } from '../../../renderer/api/IpcEngineClient.js';
-import type { BridgeEvent as RendererBridgeEvent, MenuCommand as RendererMenuCommand, SluiceBridge } from '../../../renderer/api/IpcEngineClient.js';
+import type {
+  BridgeEvent as RendererBridgeEvent,
+  MenuCommand as RendererMenuCommand,
+  SluiceBridge,
+} from '../../../renderer/api/IpcEngineClient.js';
 import { FakeEngineApi, inMemoryEngine } from './fakeEngineApi.js';
 
 // Compile-time: both transports' shapes line up.
-const _client: EngineApi = new IpcEngineClient(createBridge({ invoke: async () => ({ ok: true, value: null }), on: () => {}, removeListener: () => {} }));
+const _client: EngineApi = new IpcEngineClient(
+  createBridge({ invoke: async () => ({ ok: true, value: null }), on: () => {}, removeListener: () => {} }),
+);
 const _preloadIsRendererBridge = (b: PreloadBridge): SluiceBridge => b;
 const _rendererIsPreloadBridge = (b: SluiceBridge): PreloadBridge => b;
 void [_client, _preloadIsRendererBridge, _rendererIsPreloadBridge];
@@ -29,7 +35,13 @@ void [_client, _preloadIsRendererBridge, _rendererIsPreloadBridge];
 /** Sample arguments for every method, as the editor would send them. A missing method fails to compile. */
 const SAMPLES: Record<ApiMethod, unknown[]> = {
   validate: [{ format: 'sluice/graph', version: 1, name: 'g', nodes: [], edges: [] }],
-  startRun: [{ graph: { format: 'sluice/graph', version: 1, name: 'g', nodes: [], edges: [] }, path: '/g/a.sluice.json', trusted: true }],
+  startRun: [
+    {
+      graph: { format: 'sluice/graph', version: 1, name: 'g', nodes: [], edges: [] },
+      path: '/g/a.sluice.json',
+      trusted: true,
+    },
+  ],
   stopRun: ['run-1'],
   tapEdge: ['run-1', 'e1', true],
   listCheckpoints: [{ graphPath: '/g/a.sluice.json' }],

@@ -7,10 +7,12 @@ import { windowTitle } from '../../../main/windowTitle.js';
 
 describe('filesFromArgv (argvFiles.ts)', () => {
   it('picks graph files, resolving relative ones against the launching folder', () => {
-    expect(filesFromArgv(['/opt/Sluice/sluice', '--no-sandbox', 'a.sluice.json', '/x/B.SLUICE.JSON', 'notes.txt', 'a.sluice.json'], '/home/u')).toEqual([
-      '/home/u/a.sluice.json',
-      '/x/B.SLUICE.JSON',
-    ]);
+    expect(
+      filesFromArgv(
+        ['/opt/Sluice/sluice', '--no-sandbox', 'a.sluice.json', '/x/B.SLUICE.JSON', 'notes.txt', 'a.sluice.json'],
+        '/home/u',
+      ),
+    ).toEqual(['/home/u/a.sluice.json', '/x/B.SLUICE.JSON']);
   });
 
   it('ignores the app folder of a development launch and flags', () => {

@@ -38,7 +38,13 @@ describe('electron-builder.yml', () => {
   });
 
   it('names icons and resources that exist', () => {
-    for (const file of [config.icon, config.linux.icon, config.mac.icon, config.win.icon, config.directories.buildResources]) {
+    for (const file of [
+      config.icon,
+      config.linux.icon,
+      config.mac.icon,
+      config.win.icon,
+      config.directories.buildResources,
+    ]) {
       expect(existsSync(file), file).toBe(true);
     }
     for (const r of config.extraResources) expect(existsSync(r.from), r.from).toBe(true);

@@ -15,7 +15,9 @@ import { decidePermission } from '../../../main/permissions.js';
 import { createBridge } from '../../../main/preloadBridge.js';
 import { windowOptions } from '../../../main/windowOptions.js';
 
-const prefs = windowOptions({ preloadPath: '/app/dist/main/preload.cjs', bounds: { width: 1280, height: 800 } }).webPreferences ?? {};
+const prefs =
+  windowOptions({ preloadPath: '/app/dist/main/preload.cjs', bounds: { width: 1280, height: 800 } }).webPreferences ??
+  {};
 const yaml = createRequire(import.meta.url)('js-yaml') as { load(text: string): unknown };
 const builder = yaml.load(readFileSync('electron-builder.yml', 'utf8')) as { electronFuses: Record<string, boolean> };
 const mainSource = readFileSync('main/main.ts', 'utf8');
@@ -43,7 +45,18 @@ describe('Electron security checklist', () => {
   });
 
   it('5. denies permission requests by default, and every one from a foreign origin', () => {
-    for (const p of ['media', 'geolocation', 'notifications', 'midi', 'openExternal', 'hid', 'serial', 'usb', 'fullscreen', 'pointerLock']) {
+    for (const p of [
+      'media',
+      'geolocation',
+      'notifications',
+      'midi',
+      'openExternal',
+      'hid',
+      'serial',
+      'usb',
+      'fullscreen',
+      'pointerLock',
+    ]) {
       expect(decidePermission(p, APP_URL, APP_URL)).toBe(false);
     }
     expect(decidePermission('clipboard-sanitized-write', 'https://evil.example/', APP_URL)).toBe(false);
@@ -83,7 +96,9 @@ describe('Electron security checklist', () => {
   });
 
   it('12. refuses to attach any <webview> (their options cannot be verified if none may exist)', () => {
-    expect(readFileSync('main/navigationGuard.ts', 'utf8')).toMatch(/'will-attach-webview', \(event\) => event\.preventDefault\(\)/);
+    expect(readFileSync('main/navigationGuard.ts', 'utf8')).toMatch(
+      /'will-attach-webview', \(event\) => event\.preventDefault\(\)/,
+    );
   });
 
   it('13. disables navigation away from the app page', () => {
@@ -101,7 +116,14 @@ describe('Electron security checklist', () => {
 
   it('15. does not pass untrusted content to shell.openExternal: https only', () => {
     expect(windowOpenDecision('https://docs.example/').openExternally).toBe(true);
-    for (const url of ['file:///bin/sh', 'smb://host/share', 'ms-msdt:/id', 'javascript:alert(1)', 'https://user:pw@host/', 'app://sluice/']) {
+    for (const url of [
+      'file:///bin/sh',
+      'smb://host/share',
+      'ms-msdt:/id',
+      'javascript:alert(1)',
+      'https://user:pw@host/',
+      'app://sluice/',
+    ]) {
       expect(isSafeExternalUrl(url)).toBe(false);
     }
   });
@@ -151,6 +173,8 @@ describe('Electron security checklist', () => {
     bridge.onEvent(() => {})();
     expect(channels.every((c) => c.startsWith(CHANNEL_PREFIX))).toBe(true);
     expect([CALL_CHANNEL, EVENT_CHANNEL].every((c) => c.startsWith('sluice:'))).toBe(true);
-    expect(readFileSync('main/preload.ts', 'utf8')).toMatch(/exposeInMainWorld\('sluice', createBridge\(ipcRenderer\)\)/);
+    expect(readFileSync('main/preload.ts', 'utf8')).toMatch(
+      /exposeInMainWorld\('sluice', createBridge\(ipcRenderer\)\)/,
+    );
   });
 });

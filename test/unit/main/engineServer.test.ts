@@ -50,7 +50,9 @@ describe('serveEngine', () => {
   it('forwards every run event', () => {
     const h = harness();
     h.api.emit({ type: 'logged', runId: 'r', nodeId: 'n', level: 'info', message: 'hi' });
-    expect(h.sent).toEqual([{ type: 'event', event: { type: 'logged', runId: 'r', nodeId: 'n', level: 'info', message: 'hi' } }]);
+    expect(h.sent).toEqual([
+      { type: 'event', event: { type: 'logged', runId: 'r', nodeId: 'n', level: 'info', message: 'hi' } },
+    ]);
   });
 
   it('passes granted folders to the file policy and ignores junk', () => {

@@ -80,10 +80,8 @@ export function inMemoryEngine(api: FakeEngineApi): EngineChild & { crash(code: 
       if (alive) for (const l of listeners) l(copy);
     }, 0);
   };
-  serveEngine(
-    { postMessage: (m) => deliver(toParent, m), onMessage: (l) => void toChild.push(l) },
-    api,
-    (folder) => api.granted.push(folder),
+  serveEngine({ postMessage: (m) => deliver(toParent, m), onMessage: (l) => void toChild.push(l) }, api, (folder) =>
+    api.granted.push(folder),
   );
   const child = {
     killed: false,

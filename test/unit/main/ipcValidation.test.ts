@@ -6,7 +6,11 @@ const APP = 'app://sluice/index.html';
 
 describe('validateCall', () => {
   it('accepts a well-formed call and returns its arguments', () => {
-    expect(validateCall('tapEdge', ['run-1', 'e1', true])).toEqual({ ok: true, method: 'tapEdge', args: ['run-1', 'e1', true] });
+    expect(validateCall('tapEdge', ['run-1', 'e1', true])).toEqual({
+      ok: true,
+      method: 'tapEdge',
+      args: ['run-1', 'e1', true],
+    });
   });
 
   it('refuses a method that is neither an EngineApi nor a desktop call', () => {
@@ -21,11 +25,17 @@ describe('validateCall', () => {
   it('refuses non-string methods and non-array arguments without throwing', () => {
     expect(validateCall(42, []).ok).toBe(false);
     expect(validateCall({ toString: () => 'validate' }, []).ok).toBe(false);
-    expect(validateCall('validate', { 0: 'x' })).toEqual({ ok: false, error: 'The arguments of validate must be an array.' });
+    expect(validateCall('validate', { 0: 'x' })).toEqual({
+      ok: false,
+      error: 'The arguments of validate must be an array.',
+    });
   });
 
   it('names the argument and what is wrong with it', () => {
-    expect(validateCall('openFile', [7])).toEqual({ ok: false, error: 'The "path" argument of openFile must be a string, not a number.' });
+    expect(validateCall('openFile', [7])).toEqual({
+      ok: false,
+      error: 'The "path" argument of openFile must be a string, not a number.',
+    });
     expect(validateCall('tapEdge', ['r', 'e', 'yes'])).toEqual({
       ok: false,
       error: 'The "on" argument of tapEdge must be true or false, not a string.',
@@ -34,9 +44,16 @@ describe('validateCall', () => {
 
   it('counts arguments, treating trailing null or undefined as omitted', () => {
     expect(validateCall('saveFile', ['/a.sluice.json']).ok).toBe(false);
-    expect(validateCall('listExamples', ['extra'])).toEqual({ ok: false, error: 'listExamples takes 0 arguments, not 1.' });
+    expect(validateCall('listExamples', ['extra'])).toEqual({
+      ok: false,
+      error: 'listExamples takes 0 arguments, not 1.',
+    });
     expect(validateCall('listFiles', [null])).toEqual({ ok: true, method: 'listFiles', args: [] });
-    expect(validateCall('showSaveDialog', [null, 'export'])).toEqual({ ok: true, method: 'showSaveDialog', args: [null, 'export'] });
+    expect(validateCall('showSaveDialog', [null, 'export'])).toEqual({
+      ok: true,
+      method: 'showSaveDialog',
+      args: [null, 'export'],
+    });
   });
 
   it('refuses paths with a NUL byte, empty paths and absurdly long ones', () => {
@@ -52,7 +69,10 @@ describe('validateCall', () => {
       ok: false,
       error: 'The "request" argument of startRun has an unknown field "__proto__x".',
     });
-    expect(validateCall('startRun', [{ trusted: true }])).toEqual({ ok: false, error: 'The "request" argument of startRun needs a "graph" field.' });
+    expect(validateCall('startRun', [{ trusted: true }])).toEqual({
+      ok: false,
+      error: 'The "request" argument of startRun needs a "graph" field.',
+    });
     expect(validateCall('startRun', [{ graph, durationMs: -1 }]).ok).toBe(false);
   });
 

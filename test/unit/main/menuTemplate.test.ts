@@ -18,17 +18,37 @@ function build(platform: NodeJS.Platform, recentFiles: string[] = [], isPackaged
 const items = (menu: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] =>
   menu.flatMap((m) => [m, ...(Array.isArray(m.submenu) ? items(m.submenu) : [])]);
 const labels = (menu: MenuItemConstructorOptions[], top: string) =>
-  ((menu.find((m) => m.label === top)?.submenu ?? []) as MenuItemConstructorOptions[]).filter((i) => i.type !== 'separator').map((i) => i.label ?? i.role);
+  ((menu.find((m) => m.label === top)?.submenu ?? []) as MenuItemConstructorOptions[])
+    .filter((i) => i.type !== 'separator')
+    .map((i) => i.label ?? i.role);
 const click = (item: MenuItemConstructorOptions | undefined) => (item?.click as unknown as () => void)();
 
 describe('menuTemplate', () => {
   it('has File, Edit, Run, View and Help with the expected items', () => {
     const { menu } = build('linux');
     expect(menu.map((m) => m.label)).toEqual(['&File', '&Edit', '&Run', '&View', '&Help']);
-    expect(labels(menu, '&File')).toEqual(['New', 'Open…', 'Open Recent', 'Save', 'Save As…', 'Import…', 'Export…', 'Close', 'Quit']);
+    expect(labels(menu, '&File')).toEqual([
+      'New',
+      'Open…',
+      'Open Recent',
+      'Save',
+      'Save As…',
+      'Import…',
+      'Export…',
+      'Close',
+      'Quit',
+    ]);
     expect(labels(menu, '&Edit')).toEqual(['Undo', 'Redo', 'cut', 'copy', 'paste', 'selectAll']);
     expect(labels(menu, '&Run')).toEqual(['Run', 'Stop']);
-    expect(labels(menu, '&View')).toEqual(['Fit to Window', 'Zoom In', 'Zoom Out', 'Toggle Palette', 'Toggle Inspector', 'Toggle Run Panel', 'togglefullscreen']);
+    expect(labels(menu, '&View')).toEqual([
+      'Fit to Window',
+      'Zoom In',
+      'Zoom Out',
+      'Toggle Palette',
+      'Toggle Inspector',
+      'Toggle Run Panel',
+      'togglefullscreen',
+    ]);
     expect(labels(menu, '&Help')).toEqual(['Keyboard Shortcuts', 'Documentation']);
   });
 
@@ -36,14 +56,17 @@ describe('menuTemplate', () => {
     const { menu, log } = build('linux');
     const all = items(menu);
     for (const command of MENU_COMMANDS) click(all.find((i) => i.id === command));
-    expect(log).toEqual(MENU_COMMANDS.map((c) => (c === 'file.open' ? 'open:open' : c === 'file.import' ? 'open:import' : `send:${c}`)));
+    expect(log).toEqual(
+      MENU_COMMANDS.map((c) => (c === 'file.open' ? 'open:open' : c === 'file.import' ? 'open:import' : `send:${c}`)),
+    );
   });
 
   it('gives every command a distinct accelerator shown on its item', () => {
     const all = items(build('linux').menu);
     const accels = Object.values(ACCELERATORS);
     expect(new Set(accels).size).toBe(accels.length);
-    for (const [command, accel] of Object.entries(ACCELERATORS)) expect(all.find((i) => i.id === command)?.accelerator).toBe(accel);
+    for (const [command, accel] of Object.entries(ACCELERATORS))
+      expect(all.find((i) => i.id === command)?.accelerator).toBe(accel);
     expect(ACCELERATORS['file.save']).toBe('CmdOrCtrl+S');
   });
 
@@ -57,7 +80,8 @@ describe('menuTemplate', () => {
   });
 
   it('shows a disabled placeholder when there are no recent files', () => {
-    const recent = items(build('linux').menu).find((i) => i.id === 'file.openRecent')?.submenu as MenuItemConstructorOptions[];
+    const recent = items(build('linux').menu).find((i) => i.id === 'file.openRecent')
+      ?.submenu as MenuItemConstructorOptions[];
     expect(recent).toEqual([{ label: 'No Recent Files', enabled: false }]);
   });
 

@@ -6,11 +6,13 @@ function fakeIpc(answer: unknown = { ok: true, value: 7 }) {
   const listeners = new Map<string, Set<(event: unknown, ...args: unknown[]) => void>>();
   return {
     invoked,
-    emit: (channel: string, payload: unknown) => listeners.get(channel)?.forEach((l) => l({ sender: 'secret' }, payload)),
+    emit: (channel: string, payload: unknown) =>
+      listeners.get(channel)?.forEach((l) => l({ sender: 'secret' }, payload)),
     count: (channel: string) => listeners.get(channel)?.size ?? 0,
     ipc: {
       invoke: async (...args: unknown[]) => (invoked.push(args), answer),
-      on: (c: string, l: (event: unknown, ...args: unknown[]) => void) => listeners.set(c, (listeners.get(c) ?? new Set()).add(l)),
+      on: (c: string, l: (event: unknown, ...args: unknown[]) => void) =>
+        listeners.set(c, (listeners.get(c) ?? new Set()).add(l)),
       removeListener: (c: string, l: (event: unknown, ...args: unknown[]) => void) => listeners.get(c)?.delete(l),
     },
   };

@@ -10,8 +10,12 @@ describe('engineProcessConfig.ts', () => {
   });
 
   it('says so when the config is missing or malformed', () => {
-    expect(() => parseEngineProcessConfig(['node'])).toThrow('The engine process was started without its configuration.');
-    expect(() => parseEngineProcessConfig(['--sluice-engine-config={"roots":"/"}'])).toThrow('The engine process configuration is malformed.');
+    expect(() => parseEngineProcessConfig(['node'])).toThrow(
+      'The engine process was started without its configuration.',
+    );
+    expect(() => parseEngineProcessConfig(['--sluice-engine-config={"roots":"/"}'])).toThrow(
+      'The engine process configuration is malformed.',
+    );
   });
 });
 
@@ -24,15 +28,23 @@ describe('sqliteBindingPath (nativeBinding.ts)', () => {
     expect(sqliteBindingPath({ ...base, env: {}, isPackaged: true })).toBeUndefined();
   });
   it('uses the separate Electron build in development when it exists, else the default', () => {
-    expect(sqliteBindingPath({ ...base, env: {}, isPackaged: false })).toBe('/repo/dist/electron-native/better_sqlite3.node');
+    expect(sqliteBindingPath({ ...base, env: {}, isPackaged: false })).toBe(
+      '/repo/dist/electron-native/better_sqlite3.node',
+    );
     expect(sqliteBindingPath({ ...base, exists: () => false, env: {}, isPackaged: false })).toBeUndefined();
   });
 });
 
 describe('notificationFromEvent (notificationRequest.ts)', () => {
   it('recognises a notification request and trims it', () => {
-    expect(notificationFromEvent({ type: 'notificationRequested', runId: 'r', body: 'x'.repeat(600) })).toEqual({ title: 'Sluice', body: 'x'.repeat(500) });
-    expect(notificationFromEvent({ type: 'notificationRequested', title: 'Fraud', body: 'card 42' })).toEqual({ title: 'Fraud', body: 'card 42' });
+    expect(notificationFromEvent({ type: 'notificationRequested', runId: 'r', body: 'x'.repeat(600) })).toEqual({
+      title: 'Sluice',
+      body: 'x'.repeat(500),
+    });
+    expect(notificationFromEvent({ type: 'notificationRequested', title: 'Fraud', body: 'card 42' })).toEqual({
+      title: 'Fraud',
+      body: 'card 42',
+    });
   });
   it('ignores every other event', () => {
     expect(notificationFromEvent({ type: 'logged', message: 'x' })).toBeNull();

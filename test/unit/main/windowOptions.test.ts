@@ -3,7 +3,11 @@ import { windowOptions } from '../../../main/windowOptions.js';
 
 describe('windowOptions', () => {
   it('uses the remembered bounds, hides until ready, and points at the preload', () => {
-    const o = windowOptions({ preloadPath: '/a/preload.cjs', bounds: { x: 10, y: 20, width: 1000, height: 700 }, iconPath: '/a/icon.png' });
+    const o = windowOptions({
+      preloadPath: '/a/preload.cjs',
+      bounds: { x: 10, y: 20, width: 1000, height: 700 },
+      iconPath: '/a/icon.png',
+    });
     expect(o).toMatchObject({ x: 10, y: 20, width: 1000, height: 700, show: false, icon: '/a/icon.png' });
     expect(o.webPreferences?.preload).toBe('/a/preload.cjs');
   });

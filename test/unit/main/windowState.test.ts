@@ -6,14 +6,19 @@ const RIGHT = { x: 1920, y: 0, width: 1280, height: 1000 };
 
 describe('loadWindowState', () => {
   it('centres the default size on the primary display when nothing usable was saved', () => {
-    const expected = { bounds: { x: 320, y: 120, width: DEFAULT_SIZE.width, height: DEFAULT_SIZE.height }, maximized: false };
+    const expected = {
+      bounds: { x: 320, y: 120, width: DEFAULT_SIZE.width, height: DEFAULT_SIZE.height },
+      maximized: false,
+    };
     expect(loadWindowState(undefined, [PRIMARY])).toEqual(expected);
     expect(loadWindowState({ bounds: { x: 'a' } }, [PRIMARY])).toEqual(expected);
     expect(loadWindowState({ bounds: { x: 0, y: 0, width: Infinity, height: 10 } }, [PRIMARY])).toEqual(expected);
   });
 
   it('restores a window that is visible, on whichever display it was', () => {
-    expect(loadWindowState({ bounds: { x: 2000, y: 50, width: 1000, height: 700 }, maximized: true }, [PRIMARY, RIGHT])).toEqual({
+    expect(
+      loadWindowState({ bounds: { x: 2000, y: 50, width: 1000, height: 700 }, maximized: true }, [PRIMARY, RIGHT]),
+    ).toEqual({
       bounds: { x: 2000, y: 50, width: 1000, height: 700 },
       maximized: true,
     });
@@ -30,12 +35,27 @@ describe('loadWindowState', () => {
   });
 
   it('clamps a window larger than its display, and grows one below the minimum size', () => {
-    expect(loadWindowState({ bounds: { x: 10, y: 10, width: 5000, height: 3000 } }, [PRIMARY]).bounds).toEqual({ x: 0, y: 0, width: 1920, height: 1040 });
-    expect(loadWindowState({ bounds: { x: 10, y: 10, width: 200, height: 100 } }, [PRIMARY]).bounds).toEqual({ x: 10, y: 10, width: 800, height: 500 });
+    expect(loadWindowState({ bounds: { x: 10, y: 10, width: 5000, height: 3000 } }, [PRIMARY]).bounds).toEqual({
+      x: 0,
+      y: 0,
+      width: 1920,
+      height: 1040,
+    });
+    expect(loadWindowState({ bounds: { x: 10, y: 10, width: 200, height: 100 } }, [PRIMARY]).bounds).toEqual({
+      x: 10,
+      y: 10,
+      width: 800,
+      height: 500,
+    });
   });
 
   it('pulls a window hanging off the right edge back onto the display', () => {
-    expect(loadWindowState({ bounds: { x: 1700, y: 100, width: 1000, height: 700 } }, [PRIMARY]).bounds).toEqual({ x: 920, y: 100, width: 1000, height: 700 });
+    expect(loadWindowState({ bounds: { x: 1700, y: 100, width: 1000, height: 700 } }, [PRIMARY]).bounds).toEqual({
+      x: 920,
+      y: 100,
+      width: 1000,
+      height: 700,
+    });
   });
 });
 

@@ -18,7 +18,12 @@ function fakeBridge(answers: Record<string, unknown> = {}) {
       return () => void listeners.delete(listener);
     },
   };
-  return { bridge, calls, push: (e: BridgeEvent) => listeners.forEach((l) => l(e)), listenerCount: () => listeners.size };
+  return {
+    bridge,
+    calls,
+    push: (e: BridgeEvent) => listeners.forEach((l) => l(e)),
+    listenerCount: () => listeners.size,
+  };
 }
 
 const started: RunEvent = { type: 'runStarted', runId: 'r1', graphName: 'g', resumedFrom: null };
@@ -27,7 +32,9 @@ describe('IpcEngineClient', () => {
   it('calls the bridge with the method name and positional arguments', async () => {
     const f = fakeBridge({ startRun: { runId: 'r1' } });
     const client = new IpcEngineClient(f.bridge);
-    await expect(client.startRun({ graph: { format: 'sluice/graph', version: 1, name: 'g', nodes: [], edges: [] } })).resolves.toEqual({ runId: 'r1' });
+    await expect(
+      client.startRun({ graph: { format: 'sluice/graph', version: 1, name: 'g', nodes: [], edges: [] } }),
+    ).resolves.toEqual({ runId: 'r1' });
     await client.tapEdge('r1', 'e1', false);
     await client.listFiles();
     await client.listFiles('/g');
