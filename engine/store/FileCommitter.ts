@@ -100,6 +100,11 @@ export class FileCommitter implements TransactionalFile {
     this.lastCheckpointId = checkpointId;
   }
 
+  /** The last checkpoint whose lines are durable (0: none): where a replay must resume. */
+  get lastCommittedCheckpoint(): number {
+    return this.lastCheckpointId;
+  }
+
   /** The committed length in bytes. */
   get committedLength(): number {
     return this.length;

@@ -119,6 +119,11 @@ export class SqliteTableCommitter implements TransactionalTable {
     }
   }
 
+  /** The last checkpoint whose rows are durable (0: none): where a replay must resume. */
+  get lastCommittedCheckpoint(): number {
+    return this.lastCommitted();
+  }
+
   /** Closes its own connection; the state database's connection belongs to the store. */
   close(): void {
     if (this.ownsConnection && this.db.open) this.db.close();

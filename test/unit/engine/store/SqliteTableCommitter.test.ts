@@ -71,6 +71,7 @@ describe.each(targets)('SqliteTableCommitter into %s', (_name, target) => {
     t.commit(1, [row('a', 1), row('a', 2)]);
     t.close();
     const again = table(store, target(), 'append');
+    expect(again.lastCommittedCheckpoint).toBe(1);
     again.commit(1, [row('a', 1), row('a', 2)]);
     again.commit(2, [row(null, 3)]);
     expect(rowsOf(target())).toEqual([
