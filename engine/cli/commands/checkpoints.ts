@@ -35,7 +35,13 @@ export function checkpointsCommand(
         .map(([node, bytes]) => `${node} ${formatBytes(bytes)}`)
         .join(', '),
     ]);
-    for (const line of formatTable(['id', 'started', 'duration', 'bytes', 'state per node'], rows, [true, false, true, true, false])) {
+    for (const line of formatTable(['id', 'started', 'duration', 'bytes', 'state per node'], rows, [
+      true,
+      false,
+      true,
+      true,
+      false,
+    ])) {
       out(line);
     }
     return 0;
@@ -56,7 +62,11 @@ function messageOf(error: unknown): string {
  * Plain-text columns for the inspection commands: a header row, then rows, each cell padded
  * to its column's width; `alignRight[i]` right-aligns numbers.
  */
-function formatTable(header: readonly string[], rows: readonly (readonly string[])[], alignRight: readonly boolean[] = []): string[] {
+function formatTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  alignRight: readonly boolean[] = [],
+): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells

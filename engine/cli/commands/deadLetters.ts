@@ -38,7 +38,11 @@ export function deadLettersCommand(
       store.close();
     }
   } catch (error) {
-    err(error instanceof UserError ? error.message : `cannot read state store ${dbPath}: ${(error as Error)?.message ?? String(error)}`);
+    err(
+      error instanceof UserError
+        ? error.message
+        : `cannot read state store ${dbPath}: ${(error as Error)?.message ?? String(error)}`,
+    );
     return 2;
   }
   if (letters.length === 0) {
@@ -52,7 +56,14 @@ export function deadLettersCommand(
       oneLine(d.error),
       shorten(JSON.stringify(d.event)),
     ]);
-    for (const line of formatTable(['id', 'time', 'node', 'attempts', 'error', 'event'], rows, [true, false, false, true, false, false])) {
+    for (const line of formatTable(['id', 'time', 'node', 'attempts', 'error', 'event'], rows, [
+      true,
+      false,
+      false,
+      true,
+      false,
+      false,
+    ])) {
       out(line);
     }
   }
@@ -84,7 +95,11 @@ function shorten(text: string): string {
  * Plain-text columns for the inspection commands: a header row, then rows, each cell padded
  * to its column's width; `alignRight[i]` right-aligns numbers.
  */
-function formatTable(header: readonly string[], rows: readonly (readonly string[])[], alignRight: readonly boolean[] = []): string[] {
+function formatTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  alignRight: readonly boolean[] = [],
+): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells

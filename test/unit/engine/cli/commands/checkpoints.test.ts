@@ -18,7 +18,11 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 function run(db = dbPath): { code: number; out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
-  const code = checkpointsCommand(db, (l) => out.push(l), (l) => err.push(l));
+  const code = checkpointsCommand(
+    db,
+    (l) => out.push(l),
+    (l) => err.push(l),
+  );
   return { code, out, err };
 }
 

@@ -17,15 +17,31 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 function run(options: { jsonl?: string } = {}): { code: number; out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
-  const code = deadLettersCommand(dbPath, options, (l) => out.push(l), (l) => err.push(l));
+  const code = deadLettersCommand(
+    dbPath,
+    options,
+    (l) => out.push(l),
+    (l) => err.push(l),
+  );
   return { code, out, err };
 }
 
 function seed(): void {
   const store = StateStore.open(dbPath);
   store.addDeadLetters([
-    { nodeId: 'parse', error: 'SyntaxError: Unexpected token', time: Date.UTC(2026, 0, 1), event: { id: 'e1', key: 'k1', time: 10, value: { raw: '{oops' } } },
-    { nodeId: 'fn', error: 'worker crashed\non every attempt', time: Date.UTC(2026, 0, 1, 0, 0, 1), attempts: 3, event: { id: 'e2', key: null, time: 20, value: 7 } },
+    {
+      nodeId: 'parse',
+      error: 'SyntaxError: Unexpected token',
+      time: Date.UTC(2026, 0, 1),
+      event: { id: 'e1', key: 'k1', time: 10, value: { raw: '{oops' } },
+    },
+    {
+      nodeId: 'fn',
+      error: 'worker crashed\non every attempt',
+      time: Date.UTC(2026, 0, 1, 0, 0, 1),
+      attempts: 3,
+      event: { id: 'e2', key: null, time: 20, value: 7 },
+    },
   ]);
   store.close();
 }
