@@ -29,7 +29,7 @@ function isTextTarget(target: EventTarget | null): boolean {
 
 /** The editor window: toolbar, palette, canvas, inspector, problems, dialogs. */
 export function App({ services, connection }: { services: EditorServices & { hooks: ServiceHooks }; connection: ConnectionSource }) {
-  useValidation(editorStore);
+  useValidation(editorStore, services.engine);
   const link = useSyncExternalStore(connection.subscribe.bind(connection), () => connection.get());
 
   useEffect(() => {

@@ -119,7 +119,7 @@ export const editActions: Action[] = [
       const positions = await autoLayout(s.graph, s.measured);
       const now = ctx.store.getState();
       now.commitDocument(moveNodes(now.graph, positions));
-      requestAnimationFrame(() => ctx.flow()?.fitView({ padding: 0.15, duration: 300 }));
+      requestAnimationFrame(() => ctx.flow()?.fitView({ padding: 0.15, duration: 300, maxZoom: 1.2 }));
     },
   },
 ];

@@ -7,7 +7,7 @@ export const viewActions: Action[] = [
     label: 'Fit view',
     group: 'View',
     keys: ['Shift+1'],
-    perform: (_s, ctx) => void ctx.flow()?.fitView({ padding: 0.15, duration: 250 }),
+    perform: (_s, ctx) => void ctx.flow()?.fitView({ padding: 0.15, duration: 250, maxZoom: 1.2 }),
   },
   {
     id: 'zoomIn',

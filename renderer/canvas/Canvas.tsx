@@ -111,7 +111,8 @@ export function Canvas({ onInit }: { onInit(flow: ReactFlowInstance<SluiceFlowNo
         onlyRenderVisibleElements
         minZoom={0.05}
         maxZoom={2.5}
-        fitView
+        // No fitView prop: it would zoom to 250% onto the first dropped node. Opening a file fits instead.
+        defaultViewport={{ x: 40, y: 40, zoom: 1 }}
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={GRID[0]} size={1.2} color="#c9ced8" />

@@ -54,7 +54,7 @@ export function openGraphText(ctx: ActionContext, text: string, origin: TextOrig
       ? `Opened ${origin.label}${migrated}.`
       : `Opened ${origin.label}${migrated}. It holds code written elsewhere: you will be asked to trust it before it runs.`,
   );
-  requestAnimationFrame(() => ctx.flow()?.fitView({ padding: 0.15, duration: 0 }));
+  requestAnimationFrame(() => ctx.flow()?.fitView({ padding: 0.15, duration: 0, maxZoom: 1.2 }));
   return true;
 }
 

@@ -1,7 +1,12 @@
-import ELK from 'elkjs/lib/elk.bundled.js';
+import type { ELK as ElkApi } from 'elkjs/lib/elk.bundled.js';
 import type { GraphFile, Position } from '../../engine/contract/graphFile.js';
 
-const elk = new ELK();
+let elk: Promise<ElkApi> | null = null;
+/** ELK is 1.5 MB; load it on the first layout, not with the editor. */
+function loadElk(): Promise<ElkApi> {
+  elk ??= import('elkjs/lib/elk.bundled.js').then((m) => new m.default());
+  return elk;
+}
 
 /** Sizes used for nodes React Flow has not measured yet (off screen with onlyRenderVisibleElements). */
 const FALLBACK = { width: 200, height: 90 };
@@ -15,7 +20,7 @@ export async function autoLayout(
   measured: Readonly<Record<string, { width: number; height: number }>>,
 ): Promise<Map<string, Position>> {
   const ids = new Set(graph.nodes.map((n) => n.id));
-  const result = await elk.layout({
+  const result = await (await loadElk()).layout({
     id: 'root',
     layoutOptions: {
       'elk.algorithm': 'layered',

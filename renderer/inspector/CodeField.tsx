@@ -1,11 +1,11 @@
-import { javascript } from '@codemirror/lang-javascript';
-import { syntaxTree } from '@codemirror/language';
+import { javascript, javascriptLanguage } from '@codemirror/lang-javascript';
 import { linter, type Diagnostic } from '@codemirror/lint';
 import { EditorState } from '@codemirror/state';
 import { EditorView, keymap, lineNumbers, placeholder as cmPlaceholder } from '@codemirror/view';
 import { minimalSetup } from 'codemirror';
 import { useEffect, useRef } from 'react';
 import { expressionError } from '../../engine/graph/expression.js';
+import { canEvaluateCode } from '../canEvaluateCode.js';
 
 export interface CodeFieldProps {
   value: string;
@@ -16,26 +16,45 @@ export interface CodeFieldProps {
   testId?: string;
 }
 
+/** How a field's text is wrapped so the JavaScript parser reads it as the engine compiles it. */
+const WRAP = {
+  expression: { before: '(', after: '\n)' },
+  code: { before: 'function f() {\n', after: '\n}' },
+} as const;
+
 /**
- * The parse error of a piece of user code, placed where the parser stopped. The message is the
- * engine's own (the one validation reports); the position comes from CodeMirror's JavaScript
- * parser, because `new Function` does not say where it failed.
+ * Where a piece of user code stops parsing, or null. CodeMirror's JavaScript parser gives the
+ * position, because `new Function` does not say where it failed (and the app's CSP forbids it).
+ */
+function syntaxErrorAt(source: string, kind: 'expression' | 'code'): number | null {
+  const { before, after } = WRAP[kind];
+  const tree = javascriptLanguage.parser.parse(before + source + after);
+  let at: number | null = null;
+  tree.iterate({
+    enter(node) {
+      if (at === null && node.type.isError) at = node.from;
+      return at === null;
+    },
+  });
+  if (at === null) return null;
+  return Math.max(0, Math.min(source.length, (at as number) - before.length));
+}
+
+/**
+ * The parse error of the field, marked in place. The message is the engine's own (what
+ * validation reports) where the page may compile code, else a plain "syntax error".
  */
 function diagnose(view: EditorView, kind: 'expression' | 'code', vars: readonly string[]): Diagnostic[] {
   const source = view.state.doc.toString();
   if (source.trim() === '') return [];
-  const message = expressionError(source, vars, kind);
-  if (!message) return [];
-  let from = -1;
-  syntaxTree(view.state).iterate({
-    enter(node) {
-      if (from < 0 && node.type.isError) from = node.from;
-    },
-  });
+  const at = syntaxErrorAt(source, kind);
+  const engineMessage = canEvaluateCode() ? expressionError(source, vars, kind) : null;
+  if (at === null && engineMessage === null) return [];
+  const message = engineMessage ?? 'Syntax error: the code does not parse here.';
   const length = view.state.doc.length;
-  if (from < 0) return [{ from: 0, to: length, severity: 'error', message }];
-  const to = Math.min(length, from + 1);
-  return [{ from: Math.min(from, Math.max(0, length - 1)), to: Math.max(to, Math.min(from, length)), severity: 'error', message }];
+  if (at === null) return [{ from: 0, to: length, severity: 'error', message }];
+  const from = Math.min(at, Math.max(0, length - 1));
+  return [{ from, to: Math.min(length, from + 1), severity: 'error', message }];
 }
 
 /** A CodeMirror 6 editor for an expression or a function body, with the parse error marked in place. */

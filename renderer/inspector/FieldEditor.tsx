@@ -58,6 +58,7 @@ export function FieldEditor({ name, schema, value, onChange, messages, compact, 
         return (
           <input
             id={id}
+            data-testid={id}
             type="text"
             value={typeof value === 'string' ? value : ''}
             placeholder={def || (schema.kind === 'path' ? 'relative to the graph file' : '')}
@@ -68,6 +69,7 @@ export function FieldEditor({ name, schema, value, onChange, messages, compact, 
         return (
           <input
             id={id}
+            data-testid={id}
             type="number"
             value={typeof value === 'number' ? value : ''}
             placeholder={def}
@@ -82,6 +84,8 @@ export function FieldEditor({ name, schema, value, onChange, messages, compact, 
           <label className="switch">
             <input
               id={id}
+              data-testid={id}
+            data-testid={id}
               type="checkbox"
               checked={typeof value === 'boolean' ? value : schema.default === true}
               onChange={(e) => onChange(e.target.checked)}
@@ -91,7 +95,7 @@ export function FieldEditor({ name, schema, value, onChange, messages, compact, 
         );
       case 'enum':
         return (
-          <select id={id} value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}>
+          <select id={id} data-testid={id} value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}>
             <option value="">{schema.default !== undefined ? `default (${schema.default})` : '— choose —'}</option>
             {schema.values.map((v) => (
               <option key={v} value={v}>

@@ -33,8 +33,10 @@ export function ProblemsPanel() {
       <button className="problems-head" onClick={() => editorStore.getState().setProblemsOpen(!open)}>
         <span className="chevron">{open ? '▾' : '▸'}</span>
         Problems
-        <span className={`count ${errors ? 'error' : 'ok'}`} data-testid="problem-count">
-          {problems.length === 0 ? 'none' : `${errors} error${errors === 1 ? '' : 's'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`}
+        <span className={`count ${errors ? 'error' : warnings ? 'warning' : 'ok'}`} data-testid="problem-count">
+          {[errors && `${errors} error${errors === 1 ? '' : 's'}`, warnings && `${warnings} warning${warnings === 1 ? '' : 's'}`]
+            .filter(Boolean)
+            .join(', ') || 'none'}
         </span>
       </button>
       {open && (

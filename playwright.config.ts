@@ -1,0 +1,45 @@
+import { defineConfig } from '@playwright/test';
+
+const PORT = 4789;
+const TOKEN = 'e2e-token';
+
+// The real web host (`sluice serve`) serving the freshly built editor; the repo is its folder.
+const host = `node node_modules/tsx/dist/cli.mjs engine/cli/main.ts serve --port ${PORT} --token ${TOKEN}`;
+
+/**
+ * End-to-end tests: the built editor in Debian's chromium (or Playwright's own browser on a
+ * machine that has it, via SLUICE_CHROMIUM) against the real web host.
+ */
+export default defineConfig({
+  testDir: 'test/e2e',
+  outputDir: 'test-results/artifacts',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}/?token=${TOKEN}`,
+    viewport: { width: 1440, height: 900 },
+    launchOptions: {
+      executablePath: process.env.SLUICE_CHROMIUM || '/usr/bin/chromium',
+      args: [
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+    trace: 'retain-on-failure',
+  },
+  webServer: {
+    command: `npx vite build && ${host}`,
+    url: `http://127.0.0.1:${PORT}/?token=${TOKEN}`,
+    timeout: 120_000,
+    reuseExistingServer: !process.env.CI,
+    stdout: 'pipe',
+    stderr: 'pipe',
+  },
+});
