@@ -54,7 +54,8 @@ export function openGraphText(ctx: ActionContext, text: string, origin: TextOrig
       ? `Opened ${origin.label}${migrated}.`
       : `Opened ${origin.label}${migrated}. It holds code written elsewhere: you will be asked to trust it before it runs.`,
   );
-  requestAnimationFrame(() => ctx.flow()?.fitView({ padding: 0.15, duration: 0, maxZoom: 1.2 }));
+  // Clamped so a huge graph opens readable, with only the visible part rendered.
+  requestAnimationFrame(() => ctx.flow()?.fitView({ padding: 0.15, duration: 0, maxZoom: 1.2, minZoom: 0.4 }));
   return true;
 }
 

@@ -85,7 +85,6 @@ export function FieldEditor({ name, schema, value, onChange, messages, compact, 
             <input
               id={id}
               data-testid={id}
-            data-testid={id}
               type="checkbox"
               checked={typeof value === 'boolean' ? value : schema.default === true}
               onChange={(e) => onChange(e.target.checked)}
