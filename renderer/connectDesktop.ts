@@ -1,0 +1,52 @@
+import type { IpcEngineClient, MenuCommand } from './api/IpcEngineClient.js';
+import type { EditorServices } from './EditorContext.js';
+import { openGraphText } from './files/documentIo.js';
+import type { EditorStore } from './store/createEditorStore.js';
+import { selectDirty } from './store/selectors.js';
+
+/** Menu commands that are plain editor actions. */
+const MENU_ACTIONS: Partial<Record<MenuCommand, string>> = {
+  'file.new': 'new',
+  'file.save': 'save',
+  'file.saveAs': 'saveAs',
+  'file.export': 'export',
+  'edit.undo': 'undo',
+  'edit.redo': 'redo',
+  'run.start': 'run',
+  'view.fit': 'fitView',
+  'view.zoomIn': 'zoomIn',
+  'view.zoomOut': 'zoomOut',
+  'help.shortcuts': 'help',
+};
+
+/**
+ * Inside the desktop app: menu commands run editor actions, a path from a native dialog opens
+ * that file, and the window title and dirty marker follow the document.
+ */
+export function connectDesktop(client: IpcEngineClient, store: EditorStore, services: EditorServices): void {
+  client.onMenuCommand((event) => {
+    const action = MENU_ACTIONS[event.command];
+    if (action) return services.actions.run(action);
+    if ((event.command === 'file.open' || event.command === 'file.import') && event.path) {
+      const path = event.path;
+      client.openFile(path).then(
+        (file) => openGraphText(services.actionContext, file.text, { kind: event.command === 'file.open' ? 'file' : 'import', filePath: file.path, label: path.split(/[\\/]/).pop() ?? path }),
+        (err: unknown) => store.getState().notify(err instanceof Error ? err.message : String(err), 'error'),
+      );
+    } else if (event.command === 'file.open') {
+      services.actions.run('open');
+    } else if (event.command === 'file.import') {
+      services.actions.run('import');
+    }
+  });
+  let lastName: string | null = null;
+  let lastDirty: boolean | null = null;
+  const sync = () => {
+    const s = store.getState();
+    const dirty = selectDirty(s);
+    if (s.graph.name !== lastName) void client.setTitle((lastName = s.graph.name));
+    if (dirty !== lastDirty) void client.setDirty((lastDirty = dirty));
+  };
+  sync();
+  store.subscribe(sync);
+}
