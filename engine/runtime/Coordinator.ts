@@ -215,7 +215,8 @@ export class Coordinator implements RunHandle {
   }
 
   private trigger(final: boolean): void {
-    if (this.ended || this.inFlight) return;
+    // Not while workers are (re)starting: a barrier sent to no one would never complete.
+    if (this.ended || this.inFlight || this.workers.length === 0 || this.started < this.workers.length) return;
     if (final) this.finishing = true;
     const id = this.o.storage.nextCheckpointId();
     this.inFlight = { id, startedAt: wallNow(), snapshots: new Map(), final };
@@ -294,8 +295,11 @@ export class Coordinator implements RunHandle {
     const old = this.workers;
     this.workers = [];
     this.inFlight = null;
+    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = null;
     this.finishing = false;
     for (const w of old) void w.thread.terminate();
+    this.metrics.retireAll();
     const backoff = Math.min(5000, 200 * 2 ** (this.restarts - 1));
     setTimeout(() => {
       if (this.ended) return;

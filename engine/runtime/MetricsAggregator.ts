@@ -31,14 +31,34 @@ export class MetricsAggregator {
     this.latest.set(worker, counters);
   }
 
+  /**
+   * Workers are being replaced (a restart): keep what they counted, so totals stay cumulative
+   * over the run. Events replayed from the checkpoint are counted again: they crossed again.
+   */
+  retireAll(): void {
+    for (const c of this.latest.values()) {
+      const b = (this.retired ??= emptyLike(c));
+      for (const k of CUMULATIVE) addInto(b[k], c[k]);
+      b.edgeLatency.forEach((h, i) => addInto(h, c.edgeLatency[i] as number[]));
+    }
+    this.latest.clear();
+  }
+
+  private retired: WorkerCounters | null = null;
+
+  /** Latest counters of live workers, plus what retired workers counted. */
+  private all(): WorkerCounters[] {
+    return this.retired ? [...this.latest.values(), this.retired] : [...this.latest.values()];
+  }
+
   /** Build a frame at wall time `t`. */
   frame(t: number, run: Omit<RunMetrics, 'sourceRate'>, nodeStatus: (nodeIndex: number) => NodeStatus): MetricsSnapshot {
     const plan = this.plan;
     const nE = plan.edges.length;
     const nN = plan.nodes.length;
     const sum = (pick: (c: WorkerCounters) => number[]): number[] => {
-      const out = new Array<number>(pick === undefined ? 0 : 0).fill(0);
-      for (const c of this.latest.values()) {
+      const out: number[] = [];
+      for (const c of this.all()) {
         const a = pick(c);
         for (let i = 0; i < a.length; i++) out[i] = (out[i] ?? 0) + (a[i] as number);
       }
@@ -55,7 +75,7 @@ export class MetricsAggregator {
       edgeBlockedMs: pad(sum((c) => c.edgeBlockedMs), nE),
       edgeLatency: Array.from({ length: nE }, (_, i) => {
         const h = newHistogram();
-        for (const c of this.latest.values()) addInto(h, c.edgeLatency[i] as number[]);
+        for (const c of this.all()) addInto(h, c.edgeLatency[i] as number[]);
         return h;
       }),
       nodeBusyMs: pad(sum((c) => c.nodeBusyMs), nN),
@@ -118,6 +138,29 @@ export class MetricsAggregator {
     if (base !== totals) for (const i of this.sourceNodes) sourceRate += perSec(totals.nodeOut[i]!, base.nodeOut[i]!);
     return { t, run: { ...run, sourceRate }, nodes, edges };
   }
+}
+
+/** Counters that only grow; gauges (queued, watermark, state size, lag) are not carried over. */
+const CUMULATIVE = ['edgeEvents', 'edgeBytes', 'edgeBlockedMs', 'nodeIn', 'nodeOut', 'nodeErrors', 'nodeDropped', 'nodeBusyMs', 'edgeSkipped'] as const;
+
+function emptyLike(c: WorkerCounters): WorkerCounters {
+  const zeros = (a: readonly unknown[]): number[] => new Array<number>(a.length).fill(0);
+  return {
+    edgeEvents: zeros(c.edgeEvents),
+    edgeBytes: zeros(c.edgeBytes),
+    edgeQueued: zeros(c.edgeQueued),
+    edgeBlockedMs: zeros(c.edgeBlockedMs),
+    edgeLatency: c.edgeLatency.map((h) => zeros(h)),
+    nodeIn: zeros(c.nodeIn),
+    nodeOut: zeros(c.nodeOut),
+    nodeErrors: zeros(c.nodeErrors),
+    nodeDropped: zeros(c.nodeDropped),
+    nodeBusyMs: zeros(c.nodeBusyMs),
+    nodeWatermark: c.nodeWatermark.map(() => null),
+    nodeStateSize: zeros(c.nodeStateSize),
+    edgeLag: c.edgeLag.map(() => null),
+    edgeSkipped: zeros(c.edgeSkipped),
+  };
 }
 
 const clamp01 = (x: number): number => (x < 0 ? 0 : x > 1 ? 1 : x);

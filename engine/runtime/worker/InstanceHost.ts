@@ -75,11 +75,8 @@ export class InstanceHost implements Emitter {
   emit(port: string, e: SluiceEvent): void {
     const routes = this.routes[port];
     const c = this.s.counters;
-    if (routes === undefined) {
-      // An unconnected port (late, else, an extra function output): the event leaves the graph.
-      c.nodeDropped[this.nodeIndex] = (c.nodeDropped[this.nodeIndex] as number) + 1;
-      return;
-    }
+    // An unconnected port (late, else, an output nobody reads): the event leaves the graph here.
+    if (routes === undefined) return;
     c.nodeOut[this.nodeIndex] = (c.nodeOut[this.nodeIndex] as number) + 1;
     for (let i = 0; i < routes.length; i++) {
       const r = routes[i] as Route;

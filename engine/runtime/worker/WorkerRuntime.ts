@@ -227,6 +227,8 @@ export class WorkerRuntime {
           (h.op as Operator).onCheckpointComplete?.(cmd.checkpointId);
         }
         this.current = null;
+        // Counters first, so the coordinator's frame after the final checkpoint is exact.
+        this.reportMetrics();
         this.deps.post({ type: 'checkpointCommitted', checkpointId: cmd.checkpointId, worker: this.start.worker });
         break;
       case 'pauseSources':
@@ -358,12 +360,15 @@ export class WorkerRuntime {
   private runTask(task: Task, now: number): boolean {
     let moved = false;
     // 1. Pumps: operators that pace their own output (topic subscriptions, throttle).
+    const out = this.counters.nodeOut;
     for (const h of task.pumpers) {
       const op = h.op as Operator;
       if (op.hasPending?.() !== false) {
         this.current = h;
+        const before = out[h.nodeIndex];
         op.pump!(h, (port) => this.creditOf(h, port));
-        moved = true;
+        // Only output counts as progress: a pump waiting for tokens or credit must not spin.
+        if (out[h.nodeIndex] !== before) moved = true;
       }
     }
     if (task.phase === 'ending') return this.tryFinish(task) || moved;

@@ -1,0 +1,3 @@
+export function buildEngine(): Promise<void>;
+export function buildRenderer(): Promise<void>;
+export function buildMainProcess(): Promise<void>;
