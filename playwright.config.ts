@@ -4,7 +4,7 @@ const PORT = 4789;
 const TOKEN = 'e2e-token';
 
 // The real web host (`sluice serve`) serving the freshly built editor; the repo is its folder.
-const host = `node node_modules/tsx/dist/cli.mjs engine/cli/main.ts serve --port ${PORT} --token ${TOKEN}`;
+const host = `node dist/cli.js serve --port ${PORT} --token ${TOKEN}`;
 
 /**
  * End-to-end tests: the built editor in Debian's chromium (or Playwright's own browser on a
@@ -17,7 +17,7 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 1,
-  reporter: [['list']],
+  reporter: process.env.SLUICE_E2E_JSON ? [['list'], ['json', { outputFile: process.env.SLUICE_E2E_JSON }]] : [['list']],
   use: {
     baseURL: `http://127.0.0.1:${PORT}/?token=${TOKEN}`,
     viewport: { width: 1440, height: 900 },
@@ -35,7 +35,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   webServer: {
-    command: `npx vite build && ${host}`,
+    command: `node scripts/build.mjs engine renderer && ${host}`,
     url: `http://127.0.0.1:${PORT}/?token=${TOKEN}`,
     timeout: 120_000,
     reuseExistingServer: !process.env.CI,

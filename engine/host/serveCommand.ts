@@ -17,6 +17,8 @@ export interface ServeOptions {
   port?: number;
   /** Open the editor in the default browser. */
   open?: boolean;
+  /** A fixed token instead of a random one (end-to-end tests); a user should not need it. */
+  token?: string;
   /** Folders the editor may read and save in (default: the current folder). */
   roots?: string[];
   /** The built renderer; default `<repo>/dist/renderer`. */
@@ -65,6 +67,7 @@ export async function serveCommand(options: ServeOptions, out: ServeOutput): Pro
       port: options.port ?? 0,
       staticDir,
       service,
+      ...(options.token ? { token: options.token } : {}),
       log: (line) => out.error(line),
     });
   } catch (err) {

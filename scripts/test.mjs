@@ -1,0 +1,96 @@
+// `npm test`: everything a newcomer's fresh machine needs, then every suite, then one line
+// "N passed, N failed" summing them all. Exit 1 if anything failed.
+//   1. Debian's chromium for the end-to-end tests, installed with apt when missing (as root).
+//   2. A build (engine bundle, editor, Electron main) — the CLI tests and e2e use the bundle.
+//   3. Type-check of every environment (one check per tsconfig).
+//   4. vitest: unit and integration tests (real worker threads, SQLite, CLI processes).
+//   5. Playwright: the editor in chromium against the real web host.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+const results = [];
+const t0 = Date.now();
+
+function step(title) {
+  console.log(`\n=== ${title} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+}
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
+  return r.status ?? 1;
+}
+
+// 1. chromium
+const chromium = process.env.SLUICE_CHROMIUM || '/usr/bin/chromium';
+if (!existsSync(chromium)) {
+  step('installing Debian chromium for the end-to-end tests');
+  if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+    run('apt-get', ['update', '-qq']);
+    run('apt-get', ['install', '-y', '-qq', 'chromium'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  } else {
+    console.log(`no chromium at ${chromium}: install it (apt-get install chromium) or set SLUICE_CHROMIUM`);
+  }
+}
+
+// 2. build
+step('build');
+const built = run(process.execPath, ['scripts/build.mjs']);
+results.push({ suite: 'build', passed: built === 0 ? 1 : 0, failed: built === 0 ? 0 : 1 });
+
+// 3. type-check
+step('type-check');
+for (const p of ['engine/tsconfig.core.json', 'engine/tsconfig.json', 'renderer/tsconfig.json', 'main/tsconfig.json', 'test/tsconfig.json']) {
+  const code = run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', p]);
+  console.log(`${code === 0 ? 'ok  ' : 'FAIL'} tsc -p ${p}`);
+  results.push({ suite: `tsc ${p}`, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1 });
+}
+
+// 4. vitest
+step('unit and integration tests (vitest)');
+mkdirSync('test-results', { recursive: true });
+const vitestJson = join('test-results', 'vitest.json');
+run(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
+results.push(countVitest(vitestJson));
+
+// 5. playwright
+step('end-to-end tests (playwright, chromium)');
+const e2eJson = join(root, 'test-results', 'e2e.json');
+if (existsSync(chromium)) {
+  run(process.execPath, ['node_modules/@playwright/test/cli.js', 'test'], { env: { ...process.env, SLUICE_E2E_JSON: e2eJson } });
+  results.push(countPlaywright(e2eJson));
+} else {
+  results.push({ suite: 'e2e', passed: 0, failed: 1, note: 'no chromium' });
+}
+
+const passed = results.reduce((n, r) => n + r.passed, 0);
+const failed = results.reduce((n, r) => n + r.failed, 0);
+console.log('\n=== summary');
+for (const r of results) console.log(`${r.failed ? 'FAIL' : 'ok  '} ${r.suite}: ${r.passed} passed, ${r.failed} failed${r.note ? ` (${r.note})` : ''}`);
+console.log(`took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 || passed === 0 ? 1 : 0);
+
+function countVitest(file) {
+  try {
+    const j = JSON.parse(readFileSync(file, 'utf8'));
+    // Files that failed to load count as failures too (numFailedTestSuites).
+    const failedFiles = (j.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
+    return { suite: 'vitest', passed: j.numPassedTests ?? 0, failed: (j.numFailedTests ?? 0) + failedFiles };
+  } catch {
+    return { suite: 'vitest', passed: 0, failed: 1, note: 'no report' };
+  }
+}
+
+function countPlaywright(file) {
+  try {
+    const j = JSON.parse(readFileSync(file, 'utf8'));
+    const s = j.stats ?? {};
+    return { suite: 'e2e', passed: s.expected ?? 0, failed: (s.unexpected ?? 0) + (s.flaky ?? 0), note: s.skipped ? `${s.skipped} skipped` : undefined };
+  } catch {
+    return { suite: 'e2e', passed: 0, failed: 1, note: 'no report' };
+  }
+}
