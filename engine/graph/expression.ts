@@ -4,6 +4,7 @@
  *
  * Loading a graph never calls this: code runs only when a run starts (SPEC §2).
  */
+import { parse, parseExpressionAt } from 'acorn';
 
 export type CompiledCode = (...args: unknown[]) => unknown;
 
@@ -40,13 +41,37 @@ function compile(body: string, vars: readonly string[], source: string): Compile
   }
 }
 
-/** The syntax error of an expression, or null if it parses. Does not run it. */
-export function expressionError(source: string, vars: readonly string[], kind: 'expression' | 'code'): string | null {
+/**
+ * The syntax error of an expression or function body, or null if it parses. Parses with acorn
+ * and never evaluates anything, so it works where a Content-Security-Policy forbids eval (the
+ * editor) and it catches text like `a); evil(); (b`, which `new Function` would accept as
+ * statements around a wrapped expression.
+ */
+export function expressionError(source: string, _vars: readonly string[], kind: 'expression' | 'code'): string | null {
+  if (typeof source !== 'string' || source.trim() === '') return 'is empty';
   try {
-    if (kind === 'expression') compileExpression(source, vars);
-    else compileBody(source, vars);
+    if (kind === 'code') {
+      parse(source, { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true });
+      return null;
+    }
+    const node = parseExpressionAt(source, 0, { ecmaVersion: 'latest', sourceType: 'script', preserveParens: true });
+    // Anything after the expression but blanks and comments is an error ("value.x; y").
+    const rest = source.slice(node.end);
+    if (stripComments(rest).trim() !== '') {
+      const at = lineColumn(source, node.end + (rest.length - rest.trimStart().length));
+      return `unexpected "${rest.trim().slice(0, 12)}" after the expression (${at.line}:${at.column})`;
+    }
     return null;
   } catch (err) {
     return err instanceof Error ? err.message : String(err);
   }
+}
+
+function stripComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/[^\n]*/g, '');
+}
+
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length, column: (before[before.length - 1] ?? '').length };
 }
