@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Statement } from 'better-sqlite3';
 import { UserError, type SqliteRow, type TransactionalTable } from '../contract/operator.js';
 import type { StateStore } from './StateStore.js';
+import { sqliteOptions } from './sqliteOptions.js';
 import { describeSqliteCode, sqliteCodeOf } from './storeErrors.js';
 
 export interface SqliteTableCommitterOptions {
@@ -133,7 +134,7 @@ export class SqliteTableCommitter implements TransactionalTable {
 function openTarget(path: string): Database {
   try {
     fs.mkdirSync(nodePath.dirname(path), { recursive: true });
-    const db = new BetterSqlite3(path);
+    const db = new BetterSqlite3(path, sqliteOptions());
     db.pragma('busy_timeout = 5000');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');

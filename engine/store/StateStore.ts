@@ -9,6 +9,7 @@ import type { OperatorId } from '../contract/ids.js';
 import { checksum } from './checksum.js';
 import { SCHEMA_VERSION, assertKnownVersion, migrate, readSchemaVersion } from './migrations.js';
 import { StoreLock } from './StoreLock.js';
+import { sqliteOptions } from './sqliteOptions.js';
 import { CheckpointWriteError, CorruptStateError, describeSqliteCode, sqliteCodeOf } from './storeErrors.js';
 
 /** How to open a state store. */
@@ -527,7 +528,7 @@ export class StateStore implements SinkCommitLog {
 }
 
 function connect(abs: string, readonly: boolean): Database {
-  return new BetterSqlite3(abs, readonly ? { readonly: true, fileMustExist: true } : {});
+  return new BetterSqlite3(abs, sqliteOptions(readonly ? { readonly: true, fileMustExist: true } : {}));
 }
 
 /** Durability settings of SPEC §6. */
