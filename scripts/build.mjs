@@ -1,5 +1,6 @@
 // Builds everything into dist/:
 //   dist/cli.js, dist/worker.js   the engine (CLI, web host, runtime) and its worker thread
+//   dist/engine.js                the engine as a library (benchmarks, embedding)
 //   dist/renderer/                the editor (vite)
 //   dist/main/                    the Electron main process, preload and engine process
 // `node scripts/build.mjs [engine|renderer|main]...` builds only those parts.
@@ -22,7 +23,7 @@ export async function buildEngine() {
     logLevel: 'warning',
     absWorkingDir: root,
   };
-  await build({ ...common, entryPoints: { cli: 'engine/cli/main.ts', worker: 'engine/runtime/worker/workerMain.ts' }, outdir: 'dist' });
+  await build({ ...common, entryPoints: { cli: 'engine/cli/main.ts', worker: 'engine/runtime/worker/workerMain.ts', engine: 'engine/index.ts' }, outdir: 'dist' });
 }
 
 export async function buildRenderer() {

@@ -22,7 +22,7 @@ import type { RunHandle, RunOptions } from '../runtime/RunHandle.js';
 import { startRun as startRealRun } from '../runtime/startRun.js';
 import { StateStore } from '../store/StateStore.js';
 import { FileAccess, isInside } from './FileAccess.js';
-import { defaultStatePath } from './defaultStatePath.js';
+import { defaultStatePath } from '../store/defaultStatePath.js';
 
 /** What an `EngineService` needs; small so tests can inject each part. */
 export interface EngineServiceDeps {
