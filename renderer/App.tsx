@@ -7,6 +7,10 @@ import { EditorContext, type EditorServices } from './EditorContext.js';
 import type { ServiceHooks } from './createEditorServices.js';
 import { importFile } from './files/documentIo.js';
 import { Inspector } from './inspector/Inspector.js';
+import { applyRunEventTimed } from './live/applyRunEventTimed.js';
+import { RunDock } from './live/RunDock.js';
+import { RunStatusBar } from './live/RunStatusBar.js';
+import { TapPanel } from './live/TapPanel.js';
 import { NoticeToast } from './panels/NoticeToast.js';
 import { Palette } from './panels/Palette.js';
 import { ProblemsPanel } from './panels/ProblemsPanel.js';
@@ -76,12 +80,7 @@ export function App({ services, connection }: { services: EditorServices & { hoo
     document.addEventListener('cut', onCut);
     document.addEventListener('paste', onPaste);
     window.addEventListener('beforeunload', onBeforeUnload);
-    const unsubscribe = services.engine.subscribe((event) => {
-      const s = editorStore.getState();
-      if (!('runId' in event) || event.runId !== s.runId) return;
-      if (event.type === 'runStatusChanged') s.setRunStatus(event.reason ? `${event.status}: ${event.reason}` : event.status);
-      if (event.type === 'runEnded') s.setRunStatus(event.reason ? `${event.status}: ${event.reason}` : event.status);
-    });
+    const unsubscribe = services.engine.subscribe((event) => applyRunEventTimed(editorStore, event));
     return () => {
       window.removeEventListener('keydown', onKey);
       document.removeEventListener('copy', onCopy);
@@ -100,7 +99,12 @@ export function App({ services, connection }: { services: EditorServices & { hoo
           <div className="workspace">
             <Palette />
             <main className="center">
-              <Canvas onInit={(flow) => (services.hooks.flow = flow)} />
+              <div className="canvas-area">
+                <Canvas onInit={(flow) => (services.hooks.flow = flow)} />
+                <TapPanel />
+              </div>
+              <RunStatusBar />
+              <RunDock />
               <ProblemsPanel />
             </main>
             <Inspector />

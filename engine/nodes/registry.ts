@@ -8,6 +8,7 @@ import { generator } from './generator.js';
 import { keyBy } from './keyBy.js';
 import { map } from './map.js';
 import { router } from './router.js';
+import { sinkChart } from './sinkChart.js';
 import { sinkConsole } from './sinkConsole.js';
 import { sinkFile } from './sinkFile.js';
 import { sinkSqlite } from './sinkSqlite.js';
@@ -34,6 +35,7 @@ export const NODE_TYPES: readonly NodeDescriptor[] = [
   sinkFile,
   sinkSqlite,
   sinkConsole,
+  sinkChart,
 ];
 
 /** Descriptors by `type`. */

@@ -1,6 +1,12 @@
 import { hasErrors } from '../../engine/contract/problem.js';
+import { optionalApi } from '../live/optionalEngineApi.js';
 import type { EditorState } from '../store/editorState.js';
 import type { Action, ActionContext } from './ActionManager.js';
+
+/** A run of this window is starting or going: Run waits, Stop works. */
+export function runIsActive(s: EditorState): boolean {
+  return s.runPhase === 'starting' || (s.runPhase === 'live' && s.runStatus !== 'finished' && s.runStatus !== 'stopped' && s.runStatus !== 'failed');
+}
 
 /** Why Run is disabled right now, or null: shown on the button and beside it. */
 export function runDisabledReason(s: EditorState): string | null {
@@ -10,23 +16,37 @@ export function runDisabledReason(s: EditorState): string | null {
     const n = s.problems.filter((p) => p.severity === 'error').length;
     return `Fix ${n} problem${n === 1 ? '' : 's'} to run.`;
   }
+  if (runIsActive(s)) return 'The graph is running; stop it first.';
   return null;
 }
 
-/** Start a run through the engine (trust was given); live metrics come in a later issue. */
-export async function startRun(ctx: ActionContext): Promise<void> {
+/**
+ * Start a run through the engine (trust was given). A saved graph runs with its state store, so
+ * it resumes from its last checkpoint unless `fresh`; the engine decides where that store is.
+ */
+export async function startRun(ctx: ActionContext, options: { fresh?: boolean } = {}): Promise<void> {
   const s = ctx.store.getState();
-  s.setRun(null, 'Starting…');
+  s.runStarting();
   try {
     const { runId } = await ctx.engine.startRun({
       graph: s.graph,
       ...(s.filePath ? { path: s.filePath } : {}),
+      ...(options.fresh ? { fresh: true } : {}),
       trusted: s.trusted,
     });
-    ctx.store.getState().setRun(runId, 'Running');
+    ctx.store.getState().runStarted(runId);
   } catch (err) {
-    ctx.store.getState().setRun(null, `Run refused: ${err instanceof Error ? err.message : String(err)}`);
+    ctx.store.getState().runRefused(err instanceof Error ? err.message : String(err));
   }
+}
+
+function runOrAskTrust(s: EditorState, ctx: ActionContext, fresh: boolean): Promise<void> | void {
+  // Code from elsewhere runs only after the user says so (SPEC §2).
+  if (!s.trusted) {
+    s.openDialog({ kind: 'trust' });
+    return;
+  }
+  return startRun(ctx, { fresh });
 }
 
 export const runActions: Action[] = [
@@ -36,13 +56,40 @@ export const runActions: Action[] = [
     group: 'Run',
     keys: ['Mod+Enter'],
     disabledReason: runDisabledReason,
+    perform: (s, ctx) => runOrAskTrust(s, ctx, false),
+  },
+  {
+    id: 'runFresh',
+    label: 'Run from scratch (ignore saved state)',
+    group: 'Run',
+    keys: ['Mod+Shift+Enter'],
+    disabledReason: runDisabledReason,
+    perform: (s, ctx) => runOrAskTrust(s, ctx, true),
+  },
+  {
+    id: 'stop',
+    label: 'Stop',
+    group: 'Run',
+    keys: ['Mod+.'],
+    disabledReason: (s) => (s.runId !== null && runIsActive(s) ? null : 'Nothing is running.'),
     perform: async (s, ctx) => {
-      // Code from elsewhere runs only after the user says so (SPEC §2).
-      if (!s.trusted) {
-        s.openDialog({ kind: 'trust' });
+      s.notify('Stopping: taking a final checkpoint…');
+      await ctx.engine.stopRun(s.runId!);
+    },
+  },
+  {
+    id: 'crashRun',
+    label: 'Crash and recover',
+    group: 'Run',
+    disabledReason: (s) => (s.runId !== null && runIsActive(s) ? null : 'Start a run to crash it.'),
+    perform: async (s, ctx) => {
+      const crash = optionalApi(ctx.engine).crashRun;
+      if (typeof crash !== 'function') {
+        s.notify('This engine has no crash switch yet (crashRun is missing from the host).', 'error');
         return;
       }
-      await startRun(ctx);
+      s.notify('Killing the runtime hard; watch it recover from the last checkpoint.');
+      await crash.call(ctx.engine, s.runId!);
     },
   },
 ];

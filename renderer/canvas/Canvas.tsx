@@ -18,6 +18,7 @@ import { addEdge, addNode } from '../graph/graphEdits.js';
 import { applyEdgeChanges, applyNodeChanges } from '../store/applyFlowChanges.js';
 import { selectFlowEdges, selectFlowNodes, type SluiceFlowEdge, type SluiceFlowNode } from '../store/selectors.js';
 import { editorStore, useEditorStore } from '../store/useEditorStore.js';
+import { LiveEdge } from './LiveEdge.js';
 import { NodeSearch } from './NodeSearch.js';
 import { SluiceNode } from './SluiceNode.js';
 
@@ -25,6 +26,7 @@ import { SluiceNode } from './SluiceNode.js';
 export const NODE_TYPE_MIME = 'application/x-sluice-node-type';
 
 const nodeTypes = { sluice: SluiceNode };
+const edgeTypes = { live: LiveEdge };
 const GRID: [number, number] = [16, 16];
 const defaultEdgeOptions = { type: 'smoothstep' as const };
 const minimapColor = (n: SluiceFlowNode) => (n.data.problems?.some((p) => p.severity === 'error') ? '#e5484d' : '#8b93a7');
@@ -91,6 +93,7 @@ export function Canvas({ onInit }: { onInit(flow: ReactFlowInstance<SluiceFlowNo
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         defaultEdgeOptions={defaultEdgeOptions}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}

@@ -3,10 +3,12 @@ import { memo } from 'react';
 import { nodeRegistry } from '../../engine/nodes/registry.js';
 import { inputHandle, outputHandle, portsOf } from '../graph/portsOf.js';
 import type { SluiceFlowNode } from '../store/selectors.js';
+import { useEditorStore } from '../store/useEditorStore.js';
+import { NodeLiveBadges } from './NodeLiveBadges.js';
 
 /**
  * One node on the canvas: category stripe, title, label, every port as a named handle, and a
- * problem marker whose messages show on hover. Memoised: it re-renders only when its own graph
+ * problem marker whose messages show on hover, and live counters during a run. Memoised: it re-renders only when its own graph
  * node, selection or problems change (see selectFlowNodes).
  */
 export const SluiceNode = memo(function SluiceNode({ data, selected }: NodeProps<SluiceFlowNode>) {
@@ -17,9 +19,12 @@ export const SluiceNode = memo(function SluiceNode({ data, selected }: NodeProps
   const errors = problems?.filter((p) => p.severity === 'error').length ?? 0;
   const category = descriptor?.category ?? 'unknown';
   const label = typeof node.label === 'string' && node.label ? node.label : node.id;
+  // Booleans, so a metrics frame re-renders the node only when they flip.
+  const bottleneck = useEditorStore((s) => s.bottleneck?.nodeId === node.id);
+  const failed = useEditorStore((s) => s.frame?.nodes[node.id]?.status === 'failed');
   return (
     <div
-      className={`sl-node cat-${category}${selected ? ' selected' : ''}${errors ? ' has-error' : problems ? ' has-warning' : ''}`}
+      className={`sl-node cat-${category}${selected ? ' selected' : ''}${errors ? ' has-error' : problems ? ' has-warning' : ''}${bottleneck ? ' bottleneck' : ''}${failed ? ' failed' : ''}`}
       data-testid={`node-${node.id}`}
       data-node-type={node.type}
     >
@@ -65,6 +70,7 @@ export const SluiceNode = memo(function SluiceNode({ data, selected }: NodeProps
           })}
         </div>
       )}
+      <NodeLiveBadges nodeId={node.id} watermarked={node.type === 'window'} />
     </div>
   );
 });

@@ -1,5 +1,6 @@
 import { ActionButton } from './ActionButton.js';
-import { runDisabledReason } from '../actions/runActions.js';
+import { runDisabledReason, runIsActive } from '../actions/runActions.js';
+import { MenuButton } from './MenuButton.js';
 import type { EditorState } from '../store/editorState.js';
 import { selectDirty } from '../store/selectors.js';
 import { useEditorStore } from '../store/useEditorStore.js';
@@ -7,7 +8,13 @@ import { useEditorStore } from '../store/useEditorStore.js';
 const selectName = (s: EditorState) => s.graph.name;
 const selectPath = (s: EditorState) => s.filePath;
 const selectTrusted = (s: EditorState) => s.trusted;
-const selectRunStatus = (s: EditorState) => s.runStatus;
+/** The text beside Run: why it cannot run, a refusal, or the run's status. */
+const selectRunText = (s: EditorState): string | null => {
+  if (s.runNote) return s.runNote;
+  if (s.runPhase === 'idle') return null;
+  const status = s.runStatus ?? 'starting';
+  return s.runReason && (status === 'failed' || status === 'recovering') ? `${status}: ${s.runReason}` : status;
+};
 
 /** File and edit commands, the document title with its dirty marker, and Run. */
 export function Toolbar({ link }: { link: { state: string; reason?: string } }) {
@@ -16,7 +23,8 @@ export function Toolbar({ link }: { link: { state: string; reason?: string } }) 
   const dirty = useEditorStore(selectDirty);
   const trusted = useEditorStore(selectTrusted);
   const runReason = useEditorStore(runDisabledReason);
-  const runStatus = useEditorStore(selectRunStatus);
+  const runText = useEditorStore(selectRunText);
+  const active = useEditorStore(runIsActive);
   return (
     <header className="toolbar">
       <div className="brand">
@@ -65,12 +73,19 @@ export function Toolbar({ link }: { link: { state: string; reason?: string } }) 
         <span className={`link ${link.state}`} title={link.reason ?? `Engine: ${link.state}`} data-testid="engine-link">
           {link.state === 'connected' ? 'engine' : link.state === 'connecting' ? 'connecting…' : 'offline'}
         </span>
-        <span className="run-status" data-testid="run-status">
-          {runReason ?? runStatus ?? (trusted ? 'Ready' : 'Asks for trust')}
+        <span className="run-status" data-testid="run-status" title={runText ?? undefined}>
+          {(active ? runText : (runReason ?? runText)) ?? (trusted ? 'Ready' : 'Asks for trust')}
         </span>
-        <ActionButton id="run" className="run-button">
-          ▶ Run
+        <div className="run-split">
+          <ActionButton id="run" className="run-button">
+            ▶ Run
+          </ActionButton>
+          <MenuButton label="▾" actionIds={['run', 'runFresh']} testId="run-menu" className="run-button more" />
+        </div>
+        <ActionButton id="stop" className="stop-button">
+          ■ Stop
         </ActionButton>
+        <MenuButton label="Debug" actionIds={['crashRun']} testId="debug-menu" />
       </div>
     </header>
   );

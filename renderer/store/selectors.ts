@@ -124,6 +124,8 @@ export function selectFlowEdges(s: EditorState): SluiceFlowEdge[] {
     if (hit && hit.source === e && hit.selected === selected && hit.problems === problems) return hit.flow;
     const flow: SluiceFlowEdge = {
       id: e.id,
+      // Drawn by LiveEdge: a smooth-step path that carries the run's metrics when there are any.
+      type: 'live',
       source: e.from?.node,
       target: e.to?.node,
       sourceHandle: outputHandle(e.from?.port),

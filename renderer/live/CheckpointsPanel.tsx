@@ -1,0 +1,49 @@
+import { useCallback } from 'react';
+import { runIsActive } from '../actions/runActions.js';
+import { useEditorServices } from '../EditorContext.js';
+import { useEditorStore } from '../store/useEditorStore.js';
+import { formatBytes, formatMs } from './format.js';
+import { usePolled } from './usePolled.js';
+
+/** The checkpoints in the run's state store, newest first: time, duration, size. */
+export function CheckpointsPanel() {
+  const { engine } = useEditorServices();
+  const runId = useEditorStore((s) => s.runId);
+  const live = useEditorStore(runIsActive);
+  const load = useCallback(() => engine.listCheckpoints({ runId: runId! }), [engine, runId]);
+  const { value, error } = usePolled(runId ? load : null, live);
+  const list = [...(value ?? [])].sort((a, b) => b.id - a.id);
+  return (
+    <div className="dock-panel" data-testid="checkpoints-panel">
+      {error && <p className="bad">{error}</p>}
+      {list.length === 0 ? (
+        <p className="muted dock-empty">
+          {runId ? 'No checkpoints in the state store. An unsaved graph runs with its state in memory; save it to keep checkpoints.' : 'Run the graph to see its checkpoints.'}
+        </p>
+      ) : (
+        <table className="dock-table">
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>time</th>
+              <th>duration</th>
+              <th>size</th>
+              <th>nodes</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((c) => (
+              <tr key={c.id} data-testid="checkpoint-row" className={c.completedAt === null ? 'muted' : ''}>
+                <td>{c.id}</td>
+                <td>{new Date(c.startedAt).toLocaleTimeString([], { hour12: false })}</td>
+                <td>{c.completedAt === null ? 'incomplete' : formatMs(c.durationMs)}</td>
+                <td>{formatBytes(c.bytes)}</td>
+                <td className="muted">{Object.keys(c.nodes).length}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

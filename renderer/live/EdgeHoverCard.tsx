@@ -1,0 +1,76 @@
+import { useEditorServices } from '../EditorContext.js';
+import type { EdgeSeries } from '../store/MetricsHistory.js';
+import { editorStore, useEditorStore } from '../store/useEditorStore.js';
+import { pressureLevel } from './findBottleneck.js';
+import { formatBytes, formatCount, formatMs, formatRate, formatShare } from './format.js';
+import { Sparkline } from './Sparkline.js';
+import { toggleTap } from './toggleTap.js';
+
+const ROWS: Array<{ series: EdgeSeries; label: string }> = [
+  { series: 'rate', label: 'events/s' },
+  { series: 'queued', label: 'queued' },
+  { series: 'backpressure', label: 'backpressure' },
+  { series: 'latencyP50', label: 'latency p50' },
+  { series: 'latencyP99', label: 'latency p99' },
+  { series: 'bytesRate', label: 'bytes/s' },
+  { series: 'lag', label: 'consumer lag' },
+];
+
+/** The card over a hovered edge label: every metric with its one-minute sparkline, and Tap. */
+export function EdgeHoverCard({ edgeId }: { edgeId: string }) {
+  const services = useEditorServices();
+  const m = useEditorStore((s) => s.frame?.edges[edgeId]);
+  const history = useEditorStore((s) => s.history);
+  const tapped = useEditorStore((s) => s.tap?.edgeId === edgeId);
+  if (!m) return null;
+  const value = (series: EdgeSeries): string => {
+    switch (series) {
+      case 'rate':
+        return formatRate(m.rate);
+      case 'queued':
+        return `${formatCount(m.queued)} / ${formatCount(m.capacity)}`;
+      case 'backpressure':
+        return `${formatShare(m.backpressure)} · ${pressureLevel(m)}`;
+      case 'latencyP50':
+        return formatMs(m.latencyP50);
+      case 'latencyP99':
+        return formatMs(m.latencyP99);
+      case 'bytesRate':
+        return `${formatBytes(m.bytesRate)}/s`;
+      case 'lag':
+        return m.lag === undefined ? '' : `${formatCount(m.lag)}${m.skipped ? ` (${formatCount(m.skipped)} skipped)` : ''}`;
+    }
+  };
+  return (
+    <div className="edge-card nodrag nopan" data-testid="edge-card" onMouseDown={(e) => e.stopPropagation()}>
+      <div className="edge-card-head">
+        <strong>{edgeId}</strong>
+        <span className="muted">{formatCount(m.total)} events in total</span>
+      </div>
+      <table>
+        <tbody>
+          {ROWS.filter((r) => r.series !== 'lag' || m.lag !== undefined).map((r) => (
+            <tr key={r.series}>
+              <th>{r.label}</th>
+              <td>{value(r.series)}</td>
+              <td>
+                <Sparkline ring={history.edge(edgeId, r.series)} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <button
+        className="tap-button"
+        data-testid="edge-tap"
+        onClick={(e) => {
+          e.stopPropagation();
+          void toggleTap(services.actionContext, tapped ? null : edgeId);
+          editorStore.getState().setHoveredEdge(null);
+        }}
+      >
+        {tapped ? 'Stop tapping' : 'Tap this edge'}
+      </button>
+    </div>
+  );
+}

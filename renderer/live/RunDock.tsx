@@ -1,0 +1,43 @@
+import type { RunPanel } from '../store/runSlice.js';
+import { editorStore, useEditorStore } from '../store/useEditorStore.js';
+import { ChartsPanel } from './ChartsPanel.js';
+import { CheckpointsPanel } from './CheckpointsPanel.js';
+import { DeadLettersPanel } from './DeadLettersPanel.js';
+import { LogPanel } from './LogPanel.js';
+
+const TABS: Array<{ id: RunPanel; label: string }> = [
+  { id: 'deadLetters', label: 'Dead letters' },
+  { id: 'checkpoints', label: 'Checkpoints' },
+  { id: 'charts', label: 'Charts' },
+  { id: 'log', label: 'Log' },
+];
+
+/** The run's panels under the canvas: dead letters, checkpoints, charts and the log, one at a time. */
+export function RunDock() {
+  const panel = useEditorStore((s) => s.runPanel);
+  const errors = useEditorStore((s) => {
+    const nodes = s.frame?.nodes;
+    let n = 0;
+    if (nodes) for (const id in nodes) n += nodes[id]!.errors;
+    return n;
+  });
+  const hasCharts = useEditorStore((s) => s.graph.nodes.some((n) => n.type === 'sink.chart'));
+  const toggle = (id: RunPanel) => editorStore.getState().setRunPanel(panel === id ? null : id);
+  return (
+    <section className={`run-dock${panel ? ' open' : ''}`} data-testid="run-dock">
+      <div className="dock-tabs" role="tablist">
+        {TABS.map((t) => (
+          <button key={t.id} role="tab" aria-selected={panel === t.id} className={panel === t.id ? 'active' : ''} data-testid={`dock-tab-${t.id}`} onClick={() => toggle(t.id)}>
+            {t.label}
+            {t.id === 'deadLetters' && errors > 0 && <span className="count error">{errors}</span>}
+            {t.id === 'charts' && hasCharts && <span className="count ok">live</span>}
+          </button>
+        ))}
+      </div>
+      {panel === 'deadLetters' && <DeadLettersPanel />}
+      {panel === 'checkpoints' && <CheckpointsPanel />}
+      {panel === 'charts' && <ChartsPanel />}
+      {panel === 'log' && <LogPanel />}
+    </section>
+  );
+}

@@ -1,0 +1,54 @@
+/** Short numbers for labels on the canvas: 950, 1.2k, 34k, 1.2M. */
+export function formatCount(n: number): string {
+  if (!Number.isFinite(n)) return '–';
+  const a = Math.abs(n);
+  if (a < 1000) return a < 10 && !Number.isInteger(n) ? n.toFixed(1) : String(Math.round(n));
+  if (a < 10_000) return `${(n / 1000).toFixed(1)}k`;
+  if (a < 1_000_000) return `${Math.round(n / 1000)}k`;
+  if (a < 10_000_000) return `${(n / 1_000_000).toFixed(1)}M`;
+  return `${Math.round(n / 1_000_000)}M`;
+}
+
+/** "1.2k/s" */
+export function formatRate(perSec: number): string {
+  return `${formatCount(perSec)}/s`;
+}
+
+/** "512 B", "3.4 KB", "12 MB" */
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n)) return '–';
+  if (n < 1024) return `${Math.round(n)} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(n < 10 * 1024 ? 1 : 0)} KB`;
+  return `${(n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+}
+
+/** "0:07", "1:02:03" for elapsed time. */
+export function formatElapsed(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** "3 ms", "1.2 s", "4 min" for latencies and delays. */
+export function formatMs(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return '–';
+  if (ms < 10) return `${ms.toFixed(1)} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`;
+  if (ms < 48 * 3_600_000) return `${(ms / 3_600_000).toFixed(1)} h`;
+  return `${formatCount(Math.round(ms / 86_400_000))} d`;
+}
+
+/** "97%" */
+export function formatShare(share: number): string {
+  return `${Math.round(share * 100)}%`;
+}
+
+/** Stroke width for an edge carrying `rate` events/s: log scale, 1.5 px idle to 9 px at ~1M/s. */
+export function strokeWidthFor(rate: number): number {
+  if (!(rate > 0)) return 1.5;
+  return Math.min(9, 1.5 + Math.log10(1 + rate) * 1.25);
+}
