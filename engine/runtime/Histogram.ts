@@ -1,9 +1,9 @@
 /**
- * Fixed-size latency histogram: 64 buckets on a √2 scale of microseconds (1 µs … ~4000 s).
+ * Fixed-size latency histogram: 100 buckets, four per doubling of microseconds (1 µs … ~33 s).
  * Recording is one Math.log2 and an increment; merging is adding arrays. Percentiles are read
- * as the upper bound of the bucket that holds them (≤ 41% high, never low).
+ * as the upper bound of the bucket that holds them (≤ 19% high, never low).
  */
-export const HISTOGRAM_BUCKETS = 64;
+export const HISTOGRAM_BUCKETS = 100;
 
 export function newHistogram(): number[] {
   return new Array<number>(HISTOGRAM_BUCKETS).fill(0);
@@ -11,13 +11,13 @@ export function newHistogram(): number[] {
 
 export function recordLatency(h: number[], ms: number): void {
   const us = ms * 1000;
-  let i = us <= 1 ? 0 : Math.floor(2 * Math.log2(us));
+  let i = us <= 1 ? 0 : Math.floor(4 * Math.log2(us));
   if (i >= HISTOGRAM_BUCKETS) i = HISTOGRAM_BUCKETS - 1;
   h[i] = (h[i] as number) + 1;
 }
 
 /** Upper bound in ms of bucket i. */
-const bucketUpperMs = (i: number): number => Math.pow(2, (i + 1) / 2) / 1000;
+const bucketUpperMs = (i: number): number => Math.pow(2, (i + 1) / 4) / 1000;
 
 export function percentile(h: readonly number[], p: number): number | null {
   let total = 0;

@@ -74,11 +74,13 @@ export function decodeBatch(b: EncodedBatch): SluiceEvent[] {
     values = JSON.parse(b.s.slice(p2 + 1)) as unknown[];
   }
   const out = new Array<SluiceEvent>(n);
+  // JSON mode carries null keys as null; separator mode as NULL_KEY.
+  const nullKey = b.j ? null : NULL_KEY;
   for (let i = 0; i < n; i++) {
     const k = keys[i] as string | null;
     out[i] = {
       id: ids[i] as string,
-      key: k === NULL_KEY ? null : k,
+      key: k === nullKey ? null : k,
       time: t[i] as number,
       value: values[i],
       emittedAt: t[n + i] as number,

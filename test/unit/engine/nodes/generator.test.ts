@@ -65,7 +65,7 @@ describe('source.generator', () => {
     expect(h.poll(1000)).toBe('idle');
     expect(h.ctx.timer).not.toBeNull();
     expect(h.ctx.timer! - h.ctx.clock).toBe(10);
-    // Over one simulated second the rate holds within the burst (1/20 s).
+    // Over one simulated second the rate holds within the burst (2 ms worth, at least 1 event).
     let polls = 0;
     for (let t = 0; t < 1000; t += 10) {
       h.advance(10);

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { SluiceEvent } from '../../../../engine/contract/index.js';
+import type { ChannelControl } from '../../../../engine/runtime/protocol.js';
+import { InChannel } from '../../../../engine/runtime/worker/InChannel.js';
+import { OutChannel } from '../../../../engine/runtime/worker/OutChannel.js';
+
+const ev = (i: number): SluiceEvent => ({ id: String(i), key: null, time: i, value: i, emittedAt: 0 });
+
+function pair(capacity: number) {
+  const log: Array<number[] | ChannelControl> = [];
+  let out: OutChannel;
+  const inc = new InChannel(0, 0, 'in', 0, capacity, (n) => out.addCredit(n));
+  out = new OutChannel(
+    0,
+    0,
+    capacity,
+    (events) => {
+      log.push(events.map((e) => e.value as number));
+      inc.pushEvents(events);
+      return 0;
+    },
+    (c) => {
+      log.push(c);
+      inc.pushControl(c);
+    },
+  );
+  return { out, inc, log };
+}
+
+describe('channels', () => {
+  it('send no more than the credit the receiver granted, and the rest when credit returns', () => {
+    const { out, inc, log } = pair(4);
+    for (let i = 0; i < 10; i++) out.push(ev(i));
+    out.flush();
+    expect(log).toEqual([[0, 1, 2, 3]]);
+    expect(out.room).toBe(-6);
+    inc.consume(10, () => {});
+    inc.flushCredit(true);
+    out.flush();
+    expect(log.at(-1)).toEqual([4, 5, 6, 7]);
+  });
+
+  it('keep a barrier after exactly the events pushed before it', () => {
+    const { out, inc, log } = pair(2);
+    out.push(ev(0));
+    out.push(ev(1));
+    out.push(ev(2));
+    out.pushControl({ kind: 'barrier', checkpointId: 7 });
+    out.push(ev(3));
+    out.flush();
+    expect(log).toEqual([[0, 1]]);
+    const seen: number[] = [];
+    inc.consume(10, (e) => seen.push(e.value as number));
+    inc.flushCredit(true);
+    out.flush();
+    expect(log.slice(1)).toEqual([[2], { kind: 'barrier', checkpointId: 7 }, [3]]);
+    inc.consume(10, (e) => seen.push(e.value as number));
+    // The receiver stops at the barrier: event 3 waits until the task pops it.
+    expect(seen).toEqual([0, 1, 2]);
+    expect(inc.peekControl()).toEqual({ kind: 'barrier', checkpointId: 7 });
+    inc.popControl();
+    inc.consume(10, (e) => seen.push(e.value as number));
+    expect(seen).toEqual([0, 1, 2, 3]);
+  });
+
+  it('mark the input ended when end-of-stream is popped', () => {
+    const { out, inc } = pair(2);
+    out.pushControl({ kind: 'end' });
+    out.flush();
+    expect(inc.ended).toBe(false);
+    inc.popControl();
+    expect(inc.ended).toBe(true);
+  });
+});
