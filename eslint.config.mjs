@@ -18,15 +18,28 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
-    // The isomorphic core and the renderer never import Node or Electron (STYLE.md).
-    files: ['engine/contract/**', 'engine/graph/**', 'engine/nodes/**', 'engine/compiler/**', 'renderer/**'],
+    // Nothing imports main/ or renderer/ (STYLE.md).
+    files: ['engine/**', 'main/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['**/renderer/**', '**/main/**'] }] },
+  },
+  {
+    // The isomorphic core and the renderer never import Node or Electron (STYLE.md). Listed
+    // after the rule above so these patterns (which include it) win for these folders.
+    files: ['engine/contract/**', 'engine/graph/**', 'engine/nodes/**', 'engine/compiler/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'path', 'worker_threads', 'electron', 'better-sqlite3'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['node:*', 'fs', 'path', 'worker_threads', 'electron', 'better-sqlite3', '**/main/**', '../runtime/**', '../store/**', '../host/**', '../cli/**'] },
+      ],
     },
   },
   {
-    // Nothing imports main/ or renderer/ (STYLE.md).
-    files: ['engine/**', 'main/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['**/renderer/**'] }] },
+    files: ['renderer/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['node:*', 'fs', 'path', 'worker_threads', 'electron', 'better-sqlite3', '**/main/**', '**/engine/runtime/**', '**/engine/store/**', '**/engine/host/**', '**/engine/cli/**'] },
+      ],
+    },
   },
 );

@@ -34,7 +34,6 @@ function compile(body: string, vars: readonly string[], source: string): Compile
     throw new ExpressionSyntaxError('is empty');
   }
   try {
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- user code is the product; it runs only after trust (SPEC §2)
     return new Function(...vars, body) as CompiledCode;
   } catch (err) {
     throw new ExpressionSyntaxError(err instanceof Error ? err.message : String(err));

@@ -8,9 +8,9 @@ const ev = (i: number): SluiceEvent => ({ id: String(i), key: null, time: i, val
 
 function pair(capacity: number) {
   const log: Array<number[] | ChannelControl> = [];
-  let out: OutChannel;
-  const inc = new InChannel(0, 0, 'in', 0, capacity, (n) => out.addCredit(n));
-  out = new OutChannel(
+  const ref: { out?: OutChannel } = {};
+  const inc = new InChannel(0, 0, 'in', 0, capacity, (n) => ref.out!.addCredit(n));
+  const out = (ref.out = new OutChannel(
     0,
     0,
     capacity,
@@ -23,7 +23,7 @@ function pair(capacity: number) {
       log.push(c);
       inc.pushControl(c);
     },
-  );
+  ));
   return { out, inc, log };
 }
 
