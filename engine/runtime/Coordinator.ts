@@ -31,7 +31,12 @@ interface LiveWorker {
   index: number;
   thread: Worker;
   lastHeard: number;
+  /** [task id + 1, deliveries to that task], written by the worker per event. */
+  progress: Int32Array;
 }
+
+/** A worker dying at the same delivery this many times marks that event as poison. */
+const POISON_ATTEMPTS = 2;
 
 /**
  * Runs one execution plan: starts the workers, wires their channels, drives checkpoints,
@@ -118,6 +123,10 @@ export class Coordinator implements RunHandle {
     return latest ? { checkpointId: latest.id, states: matchState(this.o.plan, latest).states } : null;
   }
 
+  /** Deaths per (restored checkpoint, task, delivery): finds an event that kills every attempt. */
+  private readonly deathsAt = new Map<string, number>();
+  private skip: Array<{ worker: number; taskId: number; delivery: number; checkpointId: number | null }> = [];
+
   private spawn(restore: StartWorker['restore']): void {
     const plan = this.o.plan;
     const ports: Array<Record<number, MessagePort>> = Array.from({ length: plan.workers }, () => ({}));
@@ -132,7 +141,8 @@ export class Coordinator implements RunHandle {
     this.workers = [];
     for (let i = 0; i < plan.workers; i++) {
       const thread = new Worker(workerUrl());
-      const w: LiveWorker = { index: i, thread, lastHeard: wallNow() };
+      const progress = new SharedArrayBuffer(8);
+      const w: LiveWorker = { index: i, thread, lastHeard: wallNow(), progress: new Int32Array(progress) };
       this.workers.push(w);
       thread.on('message', (f: WorkerFact) => {
         w.lastHeard = wallNow();
@@ -152,6 +162,10 @@ export class Coordinator implements RunHandle {
         restore,
         ports: ports[i]!,
         metricsIntervalMs: this.o.metricsIntervalMs,
+        progress,
+        skip: this.skip
+          .filter((s) => s.worker === i && s.checkpointId === (restore?.checkpointId ?? null))
+          .map(({ taskId, delivery }) => ({ taskId, delivery })),
       };
       thread.postMessage(start, Object.values(ports[i]!));
     }
@@ -290,9 +304,11 @@ export class Coordinator implements RunHandle {
       return;
     }
     this.restarts++;
+    reason += this.notePoison(worker);
     this.setStatus('recovering', `${reason}; restarting from the last checkpoint (${this.restarts}/${max})`);
     this.emit({ type: 'logged', runId: this.runId, nodeId: null, level: 'warn', message: `${reason}; restarting from the last checkpoint` });
     const old = this.workers;
+    this.lastWorkers = old;
     this.workers = [];
     this.inFlight = null;
     if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
@@ -306,8 +322,32 @@ export class Coordinator implements RunHandle {
       this.spawn(this.restorePoint());
       if (this.stopReason) this.broadcast({ type: 'pauseSources' });
     }, backoff);
-    void worker;
   }
+
+  /**
+   * Which event the dead worker was delivering, from its shared progress cell. The same task
+   * dying at the same delivery after restoring the same checkpoint twice is a poison event:
+   * the next attempt sets it aside as a dead letter. Returns a phrase for the reason.
+   */
+  private notePoison(worker: number): string {
+    const w = this.workers[worker] ?? this.lastWorkers[worker];
+    if (!w) return '';
+    const taskId = (w.progress[0] as number) - 1;
+    const delivery = w.progress[1] as number;
+    if (taskId < 0 || delivery <= 0) return '';
+    const checkpointId = this.o.storage.latestCheckpoint()?.id ?? null;
+    const key = `${checkpointId}:${worker}:${taskId}:${delivery}`;
+    const deaths = (this.deathsAt.get(key) ?? 0) + 1;
+    this.deathsAt.set(key, deaths);
+    const node = this.o.plan.instances[this.o.plan.tasks[taskId]!.root]!.nodeId;
+    if (deaths >= POISON_ATTEMPTS) {
+      this.skip.push({ worker, taskId, delivery, checkpointId });
+      return ` at node "${node}" (the same event ${deaths} times: it goes to the dead letters)`;
+    }
+    return ` at node "${node}"`;
+  }
+
+  private lastWorkers: LiveWorker[] = [];
 
   private publish(): void {
     const now = wallNow();

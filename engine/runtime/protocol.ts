@@ -36,6 +36,14 @@ export interface StartWorker {
   /** MessagePorts for remote channels touching this worker, by channel id. */
   ports: Record<number, MessagePort>;
   metricsIntervalMs: number;
+  /**
+   * Where the worker writes, as it delivers each event to a task root, [task id + 1, events
+   * delivered to that task since start]. Read by the coordinator after the thread died or
+   * hung, to find an event that kills the worker every time.
+   */
+  progress: SharedArrayBuffer;
+  /** Deliveries to set aside as dead letters (a poison event found on earlier attempts). */
+  skip: Array<{ taskId: number; delivery: number }>;
 }
 
 export type WorkerCommand =

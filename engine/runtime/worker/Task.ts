@@ -22,6 +22,10 @@ export class Task {
   blockedSince = 0;
   /** Round-robin start over inputs, so one busy input does not starve the others. */
   nextInput = 0;
+  /** Events delivered to the root since the worker started (poison-event detection). */
+  delivered = 0;
+  /** The delivery to set aside instead of processing (0: none). */
+  skipAt = 0;
   readonly pumpers: InstanceHost[];
   readonly acceptors: InstanceHost[];
 

@@ -51,6 +51,7 @@ export class WorkerRuntime {
   private metricsHandle: NodeJS.Timeout | null = null;
   private current: InstanceHost | null = null;
   private lastTurnAt = 0;
+  private readonly progress: Int32Array;
 
   constructor(
     private readonly start: StartWorker,
@@ -76,6 +77,7 @@ export class WorkerRuntime {
       edgeSkipped: new Array(nE).fill(0),
     };
     this.tapped = new Array(nE).fill(false);
+    this.progress = new Int32Array(start.progress);
   }
 
   /** Build channels, instances and tasks; restore state; start the loop. */
@@ -188,7 +190,9 @@ export class WorkerRuntime {
       const hosts = t.instances.map((k) => this.hosts.get(k)!);
       const inputs = plan.channels.filter((c) => c.to === t.root).map((c) => inById.get(c.id)!);
       const outputs = plan.channels.filter((c) => t.instances.includes(c.from)).map((c) => outById.get(c.id)!);
-      this.tasks.push(new Task(t.id, hosts[0]!, hosts, inputs, outputs, t.isSource));
+      const task = new Task(t.id, hosts[0]!, hosts, inputs, outputs, t.isSource);
+      task.skipAt = this.start.skip.find((s) => s.taskId === t.id)?.delivery ?? 0;
+      this.tasks.push(task);
     }
 
     // 5. Open, restore, and re-commit what the restored checkpoint staged (idempotent).
@@ -420,9 +424,12 @@ export class WorkerRuntime {
       moved = true;
     }
 
-    // 4. Events, round-robin over inputs not held by a barrier.
+    // 4. Events, round-robin over inputs not held by a barrier. Each delivery is numbered in
+    // shared memory, so if the thread dies or hangs the coordinator knows which event it was.
     let left = budget;
     const n = task.inputs.length;
+    const progress = this.progress;
+    progress[0] = task.id + 1;
     for (let k = 0; k < n && left > 0; k++) {
       const ch = task.inputs[(task.nextInput + k) % n] as InChannel;
       if (!ch.hasEvents()) continue;
@@ -430,7 +437,12 @@ export class WorkerRuntime {
       const port = ch.port;
       const input = ch.input;
       this.current = root;
-      const took = ch.consume(left, (e) => root.deliver(e, port, input));
+      const took = ch.consume(left, (e) => {
+        const d = ++task.delivered;
+        progress[1] = d;
+        if (d === task.skipAt) this.setAside(root, e);
+        else root.deliver(e, port, input);
+      });
       left -= took;
       if (took > 0) moved = true;
     }
@@ -438,6 +450,17 @@ export class WorkerRuntime {
 
     if (n > 0 && task.inputs.every((ch) => ch.ended)) this.beginEnd(task);
     return moved;
+  }
+
+  /** A poison event: it killed or hung the worker on earlier attempts. Dead-letter it, go on. */
+  private setAside(root: InstanceHost, e: SluiceEvent): void {
+    this.counters.nodeErrors[root.nodeIndex] = (this.counters.nodeErrors[root.nodeIndex] as number) + 1;
+    this.deadLetters.push({
+      nodeId: root.plan.nodeId,
+      error: 'this event crashed or hung the worker on every attempt, so it was set aside',
+      event: envelopeOf(e),
+      time: wallNow(),
+    });
   }
 
   private hasWork(task: Task, now: number): boolean {

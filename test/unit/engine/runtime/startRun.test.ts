@@ -153,3 +153,25 @@ describe('startRun on real worker threads', () => {
     await expect(startRun({ graph: g, baseDir: '/tmp' })).rejects.toThrow(/problem/);
   });
 });
+
+describe('poison events', () => {
+  it('sets aside an event whose code never returns, after it hangs the worker twice, and finishes the rest', async () => {
+    const g = graphOf({
+      settings: { checkpointIntervalMs: 100 },
+      nodes: [
+        { id: 'gen', type: 'source.generator', config: { count: 300, ratePerSec: 2000 } },
+        { id: 'loop', type: 'function', config: { code: 'if (event.value.seq === 150) { for (;;) {} } return event.value.seq;' } },
+        { id: 'out', type: 'sink.file', config: { path: 'o.jsonl' } },
+      ],
+      edges: ['gen -> loop', 'loop -> out'],
+    });
+    const r = await runToEnd(g, { fuse: false, maxWorkers: 2, hangTimeoutMs: 800 });
+    expect(r.result).toEqual({ status: 'finished' });
+    const reasons = r.events.flatMap((e) => (e.type === 'runStatusChanged' && e.reason ? [e.reason] : []));
+    expect(reasons.some((x) => /stopped responding/.test(x) && /node "loop"/.test(x))).toBe(true);
+    const out = readFileSync(join(r.dir, 'o.jsonl'), 'utf8').split('\n').filter(Boolean).map(Number);
+    expect(out).toHaveLength(299);
+    expect(out).not.toContain(150);
+    expect(new Set(out).size).toBe(299);
+  }, 60_000);
+});
