@@ -106,6 +106,7 @@ export const SIGNATURES: Readonly<Record<BridgeMethod, Signature>> = {
     request: record({ graph: graphLike, path, fresh: boolean, trusted: boolean, durationMs: nonNegative }, ['graph']),
   }),
   stopRun: sig(1, { runId: id }),
+  crashRun: sig(1, { runId: id }),
   tapEdge: sig(3, { runId: id, edgeId: id, on: boolean }),
   listCheckpoints: sig(1, { target }),
   listDeadLetters: sig(1, { target }),

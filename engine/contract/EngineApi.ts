@@ -78,6 +78,11 @@ export interface EngineApi {
   startRun(request: StartRunRequest): Promise<{ runId: string }>;
   /** Stop a run: final checkpoint, then end. */
   stopRun(runId: string): Promise<void>;
+  /**
+   * Debug: kill the run's worker threads hard, without a checkpoint, as a crash would. The run
+   * recovers from its last checkpoint (the "crash and recover" demonstration).
+   */
+  crashRun(runId: string): Promise<void>;
   /** Listen to run events (metrics at ≥ 4 Hz, status, taps, logs). */
   subscribe(listener: (event: RunEvent) => void): Unsubscribe;
   /** Start or stop sampling the events crossing an edge. */

@@ -12,6 +12,7 @@ export const API_METHODS: readonly ApiMethod[] = [
   'validate',
   'startRun',
   'stopRun',
+  'crashRun',
   'tapEdge',
   'listCheckpoints',
   'listDeadLetters',

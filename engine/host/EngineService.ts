@@ -143,6 +143,13 @@ export class EngineService implements EngineApi {
     await run.handle.stop();
   }
 
+  async crashRun(runId: string): Promise<void> {
+    const run = this.runs.get(runId);
+    if (!run) throw new UserError(`There is no run with id ${runId}.`);
+    if (run.ended) throw new UserError(`Run ${runId} has ended; there is nothing to crash.`);
+    run.handle.crash();
+  }
+
   subscribe(listener: (event: RunEvent) => void): Unsubscribe {
     this.listeners.add(listener);
     return () => {

@@ -64,6 +64,7 @@ export const METHOD_ARGS: Record<ApiMethod, { required: ArgCheck[]; optional?: A
     ],
   },
   stopRun: { required: [string] },
+  crashRun: { required: [string] },
   tapEdge: { required: [string, string, boolean] },
   listCheckpoints: { required: [target] },
   listDeadLetters: { required: [target] },
@@ -77,6 +78,7 @@ export const METHOD_ARGS: Record<ApiMethod, { required: ArgCheck[]; optional?: A
 const ARG_NAMES: Partial<Record<ApiMethod, string[]>> = {
   startRun: ['request'],
   stopRun: ['runId'],
+  crashRun: ['runId'],
   tapEdge: ['runId', 'edgeId', 'on'],
   listCheckpoints: ['target'],
   listDeadLetters: ['target'],

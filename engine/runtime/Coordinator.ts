@@ -106,6 +106,13 @@ export class Coordinator implements RunHandle {
     this.broadcast({ type: 'tapEdge', edgeIndex, on });
   }
 
+  crash(): void {
+    if (this.ended || this.workers.length === 0) return;
+    const w = this.workers[0]!;
+    // Like a crash: no checkpoint, no goodbye. The exit handler sees a worker that died.
+    void w.thread.terminate();
+  }
+
   /** Stop: sources pause, a final checkpoint covers everything in flight, sinks commit, end. */
   async stop(): Promise<RunResult> {
     if (!this.ended && !this.stopReason) {

@@ -29,6 +29,8 @@ export interface RunHandle {
   readonly done: Promise<RunResult>;
   /** Final checkpoint, then end. */
   stop(): Promise<RunResult>;
+  /** Debug: terminate the workers as a crash would; the run recovers from its last checkpoint. */
+  crash(): void;
   /** Start or stop sampling events on an edge; samples arrive as `edgeTapped` events. */
   tap(edgeId: string, on: boolean): void;
   /** Listen to this run's events (metrics frames, status, taps, logs). */

@@ -82,6 +82,10 @@ export class IpcEngineClient implements EngineApi {
     return this.call('startRun', [request]);
   }
 
+  async crashRun(runId: string): Promise<void> {
+    await this.call('crashRun', [runId]);
+  }
+
   async stopRun(runId: string): Promise<void> {
     await this.call('stopRun', [runId]);
   }

@@ -130,6 +130,10 @@ export class WebSocketEngineClient implements EngineApi {
   startRun(request: StartRunRequest): Promise<{ runId: string }> {
     return this.call('startRun', [request]) as Promise<{ runId: string }>;
   }
+  async crashRun(runId: string): Promise<void> {
+    await this.call('crashRun', [runId]);
+  }
+
   async stopRun(runId: string): Promise<void> {
     await this.call('stopRun', [runId]);
   }

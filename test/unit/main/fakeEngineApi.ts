@@ -26,6 +26,9 @@ export class FakeEngineApi implements EngineApi {
     if (request.graph.name === 'bad') throw new Error('Node "x" has an unknown type "nope".');
     return { runId: 'run-1' };
   }
+  async crashRun(runId: string) {
+    this.record('crashRun', [runId]);
+  }
   async stopRun(runId: string) {
     this.record('stopRun', [runId]);
   }

@@ -41,6 +41,10 @@ export class FakeRun implements RunHandle {
     this.finish(result);
     return result;
   }
+  crashes = 0;
+  crash(): void {
+    this.crashes++;
+  }
   tap(edgeId: string, on: boolean): void {
     this.taps.push([edgeId, on]);
   }
