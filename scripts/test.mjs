@@ -24,15 +24,22 @@ function run(cmd, args, opts = {}) {
   return r.status ?? 1;
 }
 
-// 1. chromium
+// 1. chromium (e2e), Xvfb and ImageMagick (the desktop-window test)
 const chromium = process.env.SLUICE_CHROMIUM || '/usr/bin/chromium';
-if (!existsSync(chromium)) {
-  step('installing Debian chromium for the end-to-end tests');
+const wanted = [
+  [chromium, 'chromium'],
+  ['/usr/bin/Xvfb', 'xvfb'],
+  ['/usr/bin/import', 'imagemagick'],
+].filter(([path]) => !existsSync(path));
+if (wanted.length > 0) {
+  const pkgs = wanted.map(([, pkg]) => pkg);
+  step(`installing Debian packages for the end-to-end tests: ${pkgs.join(', ')}`);
   if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
-    run('apt-get', ['update', '-qq']);
-    run('apt-get', ['install', '-y', '-qq', 'chromium'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    run('apt-get', ['update', '-qq'], { env });
+    run('apt-get', ['install', '-y', '-qq', ...pkgs], { env });
   } else {
-    console.log(`no chromium at ${chromium}: install it (apt-get install chromium) or set SLUICE_CHROMIUM`);
+    console.log(`missing ${pkgs.join(', ')}: install them with apt-get (or set SLUICE_CHROMIUM to a Chromium)`);
   }
 }
 
