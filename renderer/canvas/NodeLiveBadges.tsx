@@ -1,5 +1,6 @@
 import { memo } from 'react';
-import { formatCount, formatMs, formatShare } from '../live/format.js';
+import { formatCount, formatMs } from '../live/format.js';
+import type { EditorState } from '../store/editorState.js';
 import { useEditorStore } from '../store/useEditorStore.js';
 
 /** The wall-clock time of a watermark, to the second (window nodes). */
@@ -8,43 +9,60 @@ function clock(ms: number): string {
   return Number.isFinite(d.getTime()) ? d.toLocaleTimeString([], { hour12: false }) : '–';
 }
 
+const isFinal = (status: string | undefined) => status === 'finished' || status === 'stopped' || status === 'failed';
+
+/**
+ * What a node's badges show, as one string, so the node re-renders only when a visible number
+ * changes. Exact counts (data attributes) join once the run is over.
+ */
+function nodeView(s: EditorState, nodeId: string, watermarked: boolean): string | null {
+  const m = s.frame?.nodes[nodeId];
+  if (!m) return null;
+  // Whole 5 % steps: finer jitter is noise, and each change re-renders the node.
+  const busy = Math.round(Math.max(0, Math.min(1, m.busy)) * 20) * 5;
+  const wm = !watermarked ? '' : m.watermark === null ? 'none yet' : `${clock(m.watermark)} · ${formatMs(s.frame!.t - m.watermark)} behind`;
+  const exact = isFinal(s.frame?.run.status) ? `${m.in},${m.out},${m.errors}` : '';
+  return [m.status, formatCount(m.in), formatCount(m.out), formatCount(m.errors), formatCount(m.dropped), busy, m.stateSize > 0 ? formatCount(m.stateSize) : '', wm, exact].join('|');
+}
+
 /**
  * A node's live counters under its ports: in, out, errors (red when any), dropped, busy share as a
  * bar, watermark and its delay behind wall clock (windows), state size. Subscribes to its own
- * node's metrics only.
+ * node's view only.
  */
 export const NodeLiveBadges = memo(function NodeLiveBadges({ nodeId, watermarked }: { nodeId: string; watermarked: boolean }) {
-  const m = useEditorStore((s) => s.frame?.nodes[nodeId]);
-  const frameTime = useEditorStore((s) => (watermarked ? (s.frame?.t ?? 0) : 0));
-  if (!m) return null;
-  const busy = Math.max(0, Math.min(1, m.busy));
+  const view = useEditorStore((s) => nodeView(s, nodeId, watermarked));
+  if (view === null) return null;
+  const [status, inText, outText, errText, dropText, busyText, state, wm, exact] = view.split('|') as string[];
+  const [exactIn, exactOut, exactErrors] = exact ? exact.split(',') : [];
+  const busy = Number(busyText);
   return (
-    <div className="sl-node-live" data-testid={`node-live-${nodeId}`} data-status={m.status}>
-      {m.status === 'failed' && <div className="sl-node-failed">failed</div>}
+    <div className="sl-node-live" data-testid={`node-live-${nodeId}`} data-status={status} data-in={exactIn} data-out={exactOut} data-errors={exactErrors}>
+      {status === 'failed' && <div className="sl-node-failed">failed</div>}
       <div className="live-counts">
         <span title="events in">
-          <b>in</b> <span data-testid="node-in">{formatCount(m.in)}</span>
+          <b>in</b> <span data-testid="node-in">{inText}</span>
         </span>
         <span title="events out">
-          <b>out</b> <span data-testid="node-out">{formatCount(m.out)}</span>
+          <b>out</b> <span data-testid="node-out">{outText}</span>
         </span>
-        <span className={m.errors > 0 ? 'bad' : ''} title="events that failed in user code" data-testid="node-errors">
-          <b>err</b> {formatCount(m.errors)}
+        <span className={errText !== '0' ? 'bad' : ''} title="events that failed in user code" data-testid="node-errors">
+          <b>err</b> {errText}
         </span>
-        <span className={m.dropped > 0 ? 'warn' : ''} title="events dropped by the node's own config">
-          <b>drop</b> {formatCount(m.dropped)}
+        <span className={dropText !== '0' ? 'warn' : ''} title="events dropped by the node's own config">
+          <b>drop</b> {dropText}
         </span>
       </div>
-      <div className="live-busy" title={`busy ${formatShare(busy)} of the last second`}>
+      <div className="live-busy" title={`busy ${busy}% of the last second`}>
         <span className="bar">
-          <span className={busy >= 0.8 ? 'fill hot' : busy >= 0.5 ? 'fill warm' : 'fill'} style={{ width: `${busy * 100}%` }} />
+          <span className={busy >= 80 ? 'fill hot' : busy >= 50 ? 'fill warm' : 'fill'} style={{ width: `${busy}%` }} />
         </span>
-        <span className="pct">{formatShare(busy)} busy</span>
-        {m.stateSize > 0 && <span className="state">state {formatCount(m.stateSize)}</span>}
+        <span className="pct">{busy}% busy</span>
+        {state && <span className="state">state {state}</span>}
       </div>
       {watermarked && (
         <div className="live-wm" title="event-time watermark, and how far it is behind the wall clock">
-          <b>wm</b> {m.watermark === null ? 'none yet' : `${clock(m.watermark)} · ${formatMs(frameTime - m.watermark)} behind`}
+          <b>wm</b> {wm}
         </div>
       )}
     </div>

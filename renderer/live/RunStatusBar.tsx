@@ -63,7 +63,7 @@ export function RunStatusBar() {
         </span>
       )}
       <span title="elapsed" data-testid="run-elapsed">
-        ⏱ {formatElapsed(run?.elapsedMs ?? 0)}
+        {formatElapsed(run?.elapsedMs ?? 0)} elapsed
       </span>
       <span title="events per second leaving the sources" data-testid="run-rate">
         {formatRate(live ? (run?.sourceRate ?? 0) : 0)} from sources

@@ -34,7 +34,7 @@ export interface Bottleneck {
 
 /**
  * Find the node that limits the run:
- * 1. The busiest node, if it is busy at least half the time.
+ * 1. The busiest node, if it is busy at least half the time (ties: a non-source with blocked inputs).
  * 2. Else the consumer of the most backpressured edge; while that consumer's own output is
  *    blocked, the cause sits further down, so follow the most blocked outgoing edge.
  * 3. Collect the edges it backpressures: its strained inputs, and theirs upstream, transitively.
@@ -54,12 +54,19 @@ export function findBottleneck(graph: GraphFile, snapshot: MetricsSnapshot): Bot
   }
   const bp = (edgeId: string) => snapshot.edges[edgeId]?.backpressure ?? 0;
 
+  // Nodes fused into one worker share its busy share, so ties are common: among the nodes within
+  // 5 points of the busiest, prefer one that is not a source and whose inputs are backpressured.
   let nodeId: string | null = null;
   let cause: Bottleneck['cause'] = 'busy';
   let busiest = -1;
+  for (const m of Object.values(snapshot.nodes)) busiest = Math.max(busiest, m.busy);
+  let bestScore = -1;
   for (const [id, m] of Object.entries(snapshot.nodes)) {
-    if (m.busy > busiest) {
-      busiest = m.busy;
+    if (m.busy < busiest - 0.05) continue;
+    const inputs = incoming.get(id) ?? [];
+    const score = (inputs.length > 0 ? 1 : 0) + Math.max(0, ...inputs.map(bp));
+    if (score > bestScore) {
+      bestScore = score;
       nodeId = id;
     }
   }

@@ -9,9 +9,16 @@ export function formatCount(n: number): string {
   return `${Math.round(n / 1_000_000)}M`;
 }
 
-/** "1.2k/s" */
+/**
+ * "1.2k/s", "400/s": two significant digits, so a rate that jitters by a few events a second
+ * keeps its text (and its edge does not re-render every frame).
+ */
 export function formatRate(perSec: number): string {
-  return `${formatCount(perSec)}/s`;
+  if (!Number.isFinite(perSec) || perSec <= 0) return '0/s';
+  if (perSec < 10) return `${perSec < 1 ? perSec.toFixed(1) : Math.round(perSec)}/s`;
+  const digits = Math.floor(Math.log10(perSec)) + 1;
+  const unit = 10 ** (digits - 2);
+  return `${formatCount(Math.round(perSec / unit) * unit)}/s`;
 }
 
 /** "512 B", "3.4 KB", "12 MB" */

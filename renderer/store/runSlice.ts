@@ -44,6 +44,8 @@ export const LOG_KEEP = 300;
 const DEFAULT_CHART_POINTS = 300;
 /** Events that arrive before `startRun` has answered with the run id are held this long a list. */
 const EARLY_KEEP = 50;
+/** More flowing edges than this and the dashes stand still: animating SVG dashes repaints every path each frame. */
+export const MOTION_LIMIT = 40;
 
 /**
  * The run started from this window and its live metrics. Frames replace `frame` as one object
@@ -67,6 +69,7 @@ const EARLY_KEEP = 50;
  * | logs           | dropped | newest run log lines                                         |
  * | runPanel       | session | which dock panel is open                                     |
  * | hoveredEdge    | dropped | the edge whose hover card is shown                           |
+ * | motion         | dropped | animate flowing edges (few enough to afford it)              |
  */
 export interface RunSlice {
   runId: string | null;
@@ -84,6 +87,8 @@ export interface RunSlice {
   logs: readonly LogLine[];
   runPanel: RunPanel | null;
   hoveredEdge: string | null;
+  /** Whether flowing edges animate (off when many flow at once: see MOTION_LIMIT). */
+  motion: boolean;
   /** A run was asked for: forget the last run's live state. */
   runStarting(): void;
   /** The engine answered with the run's id; events it sent before that are applied now. */
@@ -115,7 +120,9 @@ export const createRunSlice: StateCreator<EditorState, [], [], RunSlice> = (set,
     // Keep the old object when nothing the canvas shows changed, so subscribers skip a render.
     const bottleneck =
       found && prev && found.nodeId === prev.nodeId && found.text === prev.text && found.edgeIds.join() === prev.edgeIds.join() ? prev : found;
-    set({ frame: snapshot, runStatus: snapshot.run.status, bottleneck, checkpointSeenAt });
+    let flowing = 0;
+    for (const id in snapshot.edges) if (snapshot.edges[id]!.rate > 0) flowing++;
+    set({ frame: snapshot, runStatus: snapshot.run.status, bottleneck, checkpointSeenAt, motion: flowing <= MOTION_LIMIT });
   }
 
   function chartPoints(nodeId: string, message: string): void {
@@ -193,6 +200,7 @@ export const createRunSlice: StateCreator<EditorState, [], [], RunSlice> = (set,
     logs: [],
     runPanel: null,
     hoveredEdge: null,
+    motion: true,
 
     runStarting() {
       early = [];
