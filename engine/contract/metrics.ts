@@ -8,7 +8,11 @@ export interface EdgeMetrics {
   total: number;
   /** Events per second over the last second. */
   rate: number;
-  /** Bytes per second over the last second (exact where the edge crosses threads, estimated from samples where it is fused). */
+  /**
+   * Bytes per second over the last second: exact where the edge crosses threads (the encoded
+   * batches); where it does not (fused, same worker) nothing is encoded and the figure is the
+   * events' estimated wire size, from one event in 128.
+   */
   bytesRate: number;
   /** Events waiting in the edge's queue. */
   queued: number;

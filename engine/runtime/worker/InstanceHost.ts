@@ -13,6 +13,11 @@ export type Route =
   | { kind: 'single'; edgeIndex: number; channel: OutChannel }
   | { kind: 'hash'; edgeIndex: number; channels: OutChannel[] };
 
+/** Approximate wire size of an event: what the batch codec would send for it. */
+export function approxSize(e: SluiceEvent): number {
+  return 16 + e.id.length + (e.key === null ? 0 : e.key.length) + (JSON.stringify(e.value) ?? '').length;
+}
+
 /** What an instance needs from its worker: small on purpose. */
 export interface InstanceServices {
   counters: WorkerCounters;
@@ -83,7 +88,12 @@ export class InstanceHost implements Emitter {
       c.edgeEvents[r.edgeIndex] = (c.edgeEvents[r.edgeIndex] as number) + 1;
       if (this.s.tapped[r.edgeIndex]) this.s.tapSample(r.edgeIndex, e);
       if (r.kind === 'fused') {
-        if ((++this.sample & 127) === 0) recordLatency(c.edgeLatency[r.edgeIndex] as number[], wallNow() - e.emittedAt);
+        // One event in 128 is measured: its latency, and its size standing for the 128 (a fused
+        // edge serialises nothing, so bytes/s there is what the events would weigh on the wire).
+        if ((++this.sample & 127) === 0) {
+          recordLatency(c.edgeLatency[r.edgeIndex] as number[], wallNow() - e.emittedAt);
+          c.edgeBytes[r.edgeIndex] = (c.edgeBytes[r.edgeIndex] as number) + 128 * approxSize(e);
+        }
         r.target.deliver(e, r.port, 0);
       } else if (r.kind === 'single') {
         r.channel.push(e);

@@ -8,7 +8,7 @@ import { wallNow } from '../clock.js';
 import { newHistogram, recordLatency } from '../Histogram.js';
 import type { ChannelControl, ChannelMessage, StartWorker, WorkerCommand, WorkerCounters, WorkerFact } from '../protocol.js';
 import { InChannel } from './InChannel.js';
-import { InstanceHost, type InstanceServices, type Route } from './InstanceHost.js';
+import { approxSize, InstanceHost, type InstanceServices, type Route } from './InstanceHost.js';
 import { OutChannel } from './OutChannel.js';
 import { Task } from './Task.js';
 
@@ -118,7 +118,10 @@ export class WorkerRuntime {
           (events) => {
             this.sampleLatency(edgeIndex, events);
             inc.pushEvents(events);
-            return 0;
+            // Same thread: nothing is encoded; count what the batch would weigh, from its first event.
+            const size = events.length * approxSize(events[0] as SluiceEvent);
+            this.counters.edgeBytes[edgeIndex] = (this.counters.edgeBytes[edgeIndex] as number) + size;
+            return size;
           },
           (control) => inc.pushControl(control),
         );
