@@ -360,7 +360,7 @@ export class Coordinator implements RunHandle {
     const now = wallNow();
     const hang = this.o.hangTimeoutMs ?? 10_000;
     for (const w of this.workers) {
-      if (now - w.lastHeard > hang && this.status !== 'recovering') {
+      if (now - w.lastHeard > hang) {
         this.onWorkerDeath(w.index, `worker ${w.index} stopped responding for ${Math.round(hang / 1000)} s (a node's code may never return)`);
         return;
       }

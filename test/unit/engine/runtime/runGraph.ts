@@ -66,6 +66,7 @@ export async function runToEnd(
   });
   run.subscribe((e) => {
     events.push(e);
+    if (process.env['SLUICE_DEBUG_RUN'] && e.type !== 'metricsPublished') console.error(Date.now() % 100000, JSON.stringify(e).slice(0, 300));
     if (e.type === 'metricsPublished') frames.push(e.snapshot);
   });
   const result = await run.done;
