@@ -21,7 +21,7 @@ function edgeView(s: EditorState, id: string): string | null {
   const level = pressureLevel(m);
   const width = strokeWidthFor(m.rate).toFixed(1);
   const lag = m.lag === undefined ? '' : formatCount(m.lag);
-  const total = isFinal(s.frame?.run.status) ? String(m.total) : '';
+  const total = isFinal(s.runStatus ?? undefined) ? String(m.total) : '';
   return [formatRate(m.rate), formatCount(m.queued), formatCount(m.capacity), lag, level, width, m.rate > 0 ? '1' : '', total].join('|');
 }
 

@@ -21,7 +21,7 @@ function nodeView(s: EditorState, nodeId: string, watermarked: boolean): string 
   // Whole 5 % steps: finer jitter is noise, and each change re-renders the node.
   const busy = Math.round(Math.max(0, Math.min(1, m.busy)) * 20) * 5;
   const wm = !watermarked ? '' : m.watermark === null ? 'none yet' : `${clock(m.watermark)} · ${formatMs(s.frame!.t - m.watermark)} behind`;
-  const exact = isFinal(s.frame?.run.status) ? `${m.in},${m.out},${m.errors}` : '';
+  const exact = isFinal(s.runStatus ?? undefined) ? `${m.in},${m.out},${m.errors}` : '';
   return [m.status, formatCount(m.in), formatCount(m.out), formatCount(m.errors), formatCount(m.dropped), busy, m.stateSize > 0 ? formatCount(m.stateSize) : '', wm, exact].join('|');
 }
 
