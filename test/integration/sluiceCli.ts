@@ -223,6 +223,48 @@ export function changelogDifferences(
   return out.slice(0, limit);
 }
 
+/**
+ * Differences between a changelog and what the standard pipeline must produce for `count`
+ * events over `keys` keys (computed here, without Sluice): per key, in order, the event id,
+ * time and the running sum and count. Empty when every result is there exactly once.
+ */
+export function computedDifferences(actual: Map<string, string[]>, count: number, keys: number, limit = 10): string[] {
+  const want = new Map<string, string[]>();
+  const sums = new Map<string, { sum: number; n: number }>();
+  for (let i = 0; i < count; i++) {
+    const key = `k${i % keys}`;
+    const s = sums.get(key) ?? { sum: 0, n: 0 };
+    s.sum += (1 + (i % 5)) * 12.5;
+    s.n++;
+    sums.set(key, s);
+    let list = want.get(key);
+    if (!list) want.set(key, (list = []));
+    list.push(JSON.stringify([`orders-${i}`, i, s.sum, s.n]));
+  }
+  const got = new Map<string, string[]>();
+  for (const [key, lines] of actual) {
+    got.set(
+      key,
+      lines.map((l) => {
+        try {
+          const e = JSON.parse(l) as { id: string; time: number; value: { value: number; count: number } };
+          return JSON.stringify([e.id, e.time, e.value.value, e.value.count]);
+        } catch {
+          return l;
+        }
+      }),
+    );
+  }
+  return changelogDifferences(want, got, limit);
+}
+
+/** The final total per key the standard pipeline must produce (for the upsert table). */
+export function computedTotals(count: number, keys: number): Map<string, number> {
+  const sums = new Map<string, number>();
+  for (let i = 0; i < count; i++) sums.set(`k${i % keys}`, (sums.get(`k${i % keys}`) ?? 0) + (1 + (i % 5)) * 12.5);
+  return sums;
+}
+
 export interface TotalRow {
   key: string;
   time: number;
