@@ -53,7 +53,13 @@ async function partialRun(name: string): Promise<{ dir: string; graph: string; s
   const dir = path.join(root, name);
   const graph = writeGraph(
     dir,
-    standardPipeline({ count: COUNT, ratePerSec: 20_000, keys: KEYS, checkpointIntervalMs: 200, totalsDb: 'out/totals.db' }),
+    standardPipeline({
+      count: COUNT,
+      ratePerSec: 20_000,
+      keys: KEYS,
+      checkpointIntervalMs: 200,
+      totalsDb: 'out/totals.db',
+    }),
   );
   const state = path.join(dir, 'state.db');
   const r = await runCli(['run', graph, '--state', state, '--duration', '1200'], { cwd: dir, timeoutMs: 30_000 });

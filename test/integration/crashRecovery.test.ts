@@ -68,14 +68,18 @@ interface Variant {
 
 const VARIANTS: Variant[] = [
   { name: 'parallelism 1, totals in their own database', parallelism: 1, mapParallelism: 1, totalsDb: 'out/totals.db' },
-  { name: 'parallelism 3 (map 2), totals in their own database', parallelism: 3, mapParallelism: 2, totalsDb: 'out/totals.db' },
+  {
+    name: 'parallelism 3 (map 2), totals in their own database',
+    parallelism: 3,
+    mapParallelism: 2,
+    totalsDb: 'out/totals.db',
+  },
   {
     name: 'parallelism 3 (map 2), totals in the state database',
     parallelism: 3,
     mapParallelism: 2,
     totalsDb: undefined,
-    skip:
-      'sink.sqlite into the state DB fails runs with SQLITE_BUSY when another sink commits at the same moment (deferred transactions; see stateDbContention.test.ts)',
+    skip: 'sink.sqlite into the state DB fails runs with SQLITE_BUSY when another sink commits at the same moment (deferred transactions; see stateDbContention.test.ts)',
   },
 ];
 
@@ -110,12 +114,7 @@ function graphFor(v: Variant): object {
 }
 
 /** Kill at random moments until a run exits 0; returns how many runs were killed. */
-async function crashUntilDone(
-  dir: string,
-  rand: () => number,
-  killBudget: number,
-  log: string[],
-): Promise<number> {
+async function crashUntilDone(dir: string, rand: () => number, killBudget: number, log: string[]): Promise<number> {
   const graph = path.join(dir, 'pipeline.sluice.json');
   const state = path.join(dir, 'state.db');
   let kills = 0;

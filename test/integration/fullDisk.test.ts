@@ -69,7 +69,13 @@ function growDisk(): void {
 function setup(): { graph: string; state: string } {
   const graph = writeGraph(
     dir,
-    standardPipeline({ count: COUNT, ratePerSec: 20_000, keys: KEYS, checkpointIntervalMs: 200, totalsDb: 'out/totals.db' }),
+    standardPipeline({
+      count: COUNT,
+      ratePerSec: 20_000,
+      keys: KEYS,
+      checkpointIntervalMs: 200,
+      totalsDb: 'out/totals.db',
+    }),
   );
   return { graph, state: path.join(mountPoint, 'state.db') };
 }

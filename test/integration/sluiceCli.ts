@@ -219,7 +219,8 @@ export function changelogDifferences(
       }
     }
   }
-  for (const key of actual.keys()) if (!expected.has(key)) out.push(`key ${key}: unexpected (${actual.get(key)!.length} lines)`);
+  for (const key of actual.keys())
+    if (!expected.has(key)) out.push(`key ${key}: unexpected (${actual.get(key)!.length} lines)`);
   return out.slice(0, limit);
 }
 
