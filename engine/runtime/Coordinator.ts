@@ -78,6 +78,7 @@ export class Coordinator implements RunHandle {
   private readonly failedNodes = new Set<string>();
   private ended = false;
   private pendingDeadLetters: NewDeadLetter[] = [];
+  private lastTriggeredId = 0;
 
   constructor(private readonly o: CoordinatorOptions) {
     this.done = new Promise((r) => (this.resolveDone = r));
@@ -239,7 +240,10 @@ export class Coordinator implements RunHandle {
     // Not while workers are (re)starting: a barrier sent to no one would never complete.
     if (this.ended || this.inFlight || this.workers.length === 0 || this.started < this.workers.length) return;
     if (final) this.finishing = true;
-    const id = this.o.storage.nextCheckpointId();
+    // After a failed write the store's next id is unchanged, but tasks have already snapshotted
+    // under it and ignore a repeat: always move past the last id triggered.
+    const id = Math.max(this.o.storage.nextCheckpointId(), this.lastTriggeredId + 1);
+    this.lastTriggeredId = id;
     this.inFlight = { id, startedAt: wallNow(), snapshots: new Map(), final };
     this.committedBy.clear();
     this.broadcast({ type: 'triggerCheckpoint', checkpointId: id });

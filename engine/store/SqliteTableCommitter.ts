@@ -106,11 +106,16 @@ export class SqliteTableCommitter implements TransactionalTable {
       throw new UserError(`sink.sqlite ${this.where} is in upsert mode and got a row without a key`);
     }
     try {
-      this.db.transaction(() => {
-        if (checkpointId <= this.lastCommitted()) return;
-        for (const r of rows) this.insert.run(r.key, r.time, r.value);
-        this.record(checkpointId, rows.length);
-      })();
+      // IMMEDIATE: take the write lock first. A deferred transaction reads, then fails at once
+      // with SQLITE_BUSY when it tries to write while another sink commits (busy_timeout does
+      // not apply to that upgrade).
+      this.db
+        .transaction(() => {
+          if (checkpointId <= this.lastCommitted()) return;
+          for (const r of rows) this.insert.run(r.key, r.time, r.value);
+          this.record(checkpointId, rows.length);
+        })
+        .immediate();
     } catch (error) {
       const code = sqliteCodeOf(error);
       if (code === 'UNKNOWN') throw error;

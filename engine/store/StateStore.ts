@@ -250,6 +250,7 @@ export class StateStore implements SinkCommitLog {
     for (const s of snapshots) bytes += s.state.byteLength;
     let completedAt = 0;
     try {
+      // IMMEDIATE: sinks in worker threads write to this database too; see SqliteTableCommitter.
       this.connection.transaction(() => {
         const newest = this.connection.prepare(`SELECT MAX(id) AS id FROM checkpoints`).get() as { id: number | null };
         if (newest.id !== null && id <= newest.id) {
@@ -285,7 +286,7 @@ export class StateStore implements SinkCommitLog {
         this.connection
           .prepare(`UPDATE checkpoints SET completed_at = ?, duration_ms = ? WHERE id = ?`)
           .run(completedAt, completedAt - startedAt, id);
-      })();
+      }).immediate();
     } catch (error) {
       const code = sqliteCodeOf(error);
       if (code === 'UNKNOWN') throw error;
@@ -482,13 +483,24 @@ export class StateStore implements SinkCommitLog {
    */
   recordSinkCommit(operatorId: string, checkpointId: number, info: unknown): void {
     this.assertWritable();
-    this.connection
-      .prepare(
-        `INSERT INTO sink_commits (operator_id, checkpoint_id, info, committed_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (operator_id) DO UPDATE SET checkpoint_id = excluded.checkpoint_id, info = excluded.info,
-           committed_at = excluded.committed_at`,
-      )
-      .run(operatorId, checkpointId, JSON.stringify(info ?? null), Date.now());
+    try {
+      this.connection
+        .prepare(
+          `INSERT INTO sink_commits (operator_id, checkpoint_id, info, committed_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (operator_id) DO UPDATE SET checkpoint_id = excluded.checkpoint_id, info = excluded.info,
+             committed_at = excluded.committed_at`,
+        )
+        .run(operatorId, checkpointId, JSON.stringify(info ?? null), Date.now());
+    } catch (error) {
+      // A full disk or I/O error here is the user's environment, not a bug: one line, no stack.
+      const code = sqliteCodeOf(error);
+      if (code === 'UNKNOWN') throw error;
+      throw new CheckpointWriteError(
+        `state store ${this.path}: could not record the commit of checkpoint ${checkpointId}: ${describeSqliteCode(code)} (${code})`,
+        code,
+        code === 'SQLITE_FULL' || code.startsWith('SQLITE_BUSY'),
+      );
+    }
   }
 
   /** The last commit recorded by `recordSinkCommit`, or null if the sink never committed. */

@@ -79,7 +79,6 @@ const VARIANTS: Variant[] = [
     parallelism: 3,
     mapParallelism: 2,
     totalsDb: undefined,
-    skip: 'sink.sqlite into the state DB fails runs with SQLITE_BUSY when another sink commits at the same moment (deferred transactions; see stateDbContention.test.ts)',
   },
 ];
 

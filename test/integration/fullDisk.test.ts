@@ -7,17 +7,10 @@
  * 200 ms) does not fit. "Space back" is done by remounting the same tmpfs at 64 MB, so the
  * state store keeps its path, as when a user frees space on the disk.
  *
- * KNOWN BUG (it.fails below): after a failed checkpoint write the run hangs for good; even
- * SIGINT/SIGTERM cannot end it. The coordinator asks `storage.nextCheckpointId()` for the
- * retry's id, which is MAX(id)+1 of the store — unchanged, because the failed transaction rolled
- * back — so it re-triggers the SAME id; each task ignores it (`WorkerRuntime.snapshotTask`:
- * `if (task.lastSnapshot >= checkpointId) return`), no snapshot arrives, `inFlight` is never
- * cleared, and neither the end of the sources nor stop() can trigger the final checkpoint.
- * Fix (Coordinator.trigger): never reuse an id within a run —
- *   `const id = Math.max(this.o.storage.nextCheckpointId(), this.lastTriggeredId + 1);
- *    this.lastTriggeredId = id;`
- * (the store accepts gaps: it only requires id > every stored id). The failed id's staged sink
- * output is covered by the next checkpoint, since tasks snapshot their staging cumulatively.
+ * A failed checkpoint write used to hang the run for good: the retry re-used the rolled-back
+ * id, which every task ignores as already snapshotted. The coordinator now never reuses an id
+ * within a run; the failed id's staged sink output is covered by the next checkpoint, since
+ * tasks stage cumulatively.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -134,7 +127,7 @@ describe('a full disk under the state store', () => {
     expect(integrityCheck(state)).toEqual(['ok']);
   }, 60_000);
 
-  it.fails(
+  it(
     'a run that meets a full disk retries its checkpoint and ends by itself once space is back (hangs today: checkpoint id reused)',
     async (ctx) => {
       if (!mounted) ctx.skip(`cannot mount a 2 MB tmpfs (needs root): ${mountError}`);

@@ -4,15 +4,10 @@
  * sink.sqlite's rows when its table lives in the state DB). A write that meets another
  * connection's write lock must wait (busy_timeout 5 s), not fail.
  *
- * KNOWN BUG (found by crashRecovery.test.ts, parallelism 3 with the totals table in the state
- * DB: "sink.sqlite could not commit checkpoint 1 to table totals in …/state.db: the database is
- * busy (SQLITE_BUSY)", and the run fails with exit 1). `SqliteTableCommitter.commit` and
- * `StateStore.writeCheckpoint` open a DEFERRED transaction (better-sqlite3's
- * `db.transaction(fn)()`), read first (`lastCommitted()` / `SELECT MAX(id)`), then write.
- * Upgrading a read transaction to a write one while another connection holds the write lock
- * returns SQLITE_BUSY at once: SQLite does not call the busy handler then, because waiting could
- * deadlock. Fix: `this.db.transaction(fn).immediate()` in both (BEGIN IMMEDIATE takes the write
- * lock first, through the busy handler). The cases below are `it.fails` until that lands.
+ * Found by crashRecovery.test.ts (parallelism 3, totals table in the state DB: SQLITE_BUSY
+ * failed the run). A deferred transaction reads first, then cannot upgrade to a write while
+ * another connection holds the lock (SQLite returns SQLITE_BUSY without waiting). Commits and
+ * checkpoint writes now BEGIN IMMEDIATE, which waits through busy_timeout.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -55,7 +50,7 @@ async function holdWriteLock(db: string, holdMs: number): Promise<{ released: Pr
 }
 
 describe('writes to the state database while another connection holds its write lock', () => {
-  it.fails(
+  it(
     'a sink.sqlite commit into the state DB waits for the lock instead of failing with SQLITE_BUSY',
     async () => {
       const store = StateStore.open(dbPath);
@@ -79,7 +74,7 @@ describe('writes to the state database while another connection holds its write 
     },
   );
 
-  it.fails('a checkpoint write waits for the lock instead of failing with SQLITE_BUSY', async () => {
+  it('a checkpoint write waits for the lock instead of failing with SQLITE_BUSY', async () => {
     const store = StateStore.open(dbPath);
     try {
       const holder = await holdWriteLock(dbPath, 300);

@@ -24,7 +24,7 @@ export interface InstanceServices {
   tapped: boolean[];
   tapSample(edgeIndex: number, e: SluiceEvent): void;
   setTimer(host: InstanceHost, at: number): void;
-  pauseTask(taskId: number, until: number): void;
+  pauseTask(host: InstanceHost, until: number): void;
   deadLetter(nodeId: string, e: SluiceEvent, error: string): void;
   log(nodeId: string, level: 'info' | 'warn' | 'error', message: string): void;
   io: OperatorIo;
@@ -64,7 +64,7 @@ export class InstanceHost implements Emitter {
       config: p.config,
       now: wallNow,
       setTimer: (at) => s.setTimer(this, at),
-      pauseInput: (until) => s.pauseTask(p.taskId, until),
+      pauseInput: (until) => s.pauseTask(this, until),
       isConnected: (port) => (this.routes[port]?.length ?? 0) > 0,
       subscriptions: (port) => s.subscriptions(p, port),
       reportLag: (port, lag, skipped) => s.reportLag(p, port, lag, skipped),

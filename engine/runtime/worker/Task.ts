@@ -13,8 +13,11 @@ export class Task {
   sourceEnded = false;
   /** Source asked not to be polled before this wall time (rate limit, follow mode). */
   sourceIdleUntil = 0;
-  /** Input paused until this wall time (throttle). */
+  /** Input paused until this wall time (throttle), and by which instance. */
   pausedUntil = 0;
+  pausedBy: InstanceHost | null = null;
+  /** Fused edges whose producer waited on a pausing instance in the last turn (backpressure). */
+  blockedFused: number[] = [];
   /** Highest checkpoint this task has snapshotted. */
   lastSnapshot = -1;
   /** Channels whose lack of credit blocked this task in the last turn, with when it began. */
@@ -36,15 +39,17 @@ export class Task {
     readonly inputs: InChannel[],
     readonly outputs: OutChannel[],
     readonly isSource: boolean,
+    /** Outputs whose credit bounds the task's input (all but topic subscriptions). */
+    private readonly gating: OutChannel[] = outputs,
   ) {
     this.pumpers = hosts.filter((h) => typeof (h.op as { pump?: unknown }).pump === 'function');
     this.acceptors = hosts.filter((h) => typeof (h.op as { accepts?: unknown }).accepts === 'function');
   }
 
-  /** Events this task may take in one turn without outrunning any output's credit. */
+  /** Events this task may take in one turn without outrunning any gating output's credit. */
   budget(max: number): number {
     let b = max;
-    for (const o of this.outputs) if (o.room < b) b = o.room;
+    for (const o of this.gating) if (o.room < b) b = o.room;
     return b;
   }
 }

@@ -52,6 +52,8 @@ export class WorkerRuntime {
   private current: InstanceHost | null = null;
   private lastTurnAt = 0;
   private readonly progress: Int32Array;
+  /** Per edge: ms fused producers spent waiting on a pausing or refusing node. */
+  private readonly fusedBlockedMs: number[];
 
   constructor(
     private readonly start: StartWorker,
@@ -78,6 +80,7 @@ export class WorkerRuntime {
     };
     this.tapped = new Array(nE).fill(false);
     this.progress = new Int32Array(start.progress);
+    this.fusedBlockedMs = new Array(nE).fill(0);
   }
 
   /** Build channels, instances and tasks; restore state; start the loop. */
@@ -193,7 +196,16 @@ export class WorkerRuntime {
       const hosts = t.instances.map((k) => this.hosts.get(k)!);
       const inputs = plan.channels.filter((c) => c.to === t.root).map((c) => inById.get(c.id)!);
       const outputs = plan.channels.filter((c) => t.instances.includes(c.from)).map((c) => outById.get(c.id)!);
-      const task = new Task(t.id, hosts[0]!, hosts, inputs, outputs, t.isSource);
+      // A topic's subscription queues are paced by the topic itself (each reads at its own
+      // pace): a slow subscriber must not stop the task's input. Retention blocks instead.
+      const paced = new Set(
+        t.instances.flatMap((k) =>
+          Object.entries(plan.instances[k]!.outputs)
+            .filter(([port]) => port.includes(':'))
+            .flatMap(([, targets]) => targets.flatMap((x) => (x.kind === 'channel' ? x.channels : []))),
+        ),
+      );
+      const task = new Task(t.id, hosts[0]!, hosts, inputs, outputs, t.isSource, outputs.filter((o) => !paced.has(o.id)));
       task.skipAt = this.start.skip.find((s) => s.taskId === t.id)?.delivery ?? 0;
       this.tasks.push(task);
     }
@@ -215,6 +227,7 @@ export class WorkerRuntime {
       }
       for (const h of this.hosts.values()) (h.op as Operator).onCheckpointComplete?.(restore.checkpointId);
       for (const t of this.tasks) t.lastSnapshot = restore.checkpointId;
+      this.completed = restore.checkpointId;
     }
     this.current = null;
 
@@ -229,6 +242,7 @@ export class WorkerRuntime {
         this.onTrigger(cmd.checkpointId);
         break;
       case 'completeCheckpoint':
+        this.completed = Math.max(this.completed, cmd.checkpointId);
         for (const h of this.hosts.values()) {
           this.current = h;
           (h.op as Operator).onCheckpointComplete?.(cmd.checkpointId);
@@ -288,9 +302,12 @@ export class WorkerRuntime {
         this.timers.set(host, at);
         this.armTimer();
       },
-      pauseTask: (taskId, until) => {
-        const t = this.tasks.find((x) => x.id === taskId);
-        if (t && until > t.pausedUntil) t.pausedUntil = until;
+      pauseTask: (host, until) => {
+        const t = this.tasks.find((x) => x.id === host.plan.taskId);
+        if (t && until > t.pausedUntil) {
+          t.pausedUntil = until;
+          t.pausedBy = host;
+        }
         this.armTimerAt(until);
       },
       deadLetter: (nodeId, e, error) => this.deadLetters.push({ nodeId, error, event: envelopeOf(e), time: wallNow() }),
@@ -345,6 +362,10 @@ export class WorkerRuntime {
         for (const o of task.blockedOn) o.blockedMs += dt;
         task.blockedOn = [];
       }
+      if (task.blockedFused.length > 0) {
+        for (const e of task.blockedFused) this.fusedBlockedMs[e] = (this.fusedBlockedMs[e] as number) + dt;
+        task.blockedFused = [];
+      }
       if (task.phase === 'ended') continue;
       const t0 = performance.now();
       if (this.runTask(task, now)) moved = true;
@@ -386,8 +407,16 @@ export class WorkerRuntime {
       if (this.hasWork(task, now)) task.blockedOn = task.outputs.filter((o) => o.room <= 0);
       return moved;
     }
-    if (task.pausedUntil > now) return moved;
-    for (const h of task.acceptors) if ((h.op as Operator).accepts?.() === false) return moved;
+    if (task.pausedUntil > now) {
+      if (task.pausedBy && this.hasWork(task, now)) task.blockedFused = this.edgesInto(task.pausedBy);
+      return moved;
+    }
+    for (const h of task.acceptors) {
+      if ((h.op as Operator).accepts?.() === false) {
+        if (this.hasWork(task, now)) task.blockedFused = this.edgesInto(h);
+        return moved;
+      }
+    }
 
     if (task.isSource) {
       if (task.sourceEnded || this.sourcesPaused || task.sourceIdleUntil > now) return moved;
@@ -451,7 +480,12 @@ export class WorkerRuntime {
     }
     task.nextInput = n > 0 ? (task.nextInput + 1) % n : 0;
 
-    if (n > 0 && task.inputs.every((ch) => ch.ended)) this.beginEnd(task);
+    if (n > 0 && task.inputs.every((ch) => ch.ended)) {
+      // Upstream ended before it could pass on a checkpoint in flight: everything it will ever
+      // send has now arrived, so this is the task's consistent state for that checkpoint.
+      if (this.triggered > task.lastSnapshot && this.triggered > this.completed) this.snapshotTask(task, this.triggered);
+      this.beginEnd(task);
+    }
     return moved;
   }
 
@@ -464,6 +498,21 @@ export class WorkerRuntime {
       event: envelopeOf(e),
       time: wallNow(),
     });
+  }
+
+  /**
+   * The edges whose producers wait when `h` refuses input: fused edges into it (its producer
+   * shares its thread), or, for a task root, nothing here — its channel producers measure
+   * their own wait as the queue fills.
+   */
+  private edgesInto(h: InstanceHost): number[] {
+    const edges: number[] = [];
+    for (const other of this.hosts.values()) {
+      for (const routes of Object.values(other.routes)) {
+        for (const r of routes) if (r.kind === 'fused' && r.target === h) edges.push(r.edgeIndex);
+      }
+    }
+    return edges;
   }
 
   private hasWork(task: Task, now: number): boolean {
@@ -501,7 +550,12 @@ export class WorkerRuntime {
     return true;
   }
 
+  /** Highest checkpoint triggered, and highest completed, as this worker has heard. */
+  private triggered = -1;
+  private completed = -1;
+
   private onTrigger(checkpointId: number): void {
+    this.triggered = Math.max(this.triggered, checkpointId);
     for (const task of this.tasks) {
       const inputsDone = task.isSource || task.inputs.every((ch) => ch.ended);
       if (inputsDone) this.snapshotTask(task, checkpointId);
@@ -574,12 +628,11 @@ export class WorkerRuntime {
     const c = this.counters;
     c.edgeQueued.fill(0);
     for (const i of this.ins) c.edgeQueued[i.edgeIndex] = (c.edgeQueued[i.edgeIndex] as number) + i.queued;
-    for (const o of this.outs) {
-      c.edgeQueued[o.edgeIndex] = (c.edgeQueued[o.edgeIndex] as number) + o.pending;
-      // Remote channels count bytes on the sending side; local ones cost no bytes.
-      c.edgeBlockedMs[o.edgeIndex] = 0;
-    }
+    for (const o of this.outs) c.edgeQueued[o.edgeIndex] = (c.edgeQueued[o.edgeIndex] as number) + o.pending;
+    // Blocked time is cumulative per channel and per fused edge; the frame differences it.
+    c.edgeBlockedMs.fill(0);
     for (const o of this.outs) c.edgeBlockedMs[o.edgeIndex] = (c.edgeBlockedMs[o.edgeIndex] as number) + o.blockedMs;
+    for (let e = 0; e < this.fusedBlockedMs.length; e++) c.edgeBlockedMs[e] = (c.edgeBlockedMs[e] as number) + (this.fusedBlockedMs[e] as number);
     c.nodeStateSize.fill(0);
     for (const h of this.hosts.values()) {
       const size = (h.op as Operator).stateSize?.() ?? 0;

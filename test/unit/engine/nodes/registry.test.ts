@@ -21,6 +21,8 @@ const CATALOG_V1 = [
   'sink.file',
   'sink.sqlite',
   'sink.console',
+  // Added by the live-runs issue: plots a numeric expression in the app.
+  'sink.chart',
 ];
 
 /** Why a default does not fit its own field schema, or null. */
