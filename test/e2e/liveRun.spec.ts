@@ -148,11 +148,9 @@ const throttled = {
   ],
 };
 
-// Known engine gap (reported to the lead): while a throttle in delay mode holds events, the
-// runtime reports its input edge with backpressure 0 and queued 0, though the source is held back.
-// test.fail: this passes while the gap exists and flags the day the runtime reports it.
+// The throttle is fused with its source: the runtime counts the time the source waits on the
+// throttle as backpressure on the edge between them.
 test('a throttled pipeline shows its upstream edge as backpressured', async ({ page }) => {
-  test.fail();
   await openEditor(page);
   await importGraph(page, throttled, 'throttled.sluice.json');
   await expect(page.getByTestId('doc-name')).toHaveText('Throttled');
