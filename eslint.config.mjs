@@ -29,7 +29,21 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['node:*', 'fs', 'path', 'worker_threads', 'electron', 'better-sqlite3', '**/main/**', '../runtime/**', '../store/**', '../host/**', '../cli/**'] },
+        {
+          patterns: [
+            'node:*',
+            'fs',
+            'path',
+            'worker_threads',
+            'electron',
+            'better-sqlite3',
+            '**/main/**',
+            '../runtime/**',
+            '../store/**',
+            '../host/**',
+            '../cli/**',
+          ],
+        },
       ],
     },
   },
@@ -38,7 +52,21 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['node:*', 'fs', 'path', 'worker_threads', 'electron', 'better-sqlite3', '**/main/**', '**/engine/runtime/**', '**/engine/store/**', '**/engine/host/**', '**/engine/cli/**'] },
+        {
+          patterns: [
+            'node:*',
+            'fs',
+            'path',
+            'worker_threads',
+            'electron',
+            'better-sqlite3',
+            '**/main/**',
+            '**/engine/runtime/**',
+            '**/engine/store/**',
+            '**/engine/host/**',
+            '**/engine/cli/**',
+          ],
+        },
       ],
     },
   },

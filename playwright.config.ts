@@ -17,7 +17,9 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 1,
-  reporter: process.env.SLUICE_E2E_JSON ? [['list'], ['json', { outputFile: process.env.SLUICE_E2E_JSON }]] : [['list']],
+  reporter: process.env.SLUICE_E2E_JSON
+    ? [['list'], ['json', { outputFile: process.env.SLUICE_E2E_JSON }]]
+    : [['list']],
   use: {
     baseURL: `http://127.0.0.1:${PORT}/?token=${TOKEN}`,
     viewport: { width: 1440, height: 900 },

@@ -28,12 +28,22 @@ export interface ConnectionSource {
 /** Typing in these must not trigger canvas shortcuts. */
 function isTextTarget(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) || !!target.closest('.cm-editor');
+  return (
+    target.isContentEditable ||
+    ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) ||
+    !!target.closest('.cm-editor')
+  );
 }
 
 /** The editor window: toolbar, palette, canvas, inspector, problems, dialogs. */
-export function App({ services, connection }: { services: EditorServices & { hooks: ServiceHooks }; connection: ConnectionSource }) {
-  useValidation(editorStore, services.engine);
+export function App({
+  services,
+  connection,
+}: {
+  services: EditorServices & { hooks: ServiceHooks };
+  connection: ConnectionSource;
+}) {
+  useValidation(editorStore);
   const link = useSyncExternalStore(connection.subscribe.bind(connection), () => connection.get());
 
   useEffect(() => {

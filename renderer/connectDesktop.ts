@@ -30,7 +30,12 @@ export function connectDesktop(client: IpcEngineClient, store: EditorStore, serv
     if ((event.command === 'file.open' || event.command === 'file.import') && event.path) {
       const path = event.path;
       client.openFile(path).then(
-        (file) => openGraphText(services.actionContext, file.text, { kind: event.command === 'file.open' ? 'file' : 'import', filePath: file.path, label: path.split(/[\\/]/).pop() ?? path }),
+        (file) =>
+          openGraphText(services.actionContext, file.text, {
+            kind: event.command === 'file.open' ? 'file' : 'import',
+            filePath: file.path,
+            label: path.split(/[\\/]/).pop() ?? path,
+          }),
         (err: unknown) => store.getState().notify(err instanceof Error ? err.message : String(err), 'error'),
       );
     } else if (event.command === 'file.open') {

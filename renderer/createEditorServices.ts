@@ -25,6 +25,11 @@ export function createEditorServices(store: EditorStore, engine: EngineApi): Edi
     confirm: (message) => window.confirm(message),
     pickImportFile: () => hooks.importInput?.click(),
   };
-  const actions = new ActionManager(actionContext).register(...fileActions, ...editActions, ...viewActions, ...runActions);
+  const actions = new ActionManager(actionContext).register(
+    ...fileActions,
+    ...editActions,
+    ...viewActions,
+    ...runActions,
+  );
   return { actions, engine, actionContext, hooks };
 }

@@ -10,7 +10,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 spawnSync(process.execPath, ['scripts/build.mjs', 'engine'], { stdio: 'inherit' });
 const only = process.argv.slice(2);
-const benches = readdirSync('test/bench').filter((f) => f.endsWith('.mjs') && (only.length === 0 || only.some((o) => f.includes(o))));
+const benches = readdirSync('test/bench').filter(
+  (f) => f.endsWith('.mjs') && (only.length === 0 || only.some((o) => f.includes(o))),
+);
 const all = existsSync('bench/results.json') ? JSON.parse(readFileSync('bench/results.json', 'utf8')) : {};
 for (const f of benches) {
   const name = f.replace(/\.mjs$/, '');

@@ -23,7 +23,15 @@ export async function buildEngine() {
     logLevel: 'warning',
     absWorkingDir: root,
   };
-  await build({ ...common, entryPoints: { cli: 'engine/cli/main.ts', worker: 'engine/runtime/worker/workerMain.ts', engine: 'engine/index.ts' }, outdir: 'dist' });
+  await build({
+    ...common,
+    entryPoints: {
+      cli: 'engine/cli/main.ts',
+      worker: 'engine/runtime/worker/workerMain.ts',
+      engine: 'engine/index.ts',
+    },
+    outdir: 'dist',
+  });
 }
 
 export async function buildRenderer() {
@@ -45,5 +53,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   if (want('engine')) await buildEngine();
   if (want('renderer') && existsSync(join(root, 'vite.config.ts'))) await buildRenderer();
   if (want('main')) await buildMainProcess();
-  console.log(`built ${parts.length ? parts.join(', ') : 'engine, renderer, main'} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `built ${parts.length ? parts.join(', ') : 'engine, renderer, main'} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
 }

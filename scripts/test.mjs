@@ -50,7 +50,13 @@ results.push({ suite: 'build', passed: built === 0 ? 1 : 0, failed: built === 0 
 
 // 3. type-check
 step('type-check');
-for (const p of ['engine/tsconfig.core.json', 'engine/tsconfig.json', 'renderer/tsconfig.json', 'main/tsconfig.json', 'test/tsconfig.json']) {
+for (const p of [
+  'engine/tsconfig.core.json',
+  'engine/tsconfig.json',
+  'renderer/tsconfig.json',
+  'main/tsconfig.json',
+  'test/tsconfig.json',
+]) {
   const code = run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', p]);
   console.log(`${code === 0 ? 'ok  ' : 'FAIL'} tsc -p ${p}`);
   results.push({ suite: `tsc ${p}`, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1 });
@@ -60,14 +66,22 @@ for (const p of ['engine/tsconfig.core.json', 'engine/tsconfig.json', 'renderer/
 step('unit and integration tests (vitest)');
 mkdirSync('test-results', { recursive: true });
 const vitestJson = join('test-results', 'vitest.json');
-run(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
+run(process.execPath, [
+  'node_modules/vitest/vitest.mjs',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${vitestJson}`,
+]);
 results.push(countVitest(vitestJson));
 
 // 5. playwright
 step('end-to-end tests (playwright, chromium)');
 const e2eJson = join(root, 'test-results', 'e2e.json');
 if (existsSync(chromium)) {
-  run(process.execPath, ['node_modules/@playwright/test/cli.js', 'test'], { env: { ...process.env, SLUICE_E2E_JSON: e2eJson } });
+  run(process.execPath, ['node_modules/@playwright/test/cli.js', 'test'], {
+    env: { ...process.env, SLUICE_E2E_JSON: e2eJson },
+  });
   results.push(countPlaywright(e2eJson));
 } else {
   results.push({ suite: 'e2e', passed: 0, failed: 1, note: 'no chromium' });
@@ -76,7 +90,10 @@ if (existsSync(chromium)) {
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);
 console.log('\n=== summary');
-for (const r of results) console.log(`${r.failed ? 'FAIL' : 'ok  '} ${r.suite}: ${r.passed} passed, ${r.failed} failed${r.note ? ` (${r.note})` : ''}`);
+for (const r of results)
+  console.log(
+    `${r.failed ? 'FAIL' : 'ok  '} ${r.suite}: ${r.passed} passed, ${r.failed} failed${r.note ? ` (${r.note})` : ''}`,
+  );
 console.log(`took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);
@@ -85,7 +102,9 @@ function countVitest(file) {
   try {
     const j = JSON.parse(readFileSync(file, 'utf8'));
     // Files that failed to load count as failures too (numFailedTestSuites).
-    const failedFiles = (j.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
+    const failedFiles = (j.testResults ?? []).filter(
+      (f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0,
+    ).length;
     return { suite: 'vitest', passed: j.numPassedTests ?? 0, failed: (j.numFailedTests ?? 0) + failedFiles };
   } catch {
     return { suite: 'vitest', passed: 0, failed: 1, note: 'no report' };
@@ -96,7 +115,12 @@ function countPlaywright(file) {
   try {
     const j = JSON.parse(readFileSync(file, 'utf8'));
     const s = j.stats ?? {};
-    return { suite: 'e2e', passed: s.expected ?? 0, failed: (s.unexpected ?? 0) + (s.flaky ?? 0), note: s.skipped ? `${s.skipped} skipped` : undefined };
+    return {
+      suite: 'e2e',
+      passed: s.expected ?? 0,
+      failed: (s.unexpected ?? 0) + (s.flaky ?? 0),
+      note: s.skipped ? `${s.skipped} skipped` : undefined,
+    };
   } catch {
     return { suite: 'e2e', passed: 0, failed: 1, note: 'no report' };
   }

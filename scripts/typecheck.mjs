@@ -3,7 +3,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const projects = ['engine/tsconfig.core.json', 'engine/tsconfig.json', 'renderer/tsconfig.json', 'main/tsconfig.json', 'test/tsconfig.json'];
+const projects = [
+  'engine/tsconfig.core.json',
+  'engine/tsconfig.json',
+  'renderer/tsconfig.json',
+  'main/tsconfig.json',
+  'test/tsconfig.json',
+];
 let failed = 0;
 for (const p of projects) {
   if (!existsSync(p)) continue;

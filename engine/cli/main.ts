@@ -93,11 +93,16 @@ async function main(argv: string[]): Promise<number> {
       err(USAGE);
       return 2;
     }
-    if (e instanceof Error && (e.name === 'UserError' || e.name === 'CorruptStateError' || e.name === 'CheckpointWriteError')) {
+    if (
+      e instanceof Error &&
+      (e.name === 'UserError' || e.name === 'CorruptStateError' || e.name === 'CheckpointWriteError')
+    ) {
       err(verbose ? (e.stack ?? e.message) : e.message);
       return e.name === 'UserError' ? 1 : 2;
     }
-    err(`internal error: ${e instanceof Error ? e.message : String(e)}${verbose ? `\n${(e as Error).stack}` : ' (run with --verbose for details)'}`);
+    err(
+      `internal error: ${e instanceof Error ? e.message : String(e)}${verbose ? `\n${(e as Error).stack}` : ' (run with --verbose for details)'}`,
+    );
     return 1;
   }
 }

@@ -40,6 +40,7 @@ export function intFlag(flags: ParsedArgs['flags'], name: string): number | unde
   const v = flags[name];
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (v === true || !Number.isInteger(n) || n < 0) throw new UserError(`--${name} must be a whole number, not "${String(v)}"`);
+  if (v === true || !Number.isInteger(n) || n < 0)
+    throw new UserError(`--${name} must be a whole number, not "${String(v)}"`);
   return n;
 }

@@ -9,7 +9,10 @@ export function readGraphFile(path: string): { ok: true; graph: GraphFile } | { 
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return { ok: false, error: `${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : (code ?? String(err))}` };
+    return {
+      ok: false,
+      error: `${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : (code ?? String(err))}`,
+    };
   }
   const loaded = loadGraph(text);
   return loaded.ok ? { ok: true, graph: loaded.graph } : { ok: false, error: `${path}: ${loaded.error}` };

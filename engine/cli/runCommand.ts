@@ -91,7 +91,9 @@ export async function runCommand(o: RunCommandOptions, io: RunOutput): Promise<n
     io.err(`run failed: ${result.reason ?? 'unknown reason'}`);
     return 1;
   }
-  io.err(`run ${result.status}${counts ? `: ${counts}` : ''}${final ? ` in ${(final.run.elapsedMs / 1000).toFixed(1)} s` : ''}`);
+  io.err(
+    `run ${result.status}${counts ? `: ${counts}` : ''}${final ? ` in ${(final.run.elapsedMs / 1000).toFixed(1)} s` : ''}`,
+  );
   return 0;
 }
 

@@ -11,5 +11,4 @@ export interface Problem {
 }
 
 /** True when the problems include at least one error (warnings do not block a run). */
-export const hasErrors = (problems: readonly Problem[]): boolean =>
-  problems.some((p) => p.severity === 'error');
+export const hasErrors = (problems: readonly Problem[]): boolean => problems.some((p) => p.severity === 'error');

@@ -31,7 +31,14 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
     for (const s of cp.snapshots) {
       let op = snapshots.get(s.operatorId);
       if (!op) {
-        op = { operatorId: s.operatorId, nodeId: s.nodeId, type: s.type, configHash: s.configHash, states: [], bytes: 0 };
+        op = {
+          operatorId: s.operatorId,
+          nodeId: s.nodeId,
+          type: s.type,
+          configHash: s.configHash,
+          states: [],
+          bytes: 0,
+        };
         snapshots.set(s.operatorId, op);
       }
       op.states[s.instance ?? 0] = s.state;

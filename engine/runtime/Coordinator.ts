@@ -63,7 +63,8 @@ export class Coordinator implements RunHandle {
   private readonly startedAt = wallNow();
   private started = 0;
   private endedTasks = new Set<number>();
-  private inFlight: { id: number; startedAt: number; snapshots: Map<string, SnapshotInput>; final: boolean } | null = null;
+  private inFlight: { id: number; startedAt: number; snapshots: Map<string, SnapshotInput>; final: boolean } | null =
+    null;
   private committedBy = new Set<number>();
   private checkpointCount = 0;
   private lastCheckpoint: { id: number; durationMs: number; bytes: number } | null = null;
@@ -89,7 +90,12 @@ export class Coordinator implements RunHandle {
   begin(): void {
     this.restoredFrom = this.o.storage.latestCheckpoint()?.id ?? null;
     this.spawn(this.restorePoint());
-    this.emit({ type: 'runStarted', runId: this.runId, graphName: this.o.plan.graphName, resumedFrom: this.restoredFrom });
+    this.emit({
+      type: 'runStarted',
+      runId: this.runId,
+      graphName: this.o.plan.graphName,
+      resumedFrom: this.restoredFrom,
+    });
     this.metricsTimer = setInterval(() => this.publish(), this.o.metricsIntervalMs);
     if (this.o.durationMs !== undefined) this.durationTimer = setTimeout(() => void this.stop(), this.o.durationMs);
   }
@@ -158,7 +164,8 @@ export class Coordinator implements RunHandle {
       });
       thread.on('error', (err) => this.onWorkerDeath(i, `worker ${i} crashed: ${err.message}`));
       thread.on('exit', (code) => {
-        if (!this.ended && this.workers[i]?.thread === thread) this.onWorkerDeath(i, `worker ${i} exited (code ${code})`);
+        if (!this.ended && this.workers[i]?.thread === thread)
+          this.onWorkerDeath(i, `worker ${i} exited (code ${code})`);
       });
       const start: StartWorker = {
         type: 'startWorker',
@@ -220,8 +227,13 @@ export class Coordinator implements RunHandle {
       }
       case 'workerFailed':
         if (f.nodeId) this.failedNodes.add(f.nodeId);
-        if (f.userError) this.finish({ status: 'failed', reason: f.nodeId ? `node "${f.nodeId}": ${f.message}` : f.message });
-        else this.onWorkerDeath(f.worker, `worker ${f.worker} failed${f.nodeId ? ` in node "${f.nodeId}"` : ''}: ${f.message}`);
+        if (f.userError)
+          this.finish({ status: 'failed', reason: f.nodeId ? `node "${f.nodeId}": ${f.message}` : f.message });
+        else
+          this.onWorkerDeath(
+            f.worker,
+            `worker ${f.worker} failed${f.nodeId ? ` in node "${f.nodeId}"` : ''}: ${f.message}`,
+          );
         break;
     }
   }
@@ -268,7 +280,12 @@ export class Coordinator implements RunHandle {
       this.pendingDeadLetters = [];
       let bytes: number;
       try {
-        ({ bytes } = this.o.storage.writeCheckpoint({ id: cp.id, startedAt: cp.startedAt, snapshots: [...cp.snapshots.values()], deadLetters }));
+        ({ bytes } = this.o.storage.writeCheckpoint({
+          id: cp.id,
+          startedAt: cp.startedAt,
+          snapshots: [...cp.snapshots.values()],
+          deadLetters,
+        }));
       } catch (err) {
         this.pendingDeadLetters = deadLetters.concat(this.pendingDeadLetters);
         throw err;
@@ -286,7 +303,11 @@ export class Coordinator implements RunHandle {
       });
       const final = cp.final;
       this.inFlight = null;
-      if (final) this.finish({ status: 'failed', reason: `the final checkpoint could not be written: ${err instanceof Error ? err.message : String(err)}` });
+      if (final)
+        this.finish({
+          status: 'failed',
+          reason: `the final checkpoint could not be written: ${err instanceof Error ? err.message : String(err)}`,
+        });
       else this.scheduleCheckpoint();
       return;
     }
@@ -317,7 +338,13 @@ export class Coordinator implements RunHandle {
     this.restarts++;
     reason += this.notePoison(worker);
     this.setStatus('recovering', `${reason}; restarting from the last checkpoint (${this.restarts}/${max})`);
-    this.emit({ type: 'logged', runId: this.runId, nodeId: null, level: 'warn', message: `${reason}; restarting from the last checkpoint` });
+    this.emit({
+      type: 'logged',
+      runId: this.runId,
+      nodeId: null,
+      level: 'warn',
+      message: `${reason}; restarting from the last checkpoint`,
+    });
     const old = this.workers;
     this.lastWorkers = old;
     this.workers = [];
@@ -365,7 +392,10 @@ export class Coordinator implements RunHandle {
     const hang = this.o.hangTimeoutMs ?? 10_000;
     for (const w of this.workers) {
       if (now - w.lastHeard > hang) {
-        this.onWorkerDeath(w.index, `worker ${w.index} stopped responding for ${Math.round(hang / 1000)} s (a node's code may never return)`);
+        this.onWorkerDeath(
+          w.index,
+          `worker ${w.index} stopped responding for ${Math.round(hang / 1000)} s (a node's code may never return)`,
+        );
         return;
       }
     }
@@ -415,8 +445,18 @@ export class Coordinator implements RunHandle {
       for (const t of threads) void t.terminate();
     }, 50);
     this.status = result.status;
-    this.emit({ type: 'runStatusChanged', runId: this.runId, status: result.status, ...(result.reason ? { reason: result.reason } : {}) });
-    this.emit({ type: 'runEnded', runId: this.runId, status: result.status, ...(result.reason ? { reason: result.reason } : {}) });
+    this.emit({
+      type: 'runStatusChanged',
+      runId: this.runId,
+      status: result.status,
+      ...(result.reason ? { reason: result.reason } : {}),
+    });
+    this.emit({
+      type: 'runEnded',
+      runId: this.runId,
+      status: result.status,
+      ...(result.reason ? { reason: result.reason } : {}),
+    });
     try {
       this.o.storage.close();
     } catch {

@@ -52,7 +52,11 @@ export class MetricsAggregator {
   }
 
   /** Build a frame at wall time `t`. */
-  frame(t: number, run: Omit<RunMetrics, 'sourceRate'>, nodeStatus: (nodeIndex: number) => NodeStatus): MetricsSnapshot {
+  frame(
+    t: number,
+    run: Omit<RunMetrics, 'sourceRate'>,
+    nodeStatus: (nodeIndex: number) => NodeStatus,
+  ): MetricsSnapshot {
     const plan = this.plan;
     const nE = plan.edges.length;
     const nN = plan.nodes.length;
@@ -70,16 +74,31 @@ export class MetricsAggregator {
     };
     const totals: Totals = {
       t,
-      edgeEvents: pad(sum((c) => c.edgeEvents), nE),
-      edgeBytes: pad(sum((c) => c.edgeBytes), nE),
-      edgeBlockedMs: pad(sum((c) => c.edgeBlockedMs), nE),
+      edgeEvents: pad(
+        sum((c) => c.edgeEvents),
+        nE,
+      ),
+      edgeBytes: pad(
+        sum((c) => c.edgeBytes),
+        nE,
+      ),
+      edgeBlockedMs: pad(
+        sum((c) => c.edgeBlockedMs),
+        nE,
+      ),
       edgeLatency: Array.from({ length: nE }, (_, i) => {
         const h = newHistogram();
         for (const c of this.all()) addInto(h, c.edgeLatency[i] as number[]);
         return h;
       }),
-      nodeBusyMs: pad(sum((c) => c.nodeBusyMs), nN),
-      nodeOut: pad(sum((c) => c.nodeOut), nN),
+      nodeBusyMs: pad(
+        sum((c) => c.nodeBusyMs),
+        nN,
+      ),
+      nodeOut: pad(
+        sum((c) => c.nodeOut),
+        nN,
+      ),
     };
     this.history.push(totals);
     // Keep about 1 s of history: the oldest entry at least 1 s old stays as the baseline.
@@ -88,8 +107,14 @@ export class MetricsAggregator {
     const dt = Math.max(1, t - base.t);
     const perSec = (now: number, then: number): number => ((now - then) * 1000) / dt;
 
-    const queued = pad(sum((c) => c.edgeQueued), nE);
-    const skipped = pad(sum((c) => c.edgeSkipped), nE);
+    const queued = pad(
+      sum((c) => c.edgeQueued),
+      nE,
+    );
+    const skipped = pad(
+      sum((c) => c.edgeSkipped),
+      nE,
+    );
     const edges: Record<string, EdgeMetrics> = {};
     plan.edges.forEach((e, i) => {
       const lat = base === totals ? totals.edgeLatency[i]! : subtract(totals.edgeLatency[i]!, base.edgeLatency[i]!);
@@ -112,10 +137,22 @@ export class MetricsAggregator {
       edges[e.id] = m;
     });
 
-    const nodeIn = pad(sum((c) => c.nodeIn), nN);
-    const errors = pad(sum((c) => c.nodeErrors), nN);
-    const dropped = pad(sum((c) => c.nodeDropped), nN);
-    const stateSize = pad(sum((c) => c.nodeStateSize), nN);
+    const nodeIn = pad(
+      sum((c) => c.nodeIn),
+      nN,
+    );
+    const errors = pad(
+      sum((c) => c.nodeErrors),
+      nN,
+    );
+    const dropped = pad(
+      sum((c) => c.nodeDropped),
+      nN,
+    );
+    const stateSize = pad(
+      sum((c) => c.nodeStateSize),
+      nN,
+    );
     const nodes: Record<string, NodeMetrics> = {};
     plan.nodes.forEach((n, i) => {
       let wm: number | null = null;
@@ -141,7 +178,17 @@ export class MetricsAggregator {
 }
 
 /** Counters that only grow; gauges (queued, watermark, state size, lag) are not carried over. */
-const CUMULATIVE = ['edgeEvents', 'edgeBytes', 'edgeBlockedMs', 'nodeIn', 'nodeOut', 'nodeErrors', 'nodeDropped', 'nodeBusyMs', 'edgeSkipped'] as const;
+const CUMULATIVE = [
+  'edgeEvents',
+  'edgeBytes',
+  'edgeBlockedMs',
+  'nodeIn',
+  'nodeOut',
+  'nodeErrors',
+  'nodeDropped',
+  'nodeBusyMs',
+  'edgeSkipped',
+] as const;
 
 function emptyLike(c: WorkerCounters): WorkerCounters {
   const zeros = (a: readonly unknown[]): number[] => new Array<number>(a.length).fill(0);

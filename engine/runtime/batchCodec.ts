@@ -43,7 +43,8 @@ export function encodeBatch(events: readonly SluiceEvent[]): EncodedBatch {
     ids += e.id;
     keys += k;
   }
-  if (ids.length + keys.length > 0 && (ids.indexOf(PART) >= 0 || keys.indexOf(PART) >= 0 || hasSepInside(events))) unsafe = true;
+  if (ids.length + keys.length > 0 && (ids.indexOf(PART) >= 0 || keys.indexOf(PART) >= 0 || hasSepInside(events)))
+    unsafe = true;
   if (unsafe) {
     return { t, s: JSON.stringify([events.map((e) => e.id), events.map((e) => e.key), values]), j: true };
   }

@@ -93,6 +93,4 @@ export type WorkerFact =
 export type ChannelControl = { kind: 'barrier'; checkpointId: number } | { kind: 'end' };
 
 export type ChannelMessage =
-  | { type: 'batch'; batch: EncodedBatch }
-  | { type: 'control'; control: ChannelControl }
-  | { type: 'credit'; n: number };
+  { type: 'batch'; batch: EncodedBatch } | { type: 'control'; control: ChannelControl } | { type: 'credit'; n: number };

@@ -24,11 +24,15 @@ export interface StartedRun extends RunHandle {
  *    refusing when old state cannot be used (unless `fresh`);
  * 4. run — the coordinator starts the workers and drives checkpoints until the end.
  */
-export async function startRun(options: RunOptions & { maxWorkers?: number; fuse?: boolean; hangTimeoutMs?: number }): Promise<StartedRun> {
+export async function startRun(
+  options: RunOptions & { maxWorkers?: number; fuse?: boolean; hangTimeoutMs?: number },
+): Promise<StartedRun> {
   const problems = validate(options.graph, nodeRegistry);
   if (hasErrors(problems)) {
     const lines = problems.filter((p) => p.severity === 'error').map((p) => p.message);
-    throw new UserError(`the graph has ${lines.length} problem${lines.length === 1 ? '' : 's'}:\n  ${lines.join('\n  ')}`);
+    throw new UserError(
+      `the graph has ${lines.length} problem${lines.length === 1 ? '' : 's'}:\n  ${lines.join('\n  ')}`,
+    );
   }
   const plan = planGraph(options.graph, nodeRegistry, {
     maxWorkers: options.maxWorkers ?? defaultWorkers(),

@@ -251,42 +251,46 @@ export class StateStore implements SinkCommitLog {
     let completedAt = 0;
     try {
       // IMMEDIATE: sinks in worker threads write to this database too; see SqliteTableCommitter.
-      this.connection.transaction(() => {
-        const newest = this.connection.prepare(`SELECT MAX(id) AS id FROM checkpoints`).get() as { id: number | null };
-        if (newest.id !== null && id <= newest.id) {
-          throw new Error(`checkpoint ${id} is not newer than the stored checkpoint ${newest.id}`);
-        }
-        const insertSnapshot = this.connection.prepare(
-          `INSERT INTO snapshots (checkpoint_id, operator_id, instance, node_id, type, config_hash, state, checksum, bytes)
+      this.connection
+        .transaction(() => {
+          const newest = this.connection.prepare(`SELECT MAX(id) AS id FROM checkpoints`).get() as {
+            id: number | null;
+          };
+          if (newest.id !== null && id <= newest.id) {
+            throw new Error(`checkpoint ${id} is not newer than the stored checkpoint ${newest.id}`);
+          }
+          const insertSnapshot = this.connection.prepare(
+            `INSERT INTO snapshots (checkpoint_id, operator_id, instance, node_id, type, config_hash, state, checksum, bytes)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        );
-        // Row first (snapshots reference it); completed_at is set in this same transaction, so
-        // no reader ever sees a half-written checkpoint.
-        this.connection
-          .prepare(
-            `INSERT INTO checkpoints (id, started_at, completed_at, duration_ms, bytes) VALUES (?, ?, NULL, NULL, ?)`,
-          )
-          .run(id, startedAt, bytes);
-        for (const s of snapshots) {
-          insertSnapshot.run(
-            id,
-            s.operatorId,
-            s.instance ?? 0,
-            s.nodeId,
-            s.type,
-            s.configHash,
-            s.state,
-            checksum(s.state),
-            s.state.byteLength,
           );
-        }
-        if (checkpoint.deadLetters?.length) this.insertDeadLetters(checkpoint.deadLetters);
-        this.prune(id);
-        completedAt = Date.now();
-        this.connection
-          .prepare(`UPDATE checkpoints SET completed_at = ?, duration_ms = ? WHERE id = ?`)
-          .run(completedAt, completedAt - startedAt, id);
-      }).immediate();
+          // Row first (snapshots reference it); completed_at is set in this same transaction, so
+          // no reader ever sees a half-written checkpoint.
+          this.connection
+            .prepare(
+              `INSERT INTO checkpoints (id, started_at, completed_at, duration_ms, bytes) VALUES (?, ?, NULL, NULL, ?)`,
+            )
+            .run(id, startedAt, bytes);
+          for (const s of snapshots) {
+            insertSnapshot.run(
+              id,
+              s.operatorId,
+              s.instance ?? 0,
+              s.nodeId,
+              s.type,
+              s.configHash,
+              s.state,
+              checksum(s.state),
+              s.state.byteLength,
+            );
+          }
+          if (checkpoint.deadLetters?.length) this.insertDeadLetters(checkpoint.deadLetters);
+          this.prune(id);
+          completedAt = Date.now();
+          this.connection
+            .prepare(`UPDATE checkpoints SET completed_at = ?, duration_ms = ? WHERE id = ?`)
+            .run(completedAt, completedAt - startedAt, id);
+        })
+        .immediate();
     } catch (error) {
       const code = sqliteCodeOf(error);
       if (code === 'UNKNOWN') throw error;

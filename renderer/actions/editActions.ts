@@ -63,7 +63,10 @@ export const editActions: Action[] = [
     keys: ['Mod+D'],
     disabledReason: (s) => (Object.keys(s.selectedNodes).length ? null : 'Select nodes first.'),
     perform: (s) => {
-      const merged = mergeFragment(s.graph, extractFragment(s.graph, new Set(Object.keys(s.selectedNodes))), { x: 40, y: 40 });
+      const merged = mergeFragment(s.graph, extractFragment(s.graph, new Set(Object.keys(s.selectedNodes))), {
+        x: 40,
+        y: 40,
+      });
       return { graph: merged.graph, select: { nodes: merged.nodeIds, edges: merged.edgeIds } };
     },
   },

@@ -5,7 +5,10 @@ import type { Action, ActionContext } from './ActionManager.js';
 
 /** A run of this window is starting or going: Run waits, Stop works. */
 export function runIsActive(s: EditorState): boolean {
-  return s.runPhase === 'starting' || (s.runPhase === 'live' && s.runStatus !== 'finished' && s.runStatus !== 'stopped' && s.runStatus !== 'failed');
+  return (
+    s.runPhase === 'starting' ||
+    (s.runPhase === 'live' && s.runStatus !== 'finished' && s.runStatus !== 'stopped' && s.runStatus !== 'failed')
+  );
 }
 
 /** Why Run is disabled right now, or null: shown on the button and beside it. */

@@ -29,7 +29,8 @@ const nodeTypes = { sluice: SluiceNode };
 const edgeTypes = { live: LiveEdge };
 const GRID: [number, number] = [16, 16];
 const defaultEdgeOptions = { type: 'smoothstep' as const };
-const minimapColor = (n: SluiceFlowNode) => (n.data.problems?.some((p) => p.severity === 'error') ? '#e5484d' : '#8b93a7');
+const minimapColor = (n: SluiceFlowNode) =>
+  n.data.problems?.some((p) => p.severity === 'error') ? '#e5484d' : '#8b93a7';
 
 function isValidConnection(c: Connection | SluiceFlowEdge): boolean {
   return checkConnection(editorStore.getState().graph, nodeRegistry, c).ok;
@@ -41,8 +42,14 @@ export function Canvas({ onInit }: { onInit(flow: ReactFlowInstance<SluiceFlowNo
   const edges = useEditorStore(selectFlowEdges);
   const flowRef = useRef<ReactFlowInstance<SluiceFlowNode, SluiceFlowEdge> | null>(null);
 
-  const onNodesChange = useCallback((changes: NodeChange<SluiceFlowNode>[]) => applyNodeChanges(editorStore.getState(), changes), []);
-  const onEdgesChange = useCallback((changes: EdgeChange<SluiceFlowEdge>[]) => applyEdgeChanges(editorStore.getState(), changes), []);
+  const onNodesChange = useCallback(
+    (changes: NodeChange<SluiceFlowNode>[]) => applyNodeChanges(editorStore.getState(), changes),
+    [],
+  );
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange<SluiceFlowEdge>[]) => applyEdgeChanges(editorStore.getState(), changes),
+    [],
+  );
 
   const onConnect = useCallback((c: Connection) => {
     const s = editorStore.getState();

@@ -22,7 +22,16 @@ function edgeView(s: EditorState, id: string): string | null {
   const width = strokeWidthFor(m.rate).toFixed(1);
   const lag = m.lag === undefined ? '' : formatCount(m.lag);
   const total = isFinal(s.runStatus ?? undefined) ? String(m.total) : '';
-  return [formatRate(m.rate), formatCount(m.queued), formatCount(m.capacity), lag, level, width, m.rate > 0 ? '1' : '', total].join('|');
+  return [
+    formatRate(m.rate),
+    formatCount(m.queued),
+    formatCount(m.capacity),
+    lag,
+    level,
+    width,
+    m.rate > 0 ? '1' : '',
+    total,
+  ].join('|');
 }
 
 /**
@@ -38,9 +47,25 @@ export const LiveEdge = memo(function LiveEdge(props: EdgeProps<SluiceFlowEdge>)
   const onBottleneck = useEditorStore((s) => s.bottleneck?.edgeIds.includes(id) ?? false);
   const hovered = useEditorStore((s) => s.hoveredEdge === id);
   const tapped = useEditorStore((s) => s.tap?.edgeId === id);
-  const [path, labelX, labelY] = getSmoothStepPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  const [path, labelX, labelY] = getSmoothStepPath({
+    sourceX,
+    sourceY,
+    targetX,
+    targetY,
+    sourcePosition,
+    targetPosition,
+  });
   if (view === null) return <BaseEdge id={id} path={path} markerEnd={markerEnd} interactionWidth={16} />;
-  const [rate, queued, capacity, lag, level, width, flowing, total] = view.split('|') as [string, string, string, string, PressureLevel, string, string, string];
+  const [rate, queued, capacity, lag, level, width, flowing, total] = view.split('|') as [
+    string,
+    string,
+    string,
+    string,
+    PressureLevel,
+    string,
+    string,
+    string,
+  ];
   const cls = `edge-live ${level}${flowing ? ' flowing' : ''}${flowing && motion ? ' moving' : ''}${onBottleneck ? ' bottleneck' : ''}`;
   return (
     <>

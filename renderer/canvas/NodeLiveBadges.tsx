@@ -20,9 +20,23 @@ function nodeView(s: EditorState, nodeId: string, watermarked: boolean): string 
   if (!m) return null;
   // Whole 5 % steps: finer jitter is noise, and each change re-renders the node.
   const busy = Math.round(Math.max(0, Math.min(1, m.busy)) * 20) * 5;
-  const wm = !watermarked ? '' : m.watermark === null ? 'none yet' : `${clock(m.watermark)} · ${formatMs(s.frame!.t - m.watermark)} behind`;
+  const wm = !watermarked
+    ? ''
+    : m.watermark === null
+      ? 'none yet'
+      : `${clock(m.watermark)} · ${formatMs(s.frame!.t - m.watermark)} behind`;
   const exact = isFinal(s.runStatus ?? undefined) ? `${m.in},${m.out},${m.errors}` : '';
-  return [m.status, formatCount(m.in), formatCount(m.out), formatCount(m.errors), formatCount(m.dropped), busy, m.stateSize > 0 ? formatCount(m.stateSize) : '', wm, exact].join('|');
+  return [
+    m.status,
+    formatCount(m.in),
+    formatCount(m.out),
+    formatCount(m.errors),
+    formatCount(m.dropped),
+    busy,
+    m.stateSize > 0 ? formatCount(m.stateSize) : '',
+    wm,
+    exact,
+  ].join('|');
 }
 
 /**
@@ -30,14 +44,27 @@ function nodeView(s: EditorState, nodeId: string, watermarked: boolean): string 
  * bar, watermark and its delay behind wall clock (windows), state size. Subscribes to its own
  * node's view only.
  */
-export const NodeLiveBadges = memo(function NodeLiveBadges({ nodeId, watermarked }: { nodeId: string; watermarked: boolean }) {
+export const NodeLiveBadges = memo(function NodeLiveBadges({
+  nodeId,
+  watermarked,
+}: {
+  nodeId: string;
+  watermarked: boolean;
+}) {
   const view = useEditorStore((s) => nodeView(s, nodeId, watermarked));
   if (view === null) return null;
   const [status, inText, outText, errText, dropText, busyText, state, wm, exact] = view.split('|') as string[];
   const [exactIn, exactOut, exactErrors] = exact ? exact.split(',') : [];
   const busy = Number(busyText);
   return (
-    <div className="sl-node-live" data-testid={`node-live-${nodeId}`} data-status={status} data-in={exactIn} data-out={exactOut} data-errors={exactErrors}>
+    <div
+      className="sl-node-live"
+      data-testid={`node-live-${nodeId}`}
+      data-status={status}
+      data-in={exactIn}
+      data-out={exactOut}
+      data-errors={exactErrors}
+    >
       {status === 'failed' && <div className="sl-node-failed">failed</div>}
       <div className="live-counts">
         <span title="events in">
@@ -46,7 +73,11 @@ export const NodeLiveBadges = memo(function NodeLiveBadges({ nodeId, watermarked
         <span title="events out">
           <b>out</b> <span data-testid="node-out">{outText}</span>
         </span>
-        <span className={errText !== '0' ? 'bad' : ''} title="events that failed in user code" data-testid="node-errors">
+        <span
+          className={errText !== '0' ? 'bad' : ''}
+          title="events that failed in user code"
+          data-testid="node-errors"
+        >
           <b>err</b> {errText}
         </span>
         <span className={dropText !== '0' ? 'warn' : ''} title="events dropped by the node's own config">

@@ -20,7 +20,9 @@ export function NodeSearch() {
     return nodes
       .filter((n) => {
         const title = nodeRegistry.get(n.type)?.title ?? '';
-        return [n.id, n.type, title, typeof n.label === 'string' ? n.label : ''].some((t) => t.toLowerCase().includes(q));
+        return [n.id, n.type, title, typeof n.label === 'string' ? n.label : ''].some((t) =>
+          t.toLowerCase().includes(q),
+        );
       })
       .slice(0, 12);
   }, [nodes, query]);
@@ -35,7 +37,10 @@ export function NodeSearch() {
     if (node) {
       const w = node.measured?.width ?? 180;
       const h = node.measured?.height ?? 80;
-      void flow.setCenter(node.position.x + w / 2, node.position.y + h / 2, { zoom: Math.max(flow.getZoom(), 1), duration: 300 });
+      void flow.setCenter(node.position.x + w / 2, node.position.y + h / 2, {
+        zoom: Math.max(flow.getZoom(), 1),
+        duration: 300,
+      });
     }
   };
   return (

@@ -31,7 +31,11 @@ export const SluiceNode = memo(function SluiceNode({ data, selected }: NodeProps
       <div className="sl-node-head">
         <span className="sl-node-title">{label}</span>
         {problems && (
-          <span className={`sl-node-problem ${errors ? 'error' : 'warning'}`} data-testid={`node-problem-${node.id}`} tabIndex={0}>
+          <span
+            className={`sl-node-problem ${errors ? 'error' : 'warning'}`}
+            data-testid={`node-problem-${node.id}`}
+            tabIndex={0}
+          >
             {errors ? '!' : '?'}
             <span className="sl-node-tip" role="tooltip">
               {problems.map((p, i) => (
@@ -52,7 +56,12 @@ export const SluiceNode = memo(function SluiceNode({ data, selected }: NodeProps
                 <div className="sl-port in">
                   {input !== undefined && (
                     <>
-                      <Handle type="target" position={Position.Left} id={inputHandle(input)} data-testid={`handle-${node.id}-in-${input}`} />
+                      <Handle
+                        type="target"
+                        position={Position.Left}
+                        id={inputHandle(input)}
+                        data-testid={`handle-${node.id}-in-${input}`}
+                      />
                       <span>{input}</span>
                     </>
                   )}
@@ -61,7 +70,12 @@ export const SluiceNode = memo(function SluiceNode({ data, selected }: NodeProps
                   {output !== undefined && (
                     <>
                       <span>{output}</span>
-                      <Handle type="source" position={Position.Right} id={outputHandle(output)} data-testid={`handle-${node.id}-out-${output}`} />
+                      <Handle
+                        type="source"
+                        position={Position.Right}
+                        id={outputHandle(output)}
+                        data-testid={`handle-${node.id}-out-${output}`}
+                      />
                     </>
                   )}
                 </div>

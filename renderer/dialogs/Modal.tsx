@@ -2,9 +2,24 @@ import type { ReactNode } from 'react';
 import { editorStore } from '../store/useEditorStore.js';
 
 /** A centred dialog over a dimmed editor; a click outside or Escape closes it. */
-export function Modal({ title, children, footer, testId, wide }: { title: string; children: ReactNode; footer?: ReactNode; testId: string; wide?: boolean }) {
+export function Modal({
+  title,
+  children,
+  footer,
+  testId,
+  wide,
+}: {
+  title: string;
+  children: ReactNode;
+  footer?: ReactNode;
+  testId: string;
+  wide?: boolean;
+}) {
   return (
-    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && editorStore.getState().openDialog(null)}>
+    <div
+      className="modal-backdrop"
+      onMouseDown={(e) => e.target === e.currentTarget && editorStore.getState().openDialog(null)}
+    >
       <div className={`modal${wide ? ' wide' : ''}`} role="dialog" aria-label={title} data-testid={testId}>
         <div className="modal-head">
           <h2>{title}</h2>

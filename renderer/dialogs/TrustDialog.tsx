@@ -10,7 +10,13 @@ import { Modal } from './Modal.js';
 export function TrustDialog() {
   const { actionContext } = useEditorServices();
   const s = editorStore.getState();
-  const codeNodes = s.graph.nodes.filter((n) => nodeRegistry.get(n.type)?.runsUserCode || Object.entries(nodeRegistry.get(n.type)?.config ?? {}).some(([f, sch]) => (sch.kind === 'expression' || sch.kind === 'code') && n.config?.[f]));
+  const codeNodes = s.graph.nodes.filter(
+    (n) =>
+      nodeRegistry.get(n.type)?.runsUserCode ||
+      Object.entries(nodeRegistry.get(n.type)?.config ?? {}).some(
+        ([f, sch]) => (sch.kind === 'expression' || sch.kind === 'code') && n.config?.[f],
+      ),
+  );
   return (
     <Modal
       title="Run code from elsewhere?"

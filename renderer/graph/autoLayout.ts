@@ -20,7 +20,9 @@ export async function autoLayout(
   measured: Readonly<Record<string, { width: number; height: number }>>,
 ): Promise<Map<string, Position>> {
   const ids = new Set(graph.nodes.map((n) => n.id));
-  const result = await (await loadElk()).layout({
+  const result = await (
+    await loadElk()
+  ).layout({
     id: 'root',
     layoutOptions: {
       'elk.algorithm': 'layered',

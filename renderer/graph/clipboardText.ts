@@ -7,7 +7,13 @@ import { saveGraph } from '../../engine/graph/saveGraph.js';
  * program, or a file as they are.
  */
 export function fragmentToText(fragment: { nodes: GraphNode[]; edges: GraphEdge[] }): string {
-  return saveGraph({ format: GRAPH_FORMAT, version: GRAPH_VERSION, name: 'Copied nodes', nodes: fragment.nodes, edges: fragment.edges });
+  return saveGraph({
+    format: GRAPH_FORMAT,
+    version: GRAPH_VERSION,
+    name: 'Copied nodes',
+    nodes: fragment.nodes,
+    edges: fragment.edges,
+  });
 }
 
 /** The nodes and edges in pasted text, or null when it is not a graph with nodes. */
@@ -16,5 +22,8 @@ export function textToFragment(text: string): { nodes: GraphNode[]; edges: Graph
   if (!result.ok || result.graph.nodes.length === 0) return null;
   const nodes = result.graph.nodes.filter((n) => typeof n.id === 'string' && typeof n.type === 'string');
   if (nodes.length === 0) return null;
-  return { nodes: nodes.map((n) => ({ ...n, config: n.config && typeof n.config === 'object' ? n.config : {} })), edges: result.graph.edges };
+  return {
+    nodes: nodes.map((n) => ({ ...n, config: n.config && typeof n.config === 'object' ? n.config : {} })),
+    edges: result.graph.edges,
+  };
 }

@@ -20,7 +20,11 @@ export function addEdge(graph: GraphFile, from: PortRef, to: PortRef): { graph: 
 }
 
 /** Remove nodes (with their edges) and edges. */
-export function removeElements(graph: GraphFile, nodeIds: ReadonlySet<string>, edgeIds: ReadonlySet<string>): GraphFile {
+export function removeElements(
+  graph: GraphFile,
+  nodeIds: ReadonlySet<string>,
+  edgeIds: ReadonlySet<string>,
+): GraphFile {
   if (nodeIds.size === 0 && edgeIds.size === 0) return graph;
   const nodes = graph.nodes.filter((n) => !nodeIds.has(n.id));
   const edges = graph.edges.filter((e) => !edgeIds.has(e.id) && !nodeIds.has(e.from.node) && !nodeIds.has(e.to.node));
@@ -122,7 +126,10 @@ export function mergeFragment(
 }
 
 /** The selected nodes and the edges between them, as a standalone fragment. */
-export function extractFragment(graph: GraphFile, nodeIds: ReadonlySet<string>): { nodes: GraphNode[]; edges: GraphEdge[] } {
+export function extractFragment(
+  graph: GraphFile,
+  nodeIds: ReadonlySet<string>,
+): { nodes: GraphNode[]; edges: GraphEdge[] } {
   return {
     nodes: graph.nodes.filter((n) => nodeIds.has(n.id)),
     edges: graph.edges.filter((e) => nodeIds.has(e.from.node) && nodeIds.has(e.to.node)),

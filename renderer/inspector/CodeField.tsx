@@ -5,7 +5,6 @@ import { EditorView, keymap, lineNumbers, placeholder as cmPlaceholder } from '@
 import { minimalSetup } from 'codemirror';
 import { useEffect, useRef } from 'react';
 import { expressionError } from '../../engine/graph/expression.js';
-import { canEvaluateCode } from '../canEvaluateCode.js';
 
 export interface CodeFieldProps {
   value: string;
@@ -41,14 +40,14 @@ function syntaxErrorAt(source: string, kind: 'expression' | 'code'): number | nu
 }
 
 /**
- * The parse error of the field, marked in place. The message is the engine's own (what
- * validation reports) where the page may compile code, else a plain "syntax error".
+ * The parse error of the field, marked in place, with the engine's own message (what
+ * validation reports).
  */
 function diagnose(view: EditorView, kind: 'expression' | 'code', vars: readonly string[]): Diagnostic[] {
   const source = view.state.doc.toString();
   if (source.trim() === '') return [];
   const at = syntaxErrorAt(source, kind);
-  const engineMessage = canEvaluateCode() ? expressionError(source, vars, kind) : null;
+  const engineMessage = expressionError(source, vars, kind);
   if (at === null && engineMessage === null) return [];
   const message = engineMessage ?? 'Syntax error: the code does not parse here.';
   const length = view.state.doc.length;
@@ -89,7 +88,6 @@ export function CodeField({ value, onChange, kind, vars, placeholder, testId }: 
     view.current = v;
     return () => v.destroy();
     // The editor is created once per field; value changes are synced below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [kind, vars]);
 
   // Undo/redo and other outside changes replace the text; own typing is already there.

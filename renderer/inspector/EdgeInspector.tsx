@@ -5,7 +5,9 @@ import { editorStore, useEditorStore } from '../store/useEditorStore.js';
 
 /** An edge's settings: its queue capacity. */
 export function EdgeInspector({ edge }: { edge: GraphEdge }) {
-  const defaultCapacity = useEditorStore((s) => s.graph.settings?.defaultEdgeCapacity ?? DEFAULT_SETTINGS.defaultEdgeCapacity);
+  const defaultCapacity = useEditorStore(
+    (s) => s.graph.settings?.defaultEdgeCapacity ?? DEFAULT_SETTINGS.defaultEdgeCapacity,
+  );
   const problems = useEditorStore((s) => selectProblemsGrouped(s).byEdge.get(edge.id));
   return (
     <div className="inspector-body" data-testid="edge-inspector">

@@ -26,10 +26,17 @@ export function FieldEditor({ name, schema, value, onChange, messages, compact, 
   const def = defaultText(schema);
   const invalid = messages && messages.length > 0;
   return (
-    <div className={`field kind-${schema.kind}${invalid ? ' invalid' : ''}${compact ? ' compact' : ''}`} data-testid={testId}>
+    <div
+      className={`field kind-${schema.kind}${invalid ? ' invalid' : ''}${compact ? ' compact' : ''}`}
+      data-testid={testId}
+    >
       <label className="field-label" htmlFor={testId + '-input'}>
         {schema.label}
-        {schema.required && <span className="req" title="Required">*</span>}
+        {schema.required && (
+          <span className="req" title="Required">
+            *
+          </span>
+        )}
         {!compact && <code className="field-name">{name}</code>}
       </label>
       {renderWidget()}
@@ -94,7 +101,12 @@ export function FieldEditor({ name, schema, value, onChange, messages, compact, 
         );
       case 'enum':
         return (
-          <select id={id} data-testid={id} value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}>
+          <select
+            id={id}
+            data-testid={id}
+            value={typeof value === 'string' ? value : ''}
+            onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)}
+          >
             <option value="">{schema.default !== undefined ? `default (${schema.default})` : '— choose —'}</option>
             {schema.values.map((v) => (
               <option key={v} value={v}>
@@ -110,7 +122,9 @@ export function FieldEditor({ name, schema, value, onChange, messages, compact, 
             kind={schema.kind}
             vars={schema.vars}
             value={typeof value === 'string' ? value : ''}
-            placeholder={def || (schema.kind === 'expression' ? 'JavaScript expression' : '// JavaScript function body')}
+            placeholder={
+              def || (schema.kind === 'expression' ? 'JavaScript expression' : '// JavaScript function body')
+            }
             onChange={(v) => onChange(v === '' ? undefined : v)}
             testId={id}
           />

@@ -63,7 +63,9 @@ export function GraphSettings() {
           onChange={(e) =>
             commit((g) => {
               const { description: _old, ...rest } = g;
-              return e.target.value === '' ? (rest as GraphFile) : { ...rest, description: e.target.value } as GraphFile;
+              return e.target.value === ''
+                ? (rest as GraphFile)
+                : ({ ...rest, description: e.target.value } as GraphFile);
             }, 'description')
           }
         />

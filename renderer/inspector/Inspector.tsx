@@ -5,7 +5,8 @@ import { EdgeInspector } from './EdgeInspector.js';
 import { GraphSettings } from './GraphSettings.js';
 import { NodeInspector } from './NodeInspector.js';
 
-const selectSelectionCount = (s: EditorState) => Object.keys(s.selectedNodes).length + Object.keys(s.selectedEdges).length;
+const selectSelectionCount = (s: EditorState) =>
+  Object.keys(s.selectedNodes).length + Object.keys(s.selectedEdges).length;
 
 /** The right panel: the selected node's form, the selected edge, or the graph's settings. */
 export function Inspector() {

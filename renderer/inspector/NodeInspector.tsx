@@ -9,7 +9,8 @@ import { FieldEditor } from './FieldEditor.js';
 export function NodeInspector({ node }: { node: GraphNode }) {
   const descriptor = nodeRegistry.get(node.type);
   const problems = useEditorStore((s) => selectProblemsGrouped(s).byNode.get(node.id));
-  const general = problems?.filter((p) => !p.field || !(descriptor && p.field.split(/[.[]/)[0]! in descriptor.config)) ?? [];
+  const general =
+    problems?.filter((p) => !p.field || !(descriptor && p.field.split(/[.[]/)[0]! in descriptor.config)) ?? [];
   const messagesFor = (field: string) =>
     problems?.filter((p) => p.field !== undefined && p.field.split(/[.[]/)[0] === field).map((p) => p.message);
 
@@ -65,7 +66,11 @@ export function NodeInspector({ node }: { node: GraphNode }) {
             value={typeof node.parallelism === 'number' ? node.parallelism : ''}
             placeholder="1"
             onChange={(e) =>
-              commit((g) => setNodeKey(g, node.id, 'parallelism', e.target.value === '' ? undefined : Number(e.target.value)), 'parallelism')
+              commit(
+                (g) =>
+                  setNodeKey(g, node.id, 'parallelism', e.target.value === '' ? undefined : Number(e.target.value)),
+                'parallelism',
+              )
             }
           />
           <div className="field-doc">Instances of this node, partitioned by key. Default: 1.</div>

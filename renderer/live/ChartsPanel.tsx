@@ -21,13 +21,17 @@ export const LiveChart = memo(function LiveChart({ title, data }: { title: strin
   }
   const dx = x1 - x0 || 1;
   const dy = y1 - y0 || 1;
-  const line = points.map(([x, y]) => `${(((x - x0) / dx) * (W - 8) + 4).toFixed(1)},${(H - 4 - ((y - y0) / dy) * (H - 8)).toFixed(1)}`).join(' ');
+  const line = points
+    .map(([x, y]) => `${(((x - x0) / dx) * (W - 8) + 4).toFixed(1)},${(H - 4 - ((y - y0) / dy) * (H - 8)).toFixed(1)}`)
+    .join(' ');
   const last = points[points.length - 1];
   return (
     <figure className="live-chart" data-testid="live-chart" data-points={points.length}>
       <figcaption>
         <strong>{title}</strong>
-        <span className="muted">{last ? `latest ${formatCount(last[1])} · ${points.length} points` : 'waiting for points…'}</span>
+        <span className="muted">
+          {last ? `latest ${formatCount(last[1])} · ${points.length} points` : 'waiting for points…'}
+        </span>
       </figcaption>
       <svg width={W} height={H} viewBox={`0 0 ${W} ${H}`}>
         <line x1={4} x2={W - 4} y1={H - 4} y2={H - 4} className="axis" />
@@ -53,12 +57,18 @@ export function ChartsPanel() {
   const charts = useEditorStore((s) => s.charts);
   const chartNodes = nodes.filter((n) => n.type === 'sink.chart');
   if (chartNodes.length === 0) {
-    return <p className="muted dock-empty">Add a Chart sink (sink.chart) to plot a numeric expression of its events here.</p>;
+    return (
+      <p className="muted dock-empty">Add a Chart sink (sink.chart) to plot a numeric expression of its events here.</p>
+    );
   }
   return (
     <div className="dock-panel charts" data-testid="charts-panel">
       {chartNodes.map((n) => (
-        <LiveChart key={n.id} title={(typeof n.config?.title === 'string' && n.config.title) || n.label || n.id} data={charts[n.id]} />
+        <LiveChart
+          key={n.id}
+          title={(typeof n.config?.title === 'string' && n.config.title) || n.label || n.id}
+          data={charts[n.id]}
+        />
       ))}
     </div>
   );

@@ -18,7 +18,9 @@ export function CheckpointsPanel() {
       {error && <p className="bad">{error}</p>}
       {list.length === 0 ? (
         <p className="muted dock-empty">
-          {runId ? 'No checkpoints in the state store. An unsaved graph runs with its state in memory; save it to keep checkpoints.' : 'Run the graph to see its checkpoints.'}
+          {runId
+            ? 'No checkpoints in the state store. An unsaved graph runs with its state in memory; save it to keep checkpoints.'
+            : 'Run the graph to see its checkpoints.'}
         </p>
       ) : (
         <table className="dock-table">

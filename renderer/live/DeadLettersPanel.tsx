@@ -18,7 +18,11 @@ export function download(name: string, text: string, type = 'application/x-ndjso
 
 /** One line per dead letter: `{ id, node, error, time, event }`. */
 export function deadLettersJsonl(letters: readonly DeadLetter[]): string {
-  return letters.map((d) => JSON.stringify({ id: d.id, node: d.nodeId, error: d.error, time: d.time, event: d.event })).join('\n') + (letters.length ? '\n' : '');
+  return (
+    letters
+      .map((d) => JSON.stringify({ id: d.id, node: d.nodeId, error: d.error, time: d.time, event: d.event }))
+      .join('\n') + (letters.length ? '\n' : '')
+  );
 }
 
 /** The run's failed events with their node and error; export as JSONL; replay selected ones. */
@@ -40,12 +44,20 @@ export function DeadLettersPanel() {
           {letters.length >= 1000 ? ' (newest 1,000)' : ''}
         </span>
         <button onClick={refresh}>Refresh</button>
-        <button disabled={letters.length === 0} data-testid="dead-letters-export" onClick={() => download(`${name || 'graph'}-dead-letters.jsonl`, deadLettersJsonl(letters))}>
+        <button
+          disabled={letters.length === 0}
+          data-testid="dead-letters-export"
+          onClick={() => download(`${name || 'graph'}-dead-letters.jsonl`, deadLettersJsonl(letters))}
+        >
           Export JSONL
         </button>
         <button
           disabled={picked.size === 0 || typeof replay !== 'function'}
-          title={typeof replay === 'function' ? 'Feed the selected events back into their nodes' : 'This engine cannot replay dead letters yet.'}
+          title={
+            typeof replay === 'function'
+              ? 'Feed the selected events back into their nodes'
+              : 'This engine cannot replay dead letters yet.'
+          }
           onClick={() => {
             if (typeof replay !== 'function' || !runId) return;
             void replay.call(engine, { runId }, [...picked]).then(() => setPicked(new Set()));
@@ -56,7 +68,11 @@ export function DeadLettersPanel() {
         {error && <span className="bad">{error}</span>}
       </div>
       {letters.length === 0 ? (
-        <p className="muted dock-empty">{runId ? 'No failed events. Events that throw in user code, with no error port connected, land here.' : 'Run the graph to see its dead letters.'}</p>
+        <p className="muted dock-empty">
+          {runId
+            ? 'No failed events. Events that throw in user code, with no error port connected, land here.'
+            : 'Run the graph to see its dead letters.'}
+        </p>
       ) : (
         <table className="dock-table">
           <thead>

@@ -38,7 +38,9 @@ export function EdgeHoverCard({ edgeId }: { edgeId: string }) {
       case 'bytesRate':
         return `${formatBytes(m.bytesRate)}/s`;
       case 'lag':
-        return m.lag === undefined ? '' : `${formatCount(m.lag)}${m.skipped ? ` (${formatCount(m.skipped)} skipped)` : ''}`;
+        return m.lag === undefined
+          ? ''
+          : `${formatCount(m.lag)}${m.skipped ? ` (${formatCount(m.skipped)} skipped)` : ''}`;
     }
   };
   return (

@@ -27,7 +27,14 @@ export function RunDock() {
     <section className={`run-dock${panel ? ' open' : ''}`} data-testid="run-dock">
       <div className="dock-tabs" role="tablist">
         {TABS.map((t) => (
-          <button key={t.id} role="tab" aria-selected={panel === t.id} className={panel === t.id ? 'active' : ''} data-testid={`dock-tab-${t.id}`} onClick={() => toggle(t.id)}>
+          <button
+            key={t.id}
+            role="tab"
+            aria-selected={panel === t.id}
+            className={panel === t.id ? 'active' : ''}
+            data-testid={`dock-tab-${t.id}`}
+            onClick={() => toggle(t.id)}
+          >
             {t.label}
             {t.id === 'deadLetters' && errors > 0 && <span className="count error">{errors}</span>}
             {t.id === 'charts' && hasCharts && <span className="count ok">live</span>}

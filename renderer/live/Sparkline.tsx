@@ -5,7 +5,17 @@ import type { RingBuffer } from '../store/RingBuffer.js';
  * sample yet) are gaps. The y axis starts at zero for counts so a flat line reads as "steady",
  * not "noisy".
  */
-export function Sparkline({ ring, width = 120, height = 26, testId }: { ring: RingBuffer | undefined; width?: number; height?: number; testId?: string }) {
+export function Sparkline({
+  ring,
+  width = 120,
+  height = 26,
+  testId,
+}: {
+  ring: RingBuffer | undefined;
+  width?: number;
+  height?: number;
+  testId?: string;
+}) {
   const values = ring?.toArray() ?? [];
   let max = 0;
   for (const v of values) if (v > max) max = v;
@@ -26,7 +36,14 @@ export function Sparkline({ ring, width = 120, height = 26, testId }: { ring: Ri
   });
   if (current.length) segments.push(current.join(' '));
   return (
-    <svg className="sparkline" width={width} height={height} viewBox={`0 0 ${width} ${height}`} data-testid={testId} aria-hidden>
+    <svg
+      className="sparkline"
+      width={width}
+      height={height}
+      viewBox={`0 0 ${width} ${height}`}
+      data-testid={testId}
+      aria-hidden
+    >
       {segments.map((points, i) => (
         <polyline key={i} points={points} fill="none" />
       ))}

@@ -37,7 +37,12 @@ export function TapPanel() {
         <span className="muted" data-testid="tap-received">
           {tap.received} sampled
         </span>
-        <button className="icon" title="Close the tap" data-testid="tap-close" onClick={() => void toggleTap(actionContext, null)}>
+        <button
+          className="icon"
+          title="Close the tap"
+          data-testid="tap-close"
+          onClick={() => void toggleTap(actionContext, null)}
+        >
           ×
         </button>
       </div>
@@ -49,7 +54,11 @@ export function TapPanel() {
           data-testid="tap-copy"
           disabled={tap.events.length === 0}
           onClick={() => {
-            const text = JSON.stringify(tap.events.map((t) => t.event), null, 2);
+            const text = JSON.stringify(
+              tap.events.map((t) => t.event),
+              null,
+              2,
+            );
             void navigator.clipboard?.writeText(text).then(
               () => setCopied(true),
               () => editorStore.getState().notify('The browser refused the clipboard.', 'error'),

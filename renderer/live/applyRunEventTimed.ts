@@ -15,7 +15,8 @@ declare global {
  * done. Off by default: user-timing entries accumulate, and a run can last hours.
  */
 export function applyRunEventTimed(store: EditorStore, event: RunEvent): void {
-  const timed = event.type === 'metricsPublished' && typeof window !== 'undefined' && window.__sluiceFrameTiming === true;
+  const timed =
+    event.type === 'metricsPublished' && typeof window !== 'undefined' && window.__sluiceFrameTiming === true;
   if (!timed) {
     store.getState().applyRunEvent(event);
     return;

@@ -79,7 +79,9 @@ export function findBottleneck(graph: GraphFile, snapshot: MetricsSnapshot): Bot
     let at: string = ends.get(worst)!.to;
     const seen = new Set<string>([at]);
     for (;;) {
-      const blockedOut: string | undefined = (outgoing.get(at) ?? []).filter((id) => bp(id) >= BLOCKED).sort((a, b) => bp(b) - bp(a))[0];
+      const blockedOut: string | undefined = (outgoing.get(at) ?? [])
+        .filter((id) => bp(id) >= BLOCKED)
+        .sort((a, b) => bp(b) - bp(a))[0];
       if (!blockedOut) break;
       const next: string = ends.get(blockedOut)!.to;
       if (seen.has(next)) break;
@@ -108,7 +110,10 @@ export function findBottleneck(graph: GraphFile, snapshot: MetricsSnapshot): Bot
   const name = typeof node?.label === 'string' && node.label ? node.label : nodeId;
   const busy = snapshot.nodes[nodeId]?.busy ?? 0;
   const pct = `${Math.round(busy * 100)}%`;
-  const blocked = edgeIds.length === 0 ? 'no edge upstream is blocked' : `${edgeIds.length} edge${edgeIds.length === 1 ? ' upstream is' : 's upstream are'} blocked`;
+  const blocked =
+    edgeIds.length === 0
+      ? 'no edge upstream is blocked'
+      : `${edgeIds.length} edge${edgeIds.length === 1 ? ' upstream is' : 's upstream are'} blocked`;
   const text = cause === 'busy' ? `is ${pct} busy; ${blocked}` : `holds its input back (${pct} busy); ${blocked}`;
   return { nodeId, name, busy, cause, edgeIds, text };
 }

@@ -4,7 +4,11 @@ import { useEffect, useState } from 'react';
  * Load something now and again every `everyMs` while `live`, and once more when it stops being
  * live (the final checkpoint, the last dead letters). Errors keep the last good value.
  */
-export function usePolled<T>(load: (() => Promise<T>) | null, live: boolean, everyMs = 1000): { value: T | null; error: string | null; refresh(): void } {
+export function usePolled<T>(
+  load: (() => Promise<T>) | null,
+  live: boolean,
+  everyMs = 1000,
+): { value: T | null; error: string | null; refresh(): void } {
   const [value, setValue] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);

@@ -3,7 +3,17 @@ import { useEditorServices } from '../EditorContext.js';
 import { useEditorStore } from '../store/useEditorStore.js';
 
 /** A toolbar button that opens a short list of registered actions. */
-export function MenuButton({ label, actionIds, testId, className }: { label: ReactNode; actionIds: readonly string[]; testId: string; className?: string }) {
+export function MenuButton({
+  label,
+  actionIds,
+  testId,
+  className,
+}: {
+  label: ReactNode;
+  actionIds: readonly string[];
+  testId: string;
+  className?: string;
+}) {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -16,7 +26,13 @@ export function MenuButton({ label, actionIds, testId, className }: { label: Rea
   }, [open]);
   return (
     <div className="menu" ref={ref}>
-      <button className={className ?? 'tool'} data-testid={testId} aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen(!open)}>
+      <button
+        className={className ?? 'tool'}
+        data-testid={testId}
+        aria-haspopup="menu"
+        aria-expanded={open}
+        onClick={() => setOpen(!open)}
+      >
         {label}
       </button>
       {open && (

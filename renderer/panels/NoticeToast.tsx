@@ -9,14 +9,22 @@ export function NoticeToast() {
   const notice = useEditorStore(selectNotice);
   useEffect(() => {
     if (!notice) return;
-    const t = setTimeout(() => {
-      if (editorStore.getState().notice?.id === notice.id) editorStore.getState().dismissNotice();
-    }, notice.tone === 'error' ? 5000 : 3000);
+    const t = setTimeout(
+      () => {
+        if (editorStore.getState().notice?.id === notice.id) editorStore.getState().dismissNotice();
+      },
+      notice.tone === 'error' ? 5000 : 3000,
+    );
     return () => clearTimeout(t);
   }, [notice]);
   if (!notice) return null;
   return (
-    <div className={`notice ${notice.tone}`} role="status" data-testid="notice" onClick={() => editorStore.getState().dismissNotice()}>
+    <div
+      className={`notice ${notice.tone}`}
+      role="status"
+      data-testid="notice"
+      onClick={() => editorStore.getState().dismissNotice()}
+    >
       {notice.text}
     </div>
   );

@@ -23,7 +23,9 @@ export function Palette() {
     const all = [...nodeRegistry.values()].filter(
       (d) => !q || [d.type, d.title, d.doc].some((t) => t.toLowerCase().includes(q)),
     );
-    return NODE_CATEGORIES.map((c) => ({ category: c, items: all.filter((d) => d.category === c) })).filter((g) => g.items.length);
+    return NODE_CATEGORIES.map((c) => ({ category: c, items: all.filter((d) => d.category === c) })).filter(
+      (g) => g.items.length,
+    );
   }, [query]);
 
   // Double-click or Enter adds at the centre of the view, for keyboard users and trackpads.

@@ -24,7 +24,10 @@ export function ProblemsPanel() {
     if (node) {
       const w = node.measured?.width ?? 180;
       const h = node.measured?.height ?? 80;
-      void flow.setCenter(node.position.x + w / 2, node.position.y + h / 2, { zoom: Math.max(flow.getZoom(), 0.9), duration: 300 });
+      void flow.setCenter(node.position.x + w / 2, node.position.y + h / 2, {
+        zoom: Math.max(flow.getZoom(), 0.9),
+        duration: 300,
+      });
     }
   };
 
@@ -34,7 +37,10 @@ export function ProblemsPanel() {
         <span className="chevron">{open ? '▾' : '▸'}</span>
         Problems
         <span className={`count ${errors ? 'error' : warnings ? 'warning' : 'ok'}`} data-testid="problem-count">
-          {[errors && `${errors} error${errors === 1 ? '' : 's'}`, warnings && `${warnings} warning${warnings === 1 ? '' : 's'}`]
+          {[
+            errors && `${errors} error${errors === 1 ? '' : 's'}`,
+            warnings && `${warnings} warning${warnings === 1 ? '' : 's'}`,
+          ]
             .filter(Boolean)
             .join(', ') || 'none'}
         </span>

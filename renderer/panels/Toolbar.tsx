@@ -44,7 +44,10 @@ export function Toolbar({ link }: { link: { state: string; reason?: string } }) 
         )}
         <span className="doc-path">{path ?? 'unsaved'}</span>
         {!trusted && (
-          <span className="untrusted" title="This graph holds code written elsewhere; it asks for trust before it runs.">
+          <span
+            className="untrusted"
+            title="This graph holds code written elsewhere; it asks for trust before it runs."
+          >
             untrusted code
           </span>
         )}

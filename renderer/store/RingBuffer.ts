@@ -9,7 +9,8 @@ export class RingBuffer {
   private count = 0;
 
   constructor(readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`RingBuffer capacity must be a positive integer, not ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new Error(`RingBuffer capacity must be a positive integer, not ${capacity}`);
     this.data = new Float64Array(capacity);
   }
 
@@ -37,7 +38,8 @@ export class RingBuffer {
   /** The values, oldest first (a copy). */
   toArray(): number[] {
     const out = new Array<number>(this.count);
-    for (let i = 0; i < this.count; i++) out[i] = this.data[(this.head - this.count + i + this.capacity) % this.capacity]!;
+    for (let i = 0; i < this.count; i++)
+      out[i] = this.data[(this.head - this.count + i + this.capacity) % this.capacity]!;
     return out;
   }
 

@@ -114,15 +114,31 @@ export const createRunSlice: StateCreator<EditorState, [], [], RunSlice> = (set,
     s.history.record(snapshot);
     const lastId = snapshot.run.checkpoints.lastId;
     const checkpointSeenAt =
-      lastId !== null && lastId !== s.frame?.run.checkpoints.lastId ? Date.now() : lastId === null ? null : s.checkpointSeenAt;
+      lastId !== null && lastId !== s.frame?.run.checkpoints.lastId
+        ? Date.now()
+        : lastId === null
+          ? null
+          : s.checkpointSeenAt;
     const found = findBottleneck(s.graph, snapshot);
     const prev = s.bottleneck;
     // Keep the old object when nothing the canvas shows changed, so subscribers skip a render.
     const bottleneck =
-      found && prev && found.nodeId === prev.nodeId && found.text === prev.text && found.edgeIds.join() === prev.edgeIds.join() ? prev : found;
+      found &&
+      prev &&
+      found.nodeId === prev.nodeId &&
+      found.text === prev.text &&
+      found.edgeIds.join() === prev.edgeIds.join()
+        ? prev
+        : found;
     let flowing = 0;
     for (const id in snapshot.edges) if (snapshot.edges[id]!.rate > 0) flowing++;
-    set({ frame: snapshot, runStatus: snapshot.run.status, bottleneck, checkpointSeenAt, motion: flowing <= MOTION_LIMIT });
+    set({
+      frame: snapshot,
+      runStatus: snapshot.run.status,
+      bottleneck,
+      checkpointSeenAt,
+      motion: flowing <= MOTION_LIMIT,
+    });
   }
 
   function chartPoints(nodeId: string, message: string): void {
@@ -134,9 +150,13 @@ export const createRunSlice: StateCreator<EditorState, [], [], RunSlice> = (set,
     }
     if (!Array.isArray(points)) return;
     const node = get().graph.nodes.find((n) => n.id === nodeId);
-    const max = typeof node?.config?.maxPoints === 'number' && node.config.maxPoints > 0 ? node.config.maxPoints : DEFAULT_CHART_POINTS;
+    const max =
+      typeof node?.config?.maxPoints === 'number' && node.config.maxPoints > 0
+        ? node.config.maxPoints
+        : DEFAULT_CHART_POINTS;
     const fresh = points.filter(
-      (p): p is [number, number] => Array.isArray(p) && typeof p[0] === 'number' && typeof p[1] === 'number' && Number.isFinite(p[1]),
+      (p): p is [number, number] =>
+        Array.isArray(p) && typeof p[0] === 'number' && typeof p[1] === 'number' && Number.isFinite(p[1]),
     );
     const old = get().charts[nodeId]?.points ?? [];
     const merged = old.length + fresh.length > max ? [...old, ...fresh].slice(-max) : [...old, ...fresh];

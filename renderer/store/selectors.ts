@@ -81,7 +81,13 @@ export function selectFlowNodes(s: EditorState): SluiceFlowNode[] {
     const measured = s.measured[n.id];
     const problems = grouped.byNode.get(n.id);
     const hit = nodeCache.get(n.id);
-    if (hit && hit.source === n && hit.selected === selected && hit.measured === measured && hit.problems === problems) {
+    if (
+      hit &&
+      hit.source === n &&
+      hit.selected === selected &&
+      hit.measured === measured &&
+      hit.problems === problems
+    ) {
       return hit.flow;
     }
     const flow: SluiceFlowNode = {
@@ -151,7 +157,13 @@ function push(map: Map<string, Problem[]>, key: string, p: Problem): void {
 function reuseEqual(next: Map<string, Problem[]>, prev: Map<string, Problem[]>): void {
   for (const [key, list] of next) {
     const old = prev.get(key);
-    if (old && old.length === list.length && old.every((p, i) => p.message === list[i]!.message && p.severity === list[i]!.severity && p.field === list[i]!.field)) {
+    if (
+      old &&
+      old.length === list.length &&
+      old.every(
+        (p, i) => p.message === list[i]!.message && p.severity === list[i]!.severity && p.field === list[i]!.field,
+      )
+    ) {
       next.set(key, old);
     }
   }

@@ -90,7 +90,10 @@ export const createUiSlice: StateCreator<EditorState, [], [], UiSlice> = (set, g
     const edgeIds = new Set(graph.edges.map((e) => e.id));
     const keptNodes = Object.keys(selectedNodes).filter((id) => nodeIds.has(id));
     const keptEdges = Object.keys(selectedEdges).filter((id) => edgeIds.has(id));
-    if (keptNodes.length !== Object.keys(selectedNodes).length || keptEdges.length !== Object.keys(selectedEdges).length) {
+    if (
+      keptNodes.length !== Object.keys(selectedNodes).length ||
+      keptEdges.length !== Object.keys(selectedEdges).length
+    ) {
       get().select(keptNodes, keptEdges);
     }
   },

@@ -183,7 +183,9 @@ async function restart(intervalMs) {
         let size = 0;
         try {
           size = fs.statSync(c.changelog).size;
-        } catch {}
+        } catch {
+          // not created yet: no output so far
+        }
         if (size > committed) {
           firstOutputMs = performance.now() - t0;
           clearInterval(poll);

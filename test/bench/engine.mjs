@@ -19,8 +19,17 @@ function graph(nodes, edges, settings = { checkpointIntervalMs: 1000 }) {
     version: 1,
     name: 'bench',
     settings,
-    nodes: nodes.map(([id, type, config, parallelism]) => ({ id, type, config, ...(parallelism ? { parallelism } : {}) })),
-    edges: edges.map(([from, to], i) => ({ id: `e${i + 1}`, from: { node: from, port: 'out' }, to: { node: to, port: 'in' } })),
+    nodes: nodes.map(([id, type, config, parallelism]) => ({
+      id,
+      type,
+      config,
+      ...(parallelism ? { parallelism } : {}),
+    })),
+    edges: edges.map(([from, to], i) => ({
+      id: `e${i + 1}`,
+      from: { node: from, port: 'out' },
+      to: { node: to, port: 'in' },
+    })),
   };
 }
 
@@ -55,7 +64,10 @@ for (let r = 0; r < (quick ? 1 : 3); r++) {
   const t = await run(pipeline);
   // From the first frame that saw events to the end: the run's own clock, startup excluded.
   const first = t.frames.find((f) => f.nodes.gen.out > 0);
-  const eps = first && t.last.t - first.t > 500 ? (t.last.nodes.gen.out - first.nodes.gen.out) / ((t.last.t - first.t) / 1000) : N / t.seconds;
+  const eps =
+    first && t.last.t - first.t > 500
+      ? (t.last.nodes.gen.out - first.nodes.gen.out) / ((t.last.t - first.t) / 1000)
+      : N / t.seconds;
   const avg = N / t.seconds;
   if (eps > best.eps) Object.assign(best, { eps, avgIncludingStartup: avg, seconds: t.seconds });
 }
@@ -68,7 +80,13 @@ function plainLoop(n) {
   for (let i = 0; i < n; i++) {
     const e = { id: 'gen-' + i, key: 'k' + (i % 1000), time: 0, value: { seq: i }, emittedAt: 0 };
     if (e.value.seq % 2 !== 0) continue;
-    const m = { id: e.id, key: e.key, time: e.time, value: { amount: e.value.seq % 97, seq: e.value.seq }, emittedAt: 0 };
+    const m = {
+      id: e.id,
+      key: e.key,
+      time: e.time,
+      value: { amount: e.value.seq % 97, seq: e.value.seq },
+      emittedAt: 0,
+    };
     const k = { id: m.id, key: String(m.value.amount), time: m.time, value: m.value, emittedAt: 0 };
     const s = (totals.get(k.key) ?? 0) + k.value.amount;
     totals.set(k.key, s);
@@ -92,8 +110,14 @@ const hop = graph(
 );
 const lat = await run(hop, { fuse: false, maxWorkers: 2 });
 const steadyFrames = lat.frames.filter((f) => f.edges.e1.rate > 50_000);
-const p99s = steadyFrames.map((f) => f.edges.e1.latencyP99).filter((x) => x !== null).sort((a, b) => a - b);
-const p50s = steadyFrames.map((f) => f.edges.e1.latencyP50).filter((x) => x !== null).sort((a, b) => a - b);
+const p99s = steadyFrames
+  .map((f) => f.edges.e1.latencyP99)
+  .filter((x) => x !== null)
+  .sort((a, b) => a - b);
+const p50s = steadyFrames
+  .map((f) => f.edges.e1.latencyP50)
+  .filter((x) => x !== null)
+  .sort((a, b) => a - b);
 const median = (a) => (a.length ? a[Math.floor(a.length / 2)] : null);
 
 // 3. Memory bounded by edge capacities.
@@ -137,5 +161,8 @@ const results = {
 };
 console.log(JSON.stringify(results, null, 2));
 mkdirSync(new URL('../../test-results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('../../test-results/bench-engine.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
+writeFileSync(
+  new URL('../../test-results/bench-engine.json', import.meta.url),
+  JSON.stringify(results, null, 2) + '\n',
+);
 process.exit(0);

@@ -1,11 +1,22 @@
 import { expect, test } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { connect, dragHandle, dropNode, focusCanvas, openEditor, selectNode, SHOTS, typeCode } from './editorHarness.js';
+import {
+  connect,
+  dragHandle,
+  dropNode,
+  focusCanvas,
+  openEditor,
+  selectNode,
+  SHOTS,
+  typeCode,
+} from './editorHarness.js';
 
 const SAVED = 'test-results/e2e-pipeline.sluice.json';
 
-test('a person builds the standard pipeline from an empty canvas, checks it, saves it and opens it again', async ({ page }) => {
+test('a person builds the standard pipeline from an empty canvas, checks it, saves it and opens it again', async ({
+  page,
+}) => {
   rmSync(SAVED, { force: true });
   await openEditor(page);
   await expect(page.getByTestId('problem-count')).not.toContainText('error');
@@ -81,7 +92,9 @@ test('a person builds the standard pipeline from an empty canvas, checks it, sav
   const saved = JSON.parse(readFileSync(SAVED, 'utf8'));
   expect(saved.format).toBe('sluice/graph');
   expect(saved.nodes.map((n: { id: string }) => n.id)).toEqual(['generator', 'map', 'file']);
-  const cli = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'engine/cli/main.ts', 'validate', SAVED], { encoding: 'utf8' });
+  const cli = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'engine/cli/main.ts', 'validate', SAVED], {
+    encoding: 'utf8',
+  });
   expect(cli.stderr + cli.stdout).not.toMatch(/error/i);
   expect(cli.status).toBe(0);
 

@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs';
 import { openEditor } from './editorHarness.js';
 import { freshDir, importGraph, runFresh, saveAs } from './liveHarness.js';
 
-test('crash and recover: the run restarts from its checkpoint and the sink holds each result once', async ({ page }) => {
+test('crash and recover: the run restarts from its checkpoint and the sink holds each result once', async ({
+  page,
+}) => {
   const dir = freshDir('crash');
   const graph = {
     format: 'sluice/graph',
@@ -13,7 +15,12 @@ test('crash and recover: the run restarts from its checkpoint and the sink holds
     name: 'Crash demo',
     settings: { checkpointIntervalMs: 200 },
     nodes: [
-      { id: 'gen', type: 'source.generator', position: { x: 0, y: 0 }, config: { count: 6000, ratePerSec: 2000, keys: 5 } },
+      {
+        id: 'gen',
+        type: 'source.generator',
+        position: { x: 0, y: 0 },
+        config: { count: 6000, ratePerSec: 2000, keys: 5 },
+      },
       { id: 'sum', type: 'aggregate', position: { x: 300, y: 0 }, config: { op: 'count' } },
       { id: 'out', type: 'sink.file', position: { x: 600, y: 0 }, config: { path: 'out.jsonl' } },
     ],

@@ -21,7 +21,16 @@ async function connectWhenReady(url: string): Promise<Browser> {
     try {
       const b = await chromium.connectOverCDP(url);
       // Wait for the app window's page to load.
-      for (let j = 0; j < 50 && !b.contexts()[0]?.pages().some((p) => p.url().startsWith('http')); j++) await new Promise((r) => setTimeout(r, 100));
+      for (
+        let j = 0;
+        j < 50 &&
+        !b
+          .contexts()[0]
+          ?.pages()
+          .some((p) => p.url().startsWith('http'));
+        j++
+      )
+        await new Promise((r) => setTimeout(r, 100));
       return b;
     } catch (err) {
       if (i > 50) throw err;
@@ -35,14 +44,18 @@ test.describe('the desktop window', () => {
 
   let xvfb: ChildProcess | null = null;
   test.beforeAll(async () => {
-    xvfb = spawn('/usr/bin/Xvfb', [DISPLAY, '-screen', '0', `${WIDTH}x${HEIGHT}x24`, '-nolisten', 'tcp'], { stdio: 'ignore' });
+    xvfb = spawn('/usr/bin/Xvfb', [DISPLAY, '-screen', '0', `${WIDTH}x${HEIGHT}x24`, '-nolisten', 'tcp'], {
+      stdio: 'ignore',
+    });
     await new Promise((r) => setTimeout(r, 800));
   });
   test.afterAll(() => {
     xvfb?.kill();
   });
 
-  test('shows the editor filling a 1280×800 window with no scrollbars and shortcuts in the tooltips', async ({ baseURL }) => {
+  test('shows the editor filling a 1280×800 window with no scrollbars and shortcuts in the tooltips', async ({
+    baseURL,
+  }) => {
     // Chromium itself, as a desktop app would start it; Playwright attaches over CDP on loopback.
     const profile = mkdtempSync(join(tmpdir(), 'sluice-window-'));
     const app = spawn(
@@ -84,7 +97,9 @@ test.describe('the desktop window', () => {
       expect(layout.scrollHeight).toBeLessThanOrEqual(layout.innerHeight);
 
       // Every toolbar action with a shortcut names it in its tooltip.
-      const titles = await page.locator('[data-testid^="action-"]').evaluateAll((els) => els.map((e) => e.getAttribute('title') ?? ''));
+      const titles = await page
+        .locator('[data-testid^="action-"]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('title') ?? ''));
       expect(titles.length).toBeGreaterThan(3);
       expect(titles.some((t) => /\((Ctrl|⌘|Cmd)\+S\)/.test(t))).toBe(true);
 

@@ -13,7 +13,8 @@ function bigGraph(): string {
       const type = k === 0 ? 'source.generator' : k === 9 ? 'sink.console' : 'map';
       const config = k === 0 ? { count: 10 } : k === 9 ? {} : { expression: `value` };
       nodes.push({ id, type, position: { x: k * 240, y: c * 120 }, config });
-      if (k > 0) edges.push({ id: `e${c}_${k}`, from: { node: ids[k - 1], port: 'out' }, to: { node: id, port: 'in' } });
+      if (k > 0)
+        edges.push({ id: `e${c}_${k}`, from: { node: ids[k - 1], port: 'out' }, to: { node: id, port: 'in' } });
     }
   }
   return JSON.stringify({ format: 'sluice/graph', version: 1, name: 'Thousand nodes', nodes, edges });
@@ -34,7 +35,9 @@ test('a 1,000-node graph opens fast and pans without freezing', async ({ page })
   const emptyPanMs = await pan();
   const text = bigGraph();
   const started = Date.now();
-  await page.getByTestId('import-input').setInputFiles({ name: 'big.sluice.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+  await page
+    .getByTestId('import-input')
+    .setInputFiles({ name: 'big.sluice.json', mimeType: 'application/json', buffer: Buffer.from(text) });
   await expect(page.getByTestId('doc-name')).toHaveText('Thousand nodes');
   await expect(page.locator('.sl-node').first()).toBeVisible();
   const openMs = Date.now() - started;

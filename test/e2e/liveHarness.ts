@@ -23,7 +23,9 @@ export async function saveAs(page: Page, file: string): Promise<void> {
 
 /** Import a graph given as an object, as if the user picked the file. */
 export async function importGraph(page: Page, graph: unknown, name = 'graph.sluice.json'): Promise<void> {
-  await page.getByTestId('import-input').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(graph)) });
+  await page
+    .getByTestId('import-input')
+    .setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(graph)) });
 }
 
 /** Run from scratch (ignoring any saved state), accepting the trust question if it comes. */
@@ -38,7 +40,14 @@ export async function runFresh(page: Page): Promise<void> {
 
 /** The exact totals the edges' labels carry (data-total), by edge id. */
 export async function edgeTotals(page: Page): Promise<Record<string, number>> {
-  return page.locator('[data-testid^="edge-label-"]').evaluateAll((els) =>
-    Object.fromEntries(els.map((el) => [el.getAttribute('data-testid')!.slice('edge-label-'.length), Number(el.getAttribute('data-total'))])),
-  );
+  return page
+    .locator('[data-testid^="edge-label-"]')
+    .evaluateAll((els) =>
+      Object.fromEntries(
+        els.map((el) => [
+          el.getAttribute('data-testid')!.slice('edge-label-'.length),
+          Number(el.getAttribute('data-total')),
+        ]),
+      ),
+    );
 }

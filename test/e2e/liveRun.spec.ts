@@ -4,7 +4,9 @@ import path from 'node:path';
 import { openEditor, SHOTS } from './editorHarness.js';
 import { edgeTotals, freshDir, importGraph, runFresh, saveAs } from './liveHarness.js';
 
-test('the fraud-alerts example runs live: every edge flows within 3 s and the final counts match the sink', async ({ page }) => {
+test('the fraud-alerts example runs live: every edge flows within 3 s and the final counts match the sink', async ({
+  page,
+}) => {
   const dir = freshDir('fraud');
   await openEditor(page);
   await page.getByTestId('action-templates').click();
@@ -21,7 +23,14 @@ test('the fraud-alerts example runs live: every edge flows within 3 s and the fi
   await expect
     .poll(
       async () => {
-        const rates = await Promise.all(edges.map((id) => page.getByTestId(`edge-label-${id}`).getAttribute('data-flowing', { timeout: 200 }).catch(() => null)));
+        const rates = await Promise.all(
+          edges.map((id) =>
+            page
+              .getByTestId(`edge-label-${id}`)
+              .getAttribute('data-flowing', { timeout: 200 })
+              .catch(() => null),
+          ),
+        );
         return rates.filter((r) => r === 'true').length;
       },
       { timeout: 3000, intervals: [100] },
@@ -85,7 +94,13 @@ const slowStep = {
   settings: { checkpointIntervalMs: 1000, defaultEdgeCapacity: 64 },
   nodes: [
     { id: 'gen', type: 'source.generator', label: 'Fast source', position: { x: 0, y: 0 }, config: { keys: 4 } },
-    { id: 'gen2', type: 'source.generator', label: 'Trickle', position: { x: 0, y: 200 }, config: { keys: 4, ratePerSec: 5 } },
+    {
+      id: 'gen2',
+      type: 'source.generator',
+      label: 'Trickle',
+      position: { x: 0, y: 200 },
+      config: { keys: 4, ratePerSec: 5 },
+    },
     {
       id: 'enrich',
       type: 'map',
@@ -102,7 +117,9 @@ const slowStep = {
   ],
 };
 
-test('a slow step shows its upstream edge as backpressured, names the bottleneck, and can be tapped', async ({ page }) => {
+test('a slow step shows its upstream edge as backpressured, names the bottleneck, and can be tapped', async ({
+  page,
+}) => {
   await openEditor(page);
   await importGraph(page, slowStep, 'slow.sluice.json');
   await expect(page.getByTestId('doc-name')).toHaveText('Slow enrich');
@@ -139,7 +156,13 @@ const throttled = {
   settings: { checkpointIntervalMs: 1000, defaultEdgeCapacity: 64 },
   nodes: [
     { id: 'gen', type: 'source.generator', label: 'Fast source', position: { x: 0, y: 0 }, config: { keys: 4 } },
-    { id: 'slow', type: 'throttle', label: 'Throttle 10/s', position: { x: 320, y: 0 }, config: { ratePerSec: 10, mode: 'delay' } },
+    {
+      id: 'slow',
+      type: 'throttle',
+      label: 'Throttle 10/s',
+      position: { x: 320, y: 0 },
+      config: { ratePerSec: 10, mode: 'delay' },
+    },
     { id: 'out', type: 'sink.console', label: 'Console', position: { x: 640, y: 0 }, config: {} },
   ],
   edges: [
@@ -156,7 +179,9 @@ test('a throttled pipeline shows its upstream edge as backpressured', async ({ p
   await expect(page.getByTestId('doc-name')).toHaveText('Throttled');
   await runFresh(page);
   try {
-    await expect(page.getByTestId('edge-label-in')).toHaveAttribute('data-pressure', /blocked|strained/, { timeout: 5000 });
+    await expect(page.getByTestId('edge-label-in')).toHaveAttribute('data-pressure', /blocked|strained/, {
+      timeout: 5000,
+    });
     await expect(page.getByTestId('bottleneck')).toContainText('Throttle 10/s');
   } finally {
     await page.getByTestId('action-stop').click();
@@ -177,9 +202,17 @@ test('a function that throws fills the dead letters panel and the node counts it
         type: 'function',
         label: 'Parse',
         position: { x: 320, y: 0 },
-        config: { code: "if (event.value.seq % 10 === 3) throw new Error('bad record ' + event.value.seq);\nreturn event.value;" },
+        config: {
+          code: "if (event.value.seq % 10 === 3) throw new Error('bad record ' + event.value.seq);\nreturn event.value;",
+        },
       },
-      { id: 'chart', type: 'sink.chart', label: 'Sequence', position: { x: 640, y: 0 }, config: { expression: 'value.seq % 50', title: 'seq mod 50' } },
+      {
+        id: 'chart',
+        type: 'sink.chart',
+        label: 'Sequence',
+        position: { x: 640, y: 0 },
+        config: { expression: 'value.seq % 50', title: 'seq mod 50' },
+      },
     ],
     edges: [
       { id: 'a', from: { node: 'gen', port: 'out' }, to: { node: 'parse', port: 'in' } },
@@ -205,7 +238,10 @@ test('a function that throws fills the dead letters panel and the node counts it
   await page.getByTestId('dead-letters-export').click();
   const file = await download;
   const text = readFileSync((await file.path())!, 'utf8');
-  const rows = text.trim().split('\n').map((l) => JSON.parse(l) as { node: string; error: string });
+  const rows = text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { node: string; error: string });
   expect(rows).toHaveLength(50);
   expect(rows.every((r) => r.node === 'parse' && r.error.startsWith('bad record'))).toBe(true);
   await page.screenshot({ path: `${SHOTS}/26-dead-letters.png` });

@@ -17,15 +17,19 @@ test('a template opens as a new unsaved document and auto-layout arranges it lef
   await page.screenshot({ path: `${SHOTS}/07-template-after-layout.png` });
 
   // Sources sit left of their consumers after layout.
-  const boxes = await page.locator('.sl-node').evaluateAll((els) =>
-    els.map((el) => ({ type: el.getAttribute('data-node-type'), x: el.getBoundingClientRect().x })),
-  );
+  const boxes = await page
+    .locator('.sl-node')
+    .evaluateAll((els) =>
+      els.map((el) => ({ type: el.getAttribute('data-node-type'), x: el.getBoundingClientRect().x })),
+    );
   const sources = boxes.filter((b) => b.type?.startsWith('source.')).map((b) => b.x);
   const sinks = boxes.filter((b) => b.type?.startsWith('sink.')).map((b) => b.x);
   expect(Math.max(...sources)).toBeLessThan(Math.min(...sinks));
 });
 
-test('importing a malformed file, a newer version or non-graph JSON shows a message and keeps the document', async ({ page }) => {
+test('importing a malformed file, a newer version or non-graph JSON shows a message and keeps the document', async ({
+  page,
+}) => {
   await openEditor(page);
   await page.getByTestId('action-templates').click();
   await page.getByTestId('template-standard-pipeline').click();
@@ -34,11 +38,21 @@ test('importing a malformed file, a newer version or non-graph JSON shows a mess
 
   const cases = [
     { name: 'broken.sluice.json', text: '{ "format": "sluice/graph", "nodes": [', expect: /not JSON/ },
-    { name: 'future.sluice.json', text: JSON.stringify({ format: 'sluice/graph', version: 99, name: 'x', nodes: [], edges: [] }), expect: /version/ },
-    { name: 'package.json', text: JSON.stringify({ name: 'not-a-graph', version: '1.0.0' }), expect: /not a Sluice graph/ },
+    {
+      name: 'future.sluice.json',
+      text: JSON.stringify({ format: 'sluice/graph', version: 99, name: 'x', nodes: [], edges: [] }),
+      expect: /version/,
+    },
+    {
+      name: 'package.json',
+      text: JSON.stringify({ name: 'not-a-graph', version: '1.0.0' }),
+      expect: /not a Sluice graph/,
+    },
   ];
   for (const c of cases) {
-    await page.getByTestId('import-input').setInputFiles({ name: c.name, mimeType: 'application/json', buffer: Buffer.from(c.text) });
+    await page
+      .getByTestId('import-input')
+      .setInputFiles({ name: c.name, mimeType: 'application/json', buffer: Buffer.from(c.text) });
     await expect(page.getByTestId('message-dialog')).toBeVisible();
     await expect(page.getByTestId('message-text')).toContainText(c.name);
     await expect(page.getByTestId('message-text')).toContainText(c.expect);

@@ -127,23 +127,19 @@ describe('a full disk under the state store', () => {
     expect(integrityCheck(state)).toEqual(['ok']);
   }, 60_000);
 
-  it(
-    'a run that meets a full disk retries its checkpoint and ends by itself once space is back (hangs today: checkpoint id reused)',
-    async (ctx) => {
-      if (!mounted) ctx.skip(`cannot mount a 2 MB tmpfs (needs root): ${mountError}`);
-      const { graph, state } = setup();
-      // Space comes back 1 s after the first failure; the run then has 8 s to finish (the
-      // source alone needs 2 s in all) — or to have stopped with a clear failure before.
-      const r = await runIntoFullDisk(graph, state, { afterFullMs: 1000, onFull: growDisk, giveUpMs: 8000 });
-      expect(r.sawFull, r.stderr).toBe(true);
-      expect(r.gaveUp, `the run hung after the failed checkpoint:\n${r.stderr}`).toBe(false);
-      if (r.code !== 0) {
-        expect(linesOf(r.stderr).at(-1)).toMatch(/run failed: .*disk is full/);
-        const rerun = await runCli(['run', graph, '--state', state], { cwd: dir, timeoutMs: 30_000 });
-        expect(rerun.code, rerun.stderr).toBe(0);
-      }
-      expect(computedDifferences(changelogByKey(path.join(dir, 'out', 'changelog.jsonl')), COUNT, KEYS)).toEqual([]);
-    },
-    60_000,
-  );
+  it('a run that meets a full disk retries its checkpoint and ends by itself once space is back (hangs today: checkpoint id reused)', async (ctx) => {
+    if (!mounted) ctx.skip(`cannot mount a 2 MB tmpfs (needs root): ${mountError}`);
+    const { graph, state } = setup();
+    // Space comes back 1 s after the first failure; the run then has 8 s to finish (the
+    // source alone needs 2 s in all) — or to have stopped with a clear failure before.
+    const r = await runIntoFullDisk(graph, state, { afterFullMs: 1000, onFull: growDisk, giveUpMs: 8000 });
+    expect(r.sawFull, r.stderr).toBe(true);
+    expect(r.gaveUp, `the run hung after the failed checkpoint:\n${r.stderr}`).toBe(false);
+    if (r.code !== 0) {
+      expect(linesOf(r.stderr).at(-1)).toMatch(/run failed: .*disk is full/);
+      const rerun = await runCli(['run', graph, '--state', state], { cwd: dir, timeoutMs: 30_000 });
+      expect(rerun.code, rerun.stderr).toBe(0);
+    }
+    expect(computedDifferences(changelogByKey(path.join(dir, 'out', 'changelog.jsonl')), COUNT, KEYS)).toEqual([]);
+  }, 60_000);
 });

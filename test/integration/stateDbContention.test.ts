@@ -50,29 +50,26 @@ async function holdWriteLock(db: string, holdMs: number): Promise<{ released: Pr
 }
 
 describe('writes to the state database while another connection holds its write lock', () => {
-  it(
-    'a sink.sqlite commit into the state DB waits for the lock instead of failing with SQLITE_BUSY',
-    async () => {
-      const store = StateStore.open(dbPath);
-      const attached = StateStore.open(dbPath, { attach: true });
-      const table = new SqliteTableCommitter({
-        store: attached,
-        operatorId: 'op-latest',
-        table: 'totals',
-        mode: 'upsert',
-      });
-      try {
-        const holder = await holdWriteLock(dbPath, 300);
-        table.commit(1, [{ key: 'k1', time: 1, value: '{"value":1}' }]);
-        await holder.released;
-        expect(table.lastCommittedCheckpoint).toBe(1);
-      } finally {
-        table.close();
-        attached.close();
-        store.close();
-      }
-    },
-  );
+  it('a sink.sqlite commit into the state DB waits for the lock instead of failing with SQLITE_BUSY', async () => {
+    const store = StateStore.open(dbPath);
+    const attached = StateStore.open(dbPath, { attach: true });
+    const table = new SqliteTableCommitter({
+      store: attached,
+      operatorId: 'op-latest',
+      table: 'totals',
+      mode: 'upsert',
+    });
+    try {
+      const holder = await holdWriteLock(dbPath, 300);
+      table.commit(1, [{ key: 'k1', time: 1, value: '{"value":1}' }]);
+      await holder.released;
+      expect(table.lastCommittedCheckpoint).toBe(1);
+    } finally {
+      table.close();
+      attached.close();
+      store.close();
+    }
+  });
 
   it('a checkpoint write waits for the lock instead of failing with SQLITE_BUSY', async () => {
     const store = StateStore.open(dbPath);

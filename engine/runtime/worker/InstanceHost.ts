@@ -1,4 +1,11 @@
-import type { Emitter, Operator, OperatorContext, OperatorIo, SluiceEvent, SourceOperator } from '../../contract/index.js';
+import type {
+  Emitter,
+  Operator,
+  OperatorContext,
+  OperatorIo,
+  SluiceEvent,
+  SourceOperator,
+} from '../../contract/index.js';
 
 import type { PlanInstance } from '../../compiler/ExecutionPlan.js';
 import { wallNow } from '../clock.js';
@@ -110,4 +117,3 @@ export class InstanceHost implements Emitter {
     (this.op as Operator).process(e, port, this, input);
   }
 }
-

@@ -24,7 +24,9 @@ export class LineFileReader implements LineReader {
       this.fd = openSync(path, 'r');
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      throw new UserError(code === 'ENOENT' ? `file not found: ${path}` : `cannot read ${path} (${code ?? String(err)})`);
+      throw new UserError(
+        code === 'ENOENT' ? `file not found: ${path}` : `cannot read ${path} (${code ?? String(err)})`,
+      );
     }
     this.pendingAt = fromOffset;
     this.readAt = fromOffset;

@@ -31,7 +31,8 @@ export class NodeIo implements OperatorIo {
   }
 
   openSqliteTable(path: string | undefined, table: string, mode: 'append' | 'upsert'): TransactionalTable {
-    if (!this.o.openTable) throw new UserError(`sink.sqlite table "${table}" needs a state store; save the graph or pass --state`);
+    if (!this.o.openTable)
+      throw new UserError(`sink.sqlite table "${table}" needs a state store; save the graph or pass --state`);
     return this.o.openTable(path, table, mode);
   }
 

@@ -6,7 +6,14 @@ import { decodeState, encodeState } from '../../store/stateCodec.js';
 import { decodeBatch, encodeBatch, encodedSize } from '../batchCodec.js';
 import { wallNow } from '../clock.js';
 import { newHistogram, recordLatency } from '../Histogram.js';
-import type { ChannelControl, ChannelMessage, StartWorker, WorkerCommand, WorkerCounters, WorkerFact } from '../protocol.js';
+import type {
+  ChannelControl,
+  ChannelMessage,
+  StartWorker,
+  WorkerCommand,
+  WorkerCounters,
+  WorkerFact,
+} from '../protocol.js';
 import { InChannel } from './InChannel.js';
 import { approxSize, InstanceHost, type InstanceServices, type Route } from './InstanceHost.js';
 import { OutChannel } from './OutChannel.js';
@@ -182,7 +189,8 @@ export class WorkerRuntime {
     for (const h of this.hosts.values()) {
       for (const [port, targets] of Object.entries(h.plan.outputs)) {
         h.routes[port] = targets.map((t): Route => {
-          if (t.kind === 'fused') return { kind: 'fused', edgeIndex: t.edgeIndex, target: this.hosts.get(t.instance)!, port: t.port };
+          if (t.kind === 'fused')
+            return { kind: 'fused', edgeIndex: t.edgeIndex, target: this.hosts.get(t.instance)!, port: t.port };
           const chans = t.channels.map((id) => outById.get(id)!);
           return t.partition === 'single'
             ? { kind: 'single', edgeIndex: t.edgeIndex, channel: chans[0]! }
@@ -205,7 +213,15 @@ export class WorkerRuntime {
             .flatMap(([, targets]) => targets.flatMap((x) => (x.kind === 'channel' ? x.channels : []))),
         ),
       );
-      const task = new Task(t.id, hosts[0]!, hosts, inputs, outputs, t.isSource, outputs.filter((o) => !paced.has(o.id)));
+      const task = new Task(
+        t.id,
+        hosts[0]!,
+        hosts,
+        inputs,
+        outputs,
+        t.isSource,
+        outputs.filter((o) => !paced.has(o.id)),
+      );
       task.skipAt = this.start.skip.find((s) => s.taskId === t.id)?.delivery ?? 0;
       this.tasks.push(task);
     }
@@ -370,7 +386,8 @@ export class WorkerRuntime {
       const t0 = performance.now();
       if (this.runTask(task, now)) moved = true;
       const busy = performance.now() - t0;
-      for (const h of task.hosts) this.counters.nodeBusyMs[h.nodeIndex] = (this.counters.nodeBusyMs[h.nodeIndex] as number) + busy;
+      for (const h of task.hosts)
+        this.counters.nodeBusyMs[h.nodeIndex] = (this.counters.nodeBusyMs[h.nodeIndex] as number) + busy;
     }
     for (const o of this.outs) o.flush();
     for (const i of this.ins) i.flushCredit(false);
@@ -483,7 +500,8 @@ export class WorkerRuntime {
     if (n > 0 && task.inputs.every((ch) => ch.ended)) {
       // Upstream ended before it could pass on a checkpoint in flight: everything it will ever
       // send has now arrived, so this is the task's consistent state for that checkpoint.
-      if (this.triggered > task.lastSnapshot && this.triggered > this.completed) this.snapshotTask(task, this.triggered);
+      if (this.triggered > task.lastSnapshot && this.triggered > this.completed)
+        this.snapshotTask(task, this.triggered);
       this.beginEnd(task);
     }
     return moved;
@@ -615,7 +633,9 @@ export class WorkerRuntime {
         h.op.onTimer?.(now, h);
       }
       this.current = null;
-      for (const t of this.tasks) if (t.sourceIdleUntil !== Number.POSITIVE_INFINITY && t.sourceIdleUntil > now) this.armTimerAt(t.sourceIdleUntil);
+      for (const t of this.tasks)
+        if (t.sourceIdleUntil !== Number.POSITIVE_INFINITY && t.sourceIdleUntil > now)
+          this.armTimerAt(t.sourceIdleUntil);
       for (const t of this.tasks) if (t.pausedUntil > now) this.armTimerAt(t.pausedUntil);
       this.armTimer();
       this.wake();
@@ -632,7 +652,8 @@ export class WorkerRuntime {
     // Blocked time is cumulative per channel and per fused edge; the frame differences it.
     c.edgeBlockedMs.fill(0);
     for (const o of this.outs) c.edgeBlockedMs[o.edgeIndex] = (c.edgeBlockedMs[o.edgeIndex] as number) + o.blockedMs;
-    for (let e = 0; e < this.fusedBlockedMs.length; e++) c.edgeBlockedMs[e] = (c.edgeBlockedMs[e] as number) + (this.fusedBlockedMs[e] as number);
+    for (let e = 0; e < this.fusedBlockedMs.length; e++)
+      c.edgeBlockedMs[e] = (c.edgeBlockedMs[e] as number) + (this.fusedBlockedMs[e] as number);
     c.nodeStateSize.fill(0);
     for (const h of this.hosts.values()) {
       const size = (h.op as Operator).stateSize?.() ?? 0;

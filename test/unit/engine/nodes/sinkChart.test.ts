@@ -49,7 +49,9 @@ describe('sink.chart', () => {
 
   it('logs nothing while no points arrive and arms a new timer for the next batch', () => {
     const h = new Harness(sinkChart, {});
-    h.push(ev(1, { time: 1 })).advance(CHART_FLUSH_MS).advance(CHART_FLUSH_MS * 4);
+    h.push(ev(1, { time: 1 }))
+      .advance(CHART_FLUSH_MS)
+      .advance(CHART_FLUSH_MS * 4);
     expect(h.ctx.logs).toHaveLength(1);
     h.push(ev(2, { time: 2 }));
     expect(h.ctx.timersSet).toHaveLength(2);

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { SluiceEvent } from '../../../../engine/contract/index.js';
 import { decodeBatch, encodeBatch } from '../../../../engine/runtime/batchCodec.js';
 
-const ev = (id: string, key: string | null, value: unknown): SluiceEvent => ({ id, key, time: 1.5, value, emittedAt: 2.25 });
+const ev = (id: string, key: string | null, value: unknown): SluiceEvent => ({
+  id,
+  key,
+  time: 1.5,
+  value,
+  emittedAt: 2.25,
+});
 
 describe('batchCodec', () => {
   it('round-trips ids, keys (null included), times, emission stamps and JSON values', () => {

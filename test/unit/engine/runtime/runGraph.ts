@@ -47,7 +47,14 @@ export interface Finished {
 
 export async function runToEnd(
   graph: GraphFile,
-  opts: { dir?: string; statePath?: string; maxWorkers?: number; fuse?: boolean; durationMs?: number; hangTimeoutMs?: number } = {},
+  opts: {
+    dir?: string;
+    statePath?: string;
+    maxWorkers?: number;
+    fuse?: boolean;
+    durationMs?: number;
+    hangTimeoutMs?: number;
+  } = {},
 ): Promise<Finished> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'sluice-run-'));
   const frames: MetricsSnapshot[] = [];
@@ -66,7 +73,8 @@ export async function runToEnd(
   });
   run.subscribe((e) => {
     events.push(e);
-    if (process.env['SLUICE_DEBUG_RUN'] && e.type !== 'metricsPublished') console.error(Date.now() % 100000, JSON.stringify(e).slice(0, 300));
+    if (process.env['SLUICE_DEBUG_RUN'] && e.type !== 'metricsPublished')
+      console.error(Date.now() % 100000, JSON.stringify(e).slice(0, 300));
     if (e.type === 'metricsPublished') frames.push(e.snapshot);
   });
   const result = await run.done;

@@ -160,7 +160,11 @@ describe('poison events', () => {
       settings: { checkpointIntervalMs: 100 },
       nodes: [
         { id: 'gen', type: 'source.generator', config: { count: 300, ratePerSec: 2000 } },
-        { id: 'loop', type: 'function', config: { code: 'if (event.value.seq === 150) { for (;;) {} } return event.value.seq;' } },
+        {
+          id: 'loop',
+          type: 'function',
+          config: { code: 'if (event.value.seq === 150) { for (;;) {} } return event.value.seq;' },
+        },
         { id: 'out', type: 'sink.file', config: { path: 'o.jsonl' } },
       ],
       edges: ['gen -> loop', 'loop -> out'],
@@ -231,7 +235,13 @@ describe('topics and merges on real threads', () => {
       ],
       edges: ['a -> both', 'b -> both', 'both -> out'],
     });
-    const run = await startRun({ graph: g, baseDir: dir, statePath: join(dir, 'state.db'), metricsIntervalMs: 100, maxWorkers: 2 });
+    const run = await startRun({
+      graph: g,
+      baseDir: dir,
+      statePath: join(dir, 'state.db'),
+      metricsIntervalMs: 100,
+      maxWorkers: 2,
+    });
     setTimeout(() => run.crash(), 300);
     expect(await run.done).toEqual({ status: 'finished' });
     const values = lines(join(dir, 'o.jsonl')).map((l) => JSON.parse(l) as string);

@@ -21,7 +21,12 @@ function chain(): GraphFile {
   };
 }
 
-const link = (source: string, sourceHandle: string, target: string, targetHandle: string) => ({ source, sourceHandle, target, targetHandle });
+const link = (source: string, sourceHandle: string, target: string, targetHandle: string) => ({
+  source,
+  sourceHandle,
+  target,
+  targetHandle,
+});
 
 describe('checkConnection', () => {
   it('accepts an output to an input and turns an input-first drag around', () => {
@@ -39,13 +44,25 @@ describe('checkConnection', () => {
       ok: false,
       reason: 'Cannot connect an input to an input.',
     });
-    expect(checkConnection(chain(), nodeRegistry, link('a', 'out:out', 'b', 'out:out'))).toMatchObject({ ok: false, reason: expect.stringContaining('output to an output') });
+    expect(checkConnection(chain(), nodeRegistry, link('a', 'out:out', 'b', 'out:out'))).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('output to an output'),
+    });
   });
 
   it('refuses a duplicate edge, a self-loop and an edge that closes a cycle', () => {
-    expect(checkConnection(chain(), nodeRegistry, link('gen', 'out:out', 'a', 'in:in'))).toMatchObject({ ok: false, reason: expect.stringContaining('already connected') });
-    expect(checkConnection(chain(), nodeRegistry, link('a', 'out:out', 'a', 'in:in'))).toMatchObject({ ok: false, reason: expect.stringContaining('itself') });
-    expect(checkConnection(chain(), nodeRegistry, link('b', 'out:out', 'a', 'in:in'))).toMatchObject({ ok: false, reason: expect.stringContaining('cycle') });
+    expect(checkConnection(chain(), nodeRegistry, link('gen', 'out:out', 'a', 'in:in'))).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('already connected'),
+    });
+    expect(checkConnection(chain(), nodeRegistry, link('a', 'out:out', 'a', 'in:in'))).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('itself'),
+    });
+    expect(checkConnection(chain(), nodeRegistry, link('b', 'out:out', 'a', 'in:in'))).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('cycle'),
+    });
   });
 
   it('knows the ports a config adds (router routes) and refuses unknown ones', () => {

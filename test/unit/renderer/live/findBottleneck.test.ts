@@ -3,8 +3,27 @@ import type { GraphFile } from '../../../../engine/contract/graphFile.js';
 import type { EdgeMetrics, MetricsSnapshot, NodeMetrics } from '../../../../engine/contract/metrics.js';
 import { findBottleneck, pressureLevel } from '../../../../renderer/live/findBottleneck.js';
 
-const edge = (over: Partial<EdgeMetrics> = {}): EdgeMetrics => ({ total: 0, rate: 100, bytesRate: 0, queued: 0, capacity: 100, backpressure: 0, latencyP50: null, latencyP99: null, ...over });
-const node = (busy: number): NodeMetrics => ({ in: 0, out: 0, errors: 0, dropped: 0, busy, watermark: null, stateSize: 0, status: 'running' });
+const edge = (over: Partial<EdgeMetrics> = {}): EdgeMetrics => ({
+  total: 0,
+  rate: 100,
+  bytesRate: 0,
+  queued: 0,
+  capacity: 100,
+  backpressure: 0,
+  latencyP50: null,
+  latencyP99: null,
+  ...over,
+});
+const node = (busy: number): NodeMetrics => ({
+  in: 0,
+  out: 0,
+  errors: 0,
+  dropped: 0,
+  busy,
+  watermark: null,
+  stateSize: 0,
+  status: 'running',
+});
 const graph: GraphFile = {
   format: 'sluice/graph',
   version: 1,
@@ -18,14 +37,23 @@ const graph: GraphFile = {
 } as GraphFile;
 const snap = (nodes: Record<string, number>, edges: Record<string, Partial<EdgeMetrics>>): MetricsSnapshot => ({
   t: 0,
-  run: { status: 'running', elapsedMs: 0, sourceRate: 0, checkpoints: { count: 0, lastId: null, lastDurationMs: null, lastBytes: null }, restarts: 0 },
+  run: {
+    status: 'running',
+    elapsedMs: 0,
+    sourceRate: 0,
+    checkpoints: { count: 0, lastId: null, lastDurationMs: null, lastBytes: null },
+    restarts: 0,
+  },
   nodes: Object.fromEntries(Object.entries(nodes).map(([k, v]) => [k, node(v)])),
   edges: Object.fromEntries(Object.entries(edges).map(([k, v]) => [k, edge(v)])),
 });
 
 describe('findBottleneck', () => {
   it('names the busiest node and counts the blocked edges upstream of it', () => {
-    const b = findBottleneck(graph, snap({ a: 0.1, b: 0.2, c: 0.97, d: 0.1 }, { ab: { backpressure: 0.6 }, bc: { backpressure: 0.9 }, cd: {} }));
+    const b = findBottleneck(
+      graph,
+      snap({ a: 0.1, b: 0.2, c: 0.97, d: 0.1 }, { ab: { backpressure: 0.6 }, bc: { backpressure: 0.9 }, cd: {} }),
+    );
     expect(b?.nodeId).toBe('c');
     expect(b?.edgeIds.sort()).toEqual(['ab', 'bc']);
     expect(`${b?.name} ${b?.text}`).toBe('enrich is 97% busy; 2 edges upstream are blocked');

@@ -7,11 +7,23 @@ import { TAP_KEEP } from '../../../../renderer/store/runSlice.js';
 
 const frame = (t: number, rate: number): MetricsSnapshot => ({
   t,
-  run: { status: 'running', elapsedMs: t, sourceRate: rate, checkpoints: { count: 1, lastId: 1, lastDurationMs: 3, lastBytes: 10 }, restarts: 0 },
+  run: {
+    status: 'running',
+    elapsedMs: t,
+    sourceRate: rate,
+    checkpoints: { count: 1, lastId: 1, lastDurationMs: 3, lastBytes: 10 },
+    restarts: 0,
+  },
   nodes: { a: { in: 0, out: t, errors: 0, dropped: 0, busy: 0.1, watermark: null, stateSize: 0, status: 'running' } },
-  edges: { e1: { total: t, rate, bytesRate: 0, queued: 0, capacity: 10, backpressure: 0, latencyP50: 1, latencyP99: 2 } },
+  edges: {
+    e1: { total: t, rate, bytesRate: 0, queued: 0, capacity: 10, backpressure: 0, latencyP50: 1, latencyP99: 2 },
+  },
 });
-const metrics = (runId: string, t: number, rate = 5): RunEvent => ({ type: 'metricsPublished', runId, snapshot: frame(t, rate) });
+const metrics = (runId: string, t: number, rate = 5): RunEvent => ({
+  type: 'metricsPublished',
+  runId,
+  snapshot: frame(t, rate),
+});
 
 describe('run slice', () => {
   it('applies events that arrived before startRun answered, and ignores other runs', () => {
@@ -55,13 +67,35 @@ describe('run slice', () => {
 
   it('collects sink.chart points from log lines, bounded by the node maxPoints', () => {
     const store = createEditorStore();
-    store.setState({ graph: { ...store.getState().graph, nodes: [{ id: 'c', type: 'sink.chart', config: { maxPoints: 3 } }] } });
+    store.setState({
+      graph: { ...store.getState().graph, nodes: [{ id: 'c', type: 'sink.chart', config: { maxPoints: 3 } }] },
+    });
     store.getState().runStarting();
     store.getState().runStarted('r');
-    const log = (points: number[][]): RunEvent => ({ type: 'logged', runId: 'r', nodeId: 'c', level: 'info', message: JSON.stringify({ chart: points }) });
-    store.getState().applyRunEvent(log([[1, 1], [2, 2]]));
-    store.getState().applyRunEvent(log([[3, 3], [4, 4]]));
-    expect(store.getState().charts.c?.points).toEqual([[2, 2], [3, 3], [4, 4]]);
+    const log = (points: number[][]): RunEvent => ({
+      type: 'logged',
+      runId: 'r',
+      nodeId: 'c',
+      level: 'info',
+      message: JSON.stringify({ chart: points }),
+    });
+    store.getState().applyRunEvent(
+      log([
+        [1, 1],
+        [2, 2],
+      ]),
+    );
+    store.getState().applyRunEvent(
+      log([
+        [3, 3],
+        [4, 4],
+      ]),
+    );
+    expect(store.getState().charts.c?.points).toEqual([
+      [2, 2],
+      [3, 3],
+      [4, 4],
+    ]);
     expect(store.getState().logs).toEqual([]);
   });
 
