@@ -2,6 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
+/** Modules the isomorphic core and the renderer never import: Node and Electron. */
+const NODE_AND_ELECTRON = ['node:*', 'fs', 'path', 'worker_threads', 'electron', 'better-sqlite3', '**/main/**'];
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'test-results/**', 'playwright-report/**', 'bench/results/**'] },
   js.configs.recommended,
@@ -30,19 +33,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            'node:*',
-            'fs',
-            'path',
-            'worker_threads',
-            'electron',
-            'better-sqlite3',
-            '**/main/**',
-            '../runtime/**',
-            '../store/**',
-            '../host/**',
-            '../cli/**',
-          ],
+          patterns: [...NODE_AND_ELECTRON, '../runtime/**', '../store/**', '../host/**', '../cli/**'],
         },
       ],
     },
@@ -54,13 +45,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            'node:*',
-            'fs',
-            'path',
-            'worker_threads',
-            'electron',
-            'better-sqlite3',
-            '**/main/**',
+            ...NODE_AND_ELECTRON,
             '**/engine/runtime/**',
             '**/engine/store/**',
             '**/engine/host/**',

@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/e2e/chromium.js';
 
 const PORT = 4789;
 const TOKEN = 'e2e-token';
@@ -24,15 +25,8 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${PORT}/?token=${TOKEN}`,
     viewport: { width: 1440, height: 900 },
     launchOptions: {
-      executablePath: process.env.SLUICE_CHROMIUM || '/usr/bin/chromium',
-      args: [
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      executablePath: CHROMIUM_PATH,
+      args: CHROMIUM_ARGS,
     },
     trace: 'retain-on-failure',
   },

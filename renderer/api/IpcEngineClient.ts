@@ -1,14 +1,5 @@
-import type {
-  CheckpointInfo,
-  DeadLetter,
-  EngineApi,
-  ExampleInfo,
-  FileEntry,
-  RunEvent,
-  StartRunRequest,
-  Unsubscribe,
-} from '../../engine/contract/EngineApi.js';
-import type { Problem } from '../../engine/contract/problem.js';
+import { ForwardingEngineApi } from './ForwardingEngineApi.js';
+import type { RunEvent, Unsubscribe } from '../../engine/contract/EngineApi.js';
 
 /**
  * Menu commands the desktop app sends (File, Edit, Run, View, Help). Mirrors main's
@@ -67,27 +58,13 @@ export function desktopBridge(): SluiceBridge | null {
  * has: window title, dirty marker, native file dialogs and menu commands. Errors reject with
  * main's or the engine's one-sentence message.
  */
-export class IpcEngineClient implements EngineApi {
+export class IpcEngineClient extends ForwardingEngineApi {
   private readonly runListeners = new Set<(event: RunEvent) => void>();
   private readonly menuListeners = new Set<(event: MenuCommandEvent) => void>();
   private detach: (() => void) | null = null;
 
-  constructor(private readonly bridge: SluiceBridge) {}
-
-  validate(graph: unknown): Promise<Problem[]> {
-    return this.call('validate', [graph]);
-  }
-
-  startRun(request: StartRunRequest): Promise<{ runId: string }> {
-    return this.call('startRun', [request]);
-  }
-
-  async crashRun(runId: string): Promise<void> {
-    await this.call('crashRun', [runId]);
-  }
-
-  async stopRun(runId: string): Promise<void> {
-    await this.call('stopRun', [runId]);
+  constructor(private readonly bridge: SluiceBridge) {
+    super();
   }
 
   subscribe(listener: (event: RunEvent) => void): Unsubscribe {
@@ -97,38 +74,6 @@ export class IpcEngineClient implements EngineApi {
       this.runListeners.delete(listener);
       this.maybeDetach();
     };
-  }
-
-  async tapEdge(runId: string, edgeId: string, on: boolean): Promise<void> {
-    await this.call('tapEdge', [runId, edgeId, on]);
-  }
-
-  listCheckpoints(target: { runId?: string; graphPath?: string }): Promise<CheckpointInfo[]> {
-    return this.call('listCheckpoints', [target]);
-  }
-
-  listDeadLetters(target: { runId?: string; graphPath?: string }): Promise<DeadLetter[]> {
-    return this.call('listDeadLetters', [target]);
-  }
-
-  listFiles(dir?: string): Promise<FileEntry[]> {
-    return this.call('listFiles', dir === undefined ? [] : [dir]);
-  }
-
-  openFile(path: string): Promise<{ path: string; text: string }> {
-    return this.call('openFile', [path]);
-  }
-
-  async saveFile(path: string, text: string): Promise<void> {
-    await this.call('saveFile', [path, text]);
-  }
-
-  listExamples(): Promise<ExampleInfo[]> {
-    return this.call('listExamples', []);
-  }
-
-  openExample(id: string): Promise<{ text: string }> {
-    return this.call('openExample', [id]);
   }
 
   /** Desktop only: the document shown in the window title (its file name, or null for Untitled). */
@@ -164,8 +109,12 @@ export class IpcEngineClient implements EngineApi {
     };
   }
 
+  protected send(method: string, args: unknown[]): Promise<unknown> {
+    return this.bridge.call(method, args);
+  }
+
   private call<T>(method: string, args: unknown[]): Promise<T> {
-    return this.bridge.call(method, args) as Promise<T>;
+    return this.send(method, args) as Promise<T>;
   }
 
   /** One bridge listener fans out to every subscriber, so events are not copied per listener across the context bridge. */

@@ -1,15 +1,6 @@
-import type {
-  CheckpointInfo,
-  DeadLetter,
-  EngineApi,
-  ExampleInfo,
-  FileEntry,
-  RunEvent,
-  StartRunRequest,
-  Unsubscribe,
-} from '../../engine/contract/EngineApi.js';
+import type { RunEvent, Unsubscribe } from '../../engine/contract/EngineApi.js';
 import { ENGINE_API_VERSION } from '../../engine/contract/EngineApi.js';
-import type { Problem } from '../../engine/contract/problem.js';
+import { ForwardingEngineApi } from './ForwardingEngineApi.js';
 import type { ApiMethod, ClientMessage, HostMessage } from '../../engine/contract/wireProtocol.js';
 
 /**
@@ -84,7 +75,7 @@ interface PendingCall {
  * 4. When the socket drops, calls in flight are rejected (their outcome is unknown) and the
  *    client reconnects with exponential backoff, saying hello again.
  */
-export class WebSocketEngineClient implements EngineApi {
+export class WebSocketEngineClient extends ForwardingEngineApi {
   readonly connectionState: Observable<ConnectionStatus>;
 
   private readonly url: string;
@@ -105,6 +96,7 @@ export class WebSocketEngineClient implements EngineApi {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(options: WebSocketEngineClientOptions = {}) {
+    super();
     this.url = options.url ?? defaultUrl();
     const Socket = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (!Socket) throw new Error('This environment has no WebSocket; pass one to WebSocketEngineClient.');
@@ -124,48 +116,11 @@ export class WebSocketEngineClient implements EngineApi {
     this.connect();
   }
 
-  validate(graph: unknown): Promise<Problem[]> {
-    return this.call('validate', [graph]) as Promise<Problem[]>;
-  }
-  startRun(request: StartRunRequest): Promise<{ runId: string }> {
-    return this.call('startRun', [request]) as Promise<{ runId: string }>;
-  }
-  async crashRun(runId: string): Promise<void> {
-    await this.call('crashRun', [runId]);
-  }
-
-  async stopRun(runId: string): Promise<void> {
-    await this.call('stopRun', [runId]);
-  }
   subscribe(listener: (event: RunEvent) => void): Unsubscribe {
     this.eventListeners.add(listener);
     return () => {
       this.eventListeners.delete(listener);
     };
-  }
-  async tapEdge(runId: string, edgeId: string, on: boolean): Promise<void> {
-    await this.call('tapEdge', [runId, edgeId, on]);
-  }
-  listCheckpoints(target: { runId?: string; graphPath?: string }): Promise<CheckpointInfo[]> {
-    return this.call('listCheckpoints', [target]) as Promise<CheckpointInfo[]>;
-  }
-  listDeadLetters(target: { runId?: string; graphPath?: string }): Promise<DeadLetter[]> {
-    return this.call('listDeadLetters', [target]) as Promise<DeadLetter[]>;
-  }
-  listFiles(dir?: string): Promise<FileEntry[]> {
-    return this.call('listFiles', dir === undefined ? [] : [dir]) as Promise<FileEntry[]>;
-  }
-  openFile(path: string): Promise<{ path: string; text: string }> {
-    return this.call('openFile', [path]) as Promise<{ path: string; text: string }>;
-  }
-  async saveFile(path: string, text: string): Promise<void> {
-    await this.call('saveFile', [path, text]);
-  }
-  listExamples(): Promise<ExampleInfo[]> {
-    return this.call('listExamples', []) as Promise<ExampleInfo[]>;
-  }
-  openExample(id: string): Promise<{ text: string }> {
-    return this.call('openExample', [id]) as Promise<{ text: string }>;
   }
 
   /** Close the socket for good: pending calls are rejected and no reconnect follows. */
@@ -179,7 +134,7 @@ export class WebSocketEngineClient implements EngineApi {
     socket?.close(1000, 'client closed');
   }
 
-  private call(method: ApiMethod, args: unknown[]): Promise<unknown> {
+  protected send(method: ApiMethod, args: unknown[]): Promise<unknown> {
     const { state, reason } = this.status;
     if (state === 'closed' || state === 'failed' || state === 'disconnected') {
       const why =

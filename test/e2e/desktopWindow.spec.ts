@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
 
 const DISPLAY = ':99';
 const WIDTH = 1280;
@@ -59,7 +60,7 @@ test.describe('the desktop window', () => {
     // Chromium itself, as a desktop app would start it; Playwright attaches over CDP on loopback.
     const profile = mkdtempSync(join(tmpdir(), 'sluice-window-'));
     const app = spawn(
-      process.env.SLUICE_CHROMIUM || '/usr/bin/chromium',
+      CHROMIUM_PATH,
       [
         `--app=${baseURL}`,
         '--test-type',
@@ -69,12 +70,7 @@ test.describe('the desktop window', () => {
         '--remote-debugging-address=127.0.0.1',
         `--window-size=${WIDTH},${HEIGHT}`,
         '--window-position=0,0',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
+        ...CHROMIUM_ARGS,
       ],
       { env: { ...process.env, DISPLAY }, stdio: 'ignore' },
     );
