@@ -1,4 +1,4 @@
-/** A desktop notification asked for by a graph (the future `sink.notify` node). */
+/** A desktop notification asked for by a graph (a `sink.notify` node). */
 export interface NotificationRequest {
   title?: string;
   body: string;
@@ -9,9 +9,9 @@ const MAX_BODY = 500;
 const MAX_TITLE = 100;
 
 /**
- * The notification to show for an event from the engine, or null. The engine does not emit
- * one yet: a `sink.notify` node is expected to add `{ type: 'notificationRequested', runId,
- * nodeId, title?, body }` to `RunEvent`, and this recognises it by shape until then. Pure.
+ * The notification to show for an engine event, or null: `sink.notify` nodes emit
+ * `{ type: 'notificationRequested', runId, nodeId, title, body }`. Checked by shape, because the
+ * event crosses a process boundary. Pure.
  */
 export function notificationFromEvent(event: unknown): NotificationRequest | null {
   if (typeof event !== 'object' || event === null) return null;

@@ -72,6 +72,9 @@ export async function runCommand(o: RunCommandOptions, io: RunOutput): Promise<n
       if (o.progress) io.progress(progressLine(e.snapshot, sinks));
     } else if (e.type === 'runStatusChanged' && e.status === 'recovering' && e.reason) {
       io.err(e.reason);
+    } else if (e.type === 'notificationRequested') {
+      // The CLI's notification is a line on the terminal.
+      io.err(`notify: ${e.title}: ${e.body}`);
     } else if (e.type === 'logged' && e.level !== 'info') {
       io.err(`${e.level}: ${e.nodeId ? `node ${e.nodeId}: ` : ''}${e.message}`);
     }

@@ -62,6 +62,8 @@ export type RunEvent =
   | { type: 'metricsPublished'; runId: string; snapshot: MetricsSnapshot }
   | { type: 'edgeTapped'; runId: string; edgeId: string; events: EventEnvelope[] }
   | { type: 'logged'; runId: string; nodeId: string | null; level: 'info' | 'warn' | 'error'; message: string }
+  /** A `sink.notify` node asks for a notification. */
+  | { type: 'notificationRequested'; runId: string; nodeId: string; title: string; body: string }
   | { type: 'runEnded'; runId: string; status: 'finished' | 'stopped' | 'failed'; reason?: string };
 
 export type Unsubscribe = () => void;

@@ -90,6 +90,8 @@ export interface OperatorIo {
   openSqliteTable(path: string | undefined, table: string, mode: 'append' | 'upsert'): TransactionalTable;
   /** Print one line to the run's console (stdout in the CLI, the log panel in the app). */
   console(line: string): void;
+  /** Ask for a notification (a desktop one in the app, stderr in the CLI, a notice in the browser). */
+  notify(title: string, body: string): void;
 }
 
 export interface LineReader {

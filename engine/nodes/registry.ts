@@ -9,6 +9,7 @@ import { keyBy } from './keyBy.js';
 import { map } from './map.js';
 import { router } from './router.js';
 import { sinkChart } from './sinkChart.js';
+import { sinkNotify } from './sinkNotify.js';
 import { sinkConsole } from './sinkConsole.js';
 import { sinkFile } from './sinkFile.js';
 import { sinkSqlite } from './sinkSqlite.js';
@@ -36,6 +37,7 @@ export const NODE_TYPES: readonly NodeDescriptor[] = [
   sinkSqlite,
   sinkConsole,
   sinkChart,
+  sinkNotify,
 ];
 
 /** Descriptors by `type`. */

@@ -217,6 +217,9 @@ export class Coordinator implements RunHandle {
       case 'consoleWritten':
         for (const line of f.lines) this.o.onConsole?.(line);
         break;
+      case 'notified':
+        this.emit({ type: 'notificationRequested', runId: this.runId, nodeId: f.nodeId, title: f.title, body: f.body });
+        break;
       case 'logged':
         this.emit({ type: 'logged', runId: this.runId, nodeId: f.nodeId, level: f.level, message: f.message });
         break;

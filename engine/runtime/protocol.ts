@@ -87,6 +87,7 @@ export type WorkerFact =
   | { type: 'deadLettered'; rows: Array<{ nodeId: string; error: string; event: EventEnvelope; time: number }> }
   | { type: 'logged'; nodeId: string | null; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'consoleWritten'; lines: string[] }
+  | { type: 'notified'; nodeId: string; title: string; body: string }
   | { type: 'edgeTapped'; edgeIndex: number; events: EventEnvelope[] }
   | { type: 'workerFailed'; worker: number; message: string; userError: boolean; nodeId: string | null };
 

@@ -198,6 +198,20 @@ export const createRunSlice: StateCreator<EditorState, [], [], RunSlice> = (set,
         set({ logs: logs.length >= LOG_KEEP ? [...logs.slice(1 - LOG_KEEP), line] : [...logs, line] });
         return;
       }
+      case 'notificationRequested': {
+        // The browser's notification: a notice, and a line in the run log (the desktop app also
+        // shows a real one from main/).
+        const line: LogLine = {
+          seq: ++logSeq,
+          nodeId: event.nodeId,
+          level: 'info',
+          message: `notify: ${event.title}: ${event.body}`,
+        };
+        const logs = get().logs;
+        set({ logs: logs.length >= LOG_KEEP ? [...logs.slice(1 - LOG_KEEP), line] : [...logs, line] });
+        get().notify(`${event.title}: ${event.body}`);
+        return;
+      }
       case 'runEnded':
         set({ runPhase: 'ended', runStatus: event.status, runReason: event.reason ?? get().runReason });
         return;

@@ -7,6 +7,7 @@ import { PlainFile } from './PlainFile.js';
 export interface NodeIoOptions {
   baseDir: string;
   console(line: string): void;
+  notify(title: string, body: string): void;
   /** Without a store: start sink files empty (a fresh run) or append (a restart in this process). */
   truncateFiles: boolean;
   /** Transactional file and table factories backed by the state store, when there is one. */
@@ -38,5 +39,9 @@ export class NodeIo implements OperatorIo {
 
   console(line: string): void {
     this.o.console(line);
+  }
+
+  notify(title: string, body: string): void {
+    this.o.notify(title, body);
   }
 }

@@ -28,7 +28,12 @@ export interface WorkerDeps {
   post(fact: WorkerFact, transfer?: ArrayBuffer[]): void;
   registry: ReadonlyMap<string, NodeDescriptor>;
   /** The io one instance gets (its operator id keys its sink commits). */
-  makeIo(start: StartWorker, instance: PlanInstance, console: (line: string) => void): OperatorIo;
+  makeIo(
+    start: StartWorker,
+    instance: PlanInstance,
+    console: (line: string) => void,
+    notify: (title: string, body: string) => void,
+  ): OperatorIo;
 }
 
 /**
@@ -103,7 +108,12 @@ export class WorkerRuntime {
     for (const t of myTasks) {
       for (const key of t.instances) {
         const inst = plan.instances[key]!;
-        this.hosts.set(key, new InstanceHost(inst, this.services(this.deps.makeIo(this.start, inst, writeConsole))));
+        const notify = (title: string, body: string): void =>
+          this.deps.post({ type: 'notified', nodeId: inst.nodeId, title, body });
+        this.hosts.set(
+          key,
+          new InstanceHost(inst, this.services(this.deps.makeIo(this.start, inst, writeConsole, notify))),
+        );
       }
     }
 

@@ -14,13 +14,19 @@ let attached: StateStore | null = null;
  * commit record is keyed by the instance's operator id and index. Without one (unsaved graphs),
  * files are plain appends and sink.sqlite needs an explicit path.
  */
-export function makeStoreIo(start: StartWorker, instance: PlanInstance, console: (line: string) => void): OperatorIo {
+export function makeStoreIo(
+  start: StartWorker,
+  instance: PlanInstance,
+  console: (line: string) => void,
+  notify: (title: string, body: string) => void,
+): OperatorIo {
   const statePath = start.statePath;
   const sinkId = `${instance.operatorId}-${instance.index}`;
   const store = (): StateStore => (attached ??= StateStore.open(statePath!, { attach: true }));
   return new NodeIo({
     baseDir: start.baseDir,
     console,
+    notify,
     truncateFiles: start.restore === null,
     ...(statePath
       ? {

@@ -72,6 +72,10 @@ export class MemoryIo implements OperatorIo {
   console(line: string): void {
     this.consoleLines.push(line);
   }
+  readonly notifications: Array<{ title: string; body: string }> = [];
+  notify(title: string, body: string): void {
+    this.notifications.push({ title, body });
+  }
 }
 
 const encoder = new TextEncoder();

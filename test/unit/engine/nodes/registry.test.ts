@@ -23,6 +23,8 @@ const CATALOG_V1 = [
   'sink.console',
   // Added by the live-runs issue: plots a numeric expression in the app.
   'sink.chart',
+  // Added by the desktop issue: notifications (desktop, terminal, browser).
+  'sink.notify',
 ];
 
 /** Why a default does not fit its own field schema, or null. */

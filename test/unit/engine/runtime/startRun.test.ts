@@ -252,3 +252,24 @@ describe('topics and merges on real threads', () => {
     expect(aSeq).toEqual([...aSeq].sort((x, y) => x - y));
   });
 });
+
+describe('notifications', () => {
+  it('turns a sink.notify event into a notificationRequested run event', async () => {
+    const g = graphOf({
+      nodes: [
+        { id: 'gen', type: 'source.generator', config: { count: 3 } },
+        {
+          id: 'ping',
+          type: 'sink.notify',
+          config: { title: 'Hello', bodyExpression: "'seq ' + value.seq", minIntervalMs: 0 },
+        },
+      ],
+      edges: ['gen -> ping'],
+    });
+    const r = await runToEnd(g);
+    const notes = r.events.flatMap((e) =>
+      e.type === 'notificationRequested' ? [`${e.nodeId} ${e.title}: ${e.body}`] : [],
+    );
+    expect(notes).toEqual(['ping Hello: seq 0', 'ping Hello: seq 1', 'ping Hello: seq 2']);
+  });
+});
