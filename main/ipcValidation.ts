@@ -81,6 +81,10 @@ function record(fields: Record<string, Check>, required: readonly string[] = [])
 const graphLike: Check = (v) =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? null : `must be a graph object, not ${kindOf(v)}`;
 const target = record({ runId: id, graphPath: path });
+const idList: Check = (v) =>
+  Array.isArray(v) && v.length <= 10_000 && v.every((x) => Number.isInteger(x) && (x as number) > 0)
+    ? null
+    : `must be a list of dead-letter ids (whole numbers), not ${kindOf(v)}`;
 
 interface Signature {
   /** Argument names, for messages; also fixes the count. */
@@ -110,6 +114,7 @@ export const SIGNATURES: Readonly<Record<BridgeMethod, Signature>> = {
   tapEdge: sig(3, { runId: id, edgeId: id, on: boolean }),
   listCheckpoints: sig(1, { target }),
   listDeadLetters: sig(1, { target }),
+  replayDeadLetters: sig(2, { runId: id, ids: idList }),
   listFiles: sig(0, { dir: optional(path) }),
   openFile: sig(1, { path }),
   saveFile: sig(2, { path, text }),

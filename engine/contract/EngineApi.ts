@@ -92,6 +92,12 @@ export interface EngineApi {
   /** Checkpoints in the state store of a saved graph (or of a run). */
   listCheckpoints(target: { runId?: string; graphPath?: string }): Promise<CheckpointInfo[]>;
   listDeadLetters(target: { runId?: string; graphPath?: string }): Promise<DeadLetter[]>;
+  /**
+   * Feed dead letters back into the node they failed in, in a live run (after the user fixed
+   * the code and ran again). Replayed letters leave the list; one that fails again comes back
+   * as a new dead letter. At-most-once until the next checkpoint covers them.
+   */
+  replayDeadLetters(runId: string, ids: number[]): Promise<{ replayed: number }>;
   /** Files and folders in a folder the user opened (web host: confined to those folders). */
   listFiles(dir?: string): Promise<FileEntry[]>;
   openFile(path: string): Promise<{ path: string; text: string }>;

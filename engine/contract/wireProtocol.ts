@@ -16,6 +16,7 @@ export const API_METHODS: readonly ApiMethod[] = [
   'tapEdge',
   'listCheckpoints',
   'listDeadLetters',
+  'replayDeadLetters',
   'listFiles',
   'openFile',
   'saveFile',

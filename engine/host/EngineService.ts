@@ -172,11 +172,22 @@ export class EngineService implements EngineApi {
   }
 
   async listDeadLetters(target: { runId?: string; graphPath?: string }): Promise<DeadLetter[]> {
+    // A live run answers itself: its store is locked for writing, and an unsaved graph's
+    // dead letters live only in the run's memory.
+    const live = target.runId ? this.runs.get(target.runId) : undefined;
+    if (live && !live.ended) return live.handle.deadLetters(MAX_DEAD_LETTERS);
     return this.readStore(
       await this.statePathOf(target),
       (store) => store.listDeadLetters({ limit: MAX_DEAD_LETTERS }),
       [],
     );
+  }
+
+  async replayDeadLetters(runId: string, ids: number[]): Promise<{ replayed: number }> {
+    const run = this.runs.get(runId);
+    if (!run) throw new UserError(`There is no run with id ${runId}.`);
+    if (run.ended) throw new UserError(`Run ${runId} has ended; start the graph again to replay its dead letters.`);
+    return { replayed: run.handle.replayDeadLetters(ids) };
   }
 
   listFiles(dir?: string): Promise<FileEntry[]> {

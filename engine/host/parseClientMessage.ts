@@ -42,6 +42,11 @@ const optionalDuration: ArgCheck = (v) =>
 const graphLike: ArgCheck = (v) =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? null : `must be a graph object, not ${kindOf(v)}`;
 const target = record({ runId: string, graphPath: string });
+/** A list of dead-letter ids: whole numbers, at most 10,000 of them. */
+const idList: ArgCheck = (v) =>
+  Array.isArray(v) && v.length <= 10_000 && v.every((x) => Number.isInteger(x) && x > 0)
+    ? null
+    : `must be a list of dead-letter ids (whole numbers), not ${kindOf(v)}`;
 
 /**
  * The arguments of each method: required ones first, then optional ones. Kept beside the parser
@@ -68,6 +73,7 @@ export const METHOD_ARGS: Record<ApiMethod, { required: ArgCheck[]; optional?: A
   tapEdge: { required: [string, string, boolean] },
   listCheckpoints: { required: [target] },
   listDeadLetters: { required: [target] },
+  replayDeadLetters: { required: [string, idList] },
   listFiles: { required: [], optional: [optionalString] },
   openFile: { required: [string] },
   saveFile: { required: [string, string] },
@@ -82,6 +88,7 @@ const ARG_NAMES: Partial<Record<ApiMethod, string[]>> = {
   tapEdge: ['runId', 'edgeId', 'on'],
   listCheckpoints: ['target'],
   listDeadLetters: ['target'],
+  replayDeadLetters: ['runId', 'ids'],
   listFiles: ['dir'],
   openFile: ['path'],
   saveFile: ['path', 'text'],

@@ -1,4 +1,5 @@
 import type { ExecutionPlan } from '../compiler/ExecutionPlan.js';
+import type { DeadLetter } from '../contract/index.js';
 import type { CheckpointWrite, NewDeadLetter, RestoredCheckpoint, RestoredOperator } from '../store/StateStore.js';
 
 /**
@@ -11,13 +12,16 @@ export interface CheckpointStorage {
   nextCheckpointId(): number;
   writeCheckpoint(checkpoint: CheckpointWrite): { bytes: number };
   addDeadLetters(rows: readonly NewDeadLetter[]): void;
+  listDeadLetters(options?: { limit?: number }): DeadLetter[];
+  removeDeadLetters(ids: readonly number[]): void;
   close(): void;
 }
 
 export class MemoryCheckpointStorage implements CheckpointStorage {
   private last: RestoredCheckpoint | null = null;
   private next = 1;
-  readonly deadLetters: NewDeadLetter[] = [];
+  readonly deadLetters: DeadLetter[] = [];
+  private nextDeadLetter = 1;
 
   latestCheckpoint(): RestoredCheckpoint | null {
     return this.last;
@@ -47,11 +51,20 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
     }
     this.last = { id: cp.id, startedAt: cp.startedAt, completedAt: Date.now(), snapshots };
     this.next = cp.id + 1;
-    if (cp.deadLetters) this.deadLetters.push(...cp.deadLetters);
+    if (cp.deadLetters) this.addDeadLetters(cp.deadLetters);
     return { bytes };
   }
   addDeadLetters(rows: readonly NewDeadLetter[]): void {
-    this.deadLetters.push(...rows);
+    for (const r of rows) {
+      this.deadLetters.push({ id: this.nextDeadLetter++, nodeId: r.nodeId, error: r.error, event: r.event, time: r.time ?? Date.now() });
+    }
+  }
+  listDeadLetters(options: { limit?: number } = {}): DeadLetter[] {
+    return options.limit === undefined ? [...this.deadLetters] : this.deadLetters.slice(-options.limit);
+  }
+  removeDeadLetters(ids: readonly number[]): void {
+    const gone = new Set(ids);
+    for (let i = this.deadLetters.length - 1; i >= 0; i--) if (gone.has(this.deadLetters[i]!.id)) this.deadLetters.splice(i, 1);
   }
   close(): void {}
 }

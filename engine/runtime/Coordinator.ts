@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { ExecutionPlan } from '../compiler/ExecutionPlan.js';
-import type { NodeStatus, RunEvent, RunStatus } from '../contract/index.js';
+import type { DeadLetter, EventEnvelope, NodeStatus, RunEvent, RunStatus } from '../contract/index.js';
+import { UserError } from '../contract/index.js';
 import type { SnapshotInput, NewDeadLetter } from '../store/StateStore.js';
 import type { CheckpointStorage } from './CheckpointStorage.js';
 import { matchState } from './CheckpointStorage.js';
@@ -118,6 +119,28 @@ export class Coordinator implements RunHandle {
     const w = this.workers[0]!;
     // Like a crash: no checkpoint, no goodbye. The exit handler sees a worker that died.
     void w.thread.terminate();
+  }
+
+  deadLetters(limit: number): DeadLetter[] {
+    return this.o.storage.listDeadLetters({ limit });
+  }
+
+  replayDeadLetters(ids: readonly number[]): number {
+    if (this.ended || this.workers.length === 0) throw new UserError('the run is not live; start it again to replay dead letters');
+    const wanted = new Set(ids);
+    const letters = this.o.storage.listDeadLetters().filter((d) => wanted.has(d.id));
+    const known = new Set(this.o.plan.nodes.map((n) => n.id));
+    const byNode = new Map<string, EventEnvelope[]>();
+    for (const d of letters) {
+      if (!known.has(d.nodeId)) continue;
+      let list = byNode.get(d.nodeId);
+      if (!list) byNode.set(d.nodeId, (list = []));
+      list.push(d.event);
+    }
+    for (const [nodeId, events] of byNode) this.broadcast({ type: 'injectEvents', nodeId, events });
+    const replayed = letters.filter((d) => known.has(d.nodeId)).map((d) => d.id);
+    this.o.storage.removeDeadLetters(replayed);
+    return replayed.length;
   }
 
   /** Stop: sources pause, a final checkpoint covers everything in flight, sinks commit, end. */

@@ -1,4 +1,4 @@
-import type { GraphFile, RunEvent } from '../contract/index.js';
+import type { DeadLetter, GraphFile, RunEvent } from '../contract/index.js';
 
 /** What starting a run needs. Small on purpose: a host passes only these. */
 export interface RunOptions {
@@ -31,6 +31,10 @@ export interface RunHandle {
   stop(): Promise<RunResult>;
   /** Debug: terminate the workers as a crash would; the run recovers from its last checkpoint. */
   crash(): void;
+  /** The run's dead letters (stored with its checkpoints), newest last. */
+  deadLetters(limit: number): DeadLetter[];
+  /** Feed stored dead letters back into their nodes; they leave the list. Returns how many. */
+  replayDeadLetters(ids: readonly number[]): number;
   /** Start or stop sampling events on an edge; samples arrive as `edgeTapped` events. */
   tap(edgeId: string, on: boolean): void;
   /** Listen to this run's events (metrics frames, status, taps, logs). */

@@ -55,6 +55,8 @@ export type WorkerCommand =
   /** Sources stop polling (a stop or a duration limit); state is kept for resumption. */
   | { type: 'pauseSources' }
   | { type: 'tapEdge'; edgeIndex: number; on: boolean }
+  /** Deliver events to a node's input now (dead letters replayed); each worker takes its instances' share. */
+  | { type: 'injectEvents'; nodeId: string; events: EventEnvelope[] }
   | { type: 'shutdown' };
 
 export interface WorkerCounters {

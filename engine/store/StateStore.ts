@@ -480,6 +480,15 @@ export class StateStore implements SinkCommitLog {
     }
   }
 
+  /** Delete dead letters (they were replayed into their node). */
+  removeDeadLetters(ids: readonly number[]): void {
+    this.assertWritable();
+    const del = this.connection.prepare(`DELETE FROM dead_letters WHERE id = ?`);
+    this.connection.transaction(() => {
+      for (const id of ids) del.run(id);
+    })();
+  }
+
   /**
    * Record that sink `operatorId` made checkpoint `checkpointId`'s output durable. Keeps only
    * the last commit per sink. Nested in a caller's transaction when there is one (the state-DB

@@ -1,5 +1,4 @@
 import { hasErrors } from '../../engine/contract/problem.js';
-import { optionalApi } from '../live/optionalEngineApi.js';
 import type { EditorState } from '../store/editorState.js';
 import type { Action, ActionContext } from './ActionManager.js';
 
@@ -86,13 +85,8 @@ export const runActions: Action[] = [
     group: 'Run',
     disabledReason: (s) => (s.runId !== null && runIsActive(s) ? null : 'Start a run to crash it.'),
     perform: async (s, ctx) => {
-      const crash = optionalApi(ctx.engine).crashRun;
-      if (typeof crash !== 'function') {
-        s.notify('This engine has no crash switch yet (crashRun is missing from the host).', 'error');
-        return;
-      }
       s.notify('Killing the runtime hard; watch it recover from the last checkpoint.');
-      await crash.call(ctx.engine, s.runId!);
+      await ctx.engine.crashRun(s.runId!);
     },
   },
 ];

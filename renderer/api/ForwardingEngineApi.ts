@@ -42,6 +42,9 @@ export abstract class ForwardingEngineApi implements EngineApi {
   listDeadLetters(target: { runId?: string; graphPath?: string }): Promise<DeadLetter[]> {
     return this.send('listDeadLetters', [target]) as Promise<DeadLetter[]>;
   }
+  replayDeadLetters(runId: string, ids: number[]): Promise<{ replayed: number }> {
+    return this.send('replayDeadLetters', [runId, ids]) as Promise<{ replayed: number }>;
+  }
   listFiles(dir?: string): Promise<FileEntry[]> {
     return this.send('listFiles', dir === undefined ? [] : [dir]) as Promise<FileEntry[]>;
   }

@@ -3,7 +3,6 @@ import type { DeadLetter } from '../../engine/contract/EngineApi.js';
 import { runIsActive } from '../actions/runActions.js';
 import { useEditorServices } from '../EditorContext.js';
 import { useEditorStore } from '../store/useEditorStore.js';
-import { optionalApi } from './optionalEngineApi.js';
 import { usePolled } from './usePolled.js';
 
 /** Offer `text` as a file download (the browser's own save). */
@@ -35,7 +34,7 @@ export function DeadLettersPanel() {
   const { value, error, refresh } = usePolled(runId ? load : null, live);
   const [picked, setPicked] = useState<ReadonlySet<number>>(new Set());
   const letters = value ?? [];
-  const replay = optionalApi(engine).replayDeadLetters;
+  const notify = useEditorStore((s) => s.notify);
   return (
     <div className="dock-panel" data-testid="dead-letters-panel">
       <div className="dock-tools">
@@ -52,15 +51,19 @@ export function DeadLettersPanel() {
           Export JSONL
         </button>
         <button
-          disabled={picked.size === 0 || typeof replay !== 'function'}
-          title={
-            typeof replay === 'function'
-              ? 'Feed the selected events back into their nodes'
-              : 'This engine cannot replay dead letters yet.'
-          }
+          disabled={picked.size === 0 || !live}
+          data-testid="dead-letters-replay"
+          title={live ? 'Feed the selected events back into their nodes' : 'Run the graph again to replay its dead letters.'}
           onClick={() => {
-            if (typeof replay !== 'function' || !runId) return;
-            void replay.call(engine, { runId }, [...picked]).then(() => setPicked(new Set()));
+            if (!runId) return;
+            engine.replayDeadLetters(runId, [...picked]).then(
+              ({ replayed }) => {
+                setPicked(new Set());
+                notify(`Replayed ${replayed} dead letter${replayed === 1 ? '' : 's'} into their nodes.`);
+                refresh();
+              },
+              (err: unknown) => notify(err instanceof Error ? err.message : String(err), 'error'),
+            );
           }}
         >
           Replay selected

@@ -1,7 +1,8 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { ExecutionPlan, PlanInstance } from '../../compiler/ExecutionPlan.js';
 import type { NodeDescriptor, Operator, OperatorIo, SluiceEvent, SourceOperator } from '../../contract/index.js';
-import { envelopeOf } from '../../contract/index.js';
+import { envelopeOf, type EventEnvelope } from '../../contract/index.js';
+import { partitionOf } from '../partition.js';
 import { decodeState, encodeState } from '../../store/stateCodec.js';
 import { decodeBatch, encodeBatch, encodedSize } from '../batchCodec.js';
 import { wallNow } from '../clock.js';
@@ -281,6 +282,9 @@ export class WorkerRuntime {
       case 'pauseSources':
         this.sourcesPaused = true;
         break;
+      case 'injectEvents':
+        this.inject(cmd.nodeId, cmd.events);
+        break;
       case 'tapEdge':
         this.tapped[cmd.edgeIndex] = cmd.on;
         if (!cmd.on) this.taps.delete(cmd.edgeIndex);
@@ -515,6 +519,25 @@ export class WorkerRuntime {
       this.beginEnd(task);
     }
     return moved;
+  }
+
+  /**
+   * Replayed dead letters enter their node between turns, as if they had just arrived on its
+   * input; with parallelism, each goes to the instance its key hashes to (if it lives here).
+   */
+  private inject(nodeId: string, events: EventEnvelope[]): void {
+    const now = wallNow();
+    for (const env of events) {
+      const e: SluiceEvent = { id: env.id, key: env.key, time: env.time, value: env.value, emittedAt: now };
+      for (const h of this.hosts.values()) {
+        if (h.plan.nodeId !== nodeId || h.plan.index !== partitionOf(e.key, h.plan.parallelism)) continue;
+        this.current = h;
+        const port = this.deps.registry.get(h.plan.type)?.ports(h.plan.config).inputs[0] ?? 'in';
+        h.deliver(e, port, 0);
+      }
+    }
+    this.current = null;
+    for (const o of this.outs) o.flush();
   }
 
   /** A poison event: it killed or hung the worker on earlier attempts. Dead-letter it, go on. */

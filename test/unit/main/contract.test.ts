@@ -44,6 +44,7 @@ const SAMPLES: Record<ApiMethod, unknown[]> = {
   ],
   stopRun: ['run-1'],
   crashRun: ['run-1'],
+  replayDeadLetters: ['run-1', [1, 2]],
   tapEdge: ['run-1', 'e1', true],
   listCheckpoints: [{ graphPath: '/g/a.sluice.json' }],
   listDeadLetters: [{ runId: 'run-1' }],

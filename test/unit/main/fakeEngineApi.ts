@@ -26,6 +26,10 @@ export class FakeEngineApi implements EngineApi {
     if (request.graph.name === 'bad') throw new Error('Node "x" has an unknown type "nope".');
     return { runId: 'run-1' };
   }
+  async replayDeadLetters(runId: string, ids: number[]) {
+    this.record('replayDeadLetters', [runId, ids]);
+    return { replayed: ids.length };
+  }
   async crashRun(runId: string) {
     this.record('crashRun', [runId]);
   }

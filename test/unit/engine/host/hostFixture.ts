@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'nod
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import type { RunEvent } from '../../../../engine/contract/index.js';
+import type { DeadLetter, RunEvent } from '../../../../engine/contract/index.js';
 import { EngineService } from '../../../../engine/host/EngineService.js';
 import { startWebHost } from '../../../../engine/host/WebHost.js';
 import type { WebHost } from '../../../../engine/host/WebHost.js';
@@ -42,6 +42,14 @@ export class FakeRun implements RunHandle {
     return result;
   }
   crashes = 0;
+  replayed: number[] = [];
+  deadLetters(): DeadLetter[] {
+    return [];
+  }
+  replayDeadLetters(ids: readonly number[]): number {
+    this.replayed.push(...ids);
+    return ids.length;
+  }
   crash(): void {
     this.crashes++;
   }

@@ -273,3 +273,44 @@ describe('notifications', () => {
     expect(notes).toEqual(['ping Hello: seq 0', 'ping Hello: seq 1', 'ping Hello: seq 2']);
   });
 });
+
+describe('replaying dead letters', () => {
+  it('feeds dead letters back into their node once the run is live again, and they leave the list', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-replay-'));
+    const statePath = join(dir, 'state.db');
+    const failing = graphOf({
+      settings: { checkpointIntervalMs: 100 },
+      nodes: [
+        { id: 'gen', type: 'source.generator', config: { count: 50 } },
+        { id: 'parse', type: 'map', config: { expression: 'value.seq % 10 === 3 ? null.boom : value.seq' } },
+        { id: 'out', type: 'sink.file', config: { path: 'o.jsonl' } },
+      ],
+      edges: ['gen -> parse', 'parse -> out'],
+    });
+    const first = await startRun({ graph: failing, baseDir: dir, statePath, metricsIntervalMs: 100 });
+    expect(await first.done).toEqual({ status: 'finished' });
+    expect(lines(join(dir, 'o.jsonl'))).toHaveLength(45);
+
+    // The user fixes the expression and runs again (resuming: the generator is done), with a
+    // source that keeps the run live long enough to replay.
+    const fixed = graphOf({
+      settings: { checkpointIntervalMs: 100 },
+      nodes: [
+        { id: 'gen', type: 'source.generator', config: { count: 50 } },
+        { id: 'parse', type: 'map', config: { expression: 'value.seq' } },
+        { id: 'out', type: 'sink.file', config: { path: 'o.jsonl' } },
+      ],
+      edges: ['gen -> parse', 'parse -> out'],
+    });
+    const second = await startRun({ graph: fixed, baseDir: dir, statePath, metricsIntervalMs: 100, durationMs: 1500 });
+    await new Promise((r) => setTimeout(r, 300));
+    const letters = second.deadLetters(100);
+    expect(letters.map((d) => d.event.value)).toEqual([{ seq: 3 }, { seq: 13 }, { seq: 23 }, { seq: 33 }, { seq: 43 }]);
+    expect(second.replayDeadLetters(letters.map((d) => d.id))).toBe(5);
+    expect(second.deadLetters(100)).toEqual([]);
+    await second.done;
+    const out = lines(join(dir, 'o.jsonl')).map(Number);
+    expect(out).toHaveLength(50);
+    expect(new Set(out).size).toBe(50);
+  });
+});
