@@ -16,6 +16,12 @@ export class Task {
   /** Input paused until this wall time (throttle), and by which instance. */
   pausedUntil = 0;
   pausedBy: InstanceHost | null = null;
+  /**
+   * Set once an instance of the task has paused its input: from then on the task takes its
+   * input one event at a time and stops the moment it is paused again, so a throttle never
+   * holds more than one event beyond what its queue holds (memory stays bounded by capacity).
+   */
+  pauses = false;
   /** Fused edges whose producer waited on a pausing instance in the last turn (backpressure). */
   blockedFused: number[] = [];
   /** Highest checkpoint this task has snapshotted. */

@@ -337,6 +337,7 @@ export class WorkerRuntime {
         if (t && until > t.pausedUntil) {
           t.pausedUntil = until;
           t.pausedBy = host;
+          t.pauses = true;
         }
         this.armTimerAt(until);
       },
@@ -500,13 +501,22 @@ export class WorkerRuntime {
       const port = ch.port;
       const input = ch.input;
       this.current = root;
-      const took = ch.consume(left, (e) => {
+      const deliver = (e: SluiceEvent): void => {
         const d = ++task.delivered;
         progress[1] = d;
         if (d === task.skipAt) this.setAside(root, e);
         else root.deliver(e, port, input);
-      });
-      left -= took;
+      };
+      let took = 0;
+      if (task.pauses) {
+        while (left > 0 && task.pausedUntil <= now && ch.consume(1, deliver) === 1) {
+          left--;
+          took++;
+        }
+      } else {
+        took = ch.consume(left, deliver);
+        left -= took;
+      }
       if (took > 0) moved = true;
     }
     task.nextInput = n > 0 ? (task.nextInput + 1) % n : 0;
