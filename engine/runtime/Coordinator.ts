@@ -122,7 +122,8 @@ export class Coordinator implements RunHandle {
   }
 
   deadLetters(limit: number): DeadLetter[] {
-    return this.o.storage.listDeadLetters({ limit });
+    // After the end the store is closed; its file (if any) is read by whoever asks then.
+    return this.ended ? [] : this.o.storage.listDeadLetters({ limit });
   }
 
   replayDeadLetters(ids: readonly number[]): number {

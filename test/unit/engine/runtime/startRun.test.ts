@@ -292,15 +292,17 @@ describe('replaying dead letters', () => {
     expect(lines(join(dir, 'o.jsonl'))).toHaveLength(45);
 
     // The user fixes the expression and runs again (resuming: the generator is done), with a
-    // source that keeps the run live long enough to replay.
+    // slow second source that keeps the run live long enough to replay.
     const fixed = graphOf({
       settings: { checkpointIntervalMs: 100 },
       nodes: [
         { id: 'gen', type: 'source.generator', config: { count: 50 } },
         { id: 'parse', type: 'map', config: { expression: 'value.seq' } },
         { id: 'out', type: 'sink.file', config: { path: 'o.jsonl' } },
+        { id: 'tick', type: 'source.generator', config: { ratePerSec: 5 } },
+        { id: 'log', type: 'sink.console' },
       ],
-      edges: ['gen -> parse', 'parse -> out'],
+      edges: ['gen -> parse', 'parse -> out', 'tick -> log'],
     });
     const second = await startRun({ graph: fixed, baseDir: dir, statePath, metricsIntervalMs: 100, durationMs: 1500 });
     await new Promise((r) => setTimeout(r, 300));
