@@ -13,7 +13,9 @@ export interface FusionInput {
  * 1. B has no other incoming edge (a node with several inputs aligns barriers across queues),
  * 2. A is not a topic (each subscription reads at its own pace, so it needs its own queue),
  * 3. A and B have the same parallelism, and either it is 1 or A keeps keys (instance i of A then
- *    only holds keys that hash to instance i of B, so no reshuffle is needed).
+ *    only holds keys that hash to instance i of B, so no reshuffle is needed),
+ * 4. B is not a blocking sink (file and SQLite sinks write and fsync when a checkpoint commits):
+ *    on its own queue it works on the other core while the chain goes on.
  * Returns the set of fused edge ids.
  */
 export function fuseChains({ edges, parallelism, descriptors, fuse }: FusionInput): Set<string> {
@@ -28,6 +30,7 @@ export function fuseChains({ edges, parallelism, descriptors, fuse }: FusionInpu
     const pb = parallelism.get(e.to.node) ?? 1;
     if (incoming.get(e.to.node) !== 1) continue;
     if (a.type === 'topic') continue;
+    if (descriptors.get(e.to.node)?.blocking) continue;
     if (pa !== pb) continue;
     if (pa > 1 && a.changesKey) continue;
     fused.add(e.id);

@@ -59,6 +59,11 @@ export interface NodeDescriptor {
   runsUserCode: boolean;
   /** The node may give events a new key; the compiler then re-partitions downstream. */
   changesKey: boolean;
+  /**
+   * The node does blocking I/O (transactional sinks): the compiler gives it its own queue so
+   * it runs beside the chain that feeds it instead of inside it.
+   */
+  blocking?: boolean;
   /** The highest parallelism that makes sense (1 for sources and topics). */
   maxParallelism?: number;
   /**

@@ -35,6 +35,7 @@ export const sinkFile: NodeDescriptor = {
   ports: () => ({ inputs: ['in'], outputs: [] }),
   runsUserCode: false,
   changesKey: false,
+  blocking: true,
   create: (ctx) => new FileSinkOperator(ctx),
 };
 

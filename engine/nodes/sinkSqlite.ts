@@ -43,6 +43,7 @@ export const sinkSqlite: NodeDescriptor = {
   ports: () => ({ inputs: ['in'], outputs: ['error'] }),
   runsUserCode: true,
   changesKey: false,
+  blocking: true,
   check(config) {
     const table = config.table;
     if (typeof table === 'string' && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) {

