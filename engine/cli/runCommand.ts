@@ -83,9 +83,9 @@ export async function runCommand(o: RunCommandOptions, io: RunOutput): Promise<n
   const stop = (): void => void run.stop();
   o.signals?.on('SIGINT', stop);
   o.signals?.on('SIGTERM', stop);
+  // The handlers stay until the process exits: a signal that lands after the final checkpoint,
+  // while the process winds down, must not kill it with a signal's exit status.
   const result = await run.done;
-  o.signals?.off('SIGINT', stop);
-  o.signals?.off('SIGTERM', stop);
   if (o.metricsPath && last) appendFileSync(o.metricsPath, JSON.stringify(last) + '\n');
   if (o.progress) io.progress('');
   const final = last as MetricsSnapshot | null;
