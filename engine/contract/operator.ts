@@ -100,9 +100,17 @@ export interface LineReader {
   close(): void;
 }
 
+/**
+ * A sink's two-phase commit (SPEC §6). At a barrier the sink `stage`s what it buffered since
+ * the last one, durably but invisibly (a staging file, a staging table); the checkpoint holds
+ * only its id. When the checkpoint is complete, `commit` makes everything staged up to it
+ * visible, idempotently. After a crash the io layer drops what later checkpoints staged.
+ */
 export interface TransactionalFile {
-  /** Append `lines` as what checkpoint `checkpointId` commits. Idempotent per checkpoint id. */
-  commit(checkpointId: number, lines: readonly string[]): void;
+  /** Durably set aside `lines` as checkpoint `checkpointId`'s output (not visible yet). */
+  stage(checkpointId: number, lines: readonly string[]): void;
+  /** Make visible, in order, what every checkpoint up to `checkpointId` staged. Idempotent. */
+  commit(checkpointId: number): void;
   close(): void;
 }
 
@@ -112,8 +120,10 @@ export interface SqliteRow {
   value: string;
 }
 
+/** The same two phases for table rows. */
 export interface TransactionalTable {
-  commit(checkpointId: number, rows: readonly SqliteRow[]): void;
+  stage(checkpointId: number, rows: readonly SqliteRow[]): void;
+  commit(checkpointId: number): void;
   close(): void;
 }
 

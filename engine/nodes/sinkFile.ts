@@ -61,17 +61,20 @@ class FileSinkOperator implements Operator {
     this.batches.add(JSON.stringify(this.envelope ? envelopeOf(e) : e.value) ?? 'null');
   }
 
+  /** Stages the lines since the last barrier in the io layer; the checkpoint holds nothing. */
   snapshot(checkpointId: number): unknown {
-    return this.batches.stage(checkpointId);
+    const file = this.openFile();
+    this.batches.stageTo(checkpointId, (id, lines) => file.stage(id, lines));
+    return undefined;
   }
 
   onCheckpointComplete(checkpointId: number): void {
-    const file = this.openFile();
-    this.batches.commitThrough(checkpointId, (id, lines) => file.commit(id, lines));
+    this.openFile().commit(checkpointId);
   }
 
   restore(state: unknown): void {
-    this.batches.restore(state);
+    const file = this.openFile();
+    this.batches.restoreLegacy(state, (id, lines) => file.stage(id, lines));
   }
 
   stateSize(): number {

@@ -93,17 +93,20 @@ class SqliteSinkOperator implements Operator {
     this.batches.add({ key, time: e.time, value: JSON.stringify(e.value) ?? 'null' });
   }
 
+  /** Stages the rows since the last barrier in the io layer; the checkpoint holds nothing. */
   snapshot(checkpointId: number): unknown {
-    return this.batches.stage(checkpointId);
+    const table = this.openTable();
+    this.batches.stageTo(checkpointId, (id, rows) => table.stage(id, rows));
+    return undefined;
   }
 
   onCheckpointComplete(checkpointId: number): void {
-    const table = this.openTable();
-    this.batches.commitThrough(checkpointId, (id, rows) => table.commit(id, rows));
+    this.openTable().commit(checkpointId);
   }
 
   restore(state: unknown): void {
-    this.batches.restore(state);
+    const table = this.openTable();
+    this.batches.restoreLegacy(state, (id, rows) => table.stage(id, rows));
   }
 
   stateSize(): number {

@@ -56,7 +56,13 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
   }
   addDeadLetters(rows: readonly NewDeadLetter[]): void {
     for (const r of rows) {
-      this.deadLetters.push({ id: this.nextDeadLetter++, nodeId: r.nodeId, error: r.error, event: r.event, time: r.time ?? Date.now() });
+      this.deadLetters.push({
+        id: this.nextDeadLetter++,
+        nodeId: r.nodeId,
+        error: r.error,
+        event: r.event,
+        time: r.time ?? Date.now(),
+      });
     }
   }
   listDeadLetters(options: { limit?: number } = {}): DeadLetter[] {
@@ -64,7 +70,8 @@ export class MemoryCheckpointStorage implements CheckpointStorage {
   }
   removeDeadLetters(ids: readonly number[]): void {
     const gone = new Set(ids);
-    for (let i = this.deadLetters.length - 1; i >= 0; i--) if (gone.has(this.deadLetters[i]!.id)) this.deadLetters.splice(i, 1);
+    for (let i = this.deadLetters.length - 1; i >= 0; i--)
+      if (gone.has(this.deadLetters[i]!.id)) this.deadLetters.splice(i, 1);
   }
   close(): void {}
 }

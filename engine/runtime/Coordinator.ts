@@ -127,7 +127,8 @@ export class Coordinator implements RunHandle {
   }
 
   replayDeadLetters(ids: readonly number[]): number {
-    if (this.ended || this.workers.length === 0) throw new UserError('the run is not live; start it again to replay dead letters');
+    if (this.ended || this.workers.length === 0)
+      throw new UserError('the run is not live; start it again to replay dead letters');
     const wanted = new Set(ids);
     const letters = this.o.storage.listDeadLetters().filter((d) => wanted.has(d.id));
     const known = new Set(this.o.plan.nodes.map((n) => n.id));

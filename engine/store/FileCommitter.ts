@@ -11,7 +11,11 @@ export interface FileCommitInfo {
 
 /**
  * `sink.file`'s exactly-once writer (SPEC §6): the file only ever holds what completed
- * checkpoints committed, and each commit appears once.
+ * checkpoints committed, and each commit appears once. Two phases:
+ *   - `stage(N, lines)` at barrier N writes the lines to `.<file>.sluice-staged/N` beside the
+ *     sink file and fsyncs it, so checkpoint N can complete holding only its id;
+ *   - `commit(N)` once N is complete appends every staged id ≤ N in order at the committed
+ *     end, fsyncs, records (N, length) in the state store, then deletes those staging files.
  *
  * The state store's record of the last commit (checkpoint id, file length) is the truth; the
  * file is brought in line with it when the committer is constructed:
@@ -19,29 +23,36 @@ export interface FileCommitInfo {
  *   2. truncate it to the recorded length (0 when no commit was ever recorded: that includes a
  *      fresh store, so `--fresh` restarts the file empty). Bytes past it came from a commit
  *      whose record did not land;
- *   3. refuse a file shorter than the record: something outside Sluice cut it.
+ *   3. refuse a file shorter than the record: something outside Sluice cut it;
+ *   4. keep the staging files of ids above the record and up to the restored checkpoint; drop
+ *      the others (committed already, or staged by a checkpoint that never completed).
  *
- * Crash cases during `commit(N)` (the runtime re-calls `commit(N)` with the same lines after
- * recovery, from the sink's snapshot in checkpoint N):
- *   - before the append: the file ends at N-1's length; the recommit appends N once;
- *   - after the append (whole, partial or not yet fsynced), before the record: the record still
- *     says N-1, so step 2 cuts N's bytes off and the recommit appends them once;
- *   - after the record: the record says N, so the recommit is skipped.
+ * Crash cases during `commit(N)` (the runtime calls `commit(N)` again after recovery):
+ *   - before the append: the file ends at the last record; the recommit appends once;
+ *   - after the append (whole, partial or not yet fsynced), before the record: step 2 cuts
+ *     the bytes off, the staging files are still there, and the recommit appends them once;
+ *   - after the record, before the staging files are deleted: step 4 deletes them.
  */
 export class FileCommitter implements TransactionalFile {
   private fd: number;
   private length: number;
   private lastCheckpointId: number;
+  private readonly stagingDir: string;
+  /** Checkpoint ids with a staging file on disk, not yet committed. */
+  private readonly staged = new Set<number>();
 
   /**
    * @param log where commits are recorded (the run's `StateStore`)
    * @param operatorId the sink's stable operator id (one record per sink)
    * @param path absolute path of the output file
+   * @param discardStagedAfter the checkpoint the run restored (0: a fresh start): staged output
+   *   of later checkpoints never completed and is dropped; undefined keeps every staging file
    */
   constructor(
     private readonly log: SinkCommitLog,
     private readonly operatorId: string,
     readonly path: string,
+    discardStagedAfter?: number,
   ) {
     const last = log.lastSinkCommit(operatorId);
     const committedLength = last ? lengthOf(last.info, path) : 0;
@@ -67,16 +78,76 @@ export class FileCommitter implements TransactionalFile {
       fs.fsyncSync(this.fd);
     }
     this.length = committedLength;
+    // Staged output from earlier attempts: what belongs to a checkpoint that completed waits
+    // for its commit; what belongs to a later checkpoint (which never completed) is dropped,
+    // and so is anything already committed.
+    this.stagingDir = nodePath.join(dir, `.${nodePath.basename(path)}.sluice-staged`);
+    for (const name of fs.existsSync(this.stagingDir) ? fs.readdirSync(this.stagingDir) : []) {
+      const id = Number(name);
+      const keep =
+        Number.isSafeInteger(id) &&
+        id > this.lastCheckpointId &&
+        (discardStagedAfter === undefined || id <= discardStagedAfter);
+      if (keep) this.staged.add(id);
+      else fs.rmSync(nodePath.join(this.stagingDir, name), { force: true });
+    }
   }
 
   /**
-   * Make checkpoint `checkpointId`'s lines durable: one positional write at the committed end,
-   * fsync, then the record. A checkpoint id at or below the last recorded one is skipped, so
-   * this is idempotent. Empty commits write nothing and record nothing.
+   * Pre-commit (phase one): write checkpoint `checkpointId`'s lines to a staging file beside the
+   * sink file and fsync it, so the checkpoint can complete holding only its id. Staging of an
+   * id already committed is ignored.
    */
-  commit(checkpointId: number, lines: readonly string[]): void {
+  stage(checkpointId: number, lines: readonly string[]): void {
     if (checkpointId <= this.lastCheckpointId || lines.length === 0) return;
-    const data = Buffer.from(lines.join('\n') + '\n', 'utf8');
+    const file = nodePath.join(this.stagingDir, String(checkpointId));
+    try {
+      const created = !fs.existsSync(this.stagingDir);
+      fs.mkdirSync(this.stagingDir, { recursive: true });
+      if (created) fsyncDirectory(nodePath.dirname(this.stagingDir));
+      const fd = fs.openSync(file, 'w');
+      try {
+        fs.writeSync(fd, lines.join('\n') + '\n');
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      fsyncDirectory(this.stagingDir);
+    } catch (error) {
+      throw new UserError(
+        `cannot stage output of sink file ${this.path} for checkpoint ${checkpointId}: ${(error as Error).message}`,
+      );
+    }
+    this.staged.add(checkpointId);
+  }
+
+  /**
+   * Commit (phase two): append, in order, what every staged checkpoint up to `checkpointId`
+   * holds, fsync, record, then remove the staging files. With `lines`, stages them first (one
+   * step, for callers that hold the output themselves). Idempotent per checkpoint id.
+   */
+  commit(checkpointId: number, lines?: readonly string[]): void {
+    if (lines) this.stage(checkpointId, lines);
+    const ids = [...this.staged].filter((id) => id <= checkpointId).sort((a, b) => a - b);
+    const due = ids.filter((id) => id > this.lastCheckpointId);
+    if (due.length === 0) {
+      this.dropStaged(ids);
+      return;
+    }
+    const data = Buffer.concat(due.map((id) => fs.readFileSync(nodePath.join(this.stagingDir, String(id)))));
+    this.append(checkpointId, data);
+    this.dropStaged(ids);
+  }
+
+  private dropStaged(ids: readonly number[]): void {
+    for (const id of ids) {
+      fs.rmSync(nodePath.join(this.stagingDir, String(id)), { force: true });
+      this.staged.delete(id);
+    }
+  }
+
+  /** One positional write at the committed end, fsync, then the record. */
+  private append(checkpointId: number, data: Buffer): void {
     try {
       // Positional, not O_APPEND: a retry after a failed write overwrites the torn bytes.
       let written = 0;

@@ -18,11 +18,18 @@ export interface SqliteTableCommitterOptions {
   table: string;
   /** `upsert`: one row per key, replaced; `append`: every row kept. */
   mode: 'append' | 'upsert';
+  /**
+   * The checkpoint the run restored (0: a fresh start): rows later checkpoints staged never
+   * completed and are dropped. Undefined keeps them (tests, tools).
+   */
+  discardStagedAfter?: number;
 }
 
 /** Names of the state store's own tables, refused as sink tables in the state database. */
 const STATE_TABLES = new Set(['meta', 'checkpoints', 'snapshots', 'sink_commits', 'dead_letters']);
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Rows per multi-row INSERT when staging (6 parameters each, well under SQLite's limit). */
+const STAGE_CHUNK = 100;
 
 /**
  * `sink.sqlite`'s exactly-once writer: a checkpoint's rows and the record that the checkpoint
@@ -44,7 +51,13 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export class SqliteTableCommitter implements TransactionalTable {
   private readonly db: Database;
   private readonly ownsConnection: boolean;
-  private readonly insert: Statement;
+  private readonly sinkId: string;
+  private readonly storeId: string;
+  private readonly stageRow: Statement;
+  private readonly stageChunk: Statement;
+  private readonly unstageOne: Statement;
+  private readonly dropStaged: Statement;
+  private readonly moveStaged: Statement;
   private readonly where: string;
   private readonly lastCommitted: () => number;
   private readonly record: (checkpointId: number, rows: number) => void;
@@ -87,40 +100,106 @@ export class SqliteTableCommitter implements TransactionalTable {
       if (this.ownsConnection) this.db.close();
       throw error;
     }
-    this.insert = this.db.prepare(
-      mode === 'upsert'
-        ? `INSERT INTO "${table}" (key, time, value) VALUES (?, ?, ?)
-           ON CONFLICT (key) DO UPDATE SET time = excluded.time, value = excluded.value`
-        : `INSERT INTO "${table}" (key, time, value) VALUES (?, ?, ?)`,
+    this.sinkId = operatorId;
+    this.storeId = store.storeId;
+    // No key and no index: rows are only ever appended, read back in rowid (= arrival) order
+    // and deleted; an index would double the cost of every staged row.
+    this.db.exec(`CREATE TABLE IF NOT EXISTS _sluice_staging (
+      sink_id TEXT NOT NULL, store_id TEXT NOT NULL, checkpoint_id INTEGER NOT NULL,
+      key TEXT, time REAL NOT NULL, value TEXT NOT NULL
+    )`);
+    this.stageRow = this.db.prepare(
+      `INSERT INTO _sluice_staging (sink_id, store_id, checkpoint_id, key, time, value) VALUES (?, ?, ?, ?, ?, ?)`,
     );
+    this.stageChunk = this.db.prepare(
+      `INSERT INTO _sluice_staging (sink_id, store_id, checkpoint_id, key, time, value) VALUES ${new Array(STAGE_CHUNK).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`,
+    );
+    this.unstageOne = this.db.prepare(
+      `DELETE FROM _sluice_staging WHERE sink_id = ? AND store_id = ? AND checkpoint_id = ?`,
+    );
+    this.dropStaged = this.db.prepare(
+      `DELETE FROM _sluice_staging WHERE sink_id = ? AND store_id = ? AND checkpoint_id <= ?`,
+    );
+    // WHERE before ON CONFLICT is what SQLite's parser needs for an upsert from a SELECT.
+    const select = `SELECT key, time, value FROM _sluice_staging
+      WHERE sink_id = ? AND store_id = ? AND checkpoint_id > ? AND checkpoint_id <= ? ORDER BY checkpoint_id, rowid`;
+    this.moveStaged = this.db.prepare(
+      mode === 'upsert'
+        ? `INSERT INTO "${table}" (key, time, value) ${select}
+           ON CONFLICT (key) DO UPDATE SET time = excluded.time, value = excluded.value`
+        : `INSERT INTO "${table}" (key, time, value) ${select}`,
+    );
+    // Staged rows of checkpoints that never completed (after the one restored), of another
+    // store's lineage, or already committed are dropped.
+    const last = this.lastCommitted();
+    this.db
+      .prepare(
+        `DELETE FROM _sluice_staging WHERE sink_id = ? AND (store_id != ? OR checkpoint_id <= ? OR checkpoint_id > ?)`,
+      )
+      .run(operatorId, store.storeId, last, options.discardStagedAfter ?? Number.MAX_SAFE_INTEGER);
   }
 
   /**
-   * Write checkpoint `checkpointId`'s rows with its commit record in one transaction; skipped
-   * when that checkpoint (or a later one) is already recorded. Empty commits do nothing.
-   * In upsert mode a row without a key is refused (the sink should dead-letter it first).
+   * Pre-commit (phase one): checkpoint `checkpointId`'s rows go to the staging table, in one
+   * transaction, invisible in the sink table. Staging an id already committed is ignored; staging
+   * an id again replaces its rows. In upsert mode a row without a key is refused.
    */
-  commit(checkpointId: number, rows: readonly SqliteRow[]): void {
+  stage(checkpointId: number, rows: readonly SqliteRow[]): void {
     if (rows.length === 0) return;
     if (this.options.mode === 'upsert' && rows.some((r) => r.key === null)) {
       throw new UserError(`sink.sqlite ${this.where} is in upsert mode and got a row without a key`);
     }
+    this.write(checkpointId, 'stage', () => {
+      if (checkpointId <= this.lastCommitted()) return;
+      this.unstageOne.run(this.sinkId, this.storeId, checkpointId);
+      const { sinkId, storeId, stageRow, stageChunk } = this;
+      // Whole chunks in one statement each: a third of the cost of a statement per row.
+      const params: unknown[] = [];
+      let i = 0;
+      for (; i + STAGE_CHUNK <= rows.length; i += STAGE_CHUNK) {
+        params.length = 0;
+        for (let j = i; j < i + STAGE_CHUNK; j++) {
+          const r = rows[j]!;
+          params.push(sinkId, storeId, checkpointId, r.key, r.time, r.value);
+        }
+        stageChunk.run(params);
+      }
+      for (; i < rows.length; i++) {
+        const r = rows[i]!;
+        stageRow.run(sinkId, storeId, checkpointId, r.key, r.time, r.value);
+      }
+    });
+  }
+
+  /**
+   * Commit (phase two): move what every checkpoint up to `checkpointId` staged into the sink
+   * table, in order, with the commit record, in one transaction. Skipped when that checkpoint
+   * (or a later one) is already recorded. With `rows`, stages them first (one step).
+   */
+  commit(checkpointId: number, rows?: readonly SqliteRow[]): void {
+    if (rows) this.stage(checkpointId, rows);
+    this.write(checkpointId, 'commit', () => {
+      const last = this.lastCommitted();
+      if (checkpointId > last) {
+        const moved = this.moveStaged.run(this.sinkId, this.storeId, last, checkpointId).changes;
+        if (moved > 0) this.record(checkpointId, moved);
+      }
+      this.dropStaged.run(this.sinkId, this.storeId, checkpointId);
+    });
+  }
+
+  /** One IMMEDIATE transaction, with SQLite errors as one clear line. */
+  private write(checkpointId: number, what: 'stage' | 'commit', body: () => void): void {
     try {
       // IMMEDIATE: take the write lock first. A deferred transaction reads, then fails at once
       // with SQLITE_BUSY when it tries to write while another sink commits (busy_timeout does
       // not apply to that upgrade).
-      this.db
-        .transaction(() => {
-          if (checkpointId <= this.lastCommitted()) return;
-          for (const r of rows) this.insert.run(r.key, r.time, r.value);
-          this.record(checkpointId, rows.length);
-        })
-        .immediate();
+      this.db.transaction(body).immediate();
     } catch (error) {
       const code = sqliteCodeOf(error);
       if (code === 'UNKNOWN') throw error;
       throw new UserError(
-        `sink.sqlite could not commit checkpoint ${checkpointId} to ${this.where}: ${describeSqliteCode(code)} (${code})`,
+        `sink.sqlite could not ${what} checkpoint ${checkpointId} to ${this.where}: ${describeSqliteCode(code)} (${code})`,
       );
     }
   }

@@ -3,24 +3,29 @@ import { dirname } from 'node:path';
 import type { TransactionalFile } from '../../contract/index.js';
 
 /**
- * A sink file for runs without a state store (unsaved graphs in the editor, tests): appends and
- * fsyncs what each checkpoint commits, once per checkpoint id within this process. Without a
- * store there is nothing to recover from across processes, so a fresh run truncates the file.
+ * A sink file for runs without a state store (unsaved graphs in the editor, tests): stages in
+ * memory and appends (with fsync) what each completed checkpoint covers. Without a store there
+ * is nothing to recover from across processes, so a fresh run truncates the file.
  */
 export class PlainFile implements TransactionalFile {
   private readonly fd: number;
-  private lastCommitted = -1;
+  private readonly staged = new Map<number, readonly string[]>();
 
   constructor(path: string, truncate: boolean) {
     mkdirSync(dirname(path), { recursive: true });
     this.fd = openSync(path, truncate ? 'w' : 'a');
   }
 
-  commit(checkpointId: number, lines: readonly string[]): void {
-    if (checkpointId <= this.lastCommitted) return;
-    this.lastCommitted = checkpointId;
-    if (lines.length === 0) return;
-    writeSync(this.fd, lines.join('\n') + '\n');
+  stage(checkpointId: number, lines: readonly string[]): void {
+    if (lines.length > 0) this.staged.set(checkpointId, lines);
+  }
+
+  commit(checkpointId: number): void {
+    const ids = [...this.staged.keys()].filter((id) => id <= checkpointId).sort((a, b) => a - b);
+    if (ids.length === 0) return;
+    const text = ids.map((id) => this.staged.get(id)!.join('\n') + '\n').join('');
+    for (const id of ids) this.staged.delete(id);
+    writeSync(this.fd, text);
     fsyncSync(this.fd);
   }
 

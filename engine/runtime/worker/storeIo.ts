@@ -22,6 +22,8 @@ export function makeStoreIo(
 ): OperatorIo {
   const statePath = start.statePath;
   const sinkId = `${instance.operatorId}-${instance.index}`;
+  // What later checkpoints staged never completed: the committers drop it when they open.
+  const restored = start.restore?.checkpointId ?? 0;
   const store = (): StateStore => (attached ??= StateStore.open(statePath!, { attach: true }));
   return new NodeIo({
     baseDir: start.baseDir,
@@ -30,9 +32,16 @@ export function makeStoreIo(
     truncateFiles: start.restore === null,
     ...(statePath
       ? {
-          openFile: (path: string) => new FileCommitter(store(), sinkId, path),
+          openFile: (path: string) => new FileCommitter(store(), sinkId, path, restored),
           openTable: (path: string | undefined, table: string, mode: 'append' | 'upsert') =>
-            new SqliteTableCommitter({ store: store(), operatorId: sinkId, ...(path ? { path } : {}), table, mode }),
+            new SqliteTableCommitter({
+              store: store(),
+              operatorId: sinkId,
+              ...(path ? { path } : {}),
+              table,
+              mode,
+              discardStagedAfter: restored,
+            }),
         }
       : {}),
   });

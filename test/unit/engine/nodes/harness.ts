@@ -119,9 +119,19 @@ export class MemoryTxFile implements TransactionalFile {
   get lines(): string[] {
     return this.commits.flatMap((c) => c.lines);
   }
-  commit(checkpointId: number, lines: readonly string[]): void {
-    if (this.commits.some((c) => c.checkpointId === checkpointId)) return;
-    this.commits.push({ checkpointId, lines: [...lines] });
+  /** Staged but not committed, by checkpoint id. */
+  readonly staged = new Map<number, string[]>();
+  stage(checkpointId: number, lines: readonly string[]): void {
+    if (lines.length > 0) this.staged.set(checkpointId, [...lines]);
+  }
+  /** Commits every staged checkpoint up to the id, in order, once each. */
+  commit(checkpointId: number): void {
+    for (const id of [...this.staged.keys()].sort((a, b) => a - b)) {
+      if (id > checkpointId) continue;
+      if (!this.commits.some((c) => c.checkpointId === id))
+        this.commits.push({ checkpointId: id, lines: this.staged.get(id)! });
+      this.staged.delete(id);
+    }
   }
   close(): void {
     this.closed = true;
@@ -133,13 +143,22 @@ export class MemoryTable implements TransactionalTable {
   readonly rows: SqliteRow[] = [];
   closed = false;
   constructor(readonly mode: 'append' | 'upsert') {}
-  commit(checkpointId: number, rows: readonly SqliteRow[]): void {
-    if (this.commits.some((c) => c.checkpointId === checkpointId)) return;
-    this.commits.push({ checkpointId, rows: [...rows] });
-    for (const row of rows) {
-      const at = this.mode === 'upsert' ? this.rows.findIndex((r) => r.key === row.key) : -1;
-      if (at >= 0) this.rows[at] = row;
-      else this.rows.push(row);
+  readonly staged = new Map<number, SqliteRow[]>();
+  stage(checkpointId: number, rows: readonly SqliteRow[]): void {
+    if (rows.length > 0) this.staged.set(checkpointId, [...rows]);
+  }
+  commit(checkpointId: number): void {
+    for (const id of [...this.staged.keys()].sort((a, b) => a - b)) {
+      if (id > checkpointId) continue;
+      const rows = this.staged.get(id)!;
+      this.staged.delete(id);
+      if (this.commits.some((c) => c.checkpointId === id)) continue;
+      this.commits.push({ checkpointId: id, rows });
+      for (const row of rows) {
+        const at = this.mode === 'upsert' ? this.rows.findIndex((r) => r.key === row.key) : -1;
+        if (at >= 0) this.rows[at] = row;
+        else this.rows.push(row);
+      }
     }
   }
   close(): void {

@@ -21,35 +21,27 @@ describe('sink.file', () => {
     expect(h.ctx.io.txFiles.get('/graphs/out.jsonl')!.lines).toEqual(['{"id":"x","key":"k","time":3,"value":5}']);
   });
 
-  it('returns every staged but uncommitted batch from snapshot and commits all up to the completed id', () => {
+  it('stages its lines in the io layer at each barrier, keeps none in the checkpoint, and commits up to the completed id', () => {
     const h = new Harness(sinkFile, { path: 'out.jsonl' });
+    const file = h.ctx.io.txFiles.get('/graphs/out.jsonl')!;
     h.push(ev(1));
-    expect(h.op.snapshot!(1)).toEqual([{ checkpointId: 1, lines: ['1'] }]);
+    expect(h.op.snapshot!(1)).toBeUndefined();
+    expect(file.staged.get(1)).toEqual(['1']);
     h.push(ev(2));
-    expect(h.op.snapshot!(2)).toEqual([
-      { checkpointId: 1, lines: ['1'] },
-      { checkpointId: 2, lines: ['2'] },
-    ]);
+    h.op.snapshot!(2);
     h.push(ev(3));
     h.op.snapshot!(3);
     h.op.onCheckpointComplete!(2);
-    const file = h.ctx.io.txFiles.get('/graphs/out.jsonl')!;
     expect(file.commits.map((c) => c.checkpointId)).toEqual([1, 2]);
-    expect(h.op.snapshot!(4)).toEqual([
-      { checkpointId: 3, lines: ['3'] },
-      { checkpointId: 4, lines: [] },
-    ]);
+    expect(file.lines).toEqual(['1', '2']);
+    expect([...file.staged.keys()]).toEqual([3]);
+    expect(h.op.stateSize!()).toBe(0);
   });
 
-  it('re-stages restored batches and commits each exactly once after a crash during commit', () => {
+  it('re-stages the output a snapshot of the old format held, so an upgrade mid-run loses nothing', () => {
     const io = new MemoryIo();
-    const a = new Harness(sinkFile, { path: 'out.jsonl' }, { io });
-    a.push([ev(1), ev(2)]);
-    const state = JSON.parse(JSON.stringify(a.op.snapshot!(7)));
-    a.op.onCheckpointComplete!(7); // committed, then the process died before recording it
-
     const b = new Harness(sinkFile, { path: 'out.jsonl' }, { io });
-    b.op.restore!(state);
+    b.op.restore!([{ checkpointId: 7, lines: ['1', '2'] }]);
     b.op.onCheckpointComplete!(7);
     b.push(ev(3));
     b.op.snapshot!(8);
