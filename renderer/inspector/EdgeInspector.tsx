@@ -2,6 +2,7 @@ import { DEFAULT_SETTINGS, type GraphEdge } from '../../engine/contract/graphFil
 import { updateEdge } from '../graph/graphEdits.js';
 import { selectProblemsGrouped } from '../store/selectors.js';
 import { editorStore, useEditorStore } from '../store/useEditorStore.js';
+import { ProblemList } from './ProblemList.js';
 
 /** An edge's settings: its queue capacity. */
 export function EdgeInspector({ edge }: { edge: GraphEdge }) {
@@ -24,15 +25,7 @@ export function EdgeInspector({ edge }: { edge: GraphEdge }) {
           {edge.to?.node}.{edge.to?.port}
         </code>
       </p>
-      {problems && (
-        <ul className="inspector-problems">
-          {problems.map((p, i) => (
-            <li key={i} className={p.severity}>
-              {p.message}
-            </li>
-          ))}
-        </ul>
-      )}
+      {problems && <ProblemList problems={problems} />}
       <div className="field">
         <label className="field-label" htmlFor="edge-capacity">
           Capacity

@@ -2,6 +2,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { DEFAULT_SETTINGS, type GraphFile } from '../../engine/contract/graphFile.js';
 import type { EditorState } from '../store/editorState.js';
 import { editorStore, useEditorStore } from '../store/useEditorStore.js';
+import { ProblemList } from './ProblemList.js';
 
 const selectGraphMeta = (s: EditorState) => s.graph;
 
@@ -31,15 +32,7 @@ export function GraphSettings() {
           {graph.nodes.length} nodes · {graph.edges.length} edges
         </code>
       </div>
-      {problems.length > 0 && (
-        <ul className="inspector-problems">
-          {problems.map((p, i) => (
-            <li key={i} className={p.severity}>
-              {p.message}
-            </li>
-          ))}
-        </ul>
-      )}
+      <ProblemList problems={problems} />
       <div className="field">
         <label className="field-label" htmlFor="graph-name">
           Name

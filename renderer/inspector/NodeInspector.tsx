@@ -4,6 +4,7 @@ import { setConfigField, setNodeKey } from '../graph/graphEdits.js';
 import { selectProblemsGrouped } from '../store/selectors.js';
 import { editorStore, useEditorStore } from '../store/useEditorStore.js';
 import { FieldEditor } from './FieldEditor.js';
+import { ProblemList } from './ProblemList.js';
 
 /** The form for one node, generated from its descriptor's config schema. */
 export function NodeInspector({ node }: { node: GraphNode }) {
@@ -26,15 +27,7 @@ export function NodeInspector({ node }: { node: GraphNode }) {
         <code className="type">{node.type}</code>
       </div>
       {descriptor && <p className="doc">{descriptor.doc}</p>}
-      {general.length > 0 && (
-        <ul className="inspector-problems">
-          {general.map((p, i) => (
-            <li key={i} className={p.severity}>
-              {p.message}
-            </li>
-          ))}
-        </ul>
-      )}
+      <ProblemList problems={general} />
       <div className="field">
         <label className="field-label">Id</label>
         <input type="text" value={node.id} readOnly className="readonly" data-testid="node-id" />

@@ -1,5 +1,6 @@
 import { UserError } from '../../contract/operator.js';
 import { StateStore } from '../../store/StateStore.js';
+import { formatTable } from './formatTable.js';
 
 /**
  * `sluice checkpoints <db>`: one row per stored checkpoint (oldest first) with its start time,
@@ -56,26 +57,6 @@ export function checkpointsCommand(
 function messageOf(error: unknown): string {
   if (error instanceof UserError) return error.message;
   return `cannot read state store: ${(error as Error)?.message ?? String(error)}`;
-}
-
-/**
- * Plain-text columns for the inspection commands: a header row, then rows, each cell padded
- * to its column's width; `alignRight[i]` right-aligns numbers.
- */
-function formatTable(
-  header: readonly string[],
-  rows: readonly (readonly string[])[],
-  alignRight: readonly boolean[] = [],
-): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, i) => {
-        return alignRight[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!);
-      })
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)];
 }
 
 /** `1234` → `1.2 kB`: decimal units, as `ls -h --si` and most UIs show them. */

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import { UserError } from '../../contract/operator.js';
 import { StateStore, type StoredDeadLetter } from '../../store/StateStore.js';
+import { formatTable } from './formatTable.js';
 
 export interface DeadLettersOptions {
   /**
@@ -89,24 +90,4 @@ function oneLine(text: string): string {
 
 function shorten(text: string): string {
   return text.length <= MAX_EVENT_CHARS ? text : `${text.slice(0, MAX_EVENT_CHARS - 1)}…`;
-}
-
-/**
- * Plain-text columns for the inspection commands: a header row, then rows, each cell padded
- * to its column's width; `alignRight[i]` right-aligns numbers.
- */
-function formatTable(
-  header: readonly string[],
-  rows: readonly (readonly string[])[],
-  alignRight: readonly boolean[] = [],
-): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, i) => {
-        return alignRight[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!);
-      })
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)];
 }
