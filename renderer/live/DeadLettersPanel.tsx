@@ -53,7 +53,9 @@ export function DeadLettersPanel() {
         <button
           disabled={picked.size === 0 || !live}
           data-testid="dead-letters-replay"
-          title={live ? 'Feed the selected events back into their nodes' : 'Run the graph again to replay its dead letters.'}
+          title={
+            live ? 'Feed the selected events back into their nodes' : 'Run the graph again to replay its dead letters.'
+          }
           onClick={() => {
             if (!runId) return;
             engine.replayDeadLetters(runId, [...picked]).then(
