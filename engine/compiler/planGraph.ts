@@ -3,7 +3,7 @@ import { DEFAULT_SETTINGS } from '../contract/index.js';
 import type { ExecutionPlan, OutputTarget, PlanChannel, PlanInstance, PlanTask } from './ExecutionPlan.js';
 import { fuseChains } from './fuseChains.js';
 import { configHashOf, operatorIdOf } from './operatorId.js';
-import { orderNodes } from './orderNodes.js';
+import { topologicalOrder } from '../graph/topologicalOrder.js';
 import { placeTasks } from './placeTasks.js';
 
 export interface PlanOptions {
@@ -18,7 +18,7 @@ export class PlanError extends Error {}
 
 /**
  * Compile a valid graph into an execution plan, in named passes:
- * 1. order — topological order of nodes (orderNodes)
+ * 1. order — topological order of nodes (the graph model's topologicalOrder)
  * 2. expand — one instance per node × parallelism, config defaults applied
  * 3. fuse — which edges become plain calls (fuseChains)
  * 4. group — fused edges join instances into tasks rooted where a queue enters
@@ -31,7 +31,7 @@ export function planGraph(
   options: PlanOptions,
 ): ExecutionPlan {
   // 1. order
-  const order = orderNodes(graph);
+  const order = topologicalOrder(graph)?.map((n) => n.id) ?? null;
   if (!order) throw new PlanError('the graph has a cycle');
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const descriptors = new Map<string, NodeDescriptor>();
