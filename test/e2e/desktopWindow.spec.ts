@@ -91,6 +91,9 @@ test.describe('the desktop window', () => {
       expect(layout.innerWidth).toBeGreaterThan(WIDTH * 0.9);
       expect(layout.scrollWidth).toBeLessThanOrEqual(layout.innerWidth);
       expect(layout.scrollHeight).toBeLessThanOrEqual(layout.innerHeight);
+      // Every toolbar tool is visible: none clipped at the window's width.
+      const tools = await page.locator('.tools').evaluate((el) => [el.scrollWidth, el.clientWidth]);
+      expect(tools[0]).toBeLessThanOrEqual(tools[1]!);
 
       // Every toolbar action with a shortcut names it in its tooltip.
       const titles = await page
