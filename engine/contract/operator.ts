@@ -107,7 +107,9 @@ export interface LineReader {
  * visible, idempotently. After a crash the io layer drops what later checkpoints staged.
  */
 export interface TransactionalFile {
-  /** Durably set aside `lines` as checkpoint `checkpointId`'s output (not visible yet). */
+  /** Hand over output as it arrives, before the barrier that will own it (not durable yet). */
+  write(lines: readonly string[]): void;
+  /** Durably set aside everything written since the last barrier, and `lines`, as checkpoint `checkpointId`'s output (not visible yet). */
   stage(checkpointId: number, lines: readonly string[]): void;
   /** Make visible, in order, what every checkpoint up to `checkpointId` staged. Idempotent. */
   commit(checkpointId: number): void;
@@ -122,6 +124,7 @@ export interface SqliteRow {
 
 /** The same two phases for table rows. */
 export interface TransactionalTable {
+  write(rows: readonly SqliteRow[]): void;
   stage(checkpointId: number, rows: readonly SqliteRow[]): void;
   commit(checkpointId: number): void;
   close(): void;

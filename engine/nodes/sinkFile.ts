@@ -44,6 +44,8 @@ class FileSinkOperator implements Operator {
   private file: TransactionalFile | null = null;
   private readonly envelope: boolean;
 
+  private readonly write = (lines: string[]): void => this.openFile().write(lines);
+
   constructor(private readonly ctx: OperatorContext) {
     this.envelope = ctx.config.envelope === true;
   }
@@ -58,7 +60,7 @@ class FileSinkOperator implements Operator {
   }
 
   process(e: SluiceEvent): void {
-    this.batches.add(JSON.stringify(this.envelope ? envelopeOf(e) : e.value) ?? 'null');
+    this.batches.add(JSON.stringify(this.envelope ? envelopeOf(e) : e.value) ?? 'null', this.write);
   }
 
   /** Stages the lines since the last barrier in the io layer; the checkpoint holds nothing. */

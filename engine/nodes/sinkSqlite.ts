@@ -61,6 +61,8 @@ class SqliteSinkOperator implements Operator {
   private table: TransactionalTable | null = null;
   private readonly keyFn: CompiledCode | null;
 
+  private readonly write = (rows: SqliteRow[]): void => this.openTable().write(rows);
+
   constructor(private readonly ctx: OperatorContext) {
     const k = ctx.config.keyExpression;
     this.keyFn = typeof k === 'string' && k.trim() !== '' ? compileExpression(k, EVENT_VARS) : null;
@@ -90,7 +92,7 @@ class SqliteSinkOperator implements Operator {
         return;
       }
     }
-    this.batches.add({ key, time: e.time, value: JSON.stringify(e.value) ?? 'null' });
+    this.batches.add({ key, time: e.time, value: JSON.stringify(e.value) ?? 'null' }, this.write);
   }
 
   /** Stages the rows since the last barrier in the io layer; the checkpoint holds nothing. */

@@ -12,8 +12,9 @@ export interface FileCommitInfo {
 /**
  * `sink.file`'s exactly-once writer (SPEC §6): the file only ever holds what completed
  * checkpoints committed, and each commit appears once. Two phases:
- *   - `stage(N, lines)` at barrier N writes the lines to `.<file>.sluice-staged/N` beside the
- *     sink file and fsyncs it, so checkpoint N can complete holding only its id;
+ *   - `write(lines)` as output arrives appends it to `.<file>.sluice-staged/open` (no fsync);
+ *     `stage(N, lines)` at barrier N appends the rest, fsyncs, and renames the segment to `N`,
+ *     so checkpoint N completes holding only its id and the barrier costs one fsync;
  *   - `commit(N)` once N is complete appends every staged id ≤ N in order at the committed
  *     end, fsyncs, records (N, length) in the state store, then deletes those staging files.
  *
@@ -25,7 +26,8 @@ export interface FileCommitInfo {
  *      whose record did not land;
  *   3. refuse a file shorter than the record: something outside Sluice cut it;
  *   4. keep the staging files of ids above the record and up to the restored checkpoint; drop
- *      the others (committed already, or staged by a checkpoint that never completed).
+ *      the others (committed already, or staged by a checkpoint that never completed) and the
+ *      open segment (output after the last barrier).
  *
  * Crash cases during `commit(N)` (the runtime calls `commit(N)` again after recovery):
  *   - before the append: the file ends at the last record; the recommit appends once;
@@ -40,6 +42,9 @@ export class FileCommitter implements TransactionalFile {
   private readonly stagingDir: string;
   /** Checkpoint ids with a staging file on disk, not yet committed. */
   private readonly staged = new Set<number>();
+  /** The open staging segment: lines since the last barrier, not yet owned by a checkpoint. */
+  private readonly openPath: string;
+  private openFd = -1;
 
   /**
    * @param log where commits are recorded (the run's `StateStore`)
@@ -82,6 +87,7 @@ export class FileCommitter implements TransactionalFile {
     // for its commit; what belongs to a later checkpoint (which never completed) is dropped,
     // and so is anything already committed.
     this.stagingDir = nodePath.join(dir, `.${nodePath.basename(path)}.sluice-staged`);
+    this.openPath = nodePath.join(this.stagingDir, 'open');
     for (const name of fs.existsSync(this.stagingDir) ? fs.readdirSync(this.stagingDir) : []) {
       const id = Number(name);
       const keep =
@@ -99,19 +105,17 @@ export class FileCommitter implements TransactionalFile {
    * id already committed is ignored.
    */
   stage(checkpointId: number, lines: readonly string[]): void {
-    if (checkpointId <= this.lastCheckpointId || lines.length === 0) return;
-    const file = nodePath.join(this.stagingDir, String(checkpointId));
+    if (lines.length > 0) this.write(lines);
+    if (this.openFd < 0) return; // nothing since the last barrier
+    if (checkpointId <= this.lastCheckpointId) {
+      // Output of a checkpoint already committed (cannot happen in a run): drop it.
+      this.closeOpen(true);
+      return;
+    }
     try {
-      const created = !fs.existsSync(this.stagingDir);
-      fs.mkdirSync(this.stagingDir, { recursive: true });
-      if (created) fsyncDirectory(nodePath.dirname(this.stagingDir));
-      const fd = fs.openSync(file, 'w');
-      try {
-        fs.writeSync(fd, lines.join('\n') + '\n');
-        fs.fsyncSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
+      fs.fsyncSync(this.openFd);
+      this.closeOpen(false);
+      fs.renameSync(this.openPath, nodePath.join(this.stagingDir, String(checkpointId)));
       fsyncDirectory(this.stagingDir);
     } catch (error) {
       throw new UserError(
@@ -119,6 +123,31 @@ export class FileCommitter implements TransactionalFile {
       );
     }
     this.staged.add(checkpointId);
+  }
+
+  /**
+   * Pre-stage lines as they arrive, before the barrier that will own them: appended to the open
+   * staging segment without fsync, so the barrier itself only fsyncs and renames it.
+   */
+  write(lines: readonly string[]): void {
+    if (lines.length === 0) return;
+    try {
+      if (this.openFd < 0) {
+        const created = !fs.existsSync(this.stagingDir);
+        fs.mkdirSync(this.stagingDir, { recursive: true });
+        if (created) fsyncDirectory(nodePath.dirname(this.stagingDir));
+        this.openFd = fs.openSync(this.openPath, 'w');
+      }
+      fs.writeSync(this.openFd, lines.join('\n') + '\n');
+    } catch (error) {
+      throw new UserError(`cannot write the staging file of sink file ${this.path}: ${(error as Error).message}`);
+    }
+  }
+
+  private closeOpen(remove: boolean): void {
+    if (this.openFd >= 0) fs.closeSync(this.openFd);
+    this.openFd = -1;
+    if (remove) fs.rmSync(this.openPath, { force: true });
   }
 
   /**
@@ -182,6 +211,7 @@ export class FileCommitter implements TransactionalFile {
   }
 
   close(): void {
+    this.closeOpen(false);
     if (this.fd >= 0) {
       fs.closeSync(this.fd);
       this.fd = -1;

@@ -53,11 +53,19 @@ export class SqliteTableCommitter implements TransactionalTable {
   private readonly ownsConnection: boolean;
   private readonly sinkId: string;
   private readonly storeId: string;
-  private readonly stageRow: Statement;
-  private readonly stageChunk: Statement;
-  private readonly unstageOne: Statement;
-  private readonly dropStaged: Statement;
+  private readonly pendRow: Statement;
+  private readonly pendChunk: Statement;
+  private readonly markStmt: Statement;
+  private readonly markUpTo: Statement;
+  private readonly dropMarks: Statement;
+  private readonly dropPending: Statement;
+  private readonly dropUnmarked: Statement;
+  private readonly markOf: Statement;
+  private readonly dropRange: Statement;
   private readonly moveStaged: Statement;
+  /** The id of the last pending row written, and whether rows came since the last mark. */
+  private lastPending = 0;
+  private unmarked = false;
   private readonly where: string;
   private readonly lastCommitted: () => number;
   private readonly record: (checkpointId: number, rows: number) => void;
@@ -102,94 +110,172 @@ export class SqliteTableCommitter implements TransactionalTable {
     }
     this.sinkId = operatorId;
     this.storeId = store.storeId;
-    // No key and no index: rows are only ever appended, read back in rowid (= arrival) order
-    // and deleted; an index would double the cost of every staged row.
-    this.db.exec(`CREATE TABLE IF NOT EXISTS _sluice_staging (
-      sink_id TEXT NOT NULL, store_id TEXT NOT NULL, checkpoint_id INTEGER NOT NULL,
+    // Pending rows in arrival order (AUTOINCREMENT: ids only grow, also after deletes), and
+    // one mark per staged checkpoint: the last pending id it owns. No other index: rows are
+    // appended, moved in id order and deleted.
+    this.db.exec(`CREATE TABLE IF NOT EXISTS _sluice_pending (
+      id INTEGER PRIMARY KEY AUTOINCREMENT, sink_id TEXT NOT NULL, store_id TEXT NOT NULL,
       key TEXT, time REAL NOT NULL, value TEXT NOT NULL
     )`);
-    this.stageRow = this.db.prepare(
-      `INSERT INTO _sluice_staging (sink_id, store_id, checkpoint_id, key, time, value) VALUES (?, ?, ?, ?, ?, ?)`,
+    this.db.exec(`CREATE TABLE IF NOT EXISTS _sluice_pending_marks (
+      sink_id TEXT NOT NULL, store_id TEXT NOT NULL, checkpoint_id INTEGER NOT NULL, last_id INTEGER NOT NULL,
+      PRIMARY KEY (sink_id, store_id, checkpoint_id)
+    )`);
+    this.pendRow = this.db.prepare(
+      `INSERT INTO _sluice_pending (sink_id, store_id, key, time, value) VALUES (?, ?, ?, ?, ?)`,
     );
-    this.stageChunk = this.db.prepare(
-      `INSERT INTO _sluice_staging (sink_id, store_id, checkpoint_id, key, time, value) VALUES ${new Array(STAGE_CHUNK).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`,
+    this.pendChunk = this.db.prepare(
+      `INSERT INTO _sluice_pending (sink_id, store_id, key, time, value) VALUES ${new Array(STAGE_CHUNK).fill('(?, ?, ?, ?, ?)').join(', ')}`,
     );
-    this.unstageOne = this.db.prepare(
-      `DELETE FROM _sluice_staging WHERE sink_id = ? AND store_id = ? AND checkpoint_id = ?`,
+    this.markStmt = this.db.prepare(
+      `INSERT OR REPLACE INTO _sluice_pending_marks (sink_id, store_id, checkpoint_id, last_id) VALUES (?, ?, ?, ?)`,
     );
-    this.dropStaged = this.db.prepare(
-      `DELETE FROM _sluice_staging WHERE sink_id = ? AND store_id = ? AND checkpoint_id <= ?`,
+    this.markUpTo = this.db.prepare(
+      `SELECT MAX(last_id) AS last FROM _sluice_pending_marks WHERE sink_id = ? AND store_id = ? AND checkpoint_id <= ?`,
+    );
+    this.dropMarks = this.db.prepare(
+      `DELETE FROM _sluice_pending_marks WHERE sink_id = ? AND store_id = ? AND checkpoint_id <= ?`,
+    );
+    this.dropPending = this.db.prepare(`DELETE FROM _sluice_pending WHERE sink_id = ? AND store_id = ? AND id <= ?`);
+    this.markOf = this.db.prepare(
+      `SELECT last_id FROM _sluice_pending_marks WHERE sink_id = ? AND store_id = ? AND checkpoint_id = ?`,
+    );
+    this.dropRange = this.db.prepare(
+      `DELETE FROM _sluice_pending WHERE sink_id = ? AND store_id = ? AND id > ? AND id <= ?`,
+    );
+    this.dropUnmarked = this.db.prepare(
+      `DELETE FROM _sluice_pending WHERE sink_id = ? AND store_id = ? AND id >
+         (SELECT COALESCE(MAX(last_id), 0) FROM _sluice_pending_marks WHERE sink_id = ? AND store_id = ?)`,
     );
     // WHERE before ON CONFLICT is what SQLite's parser needs for an upsert from a SELECT.
-    const select = `SELECT key, time, value FROM _sluice_staging
-      WHERE sink_id = ? AND store_id = ? AND checkpoint_id > ? AND checkpoint_id <= ? ORDER BY checkpoint_id, rowid`;
+    const select = `SELECT key, time, value FROM _sluice_pending WHERE sink_id = ? AND store_id = ? AND id <= ? ORDER BY id`;
     this.moveStaged = this.db.prepare(
       mode === 'upsert'
         ? `INSERT INTO "${table}" (key, time, value) ${select}
            ON CONFLICT (key) DO UPDATE SET time = excluded.time, value = excluded.value`
         : `INSERT INTO "${table}" (key, time, value) ${select}`,
     );
-    // Staged rows of checkpoints that never completed (after the one restored), of another
-    // store's lineage, or already committed are dropped.
-    const last = this.lastCommitted();
-    this.db
-      .prepare(
-        `DELETE FROM _sluice_staging WHERE sink_id = ? AND (store_id != ? OR checkpoint_id <= ? OR checkpoint_id > ?)`,
-      )
-      .run(operatorId, store.storeId, last, options.discardStagedAfter ?? Number.MAX_SAFE_INTEGER);
+    this.recover(options.discardStagedAfter);
   }
 
   /**
-   * Pre-commit (phase one): checkpoint `checkpointId`'s rows go to the staging table, in one
-   * transaction, invisible in the sink table. Staging an id already committed is ignored; staging
-   * an id again replaces its rows. In upsert mode a row without a key is refused.
+   * Bring the pending rows in line with the run that opens them (one transaction):
+   * 1. rows and marks of another store's lineage (before a `--fresh`) go;
+   * 2. marks of checkpoints already committed go (their rows moved with the commit);
+   * 3. what the restored checkpoint (and those before it) staged stays; rows after its mark —
+   *    staged by a checkpoint that never completed, or written after the last barrier — go.
    */
-  stage(checkpointId: number, rows: readonly SqliteRow[]): void {
+  private recover(discardStagedAfter: number | undefined): void {
+    const { db, sinkId, storeId } = this;
+    db.transaction(() => {
+      db.prepare(`DELETE FROM _sluice_pending WHERE sink_id = ? AND store_id != ?`).run(sinkId, storeId);
+      db.prepare(`DELETE FROM _sluice_pending_marks WHERE sink_id = ? AND store_id != ?`).run(sinkId, storeId);
+      this.dropMarks.run(sinkId, storeId, this.lastCommitted());
+      const k = discardStagedAfter ?? Number.MAX_SAFE_INTEGER;
+      const keep = (this.markUpTo.get(sinkId, storeId, k) as { last: number | null }).last ?? 0;
+      db.prepare(`DELETE FROM _sluice_pending WHERE sink_id = ? AND store_id = ? AND id > ?`).run(
+        sinkId,
+        storeId,
+        keep,
+      );
+      db.prepare(`DELETE FROM _sluice_pending_marks WHERE sink_id = ? AND store_id = ? AND checkpoint_id > ?`).run(
+        sinkId,
+        storeId,
+        k,
+      );
+    }).immediate();
+  }
+
+  /**
+   * Pre-stage rows as they arrive, before the barrier that will own them: one transaction
+   * without fsync (synchronous NORMAL). The barrier's transaction is FULL, and its fsync of the
+   * write-ahead log makes these durable with it.
+   */
+  write(rows: readonly SqliteRow[]): void {
     if (rows.length === 0) return;
     if (this.options.mode === 'upsert' && rows.some((r) => r.key === null)) {
       throw new UserError(`sink.sqlite ${this.where} is in upsert mode and got a row without a key`);
     }
-    this.write(checkpointId, 'stage', () => {
-      if (checkpointId <= this.lastCommitted()) return;
-      this.unstageOne.run(this.sinkId, this.storeId, checkpointId);
-      const { sinkId, storeId, stageRow, stageChunk } = this;
-      // Whole chunks in one statement each: a third of the cost of a statement per row.
-      const params: unknown[] = [];
-      let i = 0;
-      for (; i + STAGE_CHUNK <= rows.length; i += STAGE_CHUNK) {
-        params.length = 0;
-        for (let j = i; j < i + STAGE_CHUNK; j++) {
-          const r = rows[j]!;
-          params.push(sinkId, storeId, checkpointId, r.key, r.time, r.value);
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      this.run(0, 'stage', () => this.insertPending(rows));
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
+  }
+
+  private insertPending(rows: readonly SqliteRow[]): void {
+    const { sinkId, storeId, pendRow, pendChunk } = this;
+    // Whole chunks in one statement each: a third of the cost of a statement per row.
+    const params: unknown[] = [];
+    let i = 0;
+    let last = 0;
+    for (; i + STAGE_CHUNK <= rows.length; i += STAGE_CHUNK) {
+      params.length = 0;
+      for (let j = i; j < i + STAGE_CHUNK; j++) {
+        const r = rows[j]!;
+        params.push(sinkId, storeId, r.key, r.time, r.value);
+      }
+      last = Number(pendChunk.run(params).lastInsertRowid);
+    }
+    for (; i < rows.length; i++) {
+      const r = rows[i]!;
+      last = Number(pendRow.run(sinkId, storeId, r.key, r.time, r.value).lastInsertRowid);
+    }
+    this.lastPending = last;
+    this.unmarked = true;
+  }
+
+  /**
+   * Pre-commit (phase one): `rows` join what was written since the last barrier, and all of it
+   * becomes checkpoint `checkpointId`'s (a mark: its last pending id), in one FULL transaction.
+   * Invisible in the sink table until the commit. In upsert mode a row without a key is refused.
+   */
+  stage(checkpointId: number, rows: readonly SqliteRow[]): void {
+    if (this.options.mode === 'upsert' && rows.some((r) => r.key === null)) {
+      throw new UserError(`sink.sqlite ${this.where} is in upsert mode and got a row without a key`);
+    }
+    if (rows.length === 0 && !this.unmarked) return;
+    this.run(checkpointId, 'stage', () => {
+      if (checkpointId <= this.lastCommitted()) {
+        // Output of a checkpoint already committed (a repeated call): drop what is unmarked.
+        this.dropUnmarked.run(this.sinkId, this.storeId, this.sinkId, this.storeId);
+      } else {
+        // Staging an id again (a direct caller retrying) replaces what it staged before.
+        const { sinkId, storeId } = this;
+        const old = (this.markOf.get(sinkId, storeId, checkpointId) as { last_id: number } | undefined)?.last_id;
+        if (old !== undefined) {
+          const before = (this.markUpTo.get(sinkId, storeId, checkpointId - 1) as { last: number | null }).last ?? 0;
+          this.dropRange.run(sinkId, storeId, before, old);
         }
-        stageChunk.run(params);
+        if (rows.length > 0) this.insertPending(rows);
+        this.markStmt.run(sinkId, storeId, checkpointId, this.lastPending);
       }
-      for (; i < rows.length; i++) {
-        const r = rows[i]!;
-        stageRow.run(sinkId, storeId, checkpointId, r.key, r.time, r.value);
-      }
+      this.unmarked = false;
     });
   }
 
   /**
-   * Commit (phase two): move what every checkpoint up to `checkpointId` staged into the sink
-   * table, in order, with the commit record, in one transaction. Skipped when that checkpoint
+   * Commit (phase two): move, in order, what every checkpoint up to `checkpointId` staged into
+   * the sink table, with the commit record, in one transaction. Skipped when that checkpoint
    * (or a later one) is already recorded. With `rows`, stages them first (one step).
    */
   commit(checkpointId: number, rows?: readonly SqliteRow[]): void {
     if (rows) this.stage(checkpointId, rows);
-    this.write(checkpointId, 'commit', () => {
-      const last = this.lastCommitted();
-      if (checkpointId > last) {
-        const moved = this.moveStaged.run(this.sinkId, this.storeId, last, checkpointId).changes;
+    this.run(checkpointId, 'commit', () => {
+      const { sinkId, storeId } = this;
+      const mark = (this.markUpTo.get(sinkId, storeId, checkpointId) as { last: number | null }).last;
+      if (mark !== null && checkpointId > this.lastCommitted()) {
+        const moved = this.moveStaged.run(sinkId, storeId, mark).changes;
         if (moved > 0) this.record(checkpointId, moved);
       }
-      this.dropStaged.run(this.sinkId, this.storeId, checkpointId);
+      if (mark !== null) this.dropPending.run(sinkId, storeId, mark);
+      this.dropMarks.run(sinkId, storeId, checkpointId);
     });
   }
 
   /** One IMMEDIATE transaction, with SQLite errors as one clear line. */
-  private write(checkpointId: number, what: 'stage' | 'commit', body: () => void): void {
+  private run(checkpointId: number, what: 'stage' | 'commit', body: () => void): void {
     try {
       // IMMEDIATE: take the write lock first. A deferred transaction reads, then fails at once
       // with SQLITE_BUSY when it tries to write while another sink commits (busy_timeout does
@@ -199,7 +285,7 @@ export class SqliteTableCommitter implements TransactionalTable {
       const code = sqliteCodeOf(error);
       if (code === 'UNKNOWN') throw error;
       throw new UserError(
-        `sink.sqlite could not ${what} checkpoint ${checkpointId} to ${this.where}: ${describeSqliteCode(code)} (${code})`,
+        `sink.sqlite could not ${what} ${checkpointId > 0 ? `checkpoint ${checkpointId}` : 'rows'} to ${this.where}: ${describeSqliteCode(code)} (${code})`,
       );
     }
   }

@@ -16,8 +16,16 @@ export class PlainFile implements TransactionalFile {
     this.fd = openSync(path, truncate ? 'w' : 'a');
   }
 
+  private open: string[] = [];
+
+  write(lines: readonly string[]): void {
+    for (const l of lines) this.open.push(l);
+  }
+
   stage(checkpointId: number, lines: readonly string[]): void {
-    if (lines.length > 0) this.staged.set(checkpointId, lines);
+    this.write(lines);
+    if (this.open.length > 0) this.staged.set(checkpointId, this.open);
+    this.open = [];
   }
 
   commit(checkpointId: number): void {

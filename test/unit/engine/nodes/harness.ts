@@ -119,10 +119,16 @@ export class MemoryTxFile implements TransactionalFile {
   get lines(): string[] {
     return this.commits.flatMap((c) => c.lines);
   }
-  /** Staged but not committed, by checkpoint id. */
+  /** Staged but not committed, by checkpoint id; `open`: written since the last barrier. */
   readonly staged = new Map<number, string[]>();
+  open: string[] = [];
+  write(lines: readonly string[]): void {
+    this.open.push(...lines);
+  }
   stage(checkpointId: number, lines: readonly string[]): void {
-    if (lines.length > 0) this.staged.set(checkpointId, [...lines]);
+    this.write(lines);
+    if (this.open.length > 0) this.staged.set(checkpointId, this.open);
+    this.open = [];
   }
   /** Commits every staged checkpoint up to the id, in order, once each. */
   commit(checkpointId: number): void {
@@ -144,8 +150,14 @@ export class MemoryTable implements TransactionalTable {
   closed = false;
   constructor(readonly mode: 'append' | 'upsert') {}
   readonly staged = new Map<number, SqliteRow[]>();
+  open: SqliteRow[] = [];
+  write(rows: readonly SqliteRow[]): void {
+    this.open.push(...rows);
+  }
   stage(checkpointId: number, rows: readonly SqliteRow[]): void {
-    if (rows.length > 0) this.staged.set(checkpointId, [...rows]);
+    this.write(rows);
+    if (this.open.length > 0) this.staged.set(checkpointId, this.open);
+    this.open = [];
   }
   commit(checkpointId: number): void {
     for (const id of [...this.staged.keys()].sort((a, b) => a - b)) {
