@@ -233,3 +233,22 @@ function setupStaging(): { store: StateStore; path: string } {
   const store = StateStore.open(path.join(dir, 'state.db'));
   return { store, path: path.join(dir, 'out', 'o.jsonl') };
 }
+
+describe('FileCommitter open staging segment', () => {
+  it('seals what was written since the last barrier into the checkpoint, and drops it if no barrier came before a crash', () => {
+    const { store, path: file } = setupStaging();
+    const a = new FileCommitter(store, 'op', file, 0);
+    a.write(['w1', 'w2']);
+    a.stage(1, ['s1']);
+    a.write(['after the barrier']);
+    a.close(); // crash: checkpoint 1 completed; the last write belongs to no completed checkpoint
+    const b = new FileCommitter(store, 'op', file, 1);
+    b.commit(1);
+    expect(fs.readFileSync(file, 'utf8')).toBe('w1\nw2\ns1\n');
+    b.write(['next']);
+    b.stage(2, []);
+    b.commit(2);
+    expect(fs.readFileSync(file, 'utf8')).toBe('w1\nw2\ns1\nnext\n');
+    b.close();
+  });
+});
