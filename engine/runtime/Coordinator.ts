@@ -36,6 +36,9 @@ interface LiveWorker {
   progress: Int32Array;
 }
 
+/** The first checkpoint after workers start comes at most this soon (see scheduleCheckpoint). */
+const FIRST_CHECKPOINT_MS = 250;
+
 /** A worker dying at the same delivery this many times marks that event as poison. */
 const POISON_ATTEMPTS = 2;
 
@@ -218,7 +221,7 @@ export class Coordinator implements RunHandle {
         if (this.started === this.workers.length) {
           this.setStatus(this.stopReason ? 'stopping' : 'running');
           for (const edgeIndex of this.tapped) this.broadcast({ type: 'tapEdge', edgeIndex, on: true });
-          this.scheduleCheckpoint();
+          this.scheduleCheckpoint(true);
           if (this.stopReason) this.trigger(true);
         }
         break;
@@ -266,10 +269,16 @@ export class Coordinator implements RunHandle {
     }
   }
 
-  private scheduleCheckpoint(): void {
+  /**
+   * The next checkpoint after the interval; the first one of a (re)started set of workers
+   * after at most FIRST_CHECKPOINT_MS, because sinks show output only when a checkpoint commits
+   * and a person watching a restart wants to see it resume.
+   */
+  private scheduleCheckpoint(first = false): void {
     if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
-    const every = this.o.plan.checkpointIntervalMs;
-    if (every <= 0) return;
+    const interval = this.o.plan.checkpointIntervalMs;
+    if (interval <= 0) return;
+    const every = first ? Math.min(interval, FIRST_CHECKPOINT_MS) : interval;
     this.checkpointTimer = setTimeout(() => {
       this.checkpointTimer = null;
       if (!this.inFlight && !this.finishing && !this.ended) this.trigger(false);
