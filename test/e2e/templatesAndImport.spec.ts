@@ -34,6 +34,7 @@ test('importing a malformed file, a newer version or non-graph JSON shows a mess
   await page.getByTestId('action-templates').click();
   await page.getByTestId('template-standard-pipeline').click();
   await expect(page.getByTestId('doc-name')).toHaveText('Standard pipeline');
+  await expect(page.getByTestId('node-price')).toBeVisible();
   const nodes = await page.locator('.sl-node').count();
 
   const cases = [
@@ -77,6 +78,8 @@ test('copy and paste duplicate nodes as graph JSON, and the shortcut overlay lis
   await openEditor(page);
   await page.getByTestId('action-templates').click();
   await page.getByTestId('template-standard-pipeline').click();
+  // Count once the template is on the canvas, not while it is still loading.
+  await expect(page.getByTestId('node-price')).toBeVisible();
   const nodes = await page.locator('.sl-node').count();
   await page.getByTestId('node-price').locator('.sl-node-title').click();
   const copied = await page.evaluate(() => {

@@ -57,3 +57,12 @@ describe('aggregate', () => {
     ]);
   });
 });
+
+describe('aggregate snapshots', () => {
+  it('restores a snapshot of the first format ([[key, accumulator], …])', () => {
+    const h = new Harness(aggregate, { op: 'sum' });
+    h.op.restore!({ keys: [['k1', { count: 2, sum: 10, min: 4, max: 6 }]] });
+    h.push([{ id: 'x', key: 'k1', time: 0, value: 5, emittedAt: 0 }]);
+    expect(h.out.values()).toEqual([{ key: 'k1', op: 'sum', value: 15, count: 3 }]);
+  });
+});
