@@ -79,19 +79,22 @@ class AggregateOperator implements Operator {
     const n = this.accs.size;
     const keys = new Array<string | null>(n);
     const count = new Array<number>(n);
-    const sum = new Array<number>(n);
-    const min = new Array<number | null>(n);
-    const max = new Array<number | null>(n);
+    // Only the columns the op reads: count and sum ops never look at min or max.
+    const withSum = this.op !== 'count';
+    const withMinMax = this.op === 'min' || this.op === 'max';
+    const sum = withSum ? new Array<number>(n) : undefined;
+    const min = withMinMax ? new Array<number | null>(n) : undefined;
+    const max = withMinMax ? new Array<number | null>(n) : undefined;
     let i = 0;
     for (const [k, a] of this.accs) {
       keys[i] = k;
       count[i] = a.count;
-      sum[i] = a.sum;
-      min[i] = a.min;
-      max[i] = a.max;
+      if (sum) sum[i] = a.sum;
+      if (min) min[i] = a.min;
+      if (max) max[i] = a.max;
       i++;
     }
-    return { columns: { keys, count, sum, min, max } };
+    return { columns: { keys, count, ...(sum ? { sum } : {}), ...(min ? { min, max } : {}) } };
   }
 
   restore(state: unknown): void {
