@@ -130,7 +130,8 @@ describe('sluice run', () => {
   });
 
   it('refuses a second run on the same state in one line while the first holds it', async () => {
-    const p = pipeline('locked');
+    // Slow enough that the SIGINT lands mid-run, not in the moment the run exits by itself.
+    const p = pipeline('locked', { ratePerSec: 4000 });
     const firstRun = runCli(['run', p.graph, '--state', p.state], {
       cwd: p.dir,
       killAfterMs: 2500,
