@@ -5,6 +5,7 @@
 //     127.0.0.1, opened in the browser when there is one; the URL with its token is printed.
 // Extra arguments go to `sluice serve` (e.g. `npm start -- --port 4800`).
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { electronBinaryPath } from './electron-available.mjs';
@@ -13,7 +14,23 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const built = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit', cwd: root });
 if (built.status !== 0) process.exit(built.status ?? 1);
 
-const electron = process.env.SLUICE_WEB ? null : electronBinaryPath();
+/**
+ * Electron's binary, downloading it on first use as `require('electron')` would (Electron 45
+ * has no install step). Where it cannot be downloaded (no network, a closed sandbox) this fails
+ * within a second and we fall back to the browser.
+ */
+function electronOrNull() {
+  if (process.env.SLUICE_WEB) return null;
+  const found = electronBinaryPath();
+  if (found) return found;
+  const install = join(root, 'node_modules', 'electron', 'install.js');
+  if (!existsSync(install)) return null;
+  console.log("Getting Electron's binary (first start only)…");
+  spawnSync(process.execPath, [install], { stdio: 'ignore', cwd: root, timeout: 180_000 });
+  return electronBinaryPath();
+}
+
+const electron = electronOrNull();
 const extra = process.argv.slice(2);
 const child = electron
   ? spawn(electron, [root, ...extra], { stdio: 'inherit' })
