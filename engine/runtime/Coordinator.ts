@@ -88,6 +88,11 @@ export class Coordinator implements RunHandle {
   constructor(private readonly o: CoordinatorOptions) {
     this.done = new Promise((r) => (this.resolveDone = r));
     this.metrics = new MetricsAggregator(o.plan);
+    this.tasksOfNode = o.plan.nodes.map((_, nodeIndex) =>
+      Object.values(o.plan.instances)
+        .filter((i) => i.nodeIndex === nodeIndex)
+        .map((i) => i.taskId),
+    );
   }
 
   /** Spawn workers from the latest checkpoint (if any) and begin. */
@@ -458,11 +463,11 @@ export class Coordinator implements RunHandle {
     const node = this.o.plan.nodes[nodeIndex]!;
     if (this.failedNodes.has(node.id)) return 'failed';
     if (this.status === 'starting') return 'starting';
-    const tasks = Object.values(this.o.plan.instances)
-      .filter((i) => i.nodeIndex === nodeIndex)
-      .map((i) => i.taskId);
-    return tasks.every((t) => this.endedTasks.has(t)) ? 'ended' : 'running';
+    return this.tasksOfNode[nodeIndex]!.every((t) => this.endedTasks.has(t)) ? 'ended' : 'running';
   }
+
+  /** Per node index: the tasks its instances run in (fixed for the plan). */
+  private readonly tasksOfNode: number[][];
 
   private setStatus(status: RunStatus, reason?: string): void {
     this.status = status;

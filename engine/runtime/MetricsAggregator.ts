@@ -23,8 +23,13 @@ export class MetricsAggregator {
   private readonly history: Totals[] = [];
   private readonly sourceNodes: number[];
 
+  /** Per edge: capacity summed over the target's instances (fixed for the plan). */
+  private readonly capacities: number[];
+
   constructor(private readonly plan: ExecutionPlan) {
     this.sourceNodes = plan.nodes.flatMap((n, i) => (n.type.startsWith('source.') ? [i] : []));
+    const parallelism = new Map(plan.nodes.map((n) => [n.id, n.parallelism]));
+    this.capacities = plan.edges.map((e) => e.capacity * (parallelism.get(e.toNode) ?? 1));
   }
 
   report(worker: number, counters: WorkerCounters): void {
@@ -125,7 +130,7 @@ export class MetricsAggregator {
         rate: base === totals ? 0 : perSec(totals.edgeEvents[i]!, base.edgeEvents[i]!),
         bytesRate: base === totals ? 0 : perSec(totals.edgeBytes[i]!, base.edgeBytes[i]!),
         queued: queued[i]!,
-        capacity: e.capacity * plan.nodes.find((n) => n.id === e.toNode)!.parallelism,
+        capacity: this.capacities[i]!,
         backpressure: base === totals ? 0 : clamp01((totals.edgeBlockedMs[i]! - base.edgeBlockedMs[i]!) / dt),
         latencyP50: percentile(lat, 0.5),
         latencyP99: percentile(lat, 0.99),

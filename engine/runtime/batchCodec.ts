@@ -36,6 +36,9 @@ export function encodeBatch(events: readonly SluiceEvent[]): EncodedBatch {
     t[n + i] = e.emittedAt;
     values[i] = e.value;
     const k = e.key === null ? NULL_KEY : e.key;
+    // One pass: an id or key holding a separator (rare) sends the batch as JSON instead.
+    if (!unsafe && (hasSeparator(e.id) || (e.key !== null && (hasSeparator(e.key) || e.key === NULL_KEY))))
+      unsafe = true;
     if (i > 0) {
       ids += SEP;
       keys += SEP;
@@ -43,21 +46,13 @@ export function encodeBatch(events: readonly SluiceEvent[]): EncodedBatch {
     ids += e.id;
     keys += k;
   }
-  if (ids.length + keys.length > 0 && (ids.indexOf(PART) >= 0 || keys.indexOf(PART) >= 0 || hasSepInside(events)))
-    unsafe = true;
   if (unsafe) {
     return { t, s: JSON.stringify([events.map((e) => e.id), events.map((e) => e.key), values]), j: true };
   }
   return { t, s: ids + PART + keys + PART + JSON.stringify(values) };
 }
 
-/** True when an id or key itself contains the separator (rare: then JSON is used). */
-function hasSepInside(events: readonly SluiceEvent[]): boolean {
-  for (const e of events) {
-    if (e.id.indexOf(SEP) >= 0 || (e.key !== null && (e.key.indexOf(SEP) >= 0 || e.key === NULL_KEY))) return true;
-  }
-  return false;
-}
+const hasSeparator = (s: string): boolean => s.indexOf(SEP) >= 0 || s.indexOf(PART) >= 0;
 
 export function decodeBatch(b: EncodedBatch): SluiceEvent[] {
   const t = b.t;

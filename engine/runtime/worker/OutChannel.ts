@@ -15,13 +15,12 @@ export class OutChannel {
   credit: number;
   /** Time this channel's producer spent blocked on it (ms, cumulative), for backpressure. */
   blockedMs = 0;
-  bytesSent = 0;
 
   constructor(
     readonly id: number,
     readonly edgeIndex: number,
     readonly capacity: number,
-    private readonly sendEvents: (events: SluiceEvent[]) => number,
+    private readonly sendEvents: (events: SluiceEvent[]) => void,
     private readonly sendControl: (control: ChannelControl) => void,
   ) {
     this.credit = capacity;
@@ -66,7 +65,7 @@ export class OutChannel {
         this.outbox = n === this.outbox.length ? [] : this.outbox.slice(n);
         this.credit -= n;
         this.sent += n;
-        this.bytesSent += this.sendEvents(batch);
+        this.sendEvents(batch);
       }
       if (nextControl && nextControl.after === this.sent) {
         this.controls.shift();

@@ -65,6 +65,9 @@ export class WorkerRuntime {
   private current: InstanceHost | null = null;
   private lastTurnAt = 0;
   private readonly progress: Int32Array;
+  private readonly edgeIndexById: Map<string, number>;
+  /** Per pausing instance: the fused edges into it (see edgesInto). */
+  private readonly fusedInto = new Map<InstanceHost, number[]>();
   /** Per edge: ms fused producers spent waiting on a pausing or refusing node. */
   private readonly fusedBlockedMs: number[];
 
@@ -93,6 +96,7 @@ export class WorkerRuntime {
     };
     this.tapped = new Array(nE).fill(false);
     this.progress = new Int32Array(start.progress);
+    this.edgeIndexById = new Map(this.plan.edges.map((e, i) => [e.id, i]));
     this.fusedBlockedMs = new Array(nE).fill(0);
   }
 
@@ -142,7 +146,6 @@ export class WorkerRuntime {
             // Same thread: nothing is encoded; count what the batch would weigh, from its first event.
             const size = events.length * approxSize(events[0] as SluiceEvent);
             this.counters.edgeBytes[edgeIndex] = (this.counters.edgeBytes[edgeIndex] as number) + size;
-            return size;
           },
           (control) => inc.pushControl(control),
         );
@@ -156,8 +159,8 @@ export class WorkerRuntime {
           ch.capacity,
           (events) => {
             const batch = encodeBatch(events);
+            // Bytes are counted where the batch arrives (the receiving worker).
             p.postMessage({ type: 'batch', batch } satisfies ChannelMessage, [batch.t.buffer as ArrayBuffer]);
-            return encodedSize(batch);
           },
           (control) => p.postMessage({ type: 'control', control } satisfies ChannelMessage),
         );
@@ -319,7 +322,7 @@ export class WorkerRuntime {
   }
 
   private services(io: OperatorIo): InstanceServices {
-    const plan = this.plan;
+    const edgeIndexById = this.edgeIndexById;
     return {
       counters: this.counters,
       tapped: this.tapped,
@@ -347,9 +350,8 @@ export class WorkerRuntime {
       subscriptions: (inst: PlanInstance, port: string) =>
         Object.keys(inst.outputs).filter((p) => p.startsWith(`${port}:`)),
       reportLag: (_inst, port, lag, skipped) => {
-        const edgeId = port.slice(port.indexOf(':') + 1);
-        const idx = plan.edges.findIndex((e) => e.id === edgeId);
-        if (idx >= 0) {
+        const idx = edgeIndexById.get(port.slice(port.indexOf(':') + 1));
+        if (idx !== undefined) {
           this.counters.edgeLag[idx] = lag;
           this.counters.edgeSkipped[idx] = skipped;
         }
@@ -567,12 +569,15 @@ export class WorkerRuntime {
    * their own wait as the queue fills.
    */
   private edgesInto(h: InstanceHost): number[] {
+    const known = this.fusedInto.get(h);
+    if (known) return known;
     const edges: number[] = [];
     for (const other of this.hosts.values()) {
       for (const routes of Object.values(other.routes)) {
         for (const r of routes) if (r.kind === 'fused' && r.target === h) edges.push(r.edgeIndex);
       }
     }
+    this.fusedInto.set(h, edges);
     return edges;
   }
 
