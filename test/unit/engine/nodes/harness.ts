@@ -112,31 +112,34 @@ class MemoryLineReader implements LineReader {
   }
 }
 
-/** Commits are idempotent per checkpoint id, as the real io layer promises. */
-export class MemoryTxFile implements TransactionalFile {
-  readonly commits: Array<{ checkpointId: number; lines: string[] }> = [];
-  closed = false;
-  get lines(): string[] {
-    return this.commits.flatMap((c) => c.lines);
-  }
+/**
+ * The two phases every in-memory sink target shares: `write` and `stage` fill the open segment
+ * and seal it under a checkpoint id; `commit` hands each sealed checkpoint up to an id to
+ * `apply`, in order and once each, as the real io layer promises.
+ */
+class MemoryTwoPhase<T> {
+  readonly committed: Array<{ checkpointId: number; items: T[] }> = [];
   /** Staged but not committed, by checkpoint id; `open`: written since the last barrier. */
-  readonly staged = new Map<number, string[]>();
-  open: string[] = [];
-  write(lines: readonly string[]): void {
-    this.open.push(...lines);
+  readonly staged = new Map<number, T[]>();
+  open: T[] = [];
+  closed = false;
+  constructor(private readonly apply: (items: T[]) => void = () => {}) {}
+  write(items: readonly T[]): void {
+    this.open.push(...items);
   }
-  stage(checkpointId: number, lines: readonly string[]): void {
-    this.write(lines);
+  stage(checkpointId: number, items: readonly T[]): void {
+    this.write(items);
     if (this.open.length > 0) this.staged.set(checkpointId, this.open);
     this.open = [];
   }
-  /** Commits every staged checkpoint up to the id, in order, once each. */
   commit(checkpointId: number): void {
     for (const id of [...this.staged.keys()].sort((a, b) => a - b)) {
       if (id > checkpointId) continue;
-      if (!this.commits.some((c) => c.checkpointId === id))
-        this.commits.push({ checkpointId: id, lines: this.staged.get(id)! });
+      const items = this.staged.get(id)!;
       this.staged.delete(id);
+      if (this.committed.some((c) => c.checkpointId === id)) continue;
+      this.committed.push({ checkpointId: id, items });
+      this.apply(items);
     }
   }
   close(): void {
@@ -144,37 +147,28 @@ export class MemoryTxFile implements TransactionalFile {
   }
 }
 
-export class MemoryTable implements TransactionalTable {
-  readonly commits: Array<{ checkpointId: number; rows: SqliteRow[] }> = [];
+export class MemoryTxFile extends MemoryTwoPhase<string> implements TransactionalFile {
+  get commits(): Array<{ checkpointId: number; lines: string[] }> {
+    return this.committed.map((c) => ({ checkpointId: c.checkpointId, lines: c.items }));
+  }
+  get lines(): string[] {
+    return this.committed.flatMap((c) => c.items);
+  }
+}
+
+export class MemoryTable extends MemoryTwoPhase<SqliteRow> implements TransactionalTable {
   readonly rows: SqliteRow[] = [];
-  closed = false;
-  constructor(readonly mode: 'append' | 'upsert') {}
-  readonly staged = new Map<number, SqliteRow[]>();
-  open: SqliteRow[] = [];
-  write(rows: readonly SqliteRow[]): void {
-    this.open.push(...rows);
+  get commits(): Array<{ checkpointId: number; rows: SqliteRow[] }> {
+    return this.committed.map((c) => ({ checkpointId: c.checkpointId, rows: c.items }));
   }
-  stage(checkpointId: number, rows: readonly SqliteRow[]): void {
-    this.write(rows);
-    if (this.open.length > 0) this.staged.set(checkpointId, this.open);
-    this.open = [];
-  }
-  commit(checkpointId: number): void {
-    for (const id of [...this.staged.keys()].sort((a, b) => a - b)) {
-      if (id > checkpointId) continue;
-      const rows = this.staged.get(id)!;
-      this.staged.delete(id);
-      if (this.commits.some((c) => c.checkpointId === id)) continue;
-      this.commits.push({ checkpointId: id, rows });
+  constructor(readonly mode: 'append' | 'upsert') {
+    super((rows) => {
       for (const row of rows) {
         const at = this.mode === 'upsert' ? this.rows.findIndex((r) => r.key === row.key) : -1;
         if (at >= 0) this.rows[at] = row;
         else this.rows.push(row);
       }
-    }
-  }
-  close(): void {
-    this.closed = true;
+    });
   }
 }
 
