@@ -11,7 +11,7 @@ import {
   type NodeChange,
   type ReactFlowInstance,
 } from '@xyflow/react';
-import { useCallback, useRef, type DragEvent } from 'react';
+import { useCallback, useMemo, useRef, type DragEvent } from 'react';
 import { nodeRegistry } from '../../engine/nodes/registry.js';
 import { checkConnection } from '../graph/checkConnection.js';
 import { addEdge, addNode } from '../graph/graphEdits.js';
@@ -19,6 +19,8 @@ import { applyEdgeChanges, applyNodeChanges } from '../store/applyFlowChanges.js
 import { selectFlowEdges, selectFlowNodes, type SluiceFlowEdge, type SluiceFlowNode } from '../store/selectors.js';
 import { editorStore, useEditorStore } from '../store/useEditorStore.js';
 import { LiveEdge } from './LiveEdge.js';
+import { EdgeHoverOverlay, LiveLayer } from './LiveLayer.js';
+import { LiveScene, LiveSceneContext } from './LiveScene.js';
 import { NodeSearch } from './NodeSearch.js';
 import { SluiceNode } from './SluiceNode.js';
 
@@ -41,6 +43,7 @@ export function Canvas({ onInit }: { onInit(flow: ReactFlowInstance<SluiceFlowNo
   const nodes = useEditorStore(selectFlowNodes);
   const edges = useEditorStore(selectFlowEdges);
   const flowRef = useRef<ReactFlowInstance<SluiceFlowNode, SluiceFlowEdge> | null>(null);
+  const scene = useMemo(() => new LiveScene((id) => editorStore.getState().setHoveredEdge(id)), []);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<SluiceFlowNode>[]) => applyNodeChanges(editorStore.getState(), changes),
@@ -96,39 +99,43 @@ export function Canvas({ onInit }: { onInit(flow: ReactFlowInstance<SluiceFlowNo
 
   return (
     <div className="canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
-      <ReactFlow<SluiceFlowNode, SluiceFlowEdge>
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        defaultEdgeOptions={defaultEdgeOptions}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onConnect={onConnect}
-        onConnectEnd={onConnectEnd}
-        isValidConnection={isValidConnection}
-        connectionMode={ConnectionMode.Loose}
-        onInit={(flow) => {
-          flowRef.current = flow;
-          onInit(flow);
-        }}
-        // Deletion goes through our action so it is one undo step with the right selection.
-        deleteKeyCode={null}
-        selectionKeyCode="Shift"
-        multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
-        snapToGrid
-        snapGrid={GRID}
-        onlyRenderVisibleElements
-        minZoom={0.05}
-        maxZoom={2.5}
-        // No fitView prop: it would zoom to 250% onto the first dropped node. Opening a file fits instead.
-        defaultViewport={{ x: 40, y: 40, zoom: 1 }}
-        proOptions={{ hideAttribution: true }}
-      >
-        <Background variant={BackgroundVariant.Dots} gap={GRID[0]} size={1.2} color="#c9ced8" />
-        <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} data-testid="minimap" />
-        <Controls showInteractive={false} />
-      </ReactFlow>
+      <LiveSceneContext.Provider value={scene}>
+        <ReactFlow<SluiceFlowNode, SluiceFlowEdge>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          defaultEdgeOptions={defaultEdgeOptions}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={onConnect}
+          onConnectEnd={onConnectEnd}
+          isValidConnection={isValidConnection}
+          connectionMode={ConnectionMode.Loose}
+          onInit={(flow) => {
+            flowRef.current = flow;
+            onInit(flow);
+          }}
+          // Deletion goes through our action so it is one undo step with the right selection.
+          deleteKeyCode={null}
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
+          snapToGrid
+          snapGrid={GRID}
+          onlyRenderVisibleElements
+          minZoom={0.05}
+          maxZoom={2.5}
+          // No fitView prop: it would zoom to 250% onto the first dropped node. Opening a file fits instead.
+          defaultViewport={{ x: 40, y: 40, zoom: 1 }}
+          proOptions={{ hideAttribution: true }}
+        >
+          <LiveLayer />
+          <EdgeHoverOverlay />
+          <Background variant={BackgroundVariant.Dots} gap={GRID[0]} size={1.2} color="#c9ced8" />
+          <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} data-testid="minimap" />
+          <Controls showInteractive={false} />
+        </ReactFlow>
+      </LiveSceneContext.Provider>
       <NodeSearch />
       {nodes.length === 0 && (
         <div className="canvas-empty">

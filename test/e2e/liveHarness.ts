@@ -51,3 +51,41 @@ export async function edgeTotals(page: Page): Promise<Record<string, number>> {
       ),
     );
 }
+
+/**
+ * Whether the live layer's canvas has painted a pixel near `rgb` (within `tolerance` per channel)
+ * over the element with `testId`: the labels and counters are drawn there, not in the DOM.
+ */
+export async function paintedOver(
+  page: Page,
+  testId: string,
+  rgb: [number, number, number],
+  tolerance = 40,
+): Promise<boolean> {
+  return page.evaluate(
+    ({ testId, rgb, tolerance }) => {
+      const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="live-layer"]');
+      const el = document.querySelector(`[data-testid="${testId}"]`);
+      if (!canvas || !el) return false;
+      const c = canvas.getBoundingClientRect();
+      const r = el.getBoundingClientRect();
+      const scale = canvas.width / c.width;
+      const x = Math.max(0, Math.floor((r.left - c.left) * scale));
+      const y = Math.max(0, Math.floor((r.top - c.top) * scale));
+      const w = Math.max(1, Math.ceil(r.width * scale));
+      const h = Math.max(1, Math.ceil(r.height * scale));
+      const data = canvas.getContext('2d')!.getImageData(x, y, w, h).data;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i + 3]! < 200) continue;
+        if (
+          Math.abs(data[i]! - rgb[0]) <= tolerance &&
+          Math.abs(data[i + 1]! - rgb[1]) <= tolerance &&
+          Math.abs(data[i + 2]! - rgb[2]) <= tolerance
+        )
+          return true;
+      }
+      return false;
+    },
+    { testId, rgb, tolerance },
+  );
+}

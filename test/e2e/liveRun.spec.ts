@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { openEditor, SHOTS } from './editorHarness.js';
-import { edgeTotals, freshDir, importGraph, runFresh, saveAs } from './liveHarness.js';
+import { edgeTotals, freshDir, importGraph, paintedOver, runFresh, saveAs } from './liveHarness.js';
 
 test('the fraud-alerts example runs live: every edge flows within 3 s and the final counts match the sink', async ({
   page,
@@ -40,7 +40,7 @@ test('the fraud-alerts example runs live: every edge flows within 3 s and the fi
   console.log(`fraud-alerts: every edge non-zero ${allFlowingMs} ms after Run`);
   await expect(page.getByTestId('run-rate')).not.toHaveText(/^0\/s/);
   await expect(page.getByTestId('edge-path-e1')).toHaveClass(/moving/);
-  await expect(page.getByTestId('node-live-spend').locator('.live-wm')).toContainText('behind');
+  await expect(page.getByTestId('node-live-spend')).toHaveAttribute('aria-label', /watermark .* behind/);
   await page.waitForTimeout(1200);
   await page.screenshot({ path: `${SHOTS}/20-fraud-running.png` });
 
@@ -127,6 +127,9 @@ test('a slow step shows its upstream edge as backpressured, names the bottleneck
   await expect(page.getByTestId('edge-label-in')).toHaveAttribute('data-pressure', 'blocked', { timeout: 8000 });
   await expect(page.getByTestId('edge-path-in')).toHaveAttribute('data-pressure', 'blocked');
   await expect(page.getByTestId('edge-label-down')).not.toHaveAttribute('data-pressure', /blocked|strained/);
+  // The label is painted in the blocked colours (#c92a2a text on #fff0f0), the other one is not.
+  await expect.poll(() => paintedOver(page, 'edge-label-in', [0xc9, 0x2a, 0x2a])).toBe(true);
+  expect(await paintedOver(page, 'edge-label-down', [0xc9, 0x2a, 0x2a])).toBe(false);
   await expect(page.getByTestId('bottleneck')).toContainText(/enrich is \d+% busy; 1 edge upstream is blocked/);
   await expect(page.getByTestId('node-enrich')).toHaveClass(/bottleneck/);
   await page.screenshot({ path: `${SHOTS}/23-backpressure-bottleneck.png` });
@@ -229,7 +232,10 @@ test('a function that throws fills the dead letters panel and the node counts it
   await page.screenshot({ path: `${SHOTS}/25-chart.png` });
   await expect(page.getByTestId('run-chip')).toHaveAttribute('data-status', 'finished', { timeout: 20_000 });
   await expect(page.getByTestId('node-live-parse')).toHaveAttribute('data-errors', '50');
-  await expect(page.getByTestId('node-live-parse').getByTestId('node-errors')).toHaveClass(/bad/);
+  await expect(page.getByTestId('node-live-parse')).toHaveAttribute('aria-label', /50 errors/);
+  // The error count is painted red (#d93036) under the node; a node without errors has no red.
+  expect(await paintedOver(page, 'node-live-parse', [0xd9, 0x30, 0x36])).toBe(true);
+  expect(await paintedOver(page, 'node-live-gen', [0xd9, 0x30, 0x36])).toBe(false);
   await page.getByTestId('dock-tab-deadLetters').click();
   await expect(page.getByTestId('dead-letter')).toHaveCount(50, { timeout: 5000 });
   await expect(page.getByTestId('dead-letter').first()).toContainText('bad record');

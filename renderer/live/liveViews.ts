@@ -1,0 +1,102 @@
+import type { EdgeMetrics, NodeMetrics, NodeStatus, RunStatus } from '../../engine/contract/metrics.js';
+import { pressureLevel, type PressureLevel } from './findBottleneck.js';
+import { formatCount, formatMs, formatRate } from './format.js';
+
+/**
+ * What the live layer shows for an edge and a node in one frame, as plain strings and flags.
+ * The canvas draws these, and the same views are mirrored onto the DOM hit boxes (aria-label,
+ * data attributes) for screen readers and tests, so what is read and what is drawn cannot differ.
+ */
+
+/** A run that will publish no more frames: its exact totals are final and worth showing. */
+export const isFinal = (status: RunStatus | null | undefined): boolean =>
+  status === 'finished' || status === 'stopped' || status === 'failed';
+
+export interface EdgeLabelView {
+  /** "400/s": two significant digits, so jitter keeps the text. */
+  rate: string;
+  /** "12/1k": queued / capacity. */
+  queue: string;
+  /** "lag 3.4k" on topic subscriptions, else "". */
+  lag: string;
+  level: PressureLevel;
+  flowing: boolean;
+  /** The exact total once the run is over, else "". */
+  total: string;
+}
+
+export function edgeLabelView(m: EdgeMetrics, final: boolean): EdgeLabelView {
+  return {
+    rate: formatRate(m.rate),
+    queue: `${formatCount(m.queued)}/${formatCount(m.capacity)}`,
+    lag: m.lag === undefined ? '' : `lag ${formatCount(m.lag)}`,
+    level: pressureLevel(m),
+    flowing: m.rate > 0,
+    total: final ? String(m.total) : '',
+  };
+}
+
+/** The label as a sentence: "400/s, 12 of 1k queued, calm". */
+export function edgeLabelText(v: EdgeLabelView): string {
+  const [queued, capacity] = v.queue.split('/');
+  return `${v.rate}, ${queued} of ${capacity} queued${v.lag ? `, ${v.lag}` : ''}, ${v.level}`;
+}
+
+export interface NodeBadgeView {
+  status: NodeStatus;
+  in: string;
+  out: string;
+  errors: string;
+  dropped: string;
+  hasErrors: boolean;
+  hasDropped: boolean;
+  /** Busy share in whole 5 % steps: finer jitter is noise. */
+  busy: number;
+  /** "12k" when the node keeps state, else "". */
+  state: string;
+  /** Window nodes: "12:00:01 · 2.1 s behind" or "none yet"; others "". */
+  watermark: string;
+  /** Exact in, out and errors once the run is over. */
+  exact: { in: number; out: number; errors: number } | null;
+}
+
+/** The wall-clock time of a watermark, to the second. */
+function clock(ms: number): string {
+  const d = new Date(ms);
+  return Number.isFinite(d.getTime()) ? d.toLocaleTimeString([], { hour12: false }) : '–';
+}
+
+export function nodeBadgeView(m: NodeMetrics, frameTime: number, watermarked: boolean, final: boolean): NodeBadgeView {
+  return {
+    status: m.status,
+    in: formatCount(m.in),
+    out: formatCount(m.out),
+    errors: formatCount(m.errors),
+    dropped: formatCount(m.dropped),
+    hasErrors: m.errors > 0,
+    hasDropped: m.dropped > 0,
+    busy: Math.round(Math.max(0, Math.min(1, m.busy)) * 20) * 5,
+    state: m.stateSize > 0 ? formatCount(m.stateSize) : '',
+    watermark: !watermarked
+      ? ''
+      : m.watermark === null
+        ? 'none yet'
+        : `${clock(m.watermark)} · ${formatMs(frameTime - m.watermark)} behind`,
+    exact: final ? { in: m.in, out: m.out, errors: m.errors } : null,
+  };
+}
+
+/** The badges as a sentence: "in 1.2k, out 1.2k, 3 errors, 0 dropped, 35% busy". */
+export function nodeBadgeText(v: NodeBadgeView): string {
+  const parts = [
+    ...(v.status === 'failed' ? ['failed'] : []),
+    `in ${v.in}`,
+    `out ${v.out}`,
+    `${v.errors} errors`,
+    `${v.dropped} dropped`,
+    `${v.busy}% busy`,
+  ];
+  if (v.state) parts.push(`state ${v.state}`);
+  if (v.watermark) parts.push(`watermark ${v.watermark}`);
+  return parts.join(', ');
+}
