@@ -41,7 +41,7 @@ function summary(values: number[]): { p50: number; p95: number; max: number } {
  */
 async function measure(page: Page, scenario: string, detailed: boolean): Promise<Record<string, unknown>> {
   await page.addInitScript(() => {
-    window.__sluiceFrameTiming = true;
+    (window as unknown as { __sluiceFrameTiming: boolean }).__sluiceFrameTiming = true;
   });
   await openEditor(page);
   await importGraph(page, chainGraph(), 'two-hundred.sluice.json');
