@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { EdgeMetrics, NodeMetrics } from '../../../../engine/contract/metrics.js';
+import {
+  edgeLabelText,
+  edgeLabelView,
+  isFinal,
+  nodeBadgeText,
+  nodeBadgeView,
+} from '../../../../renderer/live/liveViews.js';
+
+const edge = (over: Partial<EdgeMetrics> = {}): EdgeMetrics => ({
+  total: 12_345,
+  rate: 402,
+  bytesRate: 1000,
+  queued: 12,
+  capacity: 1024,
+  backpressure: 0,
+  latencyP50: 1,
+  latencyP99: 2,
+  ...over,
+});
+const node = (over: Partial<NodeMetrics> = {}): NodeMetrics => ({
+  in: 1234,
+  out: 1200,
+  errors: 0,
+  dropped: 0,
+  busy: 0.347,
+  watermark: null,
+  stateSize: 0,
+  status: 'running',
+  ...over,
+});
+
+describe('edge label view', () => {
+  it('shows the rate to two digits, queued over capacity, and the total only when final', () => {
+    const live = edgeLabelView(edge(), false);
+    expect(live).toEqual({ rate: '400/s', queue: '12/1.0k', lag: '', level: 'calm', flowing: true, total: '' });
+    expect(edgeLabelView(edge(), true).total).toBe('12345');
+    expect(edgeLabelText(live)).toBe('400/s, 12 of 1.0k queued, calm');
+  });
+
+  it('carries lag on topic subscriptions and the pressure level', () => {
+    const v = edgeLabelView(edge({ lag: 3400, backpressure: 0.7 }), false);
+    expect(v.lag).toBe('lag 3.4k');
+    expect(v.level).toBe('blocked');
+    expect(edgeLabelText(v)).toBe('400/s, 12 of 1.0k queued, lag 3.4k, blocked');
+    expect(edgeLabelView(edge({ rate: 0, queued: 0 }), false)).toMatchObject({ level: 'idle', flowing: false });
+  });
+});
+
+describe('node badge view', () => {
+  it('rounds busy to 5 % steps and keeps exact counts for the end of the run', () => {
+    const v = nodeBadgeView(node(), 0, false, false);
+    expect(v).toMatchObject({
+      in: '1.2k',
+      out: '1.2k',
+      busy: 35,
+      hasErrors: false,
+      state: '',
+      watermark: '',
+      exact: null,
+    });
+    expect(nodeBadgeView(node(), 0, false, true).exact).toEqual({ in: 1234, out: 1200, errors: 0 });
+    expect(nodeBadgeText(v)).toBe('in 1.2k, out 1.2k, 0 errors, 0 dropped, 35% busy');
+  });
+
+  it('flags errors and drops, says failed, and shows how far a window watermark is behind', () => {
+    const t = Date.UTC(2026, 0, 1, 12, 0, 10);
+    const v = nodeBadgeView(
+      node({ errors: 50, dropped: 3, status: 'failed', stateSize: 20_000, watermark: t - 2500 }),
+      t,
+      true,
+      false,
+    );
+    expect(v).toMatchObject({ hasErrors: true, hasDropped: true, errors: '50', state: '20k', status: 'failed' });
+    expect(v.watermark).toMatch(/ · 2\.5 s behind$/);
+    expect(nodeBadgeText(v)).toMatch(/^failed, in 1\.2k, .*50 errors, 3 dropped, .*state 20k, watermark .* behind$/);
+    expect(nodeBadgeView(node(), t, true, false).watermark).toBe('none yet');
+  });
+
+  it('knows which run statuses are final', () => {
+    expect(['finished', 'stopped', 'failed'].every((s) => isFinal(s as never))).toBe(true);
+    expect(['running', 'recovering', 'starting', null].some((s) => isFinal(s as never))).toBe(false);
+  });
+});
