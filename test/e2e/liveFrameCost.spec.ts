@@ -5,7 +5,7 @@ import { importGraph, runFresh } from './liveHarness.js';
 
 const EDGES = 200;
 const MEASURE_MS = 10_000;
-const OUT = 'test-results/bench-live-frame.json';
+const OUT = 'test-results/bench-liveFrame.json';
 
 /** A generator feeding a chain of 199 maps into a console: 200 edges, laid out on a 20-wide grid. */
 function chainGraph(): unknown {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { NodeMetrics } from '../../../../engine/contract/metrics.js';
 import { edgeLabelView, nodeBadgeView } from '../../../../renderer/live/liveViews.js';
 import {
   DETAIL_ZOOM,
@@ -85,7 +86,7 @@ const nodeMetrics = {
   stateSize: 0,
   status: 'running' as const,
 };
-const badge = (over: Partial<typeof nodeMetrics> = {}): BadgeItem => ({
+const badge = (over: Partial<NodeMetrics> = {}): BadgeItem => ({
   x: 100,
   y: 100,
   width: 200,
