@@ -55,6 +55,11 @@ export interface RunMetrics {
     lastId: number | null;
     lastDurationMs: number | null;
     lastBytes: number | null;
+    /**
+     * The longest pause one operator took for the last checkpoint: taking its snapshot and
+     * encoding it, on its own thread, while its events wait. ms.
+     */
+    lastPauseMs: number | null;
   };
   restarts: number;
 }

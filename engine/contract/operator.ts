@@ -28,6 +28,13 @@ export interface Operator {
    * if stateless). Sinks return their staged output here, so it is stored with the checkpoint.
    */
   snapshot?(checkpointId: number): unknown;
+  /**
+   * True if `snapshot` returns a value built for it that the operator never touches again (fresh
+   * arrays of numbers and strings, not its own maps or arrays). The runtime may then encode a
+   * large state in slices between the operator's later turns, so the operator pauses only to
+   * build the value, not to encode it.
+   */
+  readonly snapshotOwned?: boolean;
   /** Restore what `snapshot` returned, before any event is processed. */
   restore?(state: unknown): void;
   /**

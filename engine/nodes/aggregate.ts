@@ -37,6 +37,8 @@ export const aggregate: NodeDescriptor = {
 };
 
 class AggregateOperator implements Operator {
+  /** `snapshot` builds fresh columns of numbers and strings each time. */
+  readonly snapshotOwned = true;
   private readonly accs = new Map<string | null, Accumulator>();
   private readonly op: AggregateOp;
   private readonly field: CompiledCode | null;

@@ -67,11 +67,17 @@ export class Coordinator implements RunHandle {
   private readonly startedAt = wallNow();
   private started = 0;
   private endedTasks = new Set<number>();
-  private inFlight: { id: number; startedAt: number; snapshots: Map<string, SnapshotInput>; final: boolean } | null =
-    null;
+  private inFlight: {
+    id: number;
+    startedAt: number;
+    snapshots: Map<string, SnapshotInput>;
+    final: boolean;
+    /** The longest operator pause reported for this checkpoint so far. */
+    pauseMs: number;
+  } | null = null;
   private committedBy = new Set<number>();
   private checkpointCount = 0;
-  private lastCheckpoint: { id: number; durationMs: number; bytes: number } | null = null;
+  private lastCheckpoint: { id: number; durationMs: number; bytes: number; pauseMs: number } | null = null;
   private restarts = 0;
   private stopReason: 'stopped' | null = null;
   private finishing = false;
@@ -298,7 +304,7 @@ export class Coordinator implements RunHandle {
     // under it and ignore a repeat: always move past the last id triggered.
     const id = Math.max(this.o.storage.nextCheckpointId(), this.lastTriggeredId + 1);
     this.lastTriggeredId = id;
-    this.inFlight = { id, startedAt: wallNow(), snapshots: new Map(), final };
+    this.inFlight = { id, startedAt: wallNow(), snapshots: new Map(), final, pauseMs: 0 };
     this.committedBy.clear();
     this.broadcast({ type: 'triggerCheckpoint', checkpointId: id });
   }
@@ -308,6 +314,7 @@ export class Coordinator implements RunHandle {
     if (!cp || cp.id !== f.checkpointId) return;
     const inst = this.o.plan.instances[f.instance]!;
     const node = this.o.plan.nodes[inst.nodeIndex]!;
+    cp.pauseMs = Math.max(cp.pauseMs, f.pauseMs);
     cp.snapshots.set(f.instance, {
       operatorId: inst.operatorId,
       instance: inst.index,
@@ -333,7 +340,7 @@ export class Coordinator implements RunHandle {
         throw err;
       }
       this.checkpointCount++;
-      this.lastCheckpoint = { id: cp.id, durationMs: wallNow() - cp.startedAt, bytes };
+      this.lastCheckpoint = { id: cp.id, durationMs: wallNow() - cp.startedAt, bytes, pauseMs: cp.pauseMs };
     } catch (err) {
       // The checkpoint did not become durable: the previous one stands. Try again next interval.
       this.emit({
@@ -451,6 +458,7 @@ export class Coordinator implements RunHandle {
           lastId: this.lastCheckpoint?.id ?? null,
           lastDurationMs: this.lastCheckpoint?.durationMs ?? null,
           lastBytes: this.lastCheckpoint?.bytes ?? null,
+          lastPauseMs: this.lastCheckpoint?.pauseMs ?? null,
         },
         restarts: this.restarts,
       },

@@ -82,7 +82,15 @@ export interface WorkerCounters {
 
 export type WorkerFact =
   | { type: 'workerStarted'; worker: number }
-  | { type: 'snapshotTaken'; checkpointId: number; instance: string; state: Uint8Array; bytes: number }
+  | {
+      type: 'snapshotTaken';
+      checkpointId: number;
+      instance: string;
+      state: Uint8Array;
+      bytes: number;
+      /** How long the operator paused to snapshot and encode, ms. */
+      pauseMs: number;
+    }
   | { type: 'checkpointCommitted'; checkpointId: number; worker: number }
   | { type: 'taskEnded'; taskId: number }
   | { type: 'metricsReported'; worker: number; at: number; counters: WorkerCounters }

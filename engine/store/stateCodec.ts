@@ -42,6 +42,68 @@ export function encodeState(value: unknown): Uint8Array {
   return bytes;
 }
 
+/** Array elements per slice of `encodeStateInSlices`: about a millisecond of JSON.stringify here. */
+export const SLICE_ELEMENTS = 8192;
+
+/**
+ * `encodeState` in steps, for a snapshot the operator handed over (see `Operator.snapshotOwned`):
+ * each `next()` encodes one slice of a long array, so the runtime can interleave the encoding
+ * with the operator's turns instead of pausing it for the whole state. The bytes are the same
+ * as `encodeState`'s: objects and arrays are walked, everything else (and every array element)
+ * goes through JSON.stringify, in slices of `SLICE_ELEMENTS`.
+ */
+export function* encodeStateInSlices(value: unknown): Generator<void, Uint8Array, void> {
+  if (value === undefined) return Uint8Array.of(UNDEFINED_TAG);
+  const parts: string[] = [];
+  yield* writeJson(value, parts);
+  if (parts.length === 0) return Uint8Array.of(UNDEFINED_TAG);
+  const text = parts.join('');
+  const length = Buffer.byteLength(text);
+  const bytes = Buffer.allocUnsafeSlow(length + 1);
+  bytes[0] = JSON_TAG;
+  bytes.write(text, 1, 'utf8');
+  return bytes;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return (proto === Object.prototype || proto === null) && typeof (v as { toJSON?: unknown }).toJSON !== 'function';
+}
+
+/** Append `value`'s JSON to `parts`; yields after each slice of a long array. Writes nothing for what JSON omits. */
+function* writeJson(value: unknown, parts: string[]): Generator<void, void, void> {
+  if (Array.isArray(value)) {
+    if (value.length <= SLICE_ELEMENTS) {
+      parts.push(JSON.stringify(value));
+      return;
+    }
+    parts.push('[');
+    for (let i = 0; i < value.length; i += SLICE_ELEMENTS) {
+      const slice = JSON.stringify(value.slice(i, i + SLICE_ELEMENTS));
+      parts.push(i === 0 ? '' : ',', slice.slice(1, -1));
+      yield;
+    }
+    parts.push(']');
+    return;
+  }
+  if (isPlainObject(value)) {
+    parts.push('{');
+    let first = true;
+    for (const key of Object.keys(value)) {
+      const v = value[key];
+      if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+      parts.push(first ? '' : ',', JSON.stringify(key), ':');
+      first = false;
+      yield* writeJson(v, parts);
+    }
+    parts.push('}');
+    return;
+  }
+  const text = JSON.stringify(value);
+  if (text !== undefined) parts.push(text);
+}
+
 /** Decode what `encodeState` wrote. Throws on an unknown header or malformed body. */
 export function decodeState(bytes: Uint8Array): unknown {
   if (bytes.length === 0) throw new Error('empty state blob');

@@ -3,7 +3,7 @@ import type { ExecutionPlan, PlanInstance } from '../../compiler/ExecutionPlan.j
 import type { NodeDescriptor, Operator, OperatorIo, SluiceEvent, SourceOperator } from '../../contract/index.js';
 import { envelopeOf, type EventEnvelope } from '../../contract/index.js';
 import { partitionOf } from '../partition.js';
-import { decodeState, encodeState } from '../../store/stateCodec.js';
+import { decodeState, encodeState, encodeStateInSlices } from '../../store/stateCodec.js';
 import { decodeBatch, encodeBatch, encodedSize } from '../batchCodec.js';
 import { wallNow } from '../clock.js';
 import { newHistogram, recordLatency } from '../Histogram.js';
@@ -406,6 +406,10 @@ export class WorkerRuntime {
       for (const h of task.hosts)
         this.counters.nodeBusyMs[h.nodeIndex] = (this.counters.nodeBusyMs[h.nodeIndex] as number) + busy;
     }
+    if (this.encoding.length > 0) {
+      this.encodeSlices();
+      moved = true;
+    }
     for (const o of this.outs) o.flush();
     for (const i of this.ins) i.flushCredit(false);
     if (this.consoleLines.length > 0) {
@@ -616,6 +620,40 @@ export class WorkerRuntime {
     return true;
   }
 
+  /**
+   * Snapshots handed over by their operators (`snapshotOwned`) and being encoded a slice per
+   * turn. Each carries the longest pause it has cost so far: building it, or one slice.
+   */
+  private readonly encoding: Array<{
+    checkpointId: number;
+    instance: string;
+    steps: Generator<void, Uint8Array, void>;
+    pauseMs: number;
+  }> = [];
+
+  /** Encode slices of the oldest handed-over snapshot for up to ~2 ms; post it when done. */
+  private encodeSlices(): void {
+    const job = this.encoding[0]!;
+    const started = performance.now();
+    let step = job.steps.next();
+    while (!step.done && performance.now() - started < 2) step = job.steps.next();
+    job.pauseMs = Math.max(job.pauseMs, performance.now() - started);
+    if (!step.done) return;
+    this.encoding.shift();
+    const bytes = step.value;
+    this.deps.post(
+      {
+        type: 'snapshotTaken',
+        checkpointId: job.checkpointId,
+        instance: job.instance,
+        state: bytes,
+        bytes: bytes.byteLength,
+        pauseMs: job.pauseMs,
+      },
+      [bytes.buffer as ArrayBuffer],
+    );
+  }
+
   /** Highest checkpoint triggered, and highest completed, as this worker has heard. */
   private triggered = -1;
   private completed = -1;
@@ -638,10 +676,19 @@ export class WorkerRuntime {
     task.lastSnapshot = checkpointId;
     for (const h of task.hosts) {
       this.current = h;
+      const started = performance.now();
       const state = h.op.snapshot?.(checkpointId);
+      if ((h.op as Operator).snapshotOwned && state !== undefined) {
+        // Encoded in slices by the next turns; the barrier moves on now.
+        const steps = encodeStateInSlices(state);
+        this.encoding.push({ checkpointId, instance: h.plan.key, steps, pauseMs: performance.now() - started });
+        this.wake();
+        continue;
+      }
       const bytes = encodeState(state);
+      const pauseMs = performance.now() - started;
       this.deps.post(
-        { type: 'snapshotTaken', checkpointId, instance: h.plan.key, state: bytes, bytes: bytes.byteLength },
+        { type: 'snapshotTaken', checkpointId, instance: h.plan.key, state: bytes, bytes: bytes.byteLength, pauseMs },
         [bytes.buffer as ArrayBuffer],
       );
     }

@@ -67,6 +67,29 @@ describe('startRun on real worker threads', () => {
     expect(rows.every((x) => x.count === 50)).toBe(true);
   });
 
+  it('reports the longest operator pause of each checkpoint, within the checkpoint’s duration', async () => {
+    // 20k keys of aggregate state: its snapshot and encoding take measurable time.
+    const g = graphOf({
+      settings: { checkpointIntervalMs: 100 },
+      nodes: [
+        { id: 'gen', type: 'source.generator', config: { count: 200_000, keys: 20_000, ratePerSec: 100_000 } },
+        { id: 'agg', type: 'aggregate', config: { op: 'count' } },
+        { id: 'out', type: 'sink.file', config: { path: 'out.jsonl' } },
+      ],
+      edges: ['gen -> agg', 'agg -> out'],
+    });
+    const r = await runToEnd(g, { maxWorkers: 2 });
+    expect(r.result.status).toBe('finished');
+    const seen = r.frames.map((f) => f.run.checkpoints).filter((c) => c.lastId !== null);
+    expect(seen.length).toBeGreaterThan(0);
+    for (const c of seen) {
+      expect(c.lastPauseMs).toEqual(expect.any(Number));
+      expect(c.lastPauseMs!).toBeGreaterThanOrEqual(0);
+      expect(c.lastPauseMs!).toBeLessThanOrEqual(c.lastDurationMs! + 1);
+    }
+    expect(Math.max(...seen.map((c) => c.lastPauseMs!))).toBeGreaterThan(0.5);
+  });
+
   it('blocks producers instead of growing queues past their capacity', async () => {
     const g = graphOf({
       nodes: [

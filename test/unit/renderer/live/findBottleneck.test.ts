@@ -41,7 +41,7 @@ const snap = (nodes: Record<string, number>, edges: Record<string, Partial<EdgeM
     status: 'running',
     elapsedMs: 0,
     sourceRate: 0,
-    checkpoints: { count: 0, lastId: null, lastDurationMs: null, lastBytes: null },
+    checkpoints: { count: 0, lastId: null, lastDurationMs: null, lastBytes: null, lastPauseMs: null },
     restarts: 0,
   },
   nodes: Object.fromEntries(Object.entries(nodes).map(([k, v]) => [k, node(v)])),

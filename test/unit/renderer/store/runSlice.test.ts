@@ -11,7 +11,7 @@ const frame = (t: number, rate: number): MetricsSnapshot => ({
     status: 'running',
     elapsedMs: t,
     sourceRate: rate,
-    checkpoints: { count: 1, lastId: 1, lastDurationMs: 3, lastBytes: 10 },
+    checkpoints: { count: 1, lastId: 1, lastDurationMs: 3, lastBytes: 10, lastPauseMs: 1 },
     restarts: 0,
   },
   nodes: { a: { in: 0, out: t, errors: 0, dropped: 0, busy: 0.1, watermark: null, stateSize: 0, status: 'running' } },
