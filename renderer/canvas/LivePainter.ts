@@ -49,14 +49,15 @@ function setData(el: HTMLElement, name: string, value: string | undefined): void
  * elements' attributes only when their text changed.
  */
 export class LivePainter {
-  private readonly ctx: CanvasRenderingContext2D;
+  /** Null where the browser gives no 2D context (canvas disabled): the run then shows no labels. */
+  private readonly ctx: CanvasRenderingContext2D | null;
   private readonly widths = new TextWidths();
   private readonly edgeViews = new Map<string, Cached<EdgeLabelView>>();
   private readonly nodeViews = new Map<string, Cached<NodeBadgeView>>();
   private readonly offsets = new Map<string, BadgeOffset>();
   private readonly unsubscribe: Array<() => void> = [];
   private readonly resizeObserver: ResizeObserver;
-  private palette: Palette;
+  private readonly palette: Palette;
   private size = { width: 0, height: 0, dpr: 1 };
   private pending = 0;
   private bottleneckEdges: { source: unknown; ids: Set<string> } = { source: null, ids: new Set() };
@@ -69,9 +70,7 @@ export class LivePainter {
     private readonly editor: EditorStore,
     private readonly flow: FlowStore,
   ) {
-    const ctx = canvas.getContext('2d');
-    if (!ctx) throw new Error('no 2D canvas context');
-    this.ctx = ctx;
+    this.ctx = canvas.getContext('2d');
     this.palette = readPalette(canvas);
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(canvas);
@@ -124,8 +123,11 @@ export class LivePainter {
   private paint(): void {
     const timed = window.__sluiceFrameTiming === true;
     const start = timed ? performance.now() : 0;
+    if (!this.ctx) return;
     const s = this.editor.getState();
     const frame = s.frame;
+    // A new run (or none): forget the last run's views and node offsets.
+    if (!frame) this.forget();
     const final = isFinal(s.runStatus);
     const [x, y, zoom] = this.flow.getState().transform;
     const labels = frame ? this.labelItems(frame, final, s.tap?.edgeId ?? null, s.bottleneck?.edgeIds) : [];
@@ -141,6 +143,12 @@ export class LivePainter {
     }
     // With `window.__sluiceFrameTiming` (the benchmark), one `sluice:paint` measure per paint.
     if (timed) performance.measure('sluice:paint', { start, end: performance.now() });
+  }
+
+  private forget(): void {
+    this.edgeViews.clear();
+    this.nodeViews.clear();
+    this.offsets.clear();
   }
 
   private labelItems(

@@ -631,12 +631,12 @@ export class WorkerRuntime {
     pauseMs: number;
   }> = [];
 
-  /** Encode slices of the oldest handed-over snapshot for up to ~2 ms; post it when done. */
+  /** Encode slices of the oldest handed-over snapshot for up to ~1 ms; post it when done. */
   private encodeSlices(): void {
     const job = this.encoding[0]!;
     const started = performance.now();
     let step = job.steps.next();
-    while (!step.done && performance.now() - started < 2) step = job.steps.next();
+    while (!step.done && performance.now() - started < 1) step = job.steps.next();
     job.pauseMs = Math.max(job.pauseMs, performance.now() - started);
     if (!step.done) return;
     this.encoding.shift();
