@@ -13,6 +13,8 @@ const selectReason = (s: EditorState) => s.runReason;
 interface RunLine {
   run: RunMetrics;
   bottleneck: Bottleneck | null;
+  /** When the last checkpoint was first seen (for its age). */
+  checkpointSeenAt: number | null;
 }
 
 /**
@@ -35,9 +37,8 @@ function selectRunLine(s: EditorState): RunLine | null {
     prev.bottleneck?.nodeId === s.bottleneck?.nodeId
   )
     return prev;
-  return (lastLine = { run, bottleneck: s.bottleneck });
+  return (lastLine = { run, bottleneck: s.bottleneck, checkpointSeenAt: s.checkpointSeenAt });
 }
-const selectSeenAt = (s: EditorState) => s.checkpointSeenAt;
 const selectResumed = (s: EditorState) => s.resumedFrom;
 const selectNote = (s: EditorState) => s.runNote;
 
@@ -67,7 +68,7 @@ export function RunStatusBar() {
   const line = useEditorStore(selectRunLine);
   const run = line?.run;
   const bottleneck = line?.bottleneck ?? null;
-  const seenAt = useEditorStore(selectSeenAt);
+  const seenAt = line?.checkpointSeenAt ?? null;
   const resumedFrom = useEditorStore(selectResumed);
   const note = useEditorStore(selectNote);
   const age = useAge(seenAt, phase !== 'live' || (status !== 'running' && status !== 'recovering'));
