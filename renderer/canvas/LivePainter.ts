@@ -60,6 +60,7 @@ export class LivePainter {
   private readonly palette: Palette;
   private size = { width: 0, height: 0, dpr: 1 };
   private pending = 0;
+  private disposed = false;
   private bottleneckEdges: { source: unknown; ids: Set<string> } = { source: null, ids: new Set() };
   /** What the last paint drew; the canvas carries it as data attributes (tests read them). */
   private drew = '';
@@ -75,6 +76,7 @@ export class LivePainter {
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(canvas);
     this.resize();
+    this.watchPixelRatio();
     scene.onChange(() => this.request());
     this.unsubscribe.push(
       () => scene.onChange(null),
@@ -94,6 +96,7 @@ export class LivePainter {
   }
 
   dispose(): void {
+    this.disposed = true;
     for (const u of this.unsubscribe) u();
     this.resizeObserver.disconnect();
     if (this.pending) cancelAnimationFrame(this.pending);
@@ -107,6 +110,19 @@ export class LivePainter {
       this.pending = 0;
       this.paint();
     });
+  }
+
+  /** Re-armed at each device pixel ratio: moving the window to another screen changes it. */
+  private watchPixelRatio(): void {
+    const query = matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`);
+    const changed = () => {
+      query.removeEventListener('change', changed);
+      if (this.disposed) return;
+      this.resize();
+      this.watchPixelRatio();
+    };
+    query.addEventListener('change', changed);
+    this.unsubscribe.push(() => query.removeEventListener('change', changed));
   }
 
   private resize(): void {

@@ -52,28 +52,29 @@ export async function edgeTotals(page: Page): Promise<Record<string, number>> {
     );
 }
 
+/** A rectangle in page coordinates (CSS pixels), as Playwright's boundingBox gives it. */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 /**
  * Whether the live layer's canvas has painted a pixel near `rgb` (within `tolerance` per channel)
- * over the element with `testId`: the labels and counters are drawn there, not in the DOM.
+ * inside `box` (page coordinates): the labels and counters are drawn there, not in the DOM.
  */
-export async function paintedOver(
-  page: Page,
-  testId: string,
-  rgb: [number, number, number],
-  tolerance = 40,
-): Promise<boolean> {
+export async function paintedIn(page: Page, box: Box, rgb: [number, number, number], tolerance = 40): Promise<boolean> {
   return page.evaluate(
-    ({ testId, rgb, tolerance }) => {
+    ({ box, rgb, tolerance }) => {
       const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="live-layer"]');
-      const el = document.querySelector(`[data-testid="${testId}"]`);
-      if (!canvas || !el) return false;
+      if (!canvas) return false;
       const c = canvas.getBoundingClientRect();
-      const r = el.getBoundingClientRect();
       const scale = canvas.width / c.width;
-      const x = Math.max(0, Math.floor((r.left - c.left) * scale));
-      const y = Math.max(0, Math.floor((r.top - c.top) * scale));
-      const w = Math.max(1, Math.ceil(r.width * scale));
-      const h = Math.max(1, Math.ceil(r.height * scale));
+      const x = Math.max(0, Math.floor((box.x - c.left) * scale));
+      const y = Math.max(0, Math.floor((box.y - c.top) * scale));
+      const w = Math.max(1, Math.ceil(box.width * scale));
+      const h = Math.max(1, Math.ceil(box.height * scale));
       const data = canvas.getContext('2d')!.getImageData(x, y, w, h).data;
       for (let i = 0; i < data.length; i += 4) {
         if (data[i + 3]! < 200) continue;
@@ -86,6 +87,17 @@ export async function paintedOver(
       }
       return false;
     },
-    { testId, rgb, tolerance },
+    { box, rgb, tolerance },
   );
+}
+
+/** `paintedIn` over the element with `testId` (a label's hover box, a node's badge area). */
+export async function paintedOver(
+  page: Page,
+  testId: string,
+  rgb: [number, number, number],
+  tolerance = 40,
+): Promise<boolean> {
+  const box = await page.getByTestId(testId).boundingBox();
+  return box !== null && paintedIn(page, box, rgb, tolerance);
 }

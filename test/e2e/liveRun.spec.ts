@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { openEditor, SHOTS } from './editorHarness.js';
-import { edgeTotals, freshDir, importGraph, paintedOver, runFresh, saveAs } from './liveHarness.js';
+import { edgeTotals, freshDir, importGraph, paintedIn, paintedOver, runFresh, saveAs } from './liveHarness.js';
 
 test('the fraud-alerts example runs live: every edge flows within 3 s and the final counts match the sink', async ({
   page,
@@ -176,7 +176,9 @@ const throttled = {
 
 // The throttle is fused with its source: the runtime counts the time the source waits on the
 // throttle as backpressure on the edge between them.
-test('a throttled pipeline shows its upstream edge as backpressured', async ({ page }) => {
+test('a throttled pipeline shows its upstream edge as backpressured, and the live layer follows a moved node', async ({
+  page,
+}) => {
   await openEditor(page);
   await importGraph(page, throttled, 'throttled.sluice.json');
   await expect(page.getByTestId('doc-name')).toHaveText('Throttled');
@@ -186,6 +188,21 @@ test('a throttled pipeline shows its upstream edge as backpressured', async ({ p
       timeout: 5000,
     });
     await expect(page.getByTestId('bottleneck')).toContainText('Throttle 10/s');
+
+    // Moving a node mid-run: its counters and the label of the edge into it follow at once.
+    const dark: [number, number, number] = [0x4a, 0x52, 0x65];
+    await expect.poll(() => paintedOver(page, 'node-live-out', dark)).toBe(true);
+    const before = (await page.getByTestId('node-live-out').boundingBox())!;
+    const title = (await page.getByTestId('node-out').locator('.sl-node-title').boundingBox())!;
+    await page.mouse.move(title.x + 10, title.y + 5);
+    await page.mouse.down();
+    await page.mouse.move(title.x + 10, title.y + 105, { steps: 6 });
+    await page.mouse.move(title.x + 10, title.y + 205, { steps: 6 });
+    await page.mouse.up();
+    const after = (await page.getByTestId('node-live-out').boundingBox())!;
+    expect(after.y - before.y).toBeGreaterThan(150);
+    await expect.poll(() => paintedOver(page, 'node-live-out', dark)).toBe(true);
+    await expect.poll(() => paintedIn(page, before, dark)).toBe(false);
   } finally {
     await page.getByTestId('action-stop').click();
     await expect(page.getByTestId('run-chip')).toHaveAttribute('data-status', 'stopped', { timeout: 15_000 });
