@@ -48,9 +48,10 @@ const EARLY_KEEP = 50;
 export const MOTION_LIMIT = 40;
 
 /**
- * The run started from this window and its live metrics. Frames replace `frame` as one object
- * (components select their own edge's or node's entry from it, so only they re-render); the
- * minute of history lives in `history`'s fixed rings, written in place.
+ * The run started from this window and its live metrics. Frames replace `frame` as one object:
+ * the live layer (canvas/LivePainter) paints labels and counters from it without React, and
+ * components select a small view of it (a stroke's look, a node's failed flag), so only they
+ * re-render, and rarely. The minute of history lives in `history`'s fixed rings, written in place.
  *
  * | key            | kept    | why                                                          |
  * |----------------|---------|--------------------------------------------------------------|
