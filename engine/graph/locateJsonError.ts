@@ -93,18 +93,19 @@ class Scanner {
       this.pos++;
       this.skipSpace();
       this.value(depth + 1);
-      this.skipSpace();
-      const c = this.text[this.pos];
-      if (c === ',') {
-        this.pos++;
-        continue;
-      }
-      if (c === '}') {
-        this.pos++;
-        return;
-      }
-      this.fail(`expected ',' or '}' but found ${this.describe()}`);
+      if (!this.more('}')) return;
     }
+  }
+
+  /** After an item of an object or array: true past a ',', false past `close`, else fail. */
+  private more(close: '}' | ']'): boolean {
+    this.skipSpace();
+    const c = this.text[this.pos];
+    if (c === ',' || c === close) {
+      this.pos++;
+      return c === ',';
+    }
+    this.fail(`expected ',' or '${close}' but found ${this.describe()}`);
   }
 
   array(depth: number): void {
@@ -118,17 +119,7 @@ class Scanner {
       this.skipSpace();
       if (this.text[this.pos] === ']') this.fail("a trailing comma before ']' is not allowed in JSON");
       this.value(depth + 1);
-      this.skipSpace();
-      const c = this.text[this.pos];
-      if (c === ',') {
-        this.pos++;
-        continue;
-      }
-      if (c === ']') {
-        this.pos++;
-        return;
-      }
-      this.fail(`expected ',' or ']' but found ${this.describe()}`);
+      if (!this.more(']')) return;
     }
   }
 

@@ -1,3 +1,8 @@
+import type { SluiceEvent } from '../contract/event.js';
+import type { CompiledCode } from '../graph/expression.js';
+import { compileExpression } from '../graph/expression.js';
+import { EVENT_VARS } from './userCodeFailed.js';
+
 /** The aggregate operations shared by `aggregate` and `window`. */
 export const AGGREGATE_OPS = ['count', 'sum', 'avg', 'min', 'max'] as const;
 export type AggregateOp = (typeof AGGREGATE_OPS)[number];
@@ -57,4 +62,23 @@ export function toAggregateNumber(x: unknown): number {
   const n = typeof x === 'number' ? x : typeof x === 'string' && x.trim() !== '' ? Number(x) : NaN;
   if (!Number.isFinite(n)) throw new Error(`field is not a number: ${JSON.stringify(x) ?? String(x)}`);
   return n;
+}
+
+/** What each event adds to an accumulator: the node's `op`, and the number its `field` picks. */
+export class AggregateInput {
+  readonly op: AggregateOp;
+  private readonly field: CompiledCode | null;
+
+  constructor(config: Readonly<Record<string, unknown>>) {
+    this.op = (config.op as AggregateOp | undefined) ?? 'count';
+    const f = config.field;
+    this.field =
+      this.op !== 'count' && typeof f === 'string' && f.trim() !== '' ? compileExpression(f, EVENT_VARS) : null;
+  }
+
+  /** 0 for count; else the field's number (the value itself without a field). Throws on user-code failure or a non-number. */
+  of(e: SluiceEvent): number {
+    if (this.op === 'count') return 0;
+    return toAggregateNumber(this.field === null ? e.value : this.field(e.value, e.key, e.time, e));
+  }
 }

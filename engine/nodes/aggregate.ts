@@ -1,16 +1,8 @@
 import type { NodeDescriptor } from '../contract/descriptor.js';
 import type { SluiceEvent } from '../contract/event.js';
 import type { Emitter, Operator, OperatorContext } from '../contract/operator.js';
-import type { CompiledCode } from '../graph/expression.js';
-import { compileExpression } from '../graph/expression.js';
-import type { Accumulator, AggregateOp } from './accumulator.js';
-import {
-  AGGREGATE_OPS,
-  accumulatorResult,
-  addToAccumulator,
-  newAccumulator,
-  toAggregateNumber,
-} from './accumulator.js';
+import type { Accumulator } from './accumulator.js';
+import { AGGREGATE_OPS, accumulatorResult, addToAccumulator, newAccumulator, AggregateInput } from './accumulator.js';
 import { EVENT_VARS, userCodeFailed } from './userCodeFailed.js';
 
 /** `aggregate`: a keyed running aggregate that emits a changelog row after every input. */
@@ -40,25 +32,19 @@ class AggregateOperator implements Operator {
   /** `snapshot` builds fresh columns of numbers and strings each time. */
   readonly snapshotOwned = true;
   private readonly accs = new Map<string | null, Accumulator>();
-  private readonly op: AggregateOp;
-  private readonly field: CompiledCode | null;
+  private readonly input: AggregateInput;
 
   constructor(private readonly ctx: OperatorContext) {
-    this.op = (ctx.config.op as AggregateOp | undefined) ?? 'count';
-    const f = ctx.config.field;
-    this.field =
-      this.op !== 'count' && typeof f === 'string' && f.trim() !== '' ? compileExpression(f, EVENT_VARS) : null;
+    this.input = new AggregateInput(ctx.config);
   }
 
   process(e: SluiceEvent, _port: string, out: Emitter): void {
-    let x = 0;
-    if (this.op !== 'count') {
-      try {
-        x = toAggregateNumber(this.field === null ? e.value : this.field(e.value, e.key, e.time, e));
-      } catch (err) {
-        userCodeFailed(this.ctx, out, e, err);
-        return;
-      }
+    let x: number;
+    try {
+      x = this.input.of(e);
+    } catch (err) {
+      userCodeFailed(this.ctx, out, e, err);
+      return;
     }
     let acc = this.accs.get(e.key);
     if (acc === undefined) this.accs.set(e.key, (acc = newAccumulator()));
@@ -67,7 +53,7 @@ class AggregateOperator implements Operator {
       id: e.id,
       key: e.key,
       time: e.time,
-      value: { key: e.key, op: this.op, value: accumulatorResult(acc, this.op), count: acc.count },
+      value: { key: e.key, op: this.input.op, value: accumulatorResult(acc, this.input.op), count: acc.count },
       emittedAt: e.emittedAt,
     });
   }
@@ -82,8 +68,8 @@ class AggregateOperator implements Operator {
     const keys = new Array<string | null>(n);
     const count = new Array<number>(n);
     // Only the columns the op reads: count and sum ops never look at min or max.
-    const withSum = this.op !== 'count';
-    const withMinMax = this.op === 'min' || this.op === 'max';
+    const withSum = this.input.op !== 'count';
+    const withMinMax = this.input.op === 'min' || this.input.op === 'max';
     const sum = withSum ? new Array<number>(n) : undefined;
     const min = withMinMax ? new Array<number | null>(n) : undefined;
     const max = withMinMax ? new Array<number | null>(n) : undefined;

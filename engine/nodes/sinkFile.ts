@@ -1,12 +1,12 @@
 import type { NodeDescriptor } from '../contract/descriptor.js';
 import type { SluiceEvent } from '../contract/event.js';
 import { envelopeOf } from '../contract/event.js';
-import type { Operator, OperatorContext, TransactionalFile } from '../contract/operator.js';
-import { StagedBatches } from './stagedBatches.js';
+import type { OperatorContext } from '../contract/operator.js';
+import { TwoPhaseSink, type TwoPhaseTarget } from './stagedBatches.js';
 
 /**
  * `sink.file`: JSON Lines, exactly once. Lines are staged per checkpoint and appended only when
- * that checkpoint is durable (see `StagedBatches`).
+ * that checkpoint is durable (see `TwoPhaseSink`).
  */
 export const sinkFile: NodeDescriptor = {
   type: 'sink.file',
@@ -39,52 +39,19 @@ export const sinkFile: NodeDescriptor = {
   create: (ctx) => new FileSinkOperator(ctx),
 };
 
-class FileSinkOperator implements Operator {
-  private readonly batches = new StagedBatches<string>();
-  private file: TransactionalFile | null = null;
+class FileSinkOperator extends TwoPhaseSink<string> {
   private readonly envelope: boolean;
 
-  private readonly write = (lines: string[]): void => this.openFile().write(lines);
-
   constructor(private readonly ctx: OperatorContext) {
+    super();
     this.envelope = ctx.config.envelope === true;
   }
 
-  open(): void {
-    this.openFile();
-  }
-
-  private openFile(): TransactionalFile {
-    this.file ??= this.ctx.io.openTransactionalFile(this.ctx.io.resolvePath(String(this.ctx.config.path)));
-    return this.file;
+  protected connect(): TwoPhaseTarget<string> {
+    return this.ctx.io.openTransactionalFile(this.ctx.io.resolvePath(String(this.ctx.config.path)));
   }
 
   process(e: SluiceEvent): void {
-    this.batches.add(JSON.stringify(this.envelope ? envelopeOf(e) : e.value) ?? 'null', this.write);
-  }
-
-  /** Stages the lines since the last barrier in the io layer; the checkpoint holds nothing. */
-  snapshot(checkpointId: number): unknown {
-    const file = this.openFile();
-    this.batches.stageTo(checkpointId, (id, lines) => file.stage(id, lines));
-    return undefined;
-  }
-
-  onCheckpointComplete(checkpointId: number): void {
-    this.openFile().commit(checkpointId);
-  }
-
-  restore(state: unknown): void {
-    const file = this.openFile();
-    this.batches.restoreLegacy(state, (id, lines) => file.stage(id, lines));
-  }
-
-  stateSize(): number {
-    return this.batches.size();
-  }
-
-  close(): void {
-    this.file?.close();
-    this.file = null;
+    this.add(JSON.stringify(this.envelope ? envelopeOf(e) : e.value) ?? 'null');
   }
 }

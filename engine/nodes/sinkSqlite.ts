@@ -1,9 +1,9 @@
 import type { NodeDescriptor } from '../contract/descriptor.js';
 import type { SluiceEvent } from '../contract/event.js';
-import type { Emitter, Operator, OperatorContext, SqliteRow, TransactionalTable } from '../contract/operator.js';
+import type { Emitter, OperatorContext, SqliteRow } from '../contract/operator.js';
 import type { CompiledCode } from '../graph/expression.js';
 import { compileExpression } from '../graph/expression.js';
-import { StagedBatches } from './stagedBatches.js';
+import { TwoPhaseSink, type TwoPhaseTarget } from './stagedBatches.js';
 import { EVENT_VARS, userCodeFailed } from './userCodeFailed.js';
 
 /**
@@ -56,29 +56,19 @@ export const sinkSqlite: NodeDescriptor = {
   create: (ctx) => new SqliteSinkOperator(ctx),
 };
 
-class SqliteSinkOperator implements Operator {
-  private readonly batches = new StagedBatches<SqliteRow>();
-  private table: TransactionalTable | null = null;
+class SqliteSinkOperator extends TwoPhaseSink<SqliteRow> {
   private readonly keyFn: CompiledCode | null;
 
-  private readonly write = (rows: SqliteRow[]): void => this.openTable().write(rows);
-
   constructor(private readonly ctx: OperatorContext) {
+    super();
     const k = ctx.config.keyExpression;
     this.keyFn = typeof k === 'string' && k.trim() !== '' ? compileExpression(k, EVENT_VARS) : null;
   }
 
-  open(): void {
-    this.openTable();
-  }
-
-  private openTable(): TransactionalTable {
-    if (this.table === null) {
-      const c = this.ctx.config;
-      const path = typeof c.path === 'string' && c.path !== '' ? this.ctx.io.resolvePath(c.path) : undefined;
-      this.table = this.ctx.io.openSqliteTable(path, String(c.table), c.mode === 'upsert' ? 'upsert' : 'append');
-    }
-    return this.table;
+  protected connect(): TwoPhaseTarget<SqliteRow> {
+    const c = this.ctx.config;
+    const path = typeof c.path === 'string' && c.path !== '' ? this.ctx.io.resolvePath(c.path) : undefined;
+    return this.ctx.io.openSqliteTable(path, String(c.table), c.mode === 'upsert' ? 'upsert' : 'append');
   }
 
   process(e: SluiceEvent, _port: string, out: Emitter): void {
@@ -92,31 +82,6 @@ class SqliteSinkOperator implements Operator {
         return;
       }
     }
-    this.batches.add({ key, time: e.time, value: JSON.stringify(e.value) ?? 'null' }, this.write);
-  }
-
-  /** Stages the rows since the last barrier in the io layer; the checkpoint holds nothing. */
-  snapshot(checkpointId: number): unknown {
-    const table = this.openTable();
-    this.batches.stageTo(checkpointId, (id, rows) => table.stage(id, rows));
-    return undefined;
-  }
-
-  onCheckpointComplete(checkpointId: number): void {
-    this.openTable().commit(checkpointId);
-  }
-
-  restore(state: unknown): void {
-    const table = this.openTable();
-    this.batches.restoreLegacy(state, (id, rows) => table.stage(id, rows));
-  }
-
-  stateSize(): number {
-    return this.batches.size();
-  }
-
-  close(): void {
-    this.table?.close();
-    this.table = null;
+    this.add({ key, time: e.time, value: JSON.stringify(e.value) ?? 'null' });
   }
 }

@@ -1,3 +1,6 @@
+import type { SluiceEvent } from '../contract/event.js';
+import type { Emitter, Operator } from '../contract/operator.js';
+
 /**
  * The output buffer every exactly-once sink shares (SPEC §6), the sink's half of a two-phase
  * commit whose other half is the io layer (`TransactionalFile`, `TransactionalTable`):
@@ -50,5 +53,68 @@ export class StagedBatches<T> {
   /** Items buffered since the last barrier, for the state-size metric. */
   size(): number {
     return this.buffer.length;
+  }
+}
+
+/** What a two-phase sink writes to: the io layer's `TransactionalFile` or `TransactionalTable`. */
+export interface TwoPhaseTarget<T> {
+  write(items: readonly T[]): void;
+  stage(checkpointId: number, items: readonly T[]): void;
+  commit(checkpointId: number): void;
+  close(): void;
+}
+
+/**
+ * An exactly-once sink: the subclass turns events into items (`add`) and says how to open its
+ * target; the two-phase lifecycle is here. Items go to the target in batches as they arrive,
+ * the rest is staged at the barrier (the checkpoint holds nothing), and the checkpoint's output
+ * is committed once it is durable.
+ */
+export abstract class TwoPhaseSink<T> implements Operator {
+  private readonly batches = new StagedBatches<T>();
+  private target: TwoPhaseTarget<T> | null = null;
+  private readonly write = (items: T[]): void => this.openTarget().write(items);
+
+  /** Open the io layer's target; called once, at open or at first use. */
+  protected abstract connect(): TwoPhaseTarget<T>;
+
+  abstract process(e: SluiceEvent, port: string, out: Emitter, input: number): void;
+
+  protected add(item: T): void {
+    this.batches.add(item, this.write);
+  }
+
+  private openTarget(): TwoPhaseTarget<T> {
+    this.target ??= this.connect();
+    return this.target;
+  }
+
+  open(): void {
+    this.openTarget();
+  }
+
+  /** Stages the items since the last barrier in the io layer; the checkpoint holds nothing. */
+  snapshot(checkpointId: number): unknown {
+    const target = this.openTarget();
+    this.batches.stageTo(checkpointId, (id, items) => target.stage(id, items));
+    return undefined;
+  }
+
+  onCheckpointComplete(checkpointId: number): void {
+    this.openTarget().commit(checkpointId);
+  }
+
+  restore(state: unknown): void {
+    const target = this.openTarget();
+    this.batches.restoreLegacy(state, (id, items) => target.stage(id, items));
+  }
+
+  stateSize(): number {
+    return this.batches.size();
+  }
+
+  close(): void {
+    this.target?.close();
+    this.target = null;
   }
 }

@@ -1,16 +1,14 @@
 import type { NodeDescriptor } from '../contract/descriptor.js';
 import type { SluiceEvent } from '../contract/event.js';
 import type { Emitter, Operator, OperatorContext } from '../contract/operator.js';
-import type { CompiledCode } from '../graph/expression.js';
-import { compileExpression } from '../graph/expression.js';
-import type { Accumulator, AggregateOp } from './accumulator.js';
+import type { Accumulator } from './accumulator.js';
 import {
   AGGREGATE_OPS,
   accumulatorResult,
   addToAccumulator,
   mergeAccumulator,
   newAccumulator,
-  toAggregateNumber,
+  AggregateInput,
 } from './accumulator.js';
 import { MinHeap } from './minHeap.js';
 import { EVENT_VARS, userCodeFailed } from './userCodeFailed.js';
@@ -157,8 +155,7 @@ class WindowOperator implements Operator {
   private readonly gap: number;
   private readonly delay: number;
   private readonly lateness: number;
-  private readonly op: AggregateOp;
-  private readonly field: CompiledCode | null;
+  private readonly input: AggregateInput;
   private maxTimes: number[];
   private watermark = -Infinity;
   /** Tumbling and sliding windows by key, then start. */
@@ -178,23 +175,18 @@ class WindowOperator implements Operator {
     this.gap = Number(c.gapMs ?? 0);
     this.delay = Number(c.watermarkDelayMs ?? 0);
     this.lateness = Number(c.allowedLatenessMs ?? 0);
-    this.op = (c.op as AggregateOp | undefined) ?? 'count';
-    const f = c.field;
-    this.field =
-      this.op !== 'count' && typeof f === 'string' && f.trim() !== '' ? compileExpression(f, EVENT_VARS) : null;
+    this.input = new AggregateInput(c);
     this.maxTimes = new Array<number>(Math.max(1, ctx.inputCount)).fill(-Infinity);
     this.idPrefix = ctx.nodeId + ':';
   }
 
   process(e: SluiceEvent, _port: string, out: Emitter, input: number): void {
-    let x = 0;
-    if (this.op !== 'count') {
-      try {
-        x = toAggregateNumber(this.field === null ? e.value : this.field(e.value, e.key, e.time, e));
-      } catch (err) {
-        userCodeFailed(this.ctx, out, e, err);
-        return;
-      }
+    let x: number;
+    try {
+      x = this.input.of(e);
+    } catch (err) {
+      userCodeFailed(this.ctx, out, e, err);
+      return;
     }
     const t = e.time;
     const horizon = this.watermark - this.lateness; // windows with end ≤ horizon have fired
@@ -304,8 +296,8 @@ class WindowOperator implements Operator {
           key: win.key,
           start: win.start,
           end: win.end,
-          op: this.op,
-          value: accumulatorResult(win.acc, this.op),
+          op: this.input.op,
+          value: accumulatorResult(win.acc, this.input.op),
           count: win.acc.count,
         },
         emittedAt: win.emittedAt,

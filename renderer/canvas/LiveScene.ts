@@ -35,24 +35,30 @@ export class LiveScene {
   }
 
   setLabel(edgeId: string, label: SceneLabel): void {
-    this.labels.set(edgeId, label);
-    this.listener?.();
+    this.put(this.labels, edgeId, label);
   }
 
   removeLabel(edgeId: string, el: HTMLElement): void {
-    if (this.labels.get(edgeId)?.el !== el) return;
-    this.labels.delete(edgeId);
-    this.listener?.();
+    this.drop(this.labels, edgeId, el);
   }
 
   setBadge(nodeId: string, badge: SceneBadge): void {
-    this.badges.set(nodeId, badge);
-    this.listener?.();
+    this.put(this.badges, nodeId, badge);
   }
 
   removeBadge(nodeId: string, el: HTMLElement): void {
-    if (this.badges.get(nodeId)?.el !== el) return;
-    this.badges.delete(nodeId);
+    this.drop(this.badges, nodeId, el);
+  }
+
+  private put<T>(map: Map<string, T>, id: string, entry: T): void {
+    map.set(id, entry);
+    this.listener?.();
+  }
+
+  /** Only the element that registered removes its entry (a remount may have replaced it). */
+  private drop(map: Map<string, { el: HTMLElement }>, id: string, el: HTMLElement): void {
+    if (map.get(id)?.el !== el) return;
+    map.delete(id);
     this.listener?.();
   }
 

@@ -237,10 +237,10 @@ export function paintLive(
     const y0 = l.y - h / 2;
     shapes.add(look.bg, border, l.bottleneck ? 1.5 : 1, x0, y0, w, h, 7);
     if (l.tapped) outlines.add('', palette.accent, 2, x0 - 2, y0 - 2, w + 4, h + 4, 9);
-    const top = y0 + 2 + LABEL_LINE / 2;
-    texts.add(rateFont, look.rate || palette.muted, v.rate, l.x, top, 'center');
-    texts.add(smallFont, palette.muted, v.queue, l.x, top + LABEL_LINE, 'center');
-    if (v.lag) texts.add(lagFont, LAG, v.lag, l.x, top + 2 * LABEL_LINE, 'center');
+    const line1 = y0 + 2 + LABEL_LINE / 2;
+    texts.add(rateFont, look.rate || palette.muted, v.rate, l.x, line1, 'center');
+    texts.add(smallFont, palette.muted, v.queue, l.x, line1 + LABEL_LINE, 'center');
+    if (v.lag) texts.add(lagFont, LAG, v.lag, l.x, line1 + 2 * LABEL_LINE, 'center');
   }
 
   for (const b of badges) {
