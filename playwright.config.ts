@@ -1,7 +1,8 @@
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/e2e/chromium.js';
 
-const PORT = 4789;
+// SLUICE_E2E_PORT lets two checkouts run their e2e suites side by side.
+const PORT = Number(process.env.SLUICE_E2E_PORT ?? 4789);
 const TOKEN = 'e2e-token';
 
 // The real web host (`sluice serve`) serving the freshly built editor; the repo is its folder.

@@ -10,12 +10,14 @@ import { join } from 'node:path';
 import type { Browser } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
 
-const DISPLAY = ':99';
+// Offset by SLUICE_E2E_PORT so two checkouts can run this test side by side.
+const OFFSET = Number(process.env.SLUICE_E2E_PORT ?? 4789) - 4789;
+const DISPLAY = `:${99 + OFFSET}`;
 const WIDTH = 1280;
 const HEIGHT = 800;
 const haveXvfb = existsSync('/usr/bin/Xvfb');
 const haveImport = existsSync('/usr/bin/import');
-const CDP_PORT = 9339;
+const CDP_PORT = 9339 + OFFSET;
 
 async function connectWhenReady(url: string): Promise<Browser> {
   for (let i = 0; ; i++) {
