@@ -8,5 +8,6 @@ export * from './graphFile.js';
 export * from './problem.js';
 export * from './descriptor.js';
 export * from './operator.js';
+export * from './connector.js';
 export * from './metrics.js';
 export * from './EngineApi.js';
