@@ -3,8 +3,7 @@ import { useEffect, useSyncExternalStore } from 'react';
 import { copyText, pasteText } from './actions/editActions.js';
 import { Canvas } from './canvas/Canvas.js';
 import { DialogHost } from './dialogs/DialogHost.js';
-import { EditorContext, type EditorServices } from './EditorContext.js';
-import type { ServiceHooks } from './createEditorServices.js';
+import { EditorContext, type Editor } from './EditorContext.js';
 import { importFile } from './files/documentIo.js';
 import { Inspector } from './inspector/Inspector.js';
 import { applyRunEventTimed } from './live/applyRunEventTimed.js';
@@ -16,7 +15,6 @@ import { Palette } from './panels/Palette.js';
 import { ProblemsPanel } from './panels/ProblemsPanel.js';
 import { Toolbar } from './panels/Toolbar.js';
 import { selectDirty } from './store/selectors.js';
-import { editorStore } from './store/useEditorStore.js';
 import { useValidation } from './useValidation.js';
 
 /** The transport's link state, shown in the toolbar. */
@@ -36,21 +34,16 @@ function isTextTarget(target: EventTarget | null): boolean {
 }
 
 /** The editor window: toolbar, palette, canvas, inspector, problems, dialogs. */
-export function App({
-  services,
-  connection,
-}: {
-  services: EditorServices & { hooks: ServiceHooks };
-  connection: ConnectionSource;
-}) {
-  useValidation(editorStore);
+export function App({ editor, connection }: { editor: Editor; connection: ConnectionSource }) {
+  const { store } = editor;
+  useValidation(store);
   const link = useSyncExternalStore(connection.subscribe.bind(connection), () => connection.get());
 
   useEffect(() => {
-    const { actions, actionContext } = services;
+    const { actions, actionContext } = editor;
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented) return;
-      const s = editorStore.getState();
+      const s = store.getState();
       if (e.key === 'Escape') {
         if (s.dialog) s.openDialog(null);
         else if (s.searchOpen) s.setSearchOpen(false);
@@ -66,31 +59,31 @@ export function App({
     };
     // Clipboard events carry the data without a permission prompt and work between windows.
     const onCopy = (e: ClipboardEvent) => {
-      if (isTextTarget(e.target) || editorStore.getState().dialog) return;
+      if (isTextTarget(e.target) || store.getState().dialog) return;
       const text = copyText(actionContext);
       if (!text || !e.clipboardData) return;
       e.clipboardData.setData('text/plain', text);
       e.preventDefault();
     };
     const onCut = (e: ClipboardEvent) => {
-      if (isTextTarget(e.target) || editorStore.getState().dialog) return;
+      if (isTextTarget(e.target) || store.getState().dialog) return;
       onCopy(e);
       if (e.defaultPrevented) actions.run('delete');
     };
     const onPaste = (e: ClipboardEvent) => {
-      if (isTextTarget(e.target) || editorStore.getState().dialog) return;
+      if (isTextTarget(e.target) || store.getState().dialog) return;
       e.preventDefault();
       pasteText(actionContext, e.clipboardData?.getData('text/plain') ?? '');
     };
     const onBeforeUnload = (e: BeforeUnloadEvent) => {
-      if (selectDirty(editorStore.getState())) e.preventDefault();
+      if (selectDirty(store.getState())) e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     document.addEventListener('copy', onCopy);
     document.addEventListener('cut', onCut);
     document.addEventListener('paste', onPaste);
     window.addEventListener('beforeunload', onBeforeUnload);
-    const unsubscribe = services.engine.subscribe((event) => applyRunEventTimed(editorStore, event));
+    const unsubscribe = editor.engine.subscribe((event) => applyRunEventTimed(store, event));
     return () => {
       window.removeEventListener('keydown', onKey);
       document.removeEventListener('copy', onCopy);
@@ -99,10 +92,10 @@ export function App({
       window.removeEventListener('beforeunload', onBeforeUnload);
       unsubscribe();
     };
-  }, [services]);
+  }, [editor, store]);
 
   return (
-    <EditorContext.Provider value={services}>
+    <EditorContext.Provider value={editor}>
       <ReactFlowProvider>
         <div className="app">
           <Toolbar link={link} />
@@ -110,7 +103,7 @@ export function App({
             <Palette />
             <main className="center">
               <div className="canvas-area">
-                <Canvas onInit={(flow) => (services.hooks.flow = flow)} />
+                <Canvas onInit={(flow) => (editor.hooks.flow = flow)} />
                 <TapPanel />
               </div>
               <RunStatusBar />
@@ -121,7 +114,7 @@ export function App({
           </div>
           <input
             ref={(el) => {
-              services.hooks.importInput = el;
+              editor.hooks.importInput = el;
             }}
             type="file"
             accept=".json,application/json"
@@ -130,7 +123,7 @@ export function App({
             onChange={(e) => {
               const file = e.target.files?.[0];
               e.target.value = '';
-              if (file) void importFile(services.actionContext, file);
+              if (file) void importFile(editor.actionContext, file);
             }}
           />
           <DialogHost />

@@ -1,19 +1,36 @@
 import { createContext, useContext } from 'react';
+import type { ReactFlowInstance } from '@xyflow/react';
 import type { EngineApi } from '../engine/contract/EngineApi.js';
 import type { ActionContext, ActionManager } from './actions/ActionManager.js';
+import type { EditorStore } from './store/createEditorStore.js';
+import type { SluiceFlowEdge, SluiceFlowNode } from './store/selectors.js';
 
-/** What components need besides the store: the command manager and the engine. */
-export interface EditorServices {
-  actions: ActionManager;
-  engine: EngineApi;
-  /** The same context actions get (for components that call document I/O helpers). */
-  actionContext: ActionContext;
+/** Mutable hooks the mounted UI fills in (the canvas instance, the import file input). */
+export interface EditorHooks {
+  flow: ReactFlowInstance<SluiceFlowNode, SluiceFlowEdge> | null;
+  importInput: HTMLInputElement | null;
 }
 
-export const EditorContext = createContext<EditorServices | null>(null);
+/**
+ * One editor: its store, the engine it talks to, and the commands. Components reach it only
+ * through `useEditor()` (tldraw's pattern), never through a module singleton, so a test or a
+ * second window can mount its own editor over its own store and engine.
+ */
+export interface Editor {
+  /** The one zustand store of this editor: document, UI and run slices. */
+  store: EditorStore;
+  engine: EngineApi;
+  actions: ActionManager;
+  /** The context actions get (for components that call document I/O helpers). */
+  actionContext: ActionContext;
+  hooks: EditorHooks;
+}
 
-export function useEditorServices(): EditorServices {
-  const services = useContext(EditorContext);
-  if (!services) throw new Error('EditorContext is missing');
-  return services;
+export const EditorContext = createContext<Editor | null>(null);
+
+/** The editor of the surrounding `<EditorContext.Provider>`; throws outside one (a wiring bug). */
+export function useEditor(): Editor {
+  const editor = useContext(EditorContext);
+  if (!editor) throw new Error('useEditor() needs an <EditorContext.Provider> above it.');
+  return editor;
 }

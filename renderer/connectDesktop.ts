@@ -1,7 +1,6 @@
 import type { IpcEngineClient, MenuCommand } from './api/IpcEngineClient.js';
-import type { EditorServices } from './EditorContext.js';
+import type { Editor } from './EditorContext.js';
 import { openGraphText } from './files/documentIo.js';
-import type { EditorStore } from './store/createEditorStore.js';
 import { selectDirty } from './store/selectors.js';
 
 /** Menu commands that are plain editor actions. */
@@ -23,15 +22,16 @@ const MENU_ACTIONS: Partial<Record<MenuCommand, string>> = {
  * Inside the desktop app: menu commands run editor actions, a path from a native dialog opens
  * that file, and the window title and dirty marker follow the document.
  */
-export function connectDesktop(client: IpcEngineClient, store: EditorStore, services: EditorServices): void {
+export function connectDesktop(client: IpcEngineClient, editor: Editor): void {
+  const { store, actions, actionContext } = editor;
   client.onMenuCommand((event) => {
     const action = MENU_ACTIONS[event.command];
-    if (action) return services.actions.run(action);
+    if (action) return actions.run(action);
     if ((event.command === 'file.open' || event.command === 'file.import') && event.path) {
       const path = event.path;
       client.openFile(path).then(
         (file) =>
-          openGraphText(services.actionContext, file.text, {
+          openGraphText(actionContext, file.text, {
             kind: event.command === 'file.open' ? 'file' : 'import',
             filePath: file.path,
             label: path.split(/[\\/]/).pop() ?? path,
@@ -39,9 +39,9 @@ export function connectDesktop(client: IpcEngineClient, store: EditorStore, serv
         (err: unknown) => store.getState().notify(err instanceof Error ? err.message : String(err), 'error'),
       );
     } else if (event.command === 'file.open') {
-      services.actions.run('open');
+      actions.run('open');
     } else if (event.command === 'file.import') {
-      services.actions.run('import');
+      actions.run('import');
     }
   });
   let lastName: string | null = null;

@@ -17,7 +17,8 @@ import { checkConnection } from '../graph/checkConnection.js';
 import { addEdge, addNode } from '../graph/graphEdits.js';
 import { applyEdgeChanges, applyNodeChanges } from '../store/applyFlowChanges.js';
 import { selectFlowEdges, selectFlowNodes, type SluiceFlowEdge, type SluiceFlowNode } from '../store/selectors.js';
-import { editorStore, useEditorStore } from '../store/useEditorStore.js';
+import { useEditorStore } from '../store/useEditorStore.js';
+import { useEditor } from '../EditorContext.js';
 import { LiveEdge } from './LiveEdge.js';
 import { EdgeHoverOverlay, LiveLayer } from './LiveLayer.js';
 import { LiveScene, LiveSceneContext } from './LiveScene.js';
@@ -34,49 +35,57 @@ const defaultEdgeOptions = { type: 'smoothstep' as const };
 const minimapColor = (n: SluiceFlowNode) =>
   n.data.problems?.some((p) => p.severity === 'error') ? '#e5484d' : '#8b93a7';
 
-function isValidConnection(c: Connection | SluiceFlowEdge): boolean {
-  return checkConnection(editorStore.getState().graph, nodeRegistry, c).ok;
-}
-
 /** The graph canvas: React Flow in controlled mode over the document in the store. */
 export function Canvas({ onInit }: { onInit(flow: ReactFlowInstance<SluiceFlowNode, SluiceFlowEdge>): void }) {
+  const { store } = useEditor();
   const nodes = useEditorStore(selectFlowNodes);
   const edges = useEditorStore(selectFlowEdges);
   const flowRef = useRef<ReactFlowInstance<SluiceFlowNode, SluiceFlowEdge> | null>(null);
-  const scene = useMemo(() => new LiveScene((id) => editorStore.getState().setHoveredEdge(id)), []);
+  const scene = useMemo(() => new LiveScene((id) => store.getState().setHoveredEdge(id)), [store]);
+
+  const isValidConnection = useCallback(
+    (c: Connection | SluiceFlowEdge) => checkConnection(store.getState().graph, nodeRegistry, c).ok,
+    [store],
+  );
 
   const onNodesChange = useCallback(
-    (changes: NodeChange<SluiceFlowNode>[]) => applyNodeChanges(editorStore.getState(), changes),
-    [],
+    (changes: NodeChange<SluiceFlowNode>[]) => applyNodeChanges(store.getState(), changes),
+    [store],
   );
   const onEdgesChange = useCallback(
-    (changes: EdgeChange<SluiceFlowEdge>[]) => applyEdgeChanges(editorStore.getState(), changes),
-    [],
+    (changes: EdgeChange<SluiceFlowEdge>[]) => applyEdgeChanges(store.getState(), changes),
+    [store],
   );
 
-  const onConnect = useCallback((c: Connection) => {
-    const s = editorStore.getState();
-    const check = checkConnection(s.graph, nodeRegistry, c);
-    if (!check.ok) {
-      s.notify(check.reason, 'error');
-      return;
-    }
-    const { graph, id } = addEdge(s.graph, check.from, check.to);
-    s.commitDocument(graph);
-    s.select([], [id]);
-  }, []);
+  const onConnect = useCallback(
+    (c: Connection) => {
+      const s = store.getState();
+      const check = checkConnection(s.graph, nodeRegistry, c);
+      if (!check.ok) {
+        s.notify(check.reason, 'error');
+        return;
+      }
+      const { graph, id } = addEdge(s.graph, check.from, check.to);
+      s.commitDocument(graph);
+      s.select([], [id]);
+    },
+    [store],
+  );
 
   // React Flow does not call onConnect for a refused drop; say why here.
-  const onConnectEnd = useCallback((_e: MouseEvent | TouchEvent, state: FinalConnectionState) => {
-    if (state.isValid !== false || !state.fromHandle || !state.toHandle) return;
-    const check = checkConnection(editorStore.getState().graph, nodeRegistry, {
-      source: state.fromHandle.nodeId,
-      sourceHandle: state.fromHandle.id ?? null,
-      target: state.toHandle.nodeId,
-      targetHandle: state.toHandle.id ?? null,
-    });
-    if (!check.ok) editorStore.getState().notify(check.reason, 'error');
-  }, []);
+  const onConnectEnd = useCallback(
+    (_e: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      if (state.isValid !== false || !state.fromHandle || !state.toHandle) return;
+      const check = checkConnection(store.getState().graph, nodeRegistry, {
+        source: state.fromHandle.nodeId,
+        sourceHandle: state.fromHandle.id ?? null,
+        target: state.toHandle.nodeId,
+        targetHandle: state.toHandle.id ?? null,
+      });
+      if (!check.ok) store.getState().notify(check.reason, 'error');
+    },
+    [store],
+  );
 
   const onDragOver = useCallback((e: DragEvent) => {
     if (!e.dataTransfer.types.includes(NODE_TYPE_MIME)) return;
@@ -84,18 +93,21 @@ export function Canvas({ onInit }: { onInit(flow: ReactFlowInstance<SluiceFlowNo
     e.dataTransfer.dropEffect = 'copy';
   }, []);
 
-  const onDrop = useCallback((e: DragEvent) => {
-    const type = e.dataTransfer.getData(NODE_TYPE_MIME);
-    const flow = flowRef.current;
-    if (!type || !flow) return;
-    e.preventDefault();
-    const s = editorStore.getState();
-    const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-    // Drop so the pointer lands near the node's title, not its corner.
-    const { graph, id } = addNode(s.graph, type, { x: p.x - 90, y: p.y - 20 });
-    s.commitDocument(graph);
-    s.select([id]);
-  }, []);
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const type = e.dataTransfer.getData(NODE_TYPE_MIME);
+      const flow = flowRef.current;
+      if (!type || !flow) return;
+      e.preventDefault();
+      const s = store.getState();
+      const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      // Drop so the pointer lands near the node's title, not its corner.
+      const { graph, id } = addNode(s.graph, type, { x: p.x - 90, y: p.y - 20 });
+      s.commitDocument(graph);
+      s.select([id]);
+    },
+    [store],
+  );
 
   return (
     <div className="canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>

@@ -1,7 +1,8 @@
 import { useStore, useStoreApi } from '@xyflow/react';
 import { useEffect, useRef } from 'react';
 import { EdgeHoverCard } from '../live/EdgeHoverCard.js';
-import { editorStore, useEditorStore } from '../store/useEditorStore.js';
+import { useEditor } from '../EditorContext.js';
+import { useEditorStore } from '../store/useEditorStore.js';
 import { LivePainter } from './LivePainter.js';
 import { useLiveScene } from './LiveScene.js';
 import { LABEL_HIT } from './paintLive.js';
@@ -12,13 +13,14 @@ import { LABEL_HIT } from './paintLive.js';
  * events: the labels' hover boxes and the nodes stay in the DOM underneath.
  */
 export function LiveLayer() {
+  const { store } = useEditor();
   const scene = useLiveScene();
   const flow = useStoreApi();
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
-    const painter = new LivePainter(ref.current!, scene, editorStore, flow);
+    const painter = new LivePainter(ref.current!, scene, store, flow);
     return () => painter.dispose();
-  }, [scene, flow]);
+  }, [scene, store, flow]);
   return <canvas ref={ref} className="live-layer" data-testid="live-layer" aria-hidden="true" />;
 }
 

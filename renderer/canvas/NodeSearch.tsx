@@ -1,7 +1,8 @@
 import { useReactFlow } from '@xyflow/react';
 import { useMemo, useState } from 'react';
 import { nodeRegistry } from '../../engine/nodes/registry.js';
-import { editorStore, useEditorStore } from '../store/useEditorStore.js';
+import { useEditor } from '../EditorContext.js';
+import { useEditorStore } from '../store/useEditorStore.js';
 import type { EditorState } from '../store/editorState.js';
 
 const selectSearchOpen = (s: EditorState) => s.searchOpen;
@@ -9,6 +10,7 @@ const selectNodes = (s: EditorState) => s.graph.nodes;
 
 /** Find a node by id, label or type; Enter or a click selects it and centres the view on it. */
 export function NodeSearch() {
+  const { store } = useEditor();
   const open = useEditorStore(selectSearchOpen);
   const nodes = useEditorStore(selectNodes);
   const [query, setQuery] = useState('');
@@ -29,7 +31,7 @@ export function NodeSearch() {
 
   if (!open) return null;
   const focus = (id: string) => {
-    const s = editorStore.getState();
+    const s = store.getState();
     const node = flow.getNode(id);
     s.select([id]);
     s.setSearchOpen(false);
@@ -58,11 +60,11 @@ export function NodeSearch() {
           if (e.key === 'ArrowDown') setActive((a) => Math.min(a + 1, matches.length - 1));
           else if (e.key === 'ArrowUp') setActive((a) => Math.max(a - 1, 0));
           else if (e.key === 'Enter' && matches[active]) focus(matches[active].id);
-          else if (e.key === 'Escape') editorStore.getState().setSearchOpen(false);
+          else if (e.key === 'Escape') store.getState().setSearchOpen(false);
           else return;
           e.preventDefault();
         }}
-        onBlur={() => setTimeout(() => editorStore.getState().setSearchOpen(false), 150)}
+        onBlur={() => setTimeout(() => store.getState().setSearchOpen(false), 150)}
       />
       <ul>
         {matches.map((n, i) => (

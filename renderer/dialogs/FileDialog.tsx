@@ -1,9 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { FileEntry } from '../../engine/contract/EngineApi.js';
-import { useEditorServices } from '../EditorContext.js';
+import { useEditor } from '../EditorContext.js';
 import { fileStem, openGraphText, saveTo } from '../files/documentIo.js';
 import { forgetRecentFile, recentFiles } from '../files/recentFiles.js';
-import { editorStore } from '../store/useEditorStore.js';
 import { Modal } from './Modal.js';
 
 const isGraphFile = (name: string) => name.endsWith('.json');
@@ -19,13 +18,13 @@ const joinPath = (dir: string | undefined, name: string) => {
  * (for Save as) a file name.
  */
 export function FileDialog({ mode }: { mode: 'open' | 'saveAs' }) {
-  const { engine, actionContext } = useEditorServices();
+  const { store, engine, actionContext } = useEditor();
   const [dirs, setDirs] = useState<string[]>([]);
   const dir = dirs[dirs.length - 1];
   const [entries, setEntries] = useState<FileEntry[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [name, setName] = useState(() => {
-    const s = editorStore.getState();
+    const s = store.getState();
     return s.filePath ? baseName(s.filePath) : `${fileStem(s.graph.name)}.sluice.json`;
   });
   const [busy, setBusy] = useState(false);
@@ -49,7 +48,7 @@ export function FileDialog({ mode }: { mode: 'open' | 'saveAs' }) {
     try {
       const file = await engine.openFile(path);
       if (openGraphText(actionContext, file.text, { kind: 'file', filePath: file.path, label: baseName(file.path) })) {
-        editorStore.getState().openDialog(null);
+        store.getState().openDialog(null);
       }
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
@@ -66,7 +65,7 @@ export function FileDialog({ mode }: { mode: 'open' | 'saveAs' }) {
     setBusy(true);
     try {
       await saveTo(actionContext, full);
-      editorStore.getState().openDialog(null);
+      store.getState().openDialog(null);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     } finally {

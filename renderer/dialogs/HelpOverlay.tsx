@@ -1,5 +1,5 @@
 import { displayKeys, type ActionGroup } from '../actions/ActionManager.js';
-import { useEditorServices } from '../EditorContext.js';
+import { useEditor } from '../EditorContext.js';
 import { Modal } from './Modal.js';
 
 const GROUPS: ActionGroup[] = ['File', 'Edit', 'View', 'Run'];
@@ -13,7 +13,7 @@ const CANVAS_TIPS: Array<[string, string]> = [
 
 /** Every shortcut, straight from the registered actions, so it never drifts from what works. */
 export function HelpOverlay() {
-  const { actions } = useEditorServices();
+  const { actions } = useEditor();
   const all = actions.list();
   return (
     <Modal title="Keyboard shortcuts" testId="help-overlay" wide>

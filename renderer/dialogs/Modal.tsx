@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { editorStore } from '../store/useEditorStore.js';
+import { useEditor } from '../EditorContext.js';
 
 /** A centred dialog over a dimmed editor; a click outside or Escape closes it. */
 export function Modal({
@@ -15,15 +15,16 @@ export function Modal({
   testId: string;
   wide?: boolean;
 }) {
+  const { store } = useEditor();
   return (
     <div
       className="modal-backdrop"
-      onMouseDown={(e) => e.target === e.currentTarget && editorStore.getState().openDialog(null)}
+      onMouseDown={(e) => e.target === e.currentTarget && store.getState().openDialog(null)}
     >
       <div className={`modal${wide ? ' wide' : ''}`} role="dialog" aria-label={title} data-testid={testId}>
         <div className="modal-head">
           <h2>{title}</h2>
-          <button className="icon" title="Close (Esc)" onClick={() => editorStore.getState().openDialog(null)}>
+          <button className="icon" title="Close (Esc)" onClick={() => store.getState().openDialog(null)}>
             ×
           </button>
         </div>

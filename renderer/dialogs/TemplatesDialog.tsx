@@ -1,13 +1,12 @@
 import { useEffect, useState } from 'react';
 import type { ExampleInfo } from '../../engine/contract/EngineApi.js';
-import { useEditorServices } from '../EditorContext.js';
+import { useEditor } from '../EditorContext.js';
 import { openGraphText } from '../files/documentIo.js';
-import { editorStore } from '../store/useEditorStore.js';
 import { Modal } from './Modal.js';
 
 /** The example graphs as templates; one opens as a new, unsaved document. */
 export function TemplatesDialog() {
-  const { engine, actionContext } = useEditorServices();
+  const { store, engine, actionContext } = useEditor();
   const [examples, setExamples] = useState<ExampleInfo[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -26,7 +25,7 @@ export function TemplatesDialog() {
     try {
       const { text } = await engine.openExample(example.id);
       if (openGraphText(actionContext, text, { kind: 'example', label: `template “${example.name}”` })) {
-        editorStore.getState().openDialog(null);
+        store.getState().openDialog(null);
       }
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));

@@ -1,15 +1,14 @@
 import { nodeRegistry } from '../../engine/nodes/registry.js';
 import { startRun } from '../actions/runActions.js';
-import { useEditorServices } from '../EditorContext.js';
+import { useEditor } from '../EditorContext.js';
 import { codeFingerprint } from '../files/codeFingerprint.js';
 import { trustCode } from '../files/trustStore.js';
-import { editorStore } from '../store/useEditorStore.js';
 import { Modal } from './Modal.js';
 
 /** Asks before code written elsewhere runs (SPEC §2); trust is remembered for this exact code. */
 export function TrustDialog() {
-  const { actionContext } = useEditorServices();
-  const s = editorStore.getState();
+  const { store, actionContext } = useEditor();
+  const s = store.getState();
   const codeNodes = s.graph.nodes.filter(
     (n) =>
       nodeRegistry.get(n.type)?.runsUserCode ||
@@ -23,12 +22,12 @@ export function TrustDialog() {
       testId="trust-dialog"
       footer={
         <>
-          <button onClick={() => editorStore.getState().openDialog(null)}>Cancel</button>
+          <button onClick={() => store.getState().openDialog(null)}>Cancel</button>
           <button
             className="primary"
             data-testid="trust-accept"
             onClick={() => {
-              const now = editorStore.getState();
+              const now = store.getState();
               trustCode(codeFingerprint(now.graph, nodeRegistry));
               now.setTrusted(true);
               now.openDialog(null);

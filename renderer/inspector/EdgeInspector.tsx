@@ -1,11 +1,13 @@
 import { DEFAULT_SETTINGS, type GraphEdge } from '../../engine/contract/graphFile.js';
 import { updateEdge } from '../graph/graphEdits.js';
 import { selectProblemsGrouped } from '../store/selectors.js';
-import { editorStore, useEditorStore } from '../store/useEditorStore.js';
+import { useEditor } from '../EditorContext.js';
+import { useEditorStore } from '../store/useEditorStore.js';
 import { ProblemList } from './ProblemList.js';
 
 /** An edge's settings: its queue capacity. */
 export function EdgeInspector({ edge }: { edge: GraphEdge }) {
+  const { store } = useEditor();
   const defaultCapacity = useEditorStore(
     (s) => s.graph.settings?.defaultEdgeCapacity ?? DEFAULT_SETTINGS.defaultEdgeCapacity,
   );
@@ -39,7 +41,7 @@ export function EdgeInspector({ edge }: { edge: GraphEdge }) {
           placeholder={String(defaultCapacity)}
           data-testid="edge-capacity"
           onChange={(e) => {
-            const s = editorStore.getState();
+            const s = store.getState();
             const value = e.target.value === '' ? undefined : Number(e.target.value);
             s.commitDocument(
               updateEdge(s.graph, edge.id, (old) => {

@@ -1,27 +1,28 @@
 import { useShallow } from 'zustand/react/shallow';
 import { DEFAULT_SETTINGS, type GraphFile } from '../../engine/contract/graphFile.js';
 import type { EditorState } from '../store/editorState.js';
-import { editorStore, useEditorStore } from '../store/useEditorStore.js';
+import { useEditorStore } from '../store/useEditorStore.js';
+import { useEditor } from '../EditorContext.js';
 import { ProblemList } from './ProblemList.js';
 
 const selectGraphMeta = (s: EditorState) => s.graph;
 
-function commit(update: (g: GraphFile) => GraphFile, key: string): void {
-  const s = editorStore.getState();
-  s.commitDocument(update(s.graph), { coalesce: `graph:${key}` });
-}
-
-function setSetting(key: 'checkpointIntervalMs' | 'defaultEdgeCapacity', raw: string): void {
-  commit((g) => {
-    const settings = { ...g.settings };
-    if (raw === '') delete settings[key];
-    else settings[key] = Number(raw);
-    return { ...g, settings };
-  }, key);
+function withSetting(g: GraphFile, key: 'checkpointIntervalMs' | 'defaultEdgeCapacity', raw: string): GraphFile {
+  const settings = { ...g.settings };
+  if (raw === '') delete settings[key];
+  else settings[key] = Number(raw);
+  return { ...g, settings };
 }
 
 /** The graph's own settings, shown when nothing is selected. */
 export function GraphSettings() {
+  const { store } = useEditor();
+  const commit = (update: (g: GraphFile) => GraphFile, key: string): void => {
+    const s = store.getState();
+    s.commitDocument(update(s.graph), { coalesce: `graph:${key}` });
+  };
+  const setSetting = (key: 'checkpointIntervalMs' | 'defaultEdgeCapacity', raw: string): void =>
+    commit((g) => withSetting(g, key, raw), key);
   const graph = useEditorStore(selectGraphMeta);
   const problems = useEditorStore(useShallow((s) => s.problems.filter((p) => !p.nodeId && !p.edgeId)));
   return (

@@ -1,13 +1,15 @@
-import type { GraphNode } from '../../engine/contract/graphFile.js';
+import type { GraphFile, GraphNode } from '../../engine/contract/graphFile.js';
 import { nodeRegistry } from '../../engine/nodes/registry.js';
 import { setConfigField, setNodeKey } from '../graph/graphEdits.js';
 import { selectProblemsGrouped } from '../store/selectors.js';
-import { editorStore, useEditorStore } from '../store/useEditorStore.js';
+import { useEditorStore } from '../store/useEditorStore.js';
+import { useEditor } from '../EditorContext.js';
 import { FieldEditor } from './FieldEditor.js';
 import { ProblemList } from './ProblemList.js';
 
 /** The form for one node, generated from its descriptor's config schema. */
 export function NodeInspector({ node }: { node: GraphNode }) {
+  const { store } = useEditor();
   const descriptor = nodeRegistry.get(node.type);
   const problems = useEditorStore((s) => selectProblemsGrouped(s).byNode.get(node.id));
   const general =
@@ -15,8 +17,8 @@ export function NodeInspector({ node }: { node: GraphNode }) {
   const messagesFor = (field: string) =>
     problems?.filter((p) => p.field !== undefined && p.field.split(/[.[]/)[0] === field).map((p) => p.message);
 
-  const commit = (graphUpdate: (g: ReturnType<typeof editorStore.getState>['graph']) => typeof g, key: string) => {
-    const s = editorStore.getState();
+  const commit = (graphUpdate: (g: GraphFile) => GraphFile, key: string) => {
+    const s = store.getState();
     s.commitDocument(graphUpdate(s.graph), { coalesce: `${node.id}:${key}` });
   };
 

@@ -1,13 +1,13 @@
 import { useCallback } from 'react';
 import { runIsActive } from '../actions/runActions.js';
-import { useEditorServices } from '../EditorContext.js';
+import { useEditor } from '../EditorContext.js';
 import { useEditorStore } from '../store/useEditorStore.js';
 import { formatBytes, formatMs } from './format.js';
 import { usePolled } from './usePolled.js';
 
 /** The checkpoints in the run's state store, newest first: time, duration, size. */
 export function CheckpointsPanel() {
-  const { engine } = useEditorServices();
+  const { engine } = useEditor();
   const runId = useEditorStore((s) => s.runId);
   const live = useEditorStore(runIsActive);
   const load = useCallback(() => engine.listCheckpoints({ runId: runId! }), [engine, runId]);

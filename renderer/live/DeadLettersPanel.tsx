@@ -1,7 +1,7 @@
 import { useCallback, useState } from 'react';
 import type { DeadLetter } from '../../engine/contract/EngineApi.js';
 import { runIsActive } from '../actions/runActions.js';
-import { useEditorServices } from '../EditorContext.js';
+import { useEditor } from '../EditorContext.js';
 import { useEditorStore } from '../store/useEditorStore.js';
 import { usePolled } from './usePolled.js';
 
@@ -26,7 +26,7 @@ export function deadLettersJsonl(letters: readonly DeadLetter[]): string {
 
 /** The run's failed events with their node and error; export as JSONL; replay selected ones. */
 export function DeadLettersPanel() {
-  const { engine } = useEditorServices();
+  const { engine } = useEditor();
   const runId = useEditorStore((s) => s.runId);
   const live = useEditorStore(runIsActive);
   const name = useEditorStore((s) => s.graph.name);

@@ -1,6 +1,6 @@
-import { useEditorServices } from '../EditorContext.js';
+import { useEditor } from '../EditorContext.js';
 import type { EdgeSeries } from '../store/MetricsHistory.js';
-import { editorStore, useEditorStore } from '../store/useEditorStore.js';
+import { useEditorStore } from '../store/useEditorStore.js';
 import { pressureLevel } from './findBottleneck.js';
 import { formatBytes, formatCount, formatMs, formatRate, formatShare } from './format.js';
 import { Sparkline } from './Sparkline.js';
@@ -18,7 +18,7 @@ const ROWS: Array<{ series: EdgeSeries; label: string }> = [
 
 /** The card over a hovered edge label: every metric with its one-minute sparkline, and Tap. */
 export function EdgeHoverCard({ edgeId }: { edgeId: string }) {
-  const services = useEditorServices();
+  const editor = useEditor();
   const m = useEditorStore((s) => s.frame?.edges[edgeId]);
   const history = useEditorStore((s) => s.history);
   const tapped = useEditorStore((s) => s.tap?.edgeId === edgeId);
@@ -67,8 +67,8 @@ export function EdgeHoverCard({ edgeId }: { edgeId: string }) {
         data-testid="edge-tap"
         onClick={(e) => {
           e.stopPropagation();
-          void toggleTap(services.actionContext, tapped ? null : edgeId);
-          editorStore.getState().setHoveredEdge(null);
+          void toggleTap(editor.actionContext, tapped ? null : edgeId);
+          editor.store.getState().setHoveredEdge(null);
         }}
       >
         {tapped ? 'Stop tapping' : 'Tap this edge'}

@@ -1,5 +1,6 @@
 import type { RunPanel } from '../store/runSlice.js';
-import { editorStore, useEditorStore } from '../store/useEditorStore.js';
+import { useEditor } from '../EditorContext.js';
+import { useEditorStore } from '../store/useEditorStore.js';
 import { ChartsPanel } from './ChartsPanel.js';
 import { CheckpointsPanel } from './CheckpointsPanel.js';
 import { DeadLettersPanel } from './DeadLettersPanel.js';
@@ -14,6 +15,7 @@ const TABS: Array<{ id: RunPanel; label: string }> = [
 
 /** The run's panels under the canvas: dead letters, checkpoints, charts and the log, one at a time. */
 export function RunDock() {
+  const { store } = useEditor();
   const panel = useEditorStore((s) => s.runPanel);
   const errors = useEditorStore((s) => {
     const nodes = s.frame?.nodes;
@@ -22,7 +24,7 @@ export function RunDock() {
     return n;
   });
   const hasCharts = useEditorStore((s) => s.graph.nodes.some((n) => n.type === 'sink.chart'));
-  const toggle = (id: RunPanel) => editorStore.getState().setRunPanel(panel === id ? null : id);
+  const toggle = (id: RunPanel) => store.getState().setRunPanel(panel === id ? null : id);
   return (
     <section className={`run-dock${panel ? ' open' : ''}`} data-testid="run-dock">
       <div className="dock-tabs" role="tablist">

@@ -24,11 +24,11 @@ interface RunLine {
  * with 200 nodes); at every frame that would be most of a frame's cost, for figures that are
  * read once a second anyway.
  */
-let lastLine: RunLine | null = null;
 function selectRunLine(s: EditorState): RunLine | null {
+  const memo = s.memo.slot(selectRunLine, () => ({ line: null as RunLine | null }));
   const run = s.frame?.run;
-  if (!run) return (lastLine = null);
-  const prev = lastLine;
+  if (!run) return (memo.line = null);
+  const prev = memo.line;
   if (
     prev &&
     Math.floor(prev.run.elapsedMs / 1000) === Math.floor(run.elapsedMs / 1000) &&
@@ -37,7 +37,7 @@ function selectRunLine(s: EditorState): RunLine | null {
     prev.bottleneck?.nodeId === s.bottleneck?.nodeId
   )
     return prev;
-  return (lastLine = { run, bottleneck: s.bottleneck, checkpointSeenAt: s.checkpointSeenAt });
+  return (memo.line = { run, bottleneck: s.bottleneck, checkpointSeenAt: s.checkpointSeenAt });
 }
 const selectResumed = (s: EditorState) => s.resumedFrom;
 const selectNote = (s: EditorState) => s.runNote;

@@ -1,7 +1,7 @@
 import { memo, useState } from 'react';
-import { useEditorServices } from '../EditorContext.js';
+import { useEditor } from '../EditorContext.js';
 import type { TapEntry } from '../store/runSlice.js';
-import { editorStore, useEditorStore } from '../store/useEditorStore.js';
+import { useEditorStore } from '../store/useEditorStore.js';
 import { toggleTap } from './toggleTap.js';
 
 const TapRow = memo(function TapRow({ entry }: { entry: TapEntry }) {
@@ -23,7 +23,7 @@ const TapRow = memo(function TapRow({ entry }: { entry: TapEntry }) {
  * fast edge costs nothing extra. Pause keeps the list still to read; copy takes it as JSON.
  */
 export function TapPanel() {
-  const { actionContext } = useEditorServices();
+  const { store, actionContext } = useEditor();
   const tap = useEditorStore((s) => s.tap);
   const [copied, setCopied] = useState(false);
   if (!tap) return null;
@@ -47,7 +47,7 @@ export function TapPanel() {
         </button>
       </div>
       <div className="tap-tools">
-        <button data-testid="tap-pause" onClick={() => editorStore.getState().setTapPaused(!tap.paused)}>
+        <button data-testid="tap-pause" onClick={() => store.getState().setTapPaused(!tap.paused)}>
           {tap.paused ? '▶ Resume' : '❚❚ Pause'}
         </button>
         <button
@@ -61,7 +61,7 @@ export function TapPanel() {
             );
             void navigator.clipboard?.writeText(text).then(
               () => setCopied(true),
-              () => editorStore.getState().notify('The browser refused the clipboard.', 'error'),
+              () => store.getState().notify('The browser refused the clipboard.', 'error'),
             );
             setTimeout(() => setCopied(false), 1500);
           }}

@@ -1,11 +1,11 @@
 import type { ReactNode } from 'react';
 import { displayKeys } from '../actions/ActionManager.js';
-import { useEditorServices } from '../EditorContext.js';
+import { useEditor } from '../EditorContext.js';
 import { useEditorStore } from '../store/useEditorStore.js';
 
 /** A toolbar button for a registered action: label, shortcut in the tooltip, disabled with the reason. */
 export function ActionButton({ id, children, className }: { id: string; children?: ReactNode; className?: string }) {
-  const { actions } = useEditorServices();
+  const { actions } = useEditor();
   const action = actions.get(id);
   const reason = useEditorStore((s) => action?.disabledReason?.(s) ?? null);
   if (!action) return null;

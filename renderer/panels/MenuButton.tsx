@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { useEditorServices } from '../EditorContext.js';
+import { useEditor } from '../EditorContext.js';
 import { useEditorStore } from '../store/useEditorStore.js';
 
 /** A toolbar button that opens a short list of registered actions. */
@@ -47,7 +47,7 @@ export function MenuButton({
 }
 
 function MenuItem({ id, onDone }: { id: string; onDone(): void }) {
-  const { actions } = useEditorServices();
+  const { actions } = useEditor();
   const action = actions.get(id);
   const reason = useEditorStore((s) => action?.disabledReason?.(s) ?? null);
   if (!action) return null;

@@ -1,17 +1,19 @@
 import { useEffect } from 'react';
 import type { EditorState } from '../store/editorState.js';
-import { editorStore, useEditorStore } from '../store/useEditorStore.js';
+import { useEditor } from '../EditorContext.js';
+import { useEditorStore } from '../store/useEditorStore.js';
 
 const selectNotice = (s: EditorState) => s.notice;
 
 /** The short message at the bottom; errors stay a little longer. */
 export function NoticeToast() {
+  const { store } = useEditor();
   const notice = useEditorStore(selectNotice);
   useEffect(() => {
     if (!notice) return;
     const t = setTimeout(
       () => {
-        if (editorStore.getState().notice?.id === notice.id) editorStore.getState().dismissNotice();
+        if (store.getState().notice?.id === notice.id) store.getState().dismissNotice();
       },
       notice.tone === 'error' ? 5000 : 3000,
     );
@@ -23,7 +25,7 @@ export function NoticeToast() {
       className={`notice ${notice.tone}`}
       role="status"
       data-testid="notice"
-      onClick={() => editorStore.getState().dismissNotice()}
+      onClick={() => store.getState().dismissNotice()}
     >
       {notice.text}
     </div>

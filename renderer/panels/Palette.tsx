@@ -4,7 +4,7 @@ import { NODE_CATEGORIES, type NodeDescriptor } from '../../engine/contract/desc
 import { nodeRegistry } from '../../engine/nodes/registry.js';
 import { NODE_TYPE_MIME } from '../canvas/Canvas.js';
 import { addNode } from '../graph/graphEdits.js';
-import { editorStore } from '../store/useEditorStore.js';
+import { useEditor } from '../EditorContext.js';
 
 const CATEGORY_TITLES: Record<string, string> = {
   source: 'Sources',
@@ -16,6 +16,7 @@ const CATEGORY_TITLES: Record<string, string> = {
 
 /** Node types from the descriptors, grouped by category and searchable; drag one onto the canvas. */
 export function Palette() {
+  const { store } = useEditor();
   const [query, setQuery] = useState('');
   const flow = useReactFlow();
   const groups = useMemo(() => {
@@ -30,7 +31,7 @@ export function Palette() {
 
   // Double-click or Enter adds at the centre of the view, for keyboard users and trackpads.
   const addAtCentre = (d: NodeDescriptor) => {
-    const s = editorStore.getState();
+    const s = store.getState();
     const el = document.querySelector('.canvas')?.getBoundingClientRect();
     const p = el ? flow.screenToFlowPosition({ x: el.left + el.width / 2, y: el.top + el.height / 2 }) : { x: 0, y: 0 };
     const { graph, id } = addNode(s.graph, d.type, { x: p.x - 90, y: p.y - 40 });

@@ -1,13 +1,15 @@
 import { useReactFlow } from '@xyflow/react';
 import type { Problem } from '../../engine/contract/problem.js';
 import type { EditorState } from '../store/editorState.js';
-import { editorStore, useEditorStore } from '../store/useEditorStore.js';
+import { useEditor } from '../EditorContext.js';
+import { useEditorStore } from '../store/useEditorStore.js';
 
 const selectProblems = (s: EditorState) => s.problems;
 const selectOpen = (s: EditorState) => s.problemsOpen;
 
 /** Every validation problem; a click selects the node or edge and brings it into view. */
 export function ProblemsPanel() {
+  const { store } = useEditor();
   const problems = useEditorStore(selectProblems);
   const open = useEditorStore(selectOpen);
   const flow = useReactFlow();
@@ -15,7 +17,7 @@ export function ProblemsPanel() {
   const warnings = problems.length - errors;
 
   const focus = (p: Problem) => {
-    const s = editorStore.getState();
+    const s = store.getState();
     const edge = p.edgeId ? s.graph.edges.find((e) => e.id === p.edgeId) : undefined;
     const nodeId = p.nodeId ?? edge?.to?.node ?? edge?.from?.node;
     if (edge && !p.nodeId) s.select([], [edge.id]);
@@ -33,7 +35,7 @@ export function ProblemsPanel() {
 
   return (
     <section className={`problems${open ? ' open' : ''}`} data-testid="problems">
-      <button className="problems-head" onClick={() => editorStore.getState().setProblemsOpen(!open)}>
+      <button className="problems-head" onClick={() => store.getState().setProblemsOpen(!open)}>
         <span className="chevron">{open ? '▾' : '▸'}</span>
         Problems
         <span className={`count ${errors ? 'error' : warnings ? 'warning' : 'ok'}`} data-testid="problem-count">

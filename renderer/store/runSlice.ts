@@ -104,11 +104,11 @@ export interface RunSlice {
   setHoveredEdge(edgeId: string | null): void;
 }
 
-let tapSeq = 0;
-let logSeq = 0;
-
 export const createRunSlice: StateCreator<EditorState, [], [], RunSlice> = (set, get) => {
   let early: RunEvent[] = [];
+  // List keys for tapped events and log lines; per store, so two editors never share a sequence.
+  let tapSeq = 0;
+  let logSeq = 0;
 
   function applyFrame(snapshot: MetricsSnapshot): void {
     const s = get();

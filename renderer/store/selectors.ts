@@ -34,26 +34,43 @@ export const selectInspectedEdge = (s: EditorState): GraphEdge | undefined => {
   return s.graph.edges.find((e) => e.id === ids[0]);
 };
 
+/** Problems of one validation pass by node and by edge. */
+export interface GroupedProblems {
+  byNode: Map<string, Problem[]>;
+  byEdge: Map<string, Problem[]>;
+}
+
 /**
  * Problems grouped by node and edge. Arrays are reused when a node's messages did not change,
  * so a new validation pass does not re-render every node.
  */
-let lastProblems: readonly Problem[] | null = null;
-let lastGrouped = { byNode: new Map<string, Problem[]>(), byEdge: new Map<string, Problem[]>() };
-export function selectProblemsGrouped(s: EditorState): typeof lastGrouped {
-  if (s.problems === lastProblems) return lastGrouped;
+export function selectProblemsGrouped(s: EditorState): GroupedProblems {
+  const memo = s.memo.slot(selectProblemsGrouped, () => ({
+    problems: null as readonly Problem[] | null,
+    grouped: { byNode: new Map(), byEdge: new Map() } as GroupedProblems,
+  }));
+  if (s.problems === memo.problems) return memo.grouped;
   const byNode = new Map<string, Problem[]>();
   const byEdge = new Map<string, Problem[]>();
   for (const p of s.problems) {
     if (p.edgeId) push(byEdge, p.edgeId, p);
     else if (p.nodeId) push(byNode, p.nodeId, p);
   }
-  reuseEqual(byNode, lastGrouped.byNode);
-  reuseEqual(byEdge, lastGrouped.byEdge);
-  lastProblems = s.problems;
-  lastGrouped = { byNode, byEdge };
-  return lastGrouped;
+  reuseEqual(byNode, memo.grouped.byNode);
+  reuseEqual(byEdge, memo.grouped.byEdge);
+  memo.problems = s.problems;
+  memo.grouped = { byNode, byEdge };
+  return memo.grouped;
 }
+
+/** The last result of a list selector, the inputs it came from, and each item's own cache entry. */
+interface ListMemo<Entry, Item> {
+  inputs: unknown[];
+  list: Item[];
+  items: Map<string, Entry>;
+}
+
+const listMemo = <Entry, Item>(): ListMemo<Entry, Item> => ({ inputs: [], list: [], items: new Map() });
 
 interface NodeCacheEntry {
   source: GraphNode;
@@ -62,25 +79,23 @@ interface NodeCacheEntry {
   problems: readonly Problem[] | undefined;
   flow: SluiceFlowNode;
 }
-const nodeCache = new Map<string, NodeCacheEntry>();
-let lastNodeInputs: unknown[] = [];
-let lastFlowNodes: SluiceFlowNode[] = [];
 
 /**
  * React Flow nodes derived from the document. A node object is rebuilt only when its graph node,
  * selection, measured size or problems changed: React Flow re-renders exactly those nodes.
  */
 export function selectFlowNodes(s: EditorState): SluiceFlowNode[] {
+  const memo = s.memo.slot(selectFlowNodes, listMemo<NodeCacheEntry, SluiceFlowNode>);
   const grouped = selectProblemsGrouped(s);
   const inputs = [s.graph.nodes, s.selectedNodes, s.measured, grouped];
-  if (inputs.every((v, i) => v === lastNodeInputs[i])) return lastFlowNodes;
+  if (inputs.every((v, i) => v === memo.inputs[i])) return memo.list;
   const seen = new Set<string>();
-  lastFlowNodes = s.graph.nodes.map((n) => {
+  memo.list = s.graph.nodes.map((n) => {
     seen.add(n.id);
     const selected = s.selectedNodes[n.id] === true;
     const measured = s.measured[n.id];
     const problems = grouped.byNode.get(n.id);
-    const hit = nodeCache.get(n.id);
+    const hit = memo.items.get(n.id);
     if (
       hit &&
       hit.source === n &&
@@ -98,12 +113,12 @@ export function selectFlowNodes(s: EditorState): SluiceFlowNode[] {
       selected,
       ...(measured ? { measured } : {}),
     };
-    nodeCache.set(n.id, { source: n, selected, measured, problems, flow });
+    memo.items.set(n.id, { source: n, selected, measured, problems, flow });
     return flow;
   });
-  for (const id of nodeCache.keys()) if (!seen.has(id)) nodeCache.delete(id);
-  lastNodeInputs = inputs;
-  return lastFlowNodes;
+  for (const id of memo.items.keys()) if (!seen.has(id)) memo.items.delete(id);
+  memo.inputs = inputs;
+  return memo.list;
 }
 
 interface EdgeCacheEntry {
@@ -112,21 +127,19 @@ interface EdgeCacheEntry {
   problems: readonly Problem[] | undefined;
   flow: SluiceFlowEdge;
 }
-const edgeCache = new Map<string, EdgeCacheEntry>();
-let lastEdgeInputs: unknown[] = [];
-let lastFlowEdges: SluiceFlowEdge[] = [];
 
 /** React Flow edges derived from the document, cached like the nodes. */
 export function selectFlowEdges(s: EditorState): SluiceFlowEdge[] {
+  const memo = s.memo.slot(selectFlowEdges, listMemo<EdgeCacheEntry, SluiceFlowEdge>);
   const grouped = selectProblemsGrouped(s);
   const inputs = [s.graph.edges, s.selectedEdges, grouped];
-  if (inputs.every((v, i) => v === lastEdgeInputs[i])) return lastFlowEdges;
+  if (inputs.every((v, i) => v === memo.inputs[i])) return memo.list;
   const seen = new Set<string>();
-  lastFlowEdges = s.graph.edges.map((e) => {
+  memo.list = s.graph.edges.map((e) => {
     seen.add(e.id);
     const selected = s.selectedEdges[e.id] === true;
     const problems = grouped.byEdge.get(e.id);
-    const hit = edgeCache.get(e.id);
+    const hit = memo.items.get(e.id);
     if (hit && hit.source === e && hit.selected === selected && hit.problems === problems) return hit.flow;
     const flow: SluiceFlowEdge = {
       id: e.id,
@@ -140,12 +153,12 @@ export function selectFlowEdges(s: EditorState): SluiceFlowEdge[] {
       data: { problems },
       ...(problems ? { className: 'edge-problem' } : {}),
     };
-    edgeCache.set(e.id, { source: e, selected, problems, flow });
+    memo.items.set(e.id, { source: e, selected, problems, flow });
     return flow;
   });
-  for (const id of edgeCache.keys()) if (!seen.has(id)) edgeCache.delete(id);
-  lastEdgeInputs = inputs;
-  return lastFlowEdges;
+  for (const id of memo.items.keys()) if (!seen.has(id)) memo.items.delete(id);
+  memo.inputs = inputs;
+  return memo.list;
 }
 
 function push(map: Map<string, Problem[]>, key: string, p: Problem): void {

@@ -62,63 +62,65 @@ export interface UiSlice {
   setProblemsOpen(open: boolean): void;
 }
 
-let noticeIds = 0;
+export const createUiSlice: StateCreator<EditorState, [], [], UiSlice> = (set, get) => {
+  // Tells one notice from the next with the same text (its timer must not close the newer one).
+  let noticeIds = 0;
+  return {
+    selectedNodes: {},
+    selectedEdges: {},
+    measured: {},
+    problems: [],
+    validating: false,
+    notice: null,
+    dialog: null,
+    searchOpen: false,
+    problemsOpen: true,
 
-export const createUiSlice: StateCreator<EditorState, [], [], UiSlice> = (set, get) => ({
-  selectedNodes: {},
-  selectedEdges: {},
-  measured: {},
-  problems: [],
-  validating: false,
-  notice: null,
-  dialog: null,
-  searchOpen: false,
-  problemsOpen: true,
-
-  select(nodes, edges = []) {
-    set({
-      selectedNodes: Object.fromEntries(nodes.map((id) => [id, true as const])),
-      selectedEdges: Object.fromEntries(edges.map((id) => [id, true as const])),
-    });
-  },
-  setSelection(selectedNodes, selectedEdges) {
-    set({ selectedNodes, selectedEdges });
-  },
-  pruneSelection() {
-    const { graph, selectedNodes, selectedEdges } = get();
-    const nodeIds = new Set(graph.nodes.map((n) => n.id));
-    const edgeIds = new Set(graph.edges.map((e) => e.id));
-    const keptNodes = Object.keys(selectedNodes).filter((id) => nodeIds.has(id));
-    const keptEdges = Object.keys(selectedEdges).filter((id) => edgeIds.has(id));
-    if (
-      keptNodes.length !== Object.keys(selectedNodes).length ||
-      keptEdges.length !== Object.keys(selectedEdges).length
-    ) {
-      get().select(keptNodes, keptEdges);
-    }
-  },
-  setMeasured(measured) {
-    set({ measured });
-  },
-  setProblems(problems) {
-    set({ problems, validating: false });
-  },
-  setValidating(validating) {
-    set({ validating });
-  },
-  notify(text, tone = 'info') {
-    set({ notice: { id: ++noticeIds, text, tone } });
-  },
-  dismissNotice() {
-    set({ notice: null });
-  },
-  openDialog(dialog) {
-    set({ dialog });
-  },
-  setSearchOpen(searchOpen) {
-    set({ searchOpen });
-  },
-  setProblemsOpen(problemsOpen) {
-    set({ problemsOpen });
-  },
-});
+    select(nodes, edges = []) {
+      set({
+        selectedNodes: Object.fromEntries(nodes.map((id) => [id, true as const])),
+        selectedEdges: Object.fromEntries(edges.map((id) => [id, true as const])),
+      });
+    },
+    setSelection(selectedNodes, selectedEdges) {
+      set({ selectedNodes, selectedEdges });
+    },
+    pruneSelection() {
+      const { graph, selectedNodes, selectedEdges } = get();
+      const nodeIds = new Set(graph.nodes.map((n) => n.id));
+      const edgeIds = new Set(graph.edges.map((e) => e.id));
+      const keptNodes = Object.keys(selectedNodes).filter((id) => nodeIds.has(id));
+      const keptEdges = Object.keys(selectedEdges).filter((id) => edgeIds.has(id));
+      if (
+        keptNodes.length !== Object.keys(selectedNodes).length ||
+        keptEdges.length !== Object.keys(selectedEdges).length
+      ) {
+        get().select(keptNodes, keptEdges);
+      }
+    },
+    setMeasured(measured) {
+      set({ measured });
+    },
+    setProblems(problems) {
+      set({ problems, validating: false });
+    },
+    setValidating(validating) {
+      set({ validating });
+    },
+    notify(text, tone = 'info') {
+      set({ notice: { id: ++noticeIds, text, tone } });
+    },
+    dismissNotice() {
+      set({ notice: null });
+    },
+    openDialog(dialog) {
+      set({ dialog });
+    },
+    setSearchOpen(searchOpen) {
+      set({ searchOpen });
+    },
+    setProblemsOpen(problemsOpen) {
+      set({ problemsOpen });
+    },
+  };
+};

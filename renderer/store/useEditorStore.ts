@@ -1,11 +1,11 @@
 import { useStore } from 'zustand';
-import { createEditorStore } from './createEditorStore.js';
+import { useEditor } from '../EditorContext.js';
 import type { EditorState } from './editorState.js';
 
-/** The app's one editor store. */
-export const editorStore = createEditorStore();
-
-/** Read from the editor store with a selector (module-level `selectX` selectors, useShallow for objects). */
+/**
+ * Read the surrounding editor's store with a selector (module-level `selectX` selectors,
+ * `useShallow` for derived objects). Outside render, use `useEditor().store.getState()`.
+ */
 export function useEditorStore<T>(selector: (state: EditorState) => T): T {
-  return useStore(editorStore, selector);
+  return useStore(useEditor().store, selector);
 }
