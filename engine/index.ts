@@ -3,16 +3,11 @@
  * `EngineApi`, the local web host, and the contract types they speak.
  */
 export * from './contract/index.js';
-export { API_METHODS, isApiMethod } from './contract/wireProtocol.js';
-export type { ApiMethod, ClientMessage, HostMessage } from './contract/wireProtocol.js';
 export { EngineService, MAX_DEAD_LETTERS } from './host/EngineService.js';
 export type { EngineServiceDeps } from './host/EngineService.js';
 export { FileAccess } from './host/FileAccess.js';
 export { startWebHost, MAX_MESSAGE_BYTES, API_PATH } from './host/WebHost.js';
 export type { WebHost, WebHostOptions } from './host/WebHost.js';
-export { parseClientMessage, METHOD_ARGS } from './host/parseClientMessage.js';
-export type { ParsedClientMessage } from './host/parseClientMessage.js';
-export { describeError } from './host/describeError.js';
 export { defaultStatePath, safeFileName } from './store/defaultStatePath.js';
 export { startRun } from './runtime/startRun.js';
 export type { StartedRun } from './runtime/startRun.js';

@@ -1,11 +1,15 @@
-import type { ApiMethod, HostMessage, RunEvent } from '../engine/index.js';
-import type { EngineProcessMessage } from './engineServer.js';
-import { PROTOCOL_VERSION } from './protocolVersion.js';
+import { ENGINE_API_VERSION } from '../engine/contract/EngineApi.js';
+import type { RunEvent } from '../engine/contract/EngineApi.js';
+import type { Channel } from '../engine/contract/rpc/Channel.js';
+import { PortClient } from '../engine/contract/rpc/PortClient.js';
+import { toService } from '../engine/contract/rpc/toService.js';
+import type { ClientMessage, ServerMessage } from '../engine/contract/rpc/wireProtocol.js';
+import { ENGINE_PROCESS_API } from './engineProcessApi.js';
 
 /** Main's view of the engine process: Electron's `UtilityProcess`, narrowed to what the relay uses. */
 export interface EngineChild {
-  postMessage(message: EngineProcessMessage): void;
-  onMessage(listener: (message: HostMessage) => void): void;
+  postMessage(message: ClientMessage): void;
+  onMessage(listener: (message: ServerMessage<RunEvent>) => void): void;
   onExit(listener: (code: number) => void): void;
   kill(): void;
 }
@@ -21,14 +25,9 @@ export interface EngineRelayOptions {
   now?: () => number;
 }
 
-interface Pending {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-}
-
 /**
- * Main's end of the engine process: forwards calls, routes results back by id, forwards events,
- * and restarts the process when it dies.
+ * Main's end of the engine process: a channel to it (the generic port client over the
+ * process's port), which restarts the process when it dies.
  *
  * When the engine dies:
  * 1. every call in flight is rejected with a sentence (the renderer shows it);
@@ -37,10 +36,9 @@ interface Pending {
  * 3. a new process is spawned, unless it already died `maxRestarts` times within
  *    `restartWindowMs` (then calls fail with a sentence until the app restarts).
  */
-export class EngineRelay {
+export class EngineRelay implements Channel {
   private child: EngineChild | null = null;
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
+  private client: PortClient<RunEvent> | null = null;
   private readonly liveRuns = new Set<string>();
   /** Folders granted so far, sent again to a restarted engine. */
   private readonly folders = new Set<string>();
@@ -61,31 +59,32 @@ export class EngineRelay {
   start(): void {
     if (this.child || this.disposed) return;
     const child = this.options.spawn();
+    const client = new PortClient<RunEvent>(
+      { send: (message) => child.postMessage(message) },
+      { version: ENGINE_API_VERSION, onEvent: (event) => this.forward(event) },
+    );
     this.child = child;
-    child.onMessage((message) => this.receive(message));
+    this.client = client;
+    child.onMessage((message) => client.receive(message));
     child.onExit((code) => this.exited(child, code));
-    child.postMessage({ type: 'hello', version: PROTOCOL_VERSION });
-    for (const folder of this.folders) child.postMessage({ type: 'grantFolder', folder });
+    client.open();
+    for (const folder of this.folders) this.sendGrant(folder);
   }
 
   /** Let the engine's file policy reach `folder` too (now and after any restart). */
   grantFolder(folder: string): void {
     this.folders.add(folder);
-    this.child?.postMessage({ type: 'grantFolder', folder });
+    if (this.client) this.sendGrant(folder);
   }
 
-  /** Forward one validated call; resolves with the engine's value or rejects with its sentence. */
-  call(method: ApiMethod, args: unknown[]): Promise<unknown> {
+  /** Forward one call; resolves with the engine's value or rejects with its sentence. */
+  call(method: string, args: unknown[]): Promise<unknown> {
     if (this.gaveUp) {
       return Promise.reject(new Error('The engine keeps crashing and was not restarted; restart Sluice.'));
     }
     if (this.disposed) return Promise.reject(new Error('Sluice is shutting down.'));
     this.start();
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.child?.postMessage({ type: 'call', id, method, args });
-    });
+    return (this.client as PortClient<RunEvent>).call(method, args);
   }
 
   /** Stop the engine for good (app quit). Calls in flight are rejected. */
@@ -93,30 +92,21 @@ export class EngineRelay {
     this.disposed = true;
     const child = this.child;
     this.child = null;
-    this.rejectAll('Sluice is shutting down.');
+    this.dropClient('Sluice is shutting down.');
     child?.kill();
   }
 
-  private receive(message: HostMessage): void {
-    switch (message.type) {
-      case 'result': {
-        const call = this.pending.get(message.id);
-        if (!call) return;
-        this.pending.delete(message.id);
-        if (message.ok) call.resolve(message.value);
-        else call.reject(new Error(message.error));
-        return;
-      }
-      case 'event': {
-        const event = message.event;
-        if (event.type === 'runStarted') this.liveRuns.add(event.runId);
-        if (event.type === 'runEnded') this.liveRuns.delete(event.runId);
-        this.options.onEvent(event);
-        return;
-      }
-      case 'welcome':
-        return;
-    }
+  private sendGrant(folder: string): void {
+    // A refused grant (a path the engine cannot use) only means that folder stays closed.
+    toService(ENGINE_PROCESS_API, this)
+      .grantFolder(folder)
+      .catch(() => undefined);
+  }
+
+  private forward(event: RunEvent): void {
+    if (event.type === 'runStarted') this.liveRuns.add(event.runId);
+    if (event.type === 'runEnded') this.liveRuns.delete(event.runId);
+    this.options.onEvent(event);
   }
 
   private exited(child: EngineChild, code: number): void {
@@ -127,7 +117,7 @@ export class EngineRelay {
     const t = this.now();
     this.crashes = [...this.crashes.filter((c) => t - c < this.restartWindowMs), t];
     this.gaveUp = this.crashes.length > this.maxRestarts;
-    this.rejectAll(this.gaveUp ? `${reason} Restart Sluice.` : `${reason} It was restarted; try again.`);
+    this.dropClient(this.gaveUp ? `${reason} Restart Sluice.` : `${reason} It was restarted; try again.`);
     for (const runId of this.liveRuns) {
       this.options.onEvent({ type: 'runStatusChanged', runId, status: 'failed', reason });
       this.options.onEvent({ type: 'runEnded', runId, status: 'failed', reason });
@@ -143,13 +133,13 @@ export class EngineRelay {
     this.start();
   }
 
-  private log(message: string): void {
-    this.options.onEvent({ type: 'logged', runId: '', nodeId: null, level: 'error', message });
+  private dropClient(message: string): void {
+    const client = this.client;
+    this.client = null;
+    client?.dropCalls(() => message);
   }
 
-  private rejectAll(message: string): void {
-    const calls = [...this.pending.values()];
-    this.pending.clear();
-    for (const call of calls) call.reject(new Error(message));
+  private log(message: string): void {
+    this.options.onEvent({ type: 'logged', runId: '', nodeId: null, level: 'error', message });
   }
 }

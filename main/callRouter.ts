@@ -1,9 +1,13 @@
-import type { ApiMethod } from '../engine/index.js';
+import { UserError } from '../engine/contract/operator.js';
+import { BRIDGE_API, type DesktopApi } from '../engine/contract/DesktopApi.js';
+import { ENGINE_API } from '../engine/contract/EngineApi.js';
+import type { Channel } from '../engine/contract/rpc/Channel.js';
+import { pathsOfCall } from '../engine/contract/rpc/checkCall.js';
+import { fromService } from '../engine/contract/rpc/fromService.js';
+import { toService } from '../engine/contract/rpc/toService.js';
 import type { CallResult } from './channels.js';
-import type { DesktopMethod } from './ipcValidation.js';
-import { isDesktopMethod, isTrustedSender, validateCall } from './ipcValidation.js';
+import { isTrustedSender } from './isTrustedSender.js';
 import type { PathGrants } from './pathGrants.js';
-import { pathsOfCall } from './pathGrants.js';
 
 /** The desktop-only calls, answered by main (window title, dirty marker, native dialogs). */
 export interface DesktopHandlers {
@@ -19,7 +23,8 @@ export interface DesktopHandlers {
 export interface CallRouterDeps {
   /** The app page's URL; only frames showing it may call. */
   appUrl: string;
-  engine: { call(method: ApiMethod, args: unknown[]): Promise<unknown> };
+  /** The engine process (the relay). */
+  engine: Channel;
   desktop: DesktopHandlers;
   grants: PathGrants;
   /** A graph file was opened or saved successfully (for Open Recent). */
@@ -30,7 +35,8 @@ export interface CallRouterDeps {
 export type CallRoute = (frameUrl: string | null | undefined, method: unknown, args: unknown) => Promise<CallResult>;
 
 /**
- * The trust edge for everything the renderer asks of main. For each call:
+ * The trust edge for everything the renderer asks of main: the generic server over
+ * `BRIDGE_API`. For each call:
  * 1. the sending frame must show the app's own page;
  * 2. the method and arguments must match their schema;
  * 3. every path it names must be inside a folder the user granted (picked in a dialog, etc.);
@@ -38,54 +44,42 @@ export type CallRoute = (frameUrl: string | null | undefined, method: unknown, a
  * Never throws: failures come back as `{ ok: false, error }` with one sentence.
  */
 export function createCallRouter(deps: CallRouterDeps): CallRoute {
+  const granted = (path: string | null): string | null => {
+    if (path) deps.grants.grantFileFolder(path);
+    return path;
+  };
+  const desktop: DesktopApi = {
+    ready: async () => deps.desktop.ready(),
+    setTitle: async (name) => deps.desktop.setTitle(name),
+    setDirty: async (dirty) => deps.desktop.setDirty(dirty),
+    showOpenDialog: async (purpose = 'open') => granted(await deps.desktop.showOpenDialog(purpose)),
+    showSaveDialog: async (name, purpose = 'save') => granted(await deps.desktop.showSaveDialog(name, purpose)),
+  };
+  const channel = fromService(
+    BRIDGE_API,
+    { ...toService(ENGINE_API, deps.engine), ...desktop },
+    {
+      admit(method, args) {
+        for (const path of pathsOfCall(BRIDGE_API, method, args)) {
+          if (!deps.grants.allows(path)) {
+            throw new UserError(
+              `Sluice may only use files in folders you opened; open ${path} with File › Open first.`,
+            );
+          }
+        }
+      },
+    },
+  );
   return async (frameUrl, method, args) => {
     if (!isTrustedSender(frameUrl, deps.appUrl))
       return { ok: false, error: 'Calls are accepted only from the Sluice window.' };
-    const call = validateCall(method, args);
-    if (!call.ok) return call;
-    for (const path of pathsOfCall(call.method, call.args)) {
-      if (!deps.grants.allows(path)) {
-        return {
-          ok: false,
-          error: `Sluice may only use files in folders you opened; open ${path} with File › Open first.`,
-        };
-      }
-    }
     try {
-      const value = isDesktopMethod(call.method)
-        ? await desktopCall(deps, call.method, call.args)
-        : await deps.engine.call(call.method as ApiMethod, call.args);
-      if (call.method === 'openFile' || call.method === 'saveFile') deps.onFileUsed?.(call.args[0] as string);
+      const value = await channel.call(method, args);
+      if ((method === 'openFile' || method === 'saveFile') && Array.isArray(args)) deps.onFileUsed?.(args[0] as string);
+      // Void calls answer null, as data; the page's client resolves them with undefined anyway.
       return { ok: true, value: value ?? null };
     } catch (error) {
       return { ok: false, error: error instanceof Error ? error.message : String(error) };
     }
   };
-}
-
-async function desktopCall(deps: CallRouterDeps, method: DesktopMethod, args: unknown[]): Promise<unknown> {
-  switch (method) {
-    case 'ready':
-      deps.desktop.ready();
-      return null;
-    case 'setTitle':
-      deps.desktop.setTitle(args[0] as string | null);
-      return null;
-    case 'setDirty':
-      deps.desktop.setDirty(args[0] as boolean);
-      return null;
-    case 'showOpenDialog': {
-      const path = await deps.desktop.showOpenDialog((args[0] as 'open' | 'import' | undefined) ?? 'open');
-      if (path) deps.grants.grantFileFolder(path);
-      return path;
-    }
-    case 'showSaveDialog': {
-      const path = await deps.desktop.showSaveDialog(
-        args[0] as string | undefined,
-        (args[1] as 'save' | 'export' | undefined) ?? 'save',
-      );
-      if (path) deps.grants.grantFileFolder(path);
-      return path;
-    }
-  }
 }

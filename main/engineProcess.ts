@@ -6,17 +6,17 @@
  */
 import { EngineService } from '../engine/index.js';
 import { parseEngineProcessConfig } from './engineProcessConfig.js';
-import { serveEngine } from './engineServer.js';
+import { serveEngineProcess } from './engineProcessApi.js';
+
+/** The engine, plus the folder grants main passes on from its dialogs. */
+class EngineProcessService extends EngineService {
+  async grantFolder(folder: string): Promise<void> {
+    this.files.addRoot(folder);
+  }
+}
 
 const config = parseEngineProcessConfig(process.argv);
-const service = new EngineService({ roots: config.roots, examplesDir: config.examplesDir });
+const service = new EngineProcessService({ roots: config.roots, examplesDir: config.examplesDir });
 const port = process.parentPort;
-
-serveEngine(
-  {
-    postMessage: (message) => port.postMessage(message),
-    onMessage: (listener) => port.on('message', (event) => listener(event.data)),
-  },
-  service,
-  (folder) => service.files.addRoot(folder),
-);
+const receive = serveEngineProcess({ send: (message) => port.postMessage(message) }, service);
+port.on('message', (event) => receive(event.data));

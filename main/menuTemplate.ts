@@ -1,33 +1,9 @@
 import type { MenuItemConstructorOptions } from 'electron';
+import type { MenuCommand } from '../engine/contract/DesktopApi.js';
 
-/**
- * Commands the menu sends to the renderer as `menuCommand` events. Each is a verb the editor
- * performs; main never edits the document itself.
- */
-export const MENU_COMMANDS = [
-  'file.new',
-  /** Carries `path`: main asked the user with a native dialog (or it came from Open Recent or the command line). */
-  'file.open',
-  'file.save',
-  'file.saveAs',
-  /** Carries `path`: add the graph in that file to the open one. */
-  'file.import',
-  'file.export',
-  'file.close',
-  /** Graph undo when the canvas has focus; the renderer falls back to text undo inside a field. */
-  'edit.undo',
-  'edit.redo',
-  'run.start',
-  'run.stop',
-  'view.fit',
-  'view.zoomIn',
-  'view.zoomOut',
-  'view.togglePalette',
-  'view.toggleInspector',
-  'view.toggleRunPanel',
-  'help.shortcuts',
-] as const;
-export type MenuCommand = (typeof MENU_COMMANDS)[number];
+// The commands are declared in the contract: the renderer handles them and may not import main.
+export { MENU_COMMANDS } from '../engine/contract/DesktopApi.js';
+export type { MenuCommand } from '../engine/contract/DesktopApi.js';
 
 /** Where the menu's actions go. Passed in so the template is plain data with tests. */
 export interface MenuActions {

@@ -1,11 +1,11 @@
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import type { BridgeMethod } from './ipcValidation.js';
 
 /**
  * The folders the user has shown main they mean to work in: the folder of every file they
  * picked in a native dialog, passed on the command line, or opened from Open Recent. The
  * renderer may reach files only inside these, so a page that was somehow subverted cannot read
- * ~/.ssh through `openFile`. (The web host confines files the same way; SPEC §9.)
+ * ~/.ssh through `openFile`. (The web host confines files the same way; SPEC §9.) Which
+ * arguments are paths comes from the schema (`pathsOfCall` in engine/contract/rpc).
  */
 export class PathGrants {
   private readonly folders = new Set<string>();
@@ -39,28 +39,5 @@ export class PathGrants {
 
   list(): string[] {
     return [...this.folders];
-  }
-}
-
-/**
- * The filesystem paths a validated call would touch, so main can check each against the grants.
- * Pure. Calls that take no path give an empty list.
- */
-export function pathsOfCall(method: BridgeMethod, args: readonly unknown[]): string[] {
-  const str = (v: unknown): string[] => (typeof v === 'string' ? [v] : []);
-  const field = (v: unknown, name: string): string[] =>
-    typeof v === 'object' && v !== null ? str((v as Record<string, unknown>)[name]) : [];
-  switch (method) {
-    case 'openFile':
-    case 'saveFile':
-    case 'listFiles':
-      return str(args[0]);
-    case 'startRun':
-      return field(args[0], 'path');
-    case 'listCheckpoints':
-    case 'listDeadLetters':
-      return field(args[0], 'graphPath');
-    default:
-      return [];
   }
 }

@@ -1,5 +1,8 @@
+import type { BridgeEvent, SluiceBridge } from '../engine/contract/DesktopApi.js';
 import { CALL_CHANNEL, EVENT_CHANNEL } from './channels.js';
-import type { BridgeEvent, CallResult } from './channels.js';
+import type { CallResult } from './channels.js';
+
+export type { SluiceBridge } from '../engine/contract/DesktopApi.js';
 
 /** The part of `ipcRenderer` the bridge uses (passed in so the bridge is testable without Electron). */
 export interface IpcRendererLike {
@@ -9,17 +12,9 @@ export interface IpcRendererLike {
 }
 
 /**
- * `window.sluice`: the whole surface the page gets. Two functions and no Electron objects, so
- * the page can never reach `ipcRenderer` itself (checklist item 20).
+ * `window.sluice` over an `ipcRenderer`: two functions and no Electron objects, so the page can
+ * never reach `ipcRenderer` itself (checklist item 20). Only the `sluice:` channels are used.
  */
-export interface SluiceBridge {
-  /** Call an EngineApi or desktop method; rejects with main's one-sentence error. */
-  call(method: string, args: unknown[]): Promise<unknown>;
-  /** Receive run events and menu commands; returns an unsubscribe function. */
-  onEvent(listener: (event: BridgeEvent) => void): () => void;
-}
-
-/** Build the bridge over an `ipcRenderer`. Only the `sluice:` channels are ever used. */
 export function createBridge(ipc: IpcRendererLike): SluiceBridge {
   let announced = false;
   return {

@@ -1,6 +1,8 @@
 import type { GraphFile } from './graphFile.js';
 import type { MetricsSnapshot, RunStatus } from './metrics.js';
 import type { Problem } from './problem.js';
+import { anything, boolean, idList, nonNegativeMs, objectOf, optional, path, record, string } from './rpc/check.js';
+import { method, voidMethod, type ServiceOf } from './rpc/method.js';
 
 /** Bumped when a message or method changes shape; transports refuse a mismatch. */
 export const ENGINE_API_VERSION = 1;
@@ -68,40 +70,87 @@ export type RunEvent =
 
 export type Unsubscribe = () => void;
 
+/** Which run or saved graph a list call is about. */
+export interface RunTarget {
+  runId?: string;
+  graphPath?: string;
+}
+
+/** Ids, names and the like: far past this is not something a person made. */
+const MAX_ID = 256;
+/** A graph file far past this size is not something a person drew; refuse it before it crosses processes. */
+const MAX_TEXT = 64 * 1024 * 1024;
+/** Dead letters replayed in one call. */
+const MAX_REPLAY = 10_000;
+
+const id = string(MAX_ID);
+const text = string(MAX_TEXT);
+const target = record<RunTarget>({ runId: optional(id), graphPath: optional(path) });
+const startRunRequest = record<StartRunRequest>({
+  graph: objectOf<GraphFile>('a graph object'),
+  path: optional(path),
+  fresh: optional(boolean),
+  trusted: optional(boolean),
+  durationMs: optional(nonNegativeMs),
+});
+
 /**
- * The one API the renderer uses to reach the engine. Defined once here; implemented by the web
- * host's WebSocket client and by the Electron preload. Every transport validates input at its
- * trust edge.
+ * The schema of every `EngineApi` method: its signature (which the compiler holds the checks
+ * to) and a check per argument, which every transport applies at its trust edge. This table is
+ * the API: `EngineApi` is derived from it, the clients and servers are generated from it.
+ * Adding a method is one entry here plus its implementation in engine/host/EngineService.ts.
  */
-export interface EngineApi {
+export const ENGINE_API = {
   /** Every problem of the graph (SPEC §5). Accepts anything; a non-graph is one problem. */
-  validate(graph: unknown): Promise<Problem[]>;
+  validate: method<(graph: unknown) => Promise<Problem[]>>(['graph', anything]),
   /** Start a run; refuses an invalid graph, or untrusted code, with a clear message. */
-  startRun(request: StartRunRequest): Promise<{ runId: string }>;
+  startRun: method<(request: StartRunRequest) => Promise<{ runId: string }>>(['request', startRunRequest]),
   /** Stop a run: final checkpoint, then end. */
-  stopRun(runId: string): Promise<void>;
+  stopRun: voidMethod<(runId: string) => Promise<void>>(['runId', id]),
   /**
    * Debug: kill the run's worker threads hard, without a checkpoint, as a crash would. The run
    * recovers from its last checkpoint (the "crash and recover" demonstration).
    */
-  crashRun(runId: string): Promise<void>;
-  /** Listen to run events (metrics at ≥ 4 Hz, status, taps, logs). */
-  subscribe(listener: (event: RunEvent) => void): Unsubscribe;
+  crashRun: voidMethod<(runId: string) => Promise<void>>(['runId', id]),
   /** Start or stop sampling the events crossing an edge. */
-  tapEdge(runId: string, edgeId: string, on: boolean): Promise<void>;
+  tapEdge: voidMethod<(runId: string, edgeId: string, on: boolean) => Promise<void>>(
+    ['runId', id],
+    ['edgeId', id],
+    ['on', boolean],
+  ),
   /** Checkpoints in the state store of a saved graph (or of a run). */
-  listCheckpoints(target: { runId?: string; graphPath?: string }): Promise<CheckpointInfo[]>;
-  listDeadLetters(target: { runId?: string; graphPath?: string }): Promise<DeadLetter[]>;
+  listCheckpoints: method<(target: RunTarget) => Promise<CheckpointInfo[]>>(['target', target]),
+  /** The newest dead letters of a run or a saved graph's state store. */
+  listDeadLetters: method<(target: RunTarget) => Promise<DeadLetter[]>>(['target', target]),
   /**
    * Feed dead letters back into the node they failed in, in a live run (after the user fixed
    * the code and ran again). Replayed letters leave the list; one that fails again comes back
    * as a new dead letter. At-most-once until the next checkpoint covers them.
    */
-  replayDeadLetters(runId: string, ids: number[]): Promise<{ replayed: number }>;
+  replayDeadLetters: method<(runId: string, ids: number[]) => Promise<{ replayed: number }>>(
+    ['runId', id],
+    ['ids', idList(MAX_REPLAY, 'dead-letter ids')],
+  ),
   /** Files and folders in a folder the user opened (web host: confined to those folders). */
-  listFiles(dir?: string): Promise<FileEntry[]>;
-  openFile(path: string): Promise<{ path: string; text: string }>;
-  saveFile(path: string, text: string): Promise<void>;
-  listExamples(): Promise<ExampleInfo[]>;
-  openExample(id: string): Promise<{ text: string }>;
+  listFiles: method<(dir?: string) => Promise<FileEntry[]>>(['dir', optional(path)]),
+  openFile: method<(path: string) => Promise<{ path: string; text: string }>>(['path', path]),
+  saveFile: voidMethod<(path: string, text: string) => Promise<void>>(['path', path], ['text', text]),
+  listExamples: method<() => Promise<ExampleInfo[]>>(),
+  openExample: method<(id: string) => Promise<{ text: string }>>(['id', id]),
+};
+
+/** The name of a method a transport carries (everything but `subscribe`, which is events). */
+export type ApiMethod = keyof typeof ENGINE_API;
+
+/** Every method of the table, in its order. */
+export const API_METHODS = Object.keys(ENGINE_API) as ApiMethod[];
+
+/**
+ * The one API the renderer uses to reach the engine: the methods of `ENGINE_API`, plus the
+ * stream of run events. Implemented by `EngineService` in process and by one client per
+ * transport (WebSocket, Electron IPC), all generated from the table.
+ */
+export interface EngineApi extends ServiceOf<typeof ENGINE_API> {
+  /** Listen to run events (metrics at ≥ 4 Hz, status, taps, logs). */
+  subscribe(listener: (event: RunEvent) => void): Unsubscribe;
 }

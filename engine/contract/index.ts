@@ -11,3 +11,5 @@ export * from './operator.js';
 export * from './connector.js';
 export * from './metrics.js';
 export * from './EngineApi.js';
+export * from './DesktopApi.js';
+export * from './rpc/index.js';

@@ -1,7 +1,8 @@
 import type { RunEvent, Unsubscribe } from '../../engine/contract/EngineApi.js';
-import { ENGINE_API_VERSION } from '../../engine/contract/EngineApi.js';
-import { ForwardingEngineApi } from './ForwardingEngineApi.js';
-import type { ApiMethod, ClientMessage, HostMessage } from '../../engine/contract/wireProtocol.js';
+import { ENGINE_API, ENGINE_API_VERSION } from '../../engine/contract/EngineApi.js';
+import { PortClient } from '../../engine/contract/rpc/PortClient.js';
+import { serviceClient } from '../../engine/contract/rpc/toService.js';
+import { CLOSE_VERSION_MISMATCH } from '../../engine/contract/rpc/wireProtocol.js';
 
 /**
  * Where the link to the host stands, for the UI's "disconnected" banner.
@@ -54,28 +55,20 @@ export interface WebSocketEngineClientOptions {
   onNotice?: (message: string) => void;
 }
 
-/** The host's close code for a protocol version mismatch (engine/host/serveApiSocket.ts). */
-const CLOSE_VERSION_MISMATCH = 4001;
 const OPEN = 1;
 
-interface PendingCall {
-  method: ApiMethod;
-  resolve: (value: unknown) => void;
-  reject: (error: Error) => void;
-}
-
 /**
- * `EngineApi` over the web host's WebSocket (engine/contract/wireProtocol.ts).
+ * `EngineApi` over the web host's WebSocket: the generic port client (engine/contract/rpc/
+ * PortClient.ts) with JSON text as its encoding, and the link's own life around it.
  *
- * 1. Connect, say `hello`, wait for `welcome`; calls made meanwhile are queued.
- * 2. Each call gets an id; its promise settles with the matching `result` (rejected with the
- *    host's one-sentence message).
- * 3. `event` messages fan out to every `subscribe` listener; the subscription survives
+ * 1. Connect; the port client says `hello` and holds calls until the `welcome`.
+ * 2. `event` messages fan out to every `subscribe` listener; the subscription survives
  *    reconnects because the host pushes events to every welcomed socket.
- * 4. When the socket drops, calls in flight are rejected (their outcome is unknown) and the
- *    client reconnects with exponential backoff, saying hello again.
+ * 3. When the socket drops, calls in flight are rejected (their outcome is unknown), calls
+ *    made while it is down fail at once, and the client reconnects with exponential backoff.
+ * 4. A host of another protocol version fails the link for good: only reloading helps.
  */
-export class WebSocketEngineClient extends ForwardingEngineApi {
+export class WebSocketEngineClient extends serviceClient(ENGINE_API) {
   readonly connectionState: Observable<ConnectionStatus>;
 
   private readonly url: string;
@@ -86,12 +79,9 @@ export class WebSocketEngineClient extends ForwardingEngineApi {
   private status: ConnectionStatus = { state: 'connecting' };
   private readonly statusListeners = new Set<(value: ConnectionStatus) => void>();
   private readonly eventListeners = new Set<(event: RunEvent) => void>();
-  private readonly pending = new Map<number, PendingCall>();
-  /** Calls made before the welcome, sent in order once it arrives. */
-  private queue: string[] = [];
   private socket: WebSocketLike | null = null;
-  private welcomed = false;
-  private nextId = 1;
+  /** The current link's calls; a new one per socket. */
+  private port: PortClient<RunEvent> | null = null;
   private failures = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -134,35 +124,20 @@ export class WebSocketEngineClient extends ForwardingEngineApi {
     socket?.close(1000, 'client closed');
   }
 
-  protected send(method: ApiMethod, args: unknown[]): Promise<unknown> {
+  protected send(method: string, args: unknown[]): Promise<unknown> {
     const { state, reason } = this.status;
-    if (state === 'closed' || state === 'failed' || state === 'disconnected') {
+    if (state === 'closed' || state === 'failed' || state === 'disconnected' || !this.port) {
       const why =
         state === 'closed'
           ? 'The connection to the Sluice host was closed.'
           : (reason ?? 'Not connected to the Sluice host.');
       return Promise.reject(new Error(why));
     }
-    const id = this.nextId++;
-    const message: ClientMessage = { type: 'call', id, method, args };
-    let text: string;
-    try {
-      text = JSON.stringify(message);
-    } catch (err) {
-      return Promise.reject(
-        new Error(`The arguments of ${method} cannot be sent: ${err instanceof Error ? err.message : String(err)}`),
-      );
-    }
-    return new Promise<unknown>((resolve, reject) => {
-      this.pending.set(id, { method, resolve, reject });
-      if (this.welcomed && this.socket?.readyState === OPEN) this.socket.send(text);
-      else this.queue.push(text);
-    });
+    return this.port.call(method, args);
   }
 
   private connect(): void {
     this.retryTimer = null;
-    this.welcomed = false;
     this.setStatus({ state: 'connecting' });
     let socket: WebSocketLike;
     try {
@@ -172,13 +147,32 @@ export class WebSocketEngineClient extends ForwardingEngineApi {
       return;
     }
     this.socket = socket;
+    const port = new PortClient<RunEvent>(
+      { send: (message) => socket.readyState === OPEN && socket.send(JSON.stringify(message)) },
+      {
+        version: ENGINE_API_VERSION,
+        onEvent: (event) => this.emit(event),
+        onWelcome: () => {
+          this.failures = 0;
+          this.setStatus({ state: 'connected' });
+        },
+        onVersionMismatch: (why) => this.fail(why),
+        onNotice: this.onNotice,
+      },
+    );
+    this.port = port;
     socket.onopen = () => {
-      if (this.socket !== socket) return;
-      const hello: ClientMessage = { type: 'hello', version: ENGINE_API_VERSION };
-      socket.send(JSON.stringify(hello));
+      if (this.socket === socket) port.open();
     };
     socket.onmessage = ((event: { data: unknown }) => {
-      if (this.socket === socket) this.onMessage(event.data);
+      if (this.socket !== socket) return;
+      let message: unknown;
+      try {
+        message = JSON.parse(typeof event.data === 'string' ? event.data : String(event.data));
+      } catch {
+        return; // Not JSON, so not from our host: nothing to answer.
+      }
+      port.receive(message);
     }) as (event: never) => void;
     socket.onclose = ((event: { code: number; reason: string }) => {
       this.onSocketClosed(socket, event.code, event.reason);
@@ -187,56 +181,19 @@ export class WebSocketEngineClient extends ForwardingEngineApi {
     socket.onerror = () => undefined;
   }
 
-  private onMessage(data: unknown): void {
-    let message: HostMessage;
-    try {
-      message = JSON.parse(typeof data === 'string' ? data : String(data)) as HostMessage;
-    } catch {
-      return;
-    }
-    switch (message?.type) {
-      case 'welcome':
-        if (message.version !== ENGINE_API_VERSION) {
-          this.fail(
-            `The Sluice host speaks protocol version ${String(message.version)}, this page version ${ENGINE_API_VERSION}; reload the page.`,
-          );
-          return;
-        }
-        this.welcomed = true;
-        this.failures = 0;
-        this.setStatus({ state: 'connected' });
-        for (const text of this.queue) this.socket?.send(text);
-        this.queue = [];
-        return;
-      case 'result': {
-        const call = this.pending.get(message.id);
-        if (!call) {
-          if (!message.ok) this.onNotice(message.error);
-          return;
-        }
-        this.pending.delete(message.id);
-        if (message.ok) call.resolve(message.value);
-        else call.reject(new Error(message.error));
-        return;
+  private emit(event: RunEvent): void {
+    for (const listener of [...this.eventListeners]) {
+      try {
+        listener(event);
+      } catch {
+        // A failing listener must not starve the others.
       }
-      case 'event':
-        for (const listener of [...this.eventListeners]) {
-          try {
-            listener(message.event);
-          } catch {
-            // A failing listener must not starve the others.
-          }
-        }
-        return;
-      default:
-        return;
     }
   }
 
   private onSocketClosed(socket: WebSocketLike | null, code: number, reason: string): void {
     if (socket !== null && this.socket !== socket) return;
     this.socket = null;
-    this.welcomed = false;
     if (this.status.state === 'closed' || this.status.state === 'failed') return;
     if (code === CLOSE_VERSION_MISMATCH) {
       this.fail('The Sluice host speaks another protocol version; reload the page.');
@@ -259,11 +216,11 @@ export class WebSocketEngineClient extends ForwardingEngineApi {
     socket?.close(1000, 'protocol version mismatch');
   }
 
+  /** Calls in flight or waiting: their outcome is unknown, so they fail with why. */
   private dropCalls(reason: string): void {
-    const calls = [...this.pending.values()];
-    this.pending.clear();
-    this.queue = [];
-    for (const call of calls) call.reject(new Error(`${call.method} did not finish: ${lowerFirst(reason)}`));
+    const port = this.port;
+    this.port = null;
+    port?.dropCalls((method) => `${method} did not finish: ${lowerFirst(reason)}`);
   }
 
   private clearRetry(): void {

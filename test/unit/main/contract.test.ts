@@ -2,16 +2,16 @@
  * The desktop path cannot drift from the web path: IpcEngineClient and the preload's bridge
  * satisfy EngineApi at compile time, and every method of API_METHODS, walked at run time
  * through IpcEngineClient → a bridge → main's validation → the engine process server, reaches
- * the engine with the same arguments, and passes the web host's validation too.
+ * the engine with the same arguments, and passes the web host's validation too. (Both
+ * validations are `checkCall` over the one schema table; main's table adds the desktop calls.)
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { EngineApi } from '../../../engine/contract/EngineApi.js';
-import { API_METHODS } from '../../../engine/contract/wireProtocol.js';
-import type { ApiMethod } from '../../../engine/contract/wireProtocol.js';
-import { parseClientMessage } from '../../../engine/host/parseClientMessage.js';
-import type { BridgeEvent as MainBridgeEvent } from '../../../main/channels.js';
+import { BRIDGE_API, DESKTOP_METHODS } from '../../../engine/contract/DesktopApi.js';
+import type { BridgeEvent as MainBridgeEvent } from '../../../engine/contract/DesktopApi.js';
+import { API_METHODS, ENGINE_API } from '../../../engine/contract/EngineApi.js';
+import type { ApiMethod, EngineApi } from '../../../engine/contract/EngineApi.js';
+import { checkCall } from '../../../engine/contract/rpc/checkCall.js';
 import { EngineRelay } from '../../../main/EngineRelay.js';
-import { DESKTOP_METHODS, validateCall } from '../../../main/ipcValidation.js';
 import { MENU_COMMANDS } from '../../../main/menuTemplate.js';
 import type { MenuCommand as MainMenuCommand } from '../../../main/menuTemplate.js';
 import { createBridge } from '../../../main/preloadBridge.js';
@@ -69,7 +69,7 @@ describe('desktop ↔ web contract', () => {
     // A fake window.sluice: what the preload would send over IPC goes through main's own validation and relay.
     const bridge: SluiceBridge = {
       async call(method, args) {
-        const checked = validateCall(method, args);
+        const checked = checkCall(BRIDGE_API, method, args);
         if (!checked.ok) throw new Error(checked.error);
         seen.push(checked.method);
         return relay.call(checked.method as ApiMethod, checked.args);
@@ -87,8 +87,8 @@ describe('desktop ↔ web contract', () => {
 
   it("main's validation and the web host's accept the same calls", () => {
     for (const method of API_METHODS) {
-      const web = parseClientMessage(JSON.stringify({ type: 'call', id: 1, method, args: SAMPLES[method] }), 1);
-      expect(validateCall(method, SAMPLES[method]).ok, method).toBe(true);
+      const web = checkCall(ENGINE_API, method, JSON.parse(JSON.stringify(SAMPLES[method])));
+      expect(checkCall(BRIDGE_API, method, SAMPLES[method]).ok, method).toBe(true);
       expect(web.ok, method).toBe(true);
     }
   });

@@ -9,7 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { APP_SCHEME_PRIVILEGES, APP_URL, resolveAppFile } from '../../../main/appProtocol.js';
 import { CALL_CHANNEL, CHANNEL_PREFIX, EVENT_CHANNEL } from '../../../main/channels.js';
 import { CSP_DIRECTIVES, buildCsp } from '../../../main/csp.js';
-import { isTrustedSender, validateCall } from '../../../main/ipcValidation.js';
+import { BRIDGE_API } from '../../../engine/contract/DesktopApi.js';
+import { checkCall } from '../../../engine/contract/rpc/checkCall.js';
+import { isTrustedSender } from '../../../main/isTrustedSender.js';
 import { isAllowedNavigation, isSafeExternalUrl, windowOpenDecision } from '../../../main/navigationGuard.js';
 import { decidePermission } from '../../../main/permissions.js';
 import { createBridge } from '../../../main/preloadBridge.js';
@@ -137,7 +139,7 @@ describe('Electron security checklist', () => {
   it('17. validates the sender and the schema of every IPC message', () => {
     expect(isTrustedSender('https://evil.example/', APP_URL)).toBe(false);
     expect(isTrustedSender(APP_URL, APP_URL)).toBe(true);
-    expect(validateCall('openFile', [{ path: '/etc/passwd' }]).ok).toBe(false);
+    expect(checkCall(BRIDGE_API, 'openFile', [{ path: '/etc/passwd' }]).ok).toBe(false);
     expect(mainSource).toContain('event.sender !== win.webContents');
   });
 

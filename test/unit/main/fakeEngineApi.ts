@@ -1,12 +1,13 @@
 import type { EngineApi, RunEvent } from '../../../engine/contract/EngineApi.js';
 import type { EngineChild } from '../../../main/EngineRelay.js';
-import { serveEngine } from '../../../main/engineServer.js';
+import { serveEngineProcess } from '../../../main/engineProcessApi.js';
+import type { EngineProcessService } from '../../../main/engineProcessApi.js';
 
 /**
  * An in-memory EngineApi for the desktop tests: records calls, answers with fixed data, and lets
  * a test push run events. Stands in for EngineService on the far side of the utility process.
  */
-export class FakeEngineApi implements EngineApi {
+export class FakeEngineApi implements EngineProcessService {
   readonly calls: Array<{ method: string; args: unknown[] }> = [];
   readonly granted: string[] = [];
   private readonly listeners = new Set<(event: RunEvent) => void>();
@@ -70,10 +71,13 @@ export class FakeEngineApi implements EngineApi {
     this.record('openExample', [id]);
     return { text: '{"name":"x"}' };
   }
+  async grantFolder(folder: string) {
+    this.granted.push(folder);
+  }
 }
 
 /**
- * An engine "process" in memory: `serveEngine` over a message pair that structured-clones and
+ * An engine "process" in memory: `serveEngineProcess` over a message pair that structured-clones and
  * delivers asynchronously, like Electron's utility-process port. `crash(code)` ends it.
  */
 export function inMemoryEngine(api: FakeEngineApi): EngineChild & { crash(code: number): void; killed: boolean } {
@@ -87,9 +91,7 @@ export function inMemoryEngine(api: FakeEngineApi): EngineChild & { crash(code: 
       if (alive) for (const l of listeners) l(copy);
     }, 0);
   };
-  serveEngine({ postMessage: (m) => deliver(toParent, m), onMessage: (l) => void toChild.push(l) }, api, (folder) =>
-    api.granted.push(folder),
-  );
+  toChild.push(serveEngineProcess({ send: (m) => deliver(toParent, m) }, api, () => undefined));
   const child = {
     killed: false,
     postMessage: (m: unknown) => deliver(toChild, m),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PathGrants, pathsOfCall } from '../../../main/pathGrants.js';
+import { PathGrants } from '../../../main/pathGrants.js';
 
 describe('PathGrants', () => {
   it('allows files inside a granted folder and below it', () => {
@@ -32,19 +32,5 @@ describe('PathGrants', () => {
     g.grantFolder('/b/');
     expect(heard).toEqual(['/a', '/b']);
     expect(g.list()).toEqual(['/a', '/b']);
-  });
-});
-
-describe('pathsOfCall', () => {
-  it('finds the paths each file-touching call names', () => {
-    expect(pathsOfCall('openFile', ['/a/b.sluice.json'])).toEqual(['/a/b.sluice.json']);
-    expect(pathsOfCall('saveFile', ['/a/b.sluice.json', '{}'])).toEqual(['/a/b.sluice.json']);
-    expect(pathsOfCall('listFiles', ['/a'])).toEqual(['/a']);
-    expect(pathsOfCall('listFiles', [])).toEqual([]);
-    expect(pathsOfCall('startRun', [{ graph: {}, path: '/a/g.sluice.json' }])).toEqual(['/a/g.sluice.json']);
-    expect(pathsOfCall('startRun', [{ graph: {} }])).toEqual([]);
-    expect(pathsOfCall('listCheckpoints', [{ graphPath: '/a/g.sluice.json' }])).toEqual(['/a/g.sluice.json']);
-    expect(pathsOfCall('listDeadLetters', [{ runId: 'r' }])).toEqual([]);
-    expect(pathsOfCall('openExample', ['fraud'])).toEqual([]);
   });
 });

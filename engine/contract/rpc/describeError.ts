@@ -1,4 +1,4 @@
-import { UserError } from '../contract/index.js';
+import { UserError } from '../operator.js';
 
 /**
  * The one sentence a peer is told about a failed call. A `UserError` travels as it is; anything
