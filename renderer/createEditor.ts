@@ -5,18 +5,22 @@ import { fileActions } from './actions/fileActions.js';
 import { runActions } from './actions/runActions.js';
 import { viewActions } from './actions/viewActions.js';
 import type { Editor, EditorHooks } from './EditorContext.js';
+import { downloadText } from './files/downloadText.js';
 import { createEditorStore, type EditorStore } from './store/createEditorStore.js';
 
-/** What an editor is made of; everything but the engine has a default. */
-export interface EditorDeps {
+/** What an editor is made of; everything but the engine defaults to the browser's own. */
+export interface EditorDeps extends Partial<
+  Pick<ActionContext, 'confirm' | 'afterPaint' | 'clipboard' | 'storage' | 'download'>
+> {
   engine: EngineApi;
   /** A fresh store by default. */
   store?: EditorStore;
-  /** Ask the user a yes/no question; `window.confirm` by default. */
-  confirm?: (message: string) => boolean;
 }
 
-/** Make an editor: a store, the engine, and the action manager with every command registered. */
+/**
+ * Make an editor: a store, the engine, and the action manager with every command registered.
+ * The page passes only the engine; tests pass fakes for the rest (TestEditor).
+ */
 export function createEditor(deps: EditorDeps): Editor {
   const store = deps.store ?? createEditorStore();
   const hooks: EditorHooks = { flow: null, importInput: null };
@@ -24,8 +28,19 @@ export function createEditor(deps: EditorDeps): Editor {
     store,
     engine: deps.engine,
     flow: () => hooks.flow,
-    confirm: deps.confirm ?? ((message) => window.confirm(message)),
     pickImportFile: () => hooks.importInput?.click(),
+    confirm: deps.confirm ?? ((message) => window.confirm(message)),
+    afterPaint: deps.afterPaint ?? ((fn) => void requestAnimationFrame(() => fn())),
+    clipboard: deps.clipboard ?? {
+      readText: () => navigator.clipboard.readText(),
+      writeText: (text) => navigator.clipboard.writeText(text),
+    },
+    // Looked up on each use: a page with storage disabled throws there, and the callers expect that.
+    storage: deps.storage ?? {
+      getItem: (key) => localStorage.getItem(key),
+      setItem: (key, value) => localStorage.setItem(key, value),
+    },
+    download: deps.download ?? downloadText,
   };
   const actions = new ActionManager(actionContext).register(
     ...fileActions,

@@ -5,7 +5,19 @@ import type { EditorState } from '../store/editorState.js';
 import type { EditorStore } from '../store/createEditorStore.js';
 import type { SluiceFlowEdge, SluiceFlowNode } from '../store/selectors.js';
 
-/** What an action may use besides the state: passed in, so actions stay testable. */
+/** Where small things are remembered across sessions (`localStorage` in the page). */
+export type KeyValueStorage = Pick<Storage, 'getItem' | 'setItem'>;
+
+/** The system clipboard, as text. */
+export interface TextClipboard {
+  readText(): Promise<string>;
+  writeText(text: string): Promise<void>;
+}
+
+/**
+ * What an action may use besides the state: passed in, so actions stay testable (the
+ * renderer's TestEditor passes fakes; createEditor passes the browser's own).
+ */
 export interface ActionContext {
   store: EditorStore;
   engine: EngineApi;
@@ -15,7 +27,17 @@ export interface ActionContext {
   confirm(message: string): boolean;
   /** Open the file picker for Import. */
   pickImportFile(): void;
+  /** Run `fn` once the next frame is painted (fit the view to a graph React Flow has just drawn). */
+  afterPaint(fn: () => void): void;
+  clipboard: TextClipboard;
+  /** Where trusted code and recent files are remembered. */
+  storage: KeyValueStorage;
+  /** Offer `text` as a file download named `name`. */
+  download(name: string, text: string, type: string): void;
 }
+
+/** The parts of a key press that choose an action. */
+export type KeyPress = Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey' | 'preventDefault'>;
 
 /** What a synchronous action returns; the manager applies it, so history is recorded in one place. */
 export interface ActionResult {
@@ -71,25 +93,27 @@ export class ActionManager {
     return action.disabledReason?.(this.ctx.store.getState()) ?? null;
   }
 
-  run(id: string): void {
+  /** Run an action if it is enabled; the promise settles once it is done (a failure is a notice, never a rejection). */
+  run(id: string): Promise<void> {
     const action = this.actions.get(id);
-    if (!action) return;
+    if (!action) return Promise.resolve();
     const state = this.ctx.store.getState();
-    if (action.disabledReason?.(state)) return;
+    if (action.disabledReason?.(state)) return Promise.resolve();
     try {
       const result = action.perform(state, this.ctx);
       if (result instanceof Promise) {
-        result.catch((err: unknown) => this.fail(action, err));
+        return result.catch((err: unknown) => this.fail(action, err));
       } else if (result) {
         this.apply(result);
       }
     } catch (err) {
       this.fail(action, err);
     }
+    return Promise.resolve();
   }
 
   /** Run the action bound to a key press; true if one matched. */
-  handleKey(e: KeyboardEvent): boolean {
+  handleKey(e: KeyPress): boolean {
     for (const action of this.actions.values()) {
       if (!action.nativeKeys && action.keys?.some((k) => matchesKey(k, e))) {
         e.preventDefault();
@@ -115,9 +139,11 @@ export class ActionManager {
 }
 
 /** Whether a key event matches `Mod+Shift+Z`-style text. */
-export function matchesKey(keys: string, e: KeyboardEvent): boolean {
-  const parts = keys.split('+');
-  const key = parts.pop()!.toLowerCase();
+export function matchesKey(keys: string, e: Omit<KeyPress, 'preventDefault'>): boolean {
+  // The last part is the key; it may itself be "+" ("+", "Mod++"), which a plain split loses.
+  const last = keys.endsWith('+') ? '+' : keys.slice(keys.lastIndexOf('+') + 1);
+  const parts = keys.slice(0, keys.length - last.length).split('+');
+  const key = last.toLowerCase();
   const mod = parts.includes('Mod');
   const shift = parts.includes('Shift');
   const alt = parts.includes('Alt');

@@ -86,7 +86,7 @@ export const editActions: Action[] = [
     disabledReason: (s) => (Object.keys(s.selectedNodes).length ? null : 'Select nodes first.'),
     perform: async (_s, ctx) => {
       const text = copyText(ctx);
-      if (text) await navigator.clipboard.writeText(text);
+      if (text) await ctx.clipboard.writeText(text);
     },
   },
   {
@@ -99,7 +99,7 @@ export const editActions: Action[] = [
     perform: async (s, ctx) => {
       const text = copyText(ctx);
       if (!text) return;
-      await navigator.clipboard.writeText(text);
+      await ctx.clipboard.writeText(text);
       ctx.store.getState().commitDocument(removeElements(s.graph, new Set(Object.keys(s.selectedNodes)), new Set()));
       ctx.store.getState().select([]);
     },
@@ -110,7 +110,7 @@ export const editActions: Action[] = [
     group: 'Edit',
     keys: ['Mod+V'],
     nativeKeys: true,
-    perform: async (_s, ctx) => pasteText(ctx, await navigator.clipboard.readText()),
+    perform: async (_s, ctx) => pasteText(ctx, await ctx.clipboard.readText()),
   },
   {
     id: 'autoLayout',
@@ -122,7 +122,7 @@ export const editActions: Action[] = [
       const positions = await autoLayout(s.graph, s.measured);
       const now = ctx.store.getState();
       now.commitDocument(moveNodes(now.graph, positions));
-      requestAnimationFrame(() => ctx.flow()?.fitView({ padding: 0.15, duration: 300, maxZoom: 1.2 }));
+      ctx.afterPaint(() => ctx.flow()?.fitView({ padding: 0.15, duration: 300, maxZoom: 1.2 }));
     },
   },
 ];

@@ -28,7 +28,7 @@ export function FileDialog({ mode }: { mode: 'open' | 'saveAs' }) {
     return s.filePath ? baseName(s.filePath) : `${fileStem(s.graph.name)}.sluice.json`;
   });
   const [busy, setBusy] = useState(false);
-  const recent = mode === 'open' ? recentFiles() : [];
+  const recent = mode === 'open' ? recentFiles(actionContext.storage) : [];
 
   useEffect(() => {
     let live = true;
@@ -52,7 +52,7 @@ export function FileDialog({ mode }: { mode: 'open' | 'saveAs' }) {
       }
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
-      forgetRecentFile(path);
+      forgetRecentFile(actionContext.storage, path);
     } finally {
       setBusy(false);
     }

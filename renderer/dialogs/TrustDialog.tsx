@@ -28,7 +28,7 @@ export function TrustDialog() {
             data-testid="trust-accept"
             onClick={() => {
               const now = store.getState();
-              trustCode(codeFingerprint(now.graph, nodeRegistry));
+              trustCode(actionContext.storage, codeFingerprint(now.graph, nodeRegistry));
               now.setTrusted(true);
               now.openDialog(null);
               void startRun(actionContext);

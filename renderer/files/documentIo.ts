@@ -41,13 +41,13 @@ export function openGraphText(ctx: ActionContext, text: string, origin: TextOrig
   }
   if (!confirmDiscard(ctx)) return false;
   const fingerprint = codeFingerprint(result.graph, nodeRegistry);
-  const trusted = origin.kind === 'example' || isTrustedCode(fingerprint);
+  const trusted = origin.kind === 'example' || isTrustedCode(ctx.storage, fingerprint);
   s.replaceDocument(result.graph, {
     filePath: origin.kind === 'file' ? (origin.filePath ?? null) : null,
     trusted,
     saved: origin.kind === 'file',
   });
-  if (origin.kind === 'file' && origin.filePath) rememberRecentFile(origin.filePath);
+  if (origin.kind === 'file' && origin.filePath) rememberRecentFile(ctx.storage, origin.filePath);
   const migrated = result.migratedFrom !== null ? ` (upgraded from version ${result.migratedFrom})` : '';
   s.notify(
     trusted
@@ -55,7 +55,7 @@ export function openGraphText(ctx: ActionContext, text: string, origin: TextOrig
       : `Opened ${origin.label}${migrated}. It holds code written elsewhere: you will be asked to trust it before it runs.`,
   );
   // Clamped so a huge graph opens readable, with only the visible part rendered.
-  requestAnimationFrame(() => ctx.flow()?.fitView({ padding: 0.15, duration: 0, maxZoom: 1.2, minZoom: 0.4 }));
+  ctx.afterPaint(() => ctx.flow()?.fitView({ padding: 0.15, duration: 0, maxZoom: 1.2, minZoom: 0.4 }));
   return true;
 }
 
@@ -65,9 +65,9 @@ export async function saveTo(ctx: ActionContext, path: string): Promise<void> {
   const graph = s.graph;
   await ctx.engine.saveFile(path, saveGraph(graph));
   // Code saved from this editor was written (or already trusted) on this machine.
-  if (s.trusted) trustCode(codeFingerprint(graph, nodeRegistry));
+  if (s.trusted) trustCode(ctx.storage, codeFingerprint(graph, nodeRegistry));
   ctx.store.getState().markSaved(path);
-  rememberRecentFile(path);
+  rememberRecentFile(ctx.storage, path);
   ctx.store.getState().notify(`Saved ${path}.`);
 }
 
@@ -80,15 +80,7 @@ export async function importFile(ctx: ActionContext, file: File): Promise<void> 
 /** Download the document as a `.sluice.json` file. */
 export function exportDownload(ctx: ActionContext): void {
   const graph = ctx.store.getState().graph;
-  const blob = new Blob([saveGraph(graph)], { type: 'application/json' });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = `${fileStem(graph.name)}.sluice.json`;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  ctx.download(`${fileStem(graph.name)}.sluice.json`, saveGraph(graph), 'application/json');
 }
 
 /** A file name from a graph name: "Fraud alerts" → "fraud-alerts". */

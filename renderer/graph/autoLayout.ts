@@ -4,7 +4,9 @@ import type { GraphFile, Position } from '../../engine/contract/graphFile.js';
 let elk: Promise<ElkApi> | null = null;
 /** ELK is 1.5 MB; load it on the first layout, not with the editor. */
 function loadElk(): Promise<ElkApi> {
-  elk ??= import('elkjs/lib/elk.bundled.js').then((m) => new m.default());
+  // A CommonJS module: its `default` is the constructor under the bundler and Node alike, but
+  // the two module resolutions type it differently (the tests compile the renderer under Node's).
+  elk ??= import('elkjs/lib/elk.bundled.js').then((m) => new (m.default as unknown as new () => ElkApi)());
   return elk;
 }
 

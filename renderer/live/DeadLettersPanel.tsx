@@ -5,16 +5,6 @@ import { useEditor } from '../EditorContext.js';
 import { useEditorStore } from '../store/useEditorStore.js';
 import { usePolled } from './usePolled.js';
 
-/** Offer `text` as a file download (the browser's own save). */
-export function download(name: string, text: string, type = 'application/x-ndjson'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
 /** One line per dead letter: `{ id, node, error, time, event }`. */
 export function deadLettersJsonl(letters: readonly DeadLetter[]): string {
   return (
@@ -26,7 +16,7 @@ export function deadLettersJsonl(letters: readonly DeadLetter[]): string {
 
 /** The run's failed events with their node and error; export as JSONL; replay selected ones. */
 export function DeadLettersPanel() {
-  const { engine } = useEditor();
+  const { engine, actionContext } = useEditor();
   const runId = useEditorStore((s) => s.runId);
   const live = useEditorStore(runIsActive);
   const name = useEditorStore((s) => s.graph.name);
@@ -46,7 +36,13 @@ export function DeadLettersPanel() {
         <button
           disabled={letters.length === 0}
           data-testid="dead-letters-export"
-          onClick={() => download(`${name || 'graph'}-dead-letters.jsonl`, deadLettersJsonl(letters))}
+          onClick={() =>
+            actionContext.download(
+              `${name || 'graph'}-dead-letters.jsonl`,
+              deadLettersJsonl(letters),
+              'application/x-ndjson',
+            )
+          }
         >
           Export JSONL
         </button>

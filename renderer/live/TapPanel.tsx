@@ -59,7 +59,7 @@ export function TapPanel() {
               null,
               2,
             );
-            void navigator.clipboard?.writeText(text).then(
+            void actionContext.clipboard.writeText(text).then(
               () => setCopied(true),
               () => store.getState().notify('The browser refused the clipboard.', 'error'),
             );

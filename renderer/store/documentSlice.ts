@@ -72,72 +72,75 @@ export function emptyGraph(name = 'Untitled'): GraphFile {
   };
 }
 
-export const createDocumentSlice: StateCreator<EditorState, [], [], DocumentSlice> = (set, get) => ({
-  graph: emptyGraph(),
-  filePath: null,
-  savedGraph: null,
-  trusted: true,
-  past: [],
-  future: [],
-  coalesceKey: null,
-  coalesceAt: 0,
+/** The document slice, coalescing edits by `now` (injected so tests control time). */
+export const createDocumentSlice =
+  (now: () => number): StateCreator<EditorState, [], [], DocumentSlice> =>
+  (set, get) => ({
+    graph: emptyGraph(),
+    filePath: null,
+    savedGraph: null,
+    trusted: true,
+    past: [],
+    future: [],
+    coalesceKey: null,
+    coalesceAt: 0,
 
-  commitDocument(next, options) {
-    const s = get();
-    if (next === s.graph) return;
-    const now = Date.now();
-    const key = options?.coalesce ?? null;
-    const merge = key !== null && key === s.coalesceKey && now - s.coalesceAt < COALESCE_MS;
-    set({
-      graph: next,
-      past: merge ? s.past : [...s.past, s.graph].slice(-HISTORY_LIMIT),
-      future: [],
-      coalesceKey: key,
-      coalesceAt: now,
-    });
-  },
+    commitDocument(next, options) {
+      const s = get();
+      if (next === s.graph) return;
+      const at = now();
+      const key = options?.coalesce ?? null;
+      const merge = key !== null && key === s.coalesceKey && at - s.coalesceAt < COALESCE_MS;
+      set({
+        graph: next,
+        past: merge ? s.past : [...s.past, s.graph].slice(-HISTORY_LIMIT),
+        future: [],
+        coalesceKey: key,
+        coalesceAt: at,
+      });
+    },
 
-  endCoalesce() {
-    set({ coalesceKey: null });
-  },
+    endCoalesce() {
+      set({ coalesceKey: null });
+    },
 
-  undo() {
-    const s = get();
-    const prev = s.past[s.past.length - 1];
-    if (!prev) return;
-    set({ graph: prev, past: s.past.slice(0, -1), future: [s.graph, ...s.future], coalesceKey: null });
-    get().pruneSelection();
-  },
+    undo() {
+      const s = get();
+      const prev = s.past[s.past.length - 1];
+      if (!prev) return;
+      set({ graph: prev, past: s.past.slice(0, -1), future: [s.graph, ...s.future], coalesceKey: null });
+      get().pruneSelection();
+    },
 
-  redo() {
-    const s = get();
-    const next = s.future[0];
-    if (!next) return;
-    set({ graph: next, past: [...s.past, s.graph], future: s.future.slice(1), coalesceKey: null });
-    get().pruneSelection();
-  },
+    redo() {
+      const s = get();
+      const next = s.future[0];
+      if (!next) return;
+      set({ graph: next, past: [...s.past, s.graph], future: s.future.slice(1), coalesceKey: null });
+      get().pruneSelection();
+    },
 
-  replaceDocument(graph, origin) {
-    set({
-      graph,
-      filePath: origin.filePath,
-      savedGraph: origin.saved ? graph : null,
-      trusted: origin.trusted,
-      past: [],
-      future: [],
-      coalesceKey: null,
-      selectedNodes: {},
-      selectedEdges: {},
-      problems: [],
-      measured: {},
-    });
-  },
+    replaceDocument(graph, origin) {
+      set({
+        graph,
+        filePath: origin.filePath,
+        savedGraph: origin.saved ? graph : null,
+        trusted: origin.trusted,
+        past: [],
+        future: [],
+        coalesceKey: null,
+        selectedNodes: {},
+        selectedEdges: {},
+        problems: [],
+        measured: {},
+      });
+    },
 
-  markSaved(filePath) {
-    set({ filePath, savedGraph: get().graph });
-  },
+    markSaved(filePath) {
+      set({ filePath, savedGraph: get().graph });
+    },
 
-  setTrusted(trusted) {
-    set({ trusted });
-  },
-});
+    setTrusted(trusted) {
+      set({ trusted });
+    },
+  });

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import type { MetricsSnapshot } from '../../../../engine/contract/metrics.js';
+import { TestEditor, pipeline } from '../TestEditor.js';
+
+/** A frame as the engine publishes it, with only what the run slice reads. */
+const frame = (status: 'running' | 'finished', checkpoint: number | null): MetricsSnapshot =>
+  ({
+    run: {
+      status,
+      elapsedMs: 1000,
+      sourceRate: 10,
+      restarts: 0,
+      checkpoints: { lastId: checkpoint, lastDurationMs: 3, lastBytes: 100 },
+    },
+    edges: {},
+    nodes: {},
+  }) as unknown as MetricsSnapshot;
+
+describe('run actions', () => {
+  it('run says why it cannot run: an empty graph, a check in progress, problems', () => {
+    const t = new TestEditor();
+    expect(t.editor.actions.disabledReason('run')).toBe('Add nodes to run the graph.');
+    t.load(pipeline());
+    t.state.setValidating(true);
+    expect(t.editor.actions.disabledReason('run')).toBe('Checking the graph…');
+    t.state.select(['gen']);
+    t.state.commitDocument({ ...t.state.graph, edges: t.state.graph.edges.slice(1) });
+    t.validate();
+    expect(t.editor.actions.disabledReason('run')).toMatch(/^Fix \d+ problems? to run\.$/);
+  });
+
+  it('run starts the graph through the engine with its file and trust, and follows the run it got', async () => {
+    const t = new TestEditor().load(pipeline(), { filePath: '/g/p.sluice.json' });
+    expect(t.validate()).toEqual([]);
+    await t.run('run');
+    expect(t.engine.callsOf('startRun')).toEqual([[{ graph: t.state.graph, path: '/g/p.sluice.json', trusted: true }]]);
+    expect(t.state).toMatchObject({ runId: 'run-1', runPhase: 'live', runNote: null });
+    expect(t.editor.actions.disabledReason('run')).toBe('The graph is running; stop it first.');
+    t.engine.emit({ type: 'metricsPublished', runId: 'run-9', snapshot: frame('finished', 7) });
+    expect(t.state.frame).toBeNull();
+    t.engine.emit({ type: 'metricsPublished', runId: 'run-1', snapshot: frame('running', 2) });
+    expect(t.state.frame?.run.checkpoints.lastId).toBe(2);
+  });
+
+  it('run from scratch asks the engine for fresh state', async () => {
+    const t = new TestEditor().load(pipeline());
+    t.validate();
+    await t.run('runFresh');
+    expect(t.engine.callsOf('startRun')).toEqual([[{ graph: t.state.graph, fresh: true, trusted: true }]]);
+  });
+
+  it('code from elsewhere asks for trust first and reaches no engine', async () => {
+    const t = new TestEditor().load(pipeline(), { trusted: false });
+    t.validate();
+    await t.run('run');
+    expect(t.state.dialog).toEqual({ kind: 'trust' });
+    expect(t.engine.callsOf('startRun')).toEqual([]);
+    expect(t.state.runPhase).toBe('idle');
+  });
+
+  it('a refused run says why beside Run, and Run works again', async () => {
+    const t = new TestEditor().load(pipeline());
+    t.validate();
+    t.engine.failing.set('startRun', 'Node double cannot run: its path is outside the folders you opened.');
+    await t.run('run');
+    expect(t.state).toMatchObject({
+      runId: null,
+      runPhase: 'refused',
+      runNote: 'Run refused: Node double cannot run: its path is outside the folders you opened.',
+    });
+    expect(t.editor.actions.disabledReason('run')).toBeNull();
+  });
+
+  it('events the engine sends before it answered with the run id are kept and applied to that run', async () => {
+    const t = new TestEditor().load(pipeline());
+    t.validate();
+    t.engine.eventsBeforeAnswer = (runId) => [
+      { type: 'runStarted', runId: 'run-0', graphName: 'Another window', resumedFrom: 9 },
+      { type: 'runStarted', runId, graphName: 'Pipeline', resumedFrom: 4 },
+      { type: 'logged', runId, nodeId: 'out', level: 'info', message: 'first line' },
+    ];
+    await t.run('run');
+    expect(t.state.runId).toBe('run-1');
+    expect(t.state.resumedFrom).toBe(4);
+    expect(t.state.logs.map((l) => l.message)).toEqual(['first line']);
+  });
+
+  it('stop and crash reach the running run, and are disabled when nothing runs', async () => {
+    const t = new TestEditor().load(pipeline());
+    t.validate();
+    expect(t.editor.actions.disabledReason('stop')).toBe('Nothing is running.');
+    expect(t.editor.actions.disabledReason('crashRun')).toBe('Start a run to crash it.');
+    await t.run('run');
+    await t.run('crashRun');
+    await t.run('stop');
+    expect(t.engine.callsOf('crashRun')).toEqual([['run-1']]);
+    expect(t.engine.callsOf('stopRun')).toEqual([['run-1']]);
+    expect(t.state.notice?.text).toBe('Stopping: taking a final checkpoint…');
+    t.engine.emit({ type: 'runEnded', runId: 'run-1', status: 'stopped' });
+    expect(t.state.runPhase).toBe('ended');
+    expect(t.editor.actions.disabledReason('stop')).toBe('Nothing is running.');
+    expect(t.editor.actions.disabledReason('run')).toBeNull();
+  });
+});
