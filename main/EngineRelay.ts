@@ -61,7 +61,8 @@ export class EngineRelay implements Channel {
     const child = this.options.spawn();
     const client = new PortClient<RunEvent>(
       { send: (message) => child.postMessage(message) },
-      { version: ENGINE_API_VERSION, onEvent: (event) => this.forward(event) },
+      // The engine process comes from this build: calls may follow the hello without waiting.
+      { version: ENGINE_API_VERSION, pipelined: true, onEvent: (event) => this.forward(event) },
     );
     this.child = child;
     this.client = client;

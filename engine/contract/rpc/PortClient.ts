@@ -15,6 +15,12 @@ export interface PortClientOptions<Event> {
   onVersionMismatch?: (reason: string) => void;
   /** An error the server could not attribute to a call (a garbled message). */
   onNotice?: (message: string) => void;
+  /**
+   * Send calls right behind the hello instead of holding them for the welcome: for a server
+   * from the same build (main's engine process), whose version cannot differ, on an ordered
+   * port. Saves the round trip before the first call.
+   */
+  pipelined?: boolean;
 }
 
 interface PendingCall {
@@ -26,7 +32,8 @@ interface PendingCall {
 /**
  * The client's end of one link over a message port (the counterpart of `servePort`); the
  * transport owns the link itself (opening, reconnecting, restarting) and feeds this.
- * 1. `open()` says hello; calls made before the welcome wait, in order, and go out with it.
+ * 1. `open()` says hello; calls made before the welcome wait, in order, and go out with it
+ *    (or right behind the hello, `pipelined`).
  * 2. Each call gets an id; its promise settles with the matching `result` (rejected with the
  *    server's one-sentence message).
  * 3. `event` messages go to `onEvent`.
@@ -47,6 +54,7 @@ export class PortClient<Event = unknown> implements Channel {
   /** The link is up: say hello. */
   open(): void {
     this.port.send({ type: 'hello', version: this.options.version });
+    if (this.options.pipelined) this.welcome();
   }
 
   call(method: string, args: unknown[]): Promise<unknown> {
@@ -69,9 +77,8 @@ export class PortClient<Event = unknown> implements Channel {
           else this.dropCalls(() => reason);
           return;
         }
-        this.welcomed = true;
         this.options.onWelcome?.();
-        for (const call of this.waiting.splice(0)) this.transmit(call);
+        this.welcome();
         return;
       case 'result': {
         const call = this.pending.get(message.id);
@@ -99,6 +106,11 @@ export class PortClient<Event = unknown> implements Channel {
     this.waiting = [];
     this.welcomed = false;
     for (const call of calls) call.reject(new Error(reason(call.method)));
+  }
+
+  private welcome(): void {
+    this.welcomed = true;
+    for (const call of this.waiting.splice(0)) this.transmit(call);
   }
 
   private transmit(message: Extract<ClientMessage, { type: 'call' }>): void {

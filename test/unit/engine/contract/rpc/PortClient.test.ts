@@ -37,6 +37,15 @@ describe('PortClient', () => {
     ]);
   });
 
+  it('pipelined, sends calls right behind the hello without waiting for the welcome', () => {
+    const sent: ClientMessage[] = [];
+    const client = new PortClient({ send: (m) => void sent.push(m) }, { version: 2, pipelined: true });
+    void client.call('early', []);
+    client.open();
+    void client.call('next', []);
+    expect(sent.map((m) => (m.type === 'call' ? m.method : m.type))).toEqual(['hello', 'early', 'next']);
+  });
+
   it('settles each call with the result of its own id, whatever the order of answers', async () => {
     const h = harness();
     h.client.receive({ type: 'welcome', version: 2 });
