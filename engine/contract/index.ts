@@ -10,4 +10,5 @@ export * from './descriptor.js';
 export * from './operator.js';
 export * from './connector.js';
 export * from './metrics.js';
+export * from './alert.js';
 export * from './EngineApi.js';
