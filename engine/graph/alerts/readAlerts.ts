@@ -80,7 +80,10 @@ export function readAlerts(graph: GraphFile): { alerts: AlertDefinition[]; probl
       error('id', `has an id that is not text (${describeJsonType(rule.id)})`);
     for (const key of Object.keys(rule)) {
       if (RULE_KEYS.includes(key)) continue;
-      const hint = closestName(key, RULE_KEYS);
+      // "for" is forMs without its unit: a prefix is as good a hint as a typo.
+      const hint =
+        RULE_KEYS.find((k) => key.length >= 3 && k.toLowerCase().startsWith(key.toLowerCase())) ??
+        closestName(key, RULE_KEYS);
       at(
         'warning',
         key,
