@@ -42,8 +42,10 @@ const UNITS: Record<AlertUnit, Record<string, number>> = {
  * - threshold: a decimal number, optionally with a unit that fits the metric: `%` for shares,
  *   `ms`/`s` for durations, `k`/`M` for counts and rates, and `/s` after a rate.
  *
- * A tiny hand-written recursive-descent parser: the grammar has no nesting, and nothing here is
- * ever evaluated as code. Errors are one sentence fragment naming what is wrong.
+ * A small hand-written scanner read left to right: the grammar has four parts and no nesting, so
+ * a parser library would be more than the grammar, and nothing here is ever evaluated as code
+ * (no `eval`, no expressions). Errors are one sentence fragment naming what is wrong; the
+ * caller (readAlerts) puts the alert's name before it.
  */
 export function parseAlertCondition(text: string): ParsedCondition {
   const s = new Scanner(text);
