@@ -10,7 +10,7 @@ import { validateCommand } from './validateCommand.js';
 
 const USAGE = `usage:
   sluice validate <graph>
-  sluice run <graph> [--state <db>] [--metrics <file.jsonl>] [--duration <ms>] [--fresh]
+  sluice run <graph> [--state <db>] [--metrics <file.jsonl>] [--duration <ms>] [--fresh] [--prometheus <port>]
   sluice checkpoints <db>
   sluice dead-letters <db> [--jsonl <file>]
   sluice serve [--port <n>] [--open] [--token <t>]
@@ -21,6 +21,7 @@ const FLAGS = {
   metrics: 'value',
   duration: 'value',
   fresh: 'switch',
+  prometheus: 'value',
   port: 'value',
   open: 'switch',
   token: 'value',
@@ -50,6 +51,7 @@ async function main(argv: string[]): Promise<number> {
       case 'run': {
         const tty = process.stderr.isTTY === true;
         const duration = intFlag(a.flags, 'duration');
+        const prometheus = intFlag(a.flags, 'prometheus');
         return await runCommand(
           {
             graphPath: need('a graph file'),
@@ -57,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
             ...(typeof a.flags['metrics'] === 'string' ? { metricsPath: a.flags['metrics'] } : {}),
             ...(duration !== undefined ? { durationMs: duration } : {}),
             fresh: a.flags['fresh'] === true,
+            ...(prometheus !== undefined ? { prometheusPort: prometheus } : {}),
             signals: process,
             progress: tty,
           },

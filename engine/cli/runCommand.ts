@@ -1,10 +1,13 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { MetricsSnapshot } from '../contract/index.js';
+import type { MetricsSnapshot, RunEvent } from '../contract/index.js';
+import { watchRunAlerts } from '../graph/alerts/watchRunAlerts.js';
 import { validate } from '../graph/validate.js';
+import { PrometheusExporter } from '../host/PrometheusExporter.js';
 import { nodeRegistry } from '../nodes/registry.js';
 import { startRun } from '../runtime/startRun.js';
 import { defaultStatePath } from '../store/defaultStatePath.js';
+import { alertLine } from './alertLine.js';
 import { readGraphFile } from './readGraphFile.js';
 import { problemPlace } from './validateCommand.js';
 
@@ -14,6 +17,8 @@ export interface RunCommandOptions {
   metricsPath?: string;
   durationMs?: number;
   fresh?: boolean;
+  /** Serve the run's metrics for Prometheus on 127.0.0.1 at this port (`--prometheus`). */
+  prometheusPort?: number;
   /** Where stop signals come from (the process in the CLI; tests pass their own). */
   signals?: NodeJS.EventEmitter;
   /** Show a live progress line (stderr is a terminal). */
@@ -44,6 +49,8 @@ export async function runCommand(o: RunCommandOptions, io: RunOutput): Promise<n
     return 1;
   }
   const statePath = resolve(o.statePath ?? defaultStatePath(o.graphPath, graph.name));
+  const prometheus = o.prometheusPort === undefined ? null : await PrometheusExporter.start(o.prometheusPort, graph);
+  if (prometheus) io.err(`prometheus: metrics at ${prometheus.url}`);
   const run = await startRun({
     graph,
     baseDir: dirname(resolve(o.graphPath)),
@@ -62,7 +69,8 @@ export async function runCommand(o: RunCommandOptions, io: RunOutput): Promise<n
     mkdirSync(dirname(resolve(o.metricsPath)), { recursive: true });
     writeFileSync(o.metricsPath, '');
   }
-  run.subscribe((e) => {
+  const onEvent = (e: RunEvent): void => {
+    prometheus?.observe(e);
     if (e.type === 'metricsPublished') {
       last = e.snapshot;
       if (o.metricsPath && e.snapshot.t - lastWritten >= 1000) {
@@ -77,8 +85,12 @@ export async function runCommand(o: RunCommandOptions, io: RunOutput): Promise<n
       io.err(`notify: ${e.title}: ${e.body}`);
     } else if (e.type === 'logged' && e.level !== 'info') {
       io.err(`${e.level}: ${e.nodeId ? `node ${e.nodeId}: ` : ''}${e.message}`);
+    } else if (e.type === 'alertFired' || e.type === 'alertCleared') {
+      io.err(alertLine(e));
     }
-  });
+  };
+  run.subscribe(onEvent);
+  watchRunAlerts(graph, run, onEvent, { desktopNotifications: false });
 
   const stop = (): void => void run.stop();
   o.signals?.on('SIGINT', stop);
@@ -86,6 +98,7 @@ export async function runCommand(o: RunCommandOptions, io: RunOutput): Promise<n
   // The handlers stay until the process exits: a signal that lands after the final checkpoint,
   // while the process winds down, must not kill it with a signal's exit status.
   const result = await run.done;
+  await prometheus?.close();
   if (o.metricsPath && last) appendFileSync(o.metricsPath, JSON.stringify(last) + '\n');
   if (o.progress) io.progress('');
   const final = last as MetricsSnapshot | null;

@@ -1,3 +1,4 @@
+import type { AlertSubject } from './alert.js';
 import type { GraphFile } from './graphFile.js';
 import type { MetricsSnapshot, RunStatus } from './metrics.js';
 import type { Problem } from './problem.js';
@@ -66,6 +67,39 @@ export type RunEvent =
   | { type: 'logged'; runId: string; nodeId: string | null; level: 'info' | 'warn' | 'error'; message: string }
   /** A `sink.notify` node asks for a notification. */
   | { type: 'notificationRequested'; runId: string; nodeId: string; title: string; body: string }
+  /**
+   * An alert's condition has held for its `forMs` (SPEC §14). `value` is the figure in the frame
+   * that fired it, `since` the wall-clock ms of the first frame where the condition held, `at`
+   * that of the frame that fired it. `message` is the sentence the CLI prints after "alert
+   * fired: ", e.g. "edge e3 lag 1,204 > 1000 for 10 s".
+   */
+  | {
+      type: 'alertFired';
+      runId: string;
+      alertId: string;
+      when: string;
+      subject: AlertSubject;
+      value: number;
+      since: number;
+      at: number;
+      message: string;
+    }
+  /**
+   * A firing alert cleared: its condition stopped holding (for its `clearForMs`), or the run
+   * ended, which `reason` then says ("the run finished"). `value` is null when the run ended or
+   * the figure is missing from the frame.
+   */
+  | {
+      type: 'alertCleared';
+      runId: string;
+      alertId: string;
+      when: string;
+      subject: AlertSubject;
+      value: number | null;
+      at: number;
+      message: string;
+      reason?: string;
+    }
   | { type: 'runEnded'; runId: string; status: 'finished' | 'stopped' | 'failed'; reason?: string };
 
 export type Unsubscribe = () => void;

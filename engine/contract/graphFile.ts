@@ -1,3 +1,5 @@
+import type { AlertRule } from './alert.js';
+
 /**
  * The graph file (`*.sluice.json`, SPEC §2) as it is on disk, after loading and migration.
  * Validation and migration live in `engine/graph`; this file holds only the shape.
@@ -51,6 +53,8 @@ export interface GraphFile {
   settings?: GraphSettings;
   nodes: GraphNode[];
   edges: GraphEdge[];
+  /** Alert rules on the run's metrics (SPEC §14); checked by `validate`, kept as written on save. */
+  alerts?: AlertRule[];
   /** Unknown top-level keys are kept on save (round-trip safe). */
   [extra: string]: unknown;
 }

@@ -10,6 +10,7 @@ export * from './descriptor.js';
 export * from './operator.js';
 export * from './connector.js';
 export * from './metrics.js';
+export * from './alert.js';
 export * from './EngineApi.js';
 export * from './DesktopApi.js';
 export * from './rpc/index.js';

@@ -30,3 +30,14 @@ export {
   ExpressionSyntaxError,
   type CompiledCode,
 } from './expression.js';
+export { readAlerts, MAX_ALERT_HOLD_MS, type AlertDefinition } from './alerts/readAlerts.js';
+export {
+  parseAlertCondition,
+  describeSubject,
+  ALERT_WHEN_FORM,
+  type AlertCondition,
+} from './alerts/parseAlertCondition.js';
+export { ALERT_METRICS, alertMetric, type AlertMetric, type AlertUnit } from './alerts/alertMetrics.js';
+export { AlertEvaluator, type AlertTransition } from './alerts/AlertEvaluator.js';
+export { watchRunAlerts, type WatchedRun, type WatchRunAlertsOptions } from './alerts/watchRunAlerts.js';
+export { formatAlertValue, formatDuration, formatNumber } from './alerts/formatAlertValue.js';

@@ -1,6 +1,7 @@
 import type { NodeDescriptor, PortSet } from '../contract/descriptor.js';
 import type { GraphFile } from '../contract/graphFile.js';
 import type { Problem } from '../contract/problem.js';
+import { readAlerts } from './alerts/readAlerts.js';
 import { applyDefaults } from './applyDefaults.js';
 import { closestName } from './closestName.js';
 import { describeJsonType } from './describeJsonType.js';
@@ -47,6 +48,7 @@ export function validate(input: unknown, registry: ReadonlyMap<string, NodeDescr
   graph.edges.forEach((edge, i) => problems.push(...validateEdge(edge, i, nodes, seenEdgeIds, edges)));
   if (graph.nodes.length === 0) problems.push({ severity: 'warning', message: 'The graph has no nodes yet.' });
   problems.push(...validateTopology([...nodes.values()], edges));
+  problems.push(...readAlerts(graph).problems);
   return problems;
 }
 

@@ -14,6 +14,7 @@ import type {
   Unsubscribe,
 } from '../contract/index.js';
 import { UserError, hasErrors } from '../contract/index.js';
+import { watchRunAlerts } from '../graph/alerts/watchRunAlerts.js';
 import { loadGraph, parseGraph } from '../graph/loadGraph.js';
 import { validate as validateGraph } from '../graph/validate.js';
 import { graphHasCode } from '../graph/graphHasCode.js';
@@ -133,6 +134,7 @@ export class EngineService implements EngineApi {
     if (this.onConsole) options.onConsole = this.onConsole;
     const handle = await this.startRunFn(options);
     this.track(handle, statePath);
+    watchRunAlerts(graph, handle, (event) => this.emit(event));
     return { runId: handle.runId };
   }
 

@@ -156,6 +156,56 @@ describe('EngineService.startRun', () => {
   });
 });
 
+describe('EngineService alerts', () => {
+  it('forwards a run’s alerts and raises a notification for notify "desktop"', async () => {
+    const seen: RunEvent[] = [];
+    service.subscribe((e) => seen.push(e));
+    const graph = {
+      ...smallGraph('Alerted'),
+      alerts: [{ id: 'stalled', when: 'run rate < 1', forMs: 500, notify: 'desktop' }],
+    };
+    const { runId } = await service.startRun({ graph: graph as never });
+    const frame = (t: number, sourceRate: number) => ({
+      type: 'metricsPublished' as const,
+      runId,
+      snapshot: {
+        t,
+        run: {
+          status: 'running' as const,
+          elapsedMs: t,
+          sourceRate,
+          checkpoints: { count: 0, lastId: null, lastDurationMs: null, lastBytes: null, lastPauseMs: null },
+          restarts: 0,
+        },
+        nodes: {},
+        edges: {},
+      },
+    });
+    for (const [i, rate] of [100, 0, 0, 0].entries()) runs[0]?.emit(frame(i * 250, rate));
+    runs[0]?.emit({ type: 'runStatusChanged', runId, status: 'stopped' });
+    expect(seen.filter((e) => e.type !== 'metricsPublished')).toEqual([
+      expect.objectContaining({ type: 'alertFired', alertId: 'stalled', message: 'run rate 0 < 1 for 500 ms' }),
+      {
+        type: 'notificationRequested',
+        runId,
+        nodeId: '',
+        title: 'Alert in Alerted',
+        body: 'run rate 0 < 1 for 500 ms',
+      },
+      { type: 'runStatusChanged', runId, status: 'stopped' },
+      expect.objectContaining({ type: 'alertCleared', alertId: 'stalled', reason: 'the run stopped' }),
+    ]);
+  });
+
+  it('refuses to start a graph whose alert names an edge it does not have', async () => {
+    const graph = { ...smallGraph('Bad alert'), alerts: [{ when: 'edge e9 lag > 10' }] };
+    await expect(service.startRun({ graph: graph as never })).rejects.toThrow(
+      'The graph cannot run: Alert #1 (edge e9 lag > 10) watches edge "e9", which does not exist.',
+    );
+    expect(runs).toHaveLength(0);
+  });
+});
+
 describe('EngineService runs by id', () => {
   it('stops a run, and stopping it again is a no-op', async () => {
     const seen: RunEvent[] = [];
