@@ -30,3 +30,5 @@ export {
   ExpressionSyntaxError,
   type CompiledCode,
 } from './expression.js';
+export { CODE_LIMITS, codeBoundsError } from './codeBoundsError.js';
+export { shortText } from './shortText.js';
