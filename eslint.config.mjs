@@ -2,8 +2,43 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-/** Modules the isomorphic core and the renderer never import: Node and Electron. */
-const NODE_AND_ELECTRON = ['node:*', 'fs', 'path', 'worker_threads', 'electron', 'better-sqlite3', '**/main/**'];
+/** Modules the isomorphic core and the renderer never import: Node, Electron, native and server packages. */
+const NODE_AND_ELECTRON = [
+  'node:*',
+  'fs',
+  'fs/*',
+  'path',
+  'os',
+  'child_process',
+  'worker_threads',
+  'electron',
+  'better-sqlite3',
+  'ws',
+];
+
+/** The engine's Node side (`runtime`, `store`, `host`, `cli`) at any depth of relative path. */
+const ENGINE_NODE_SIDE = ['**/runtime/**', '**/store/**', '**/host/**', '**/cli/**'];
+
+/**
+ * The import boundaries of STYLE.md, one list per side, so each folder's rule is whole (in a flat
+ * config a later `no-restricted-imports` replaces an earlier one; it does not add to it):
+ *   - nothing imports main/ or renderer/;
+ *   - the isomorphic core (contract, graph, nodes, compiler) imports no Node API and nothing of
+ *     the engine's Node side;
+ *   - the renderer imports only engine/contract and the isomorphic core: not the Node side, not
+ *     the engine's entry point (it re-exports the host).
+ */
+const BOUNDARIES = {
+  engine: ['**/renderer/**', '**/main/**'],
+  core: [...NODE_AND_ELECTRON, '**/renderer/**', '**/main/**', ...ENGINE_NODE_SIDE],
+  renderer: [
+    ...NODE_AND_ELECTRON,
+    '**/main/**',
+    ...ENGINE_NODE_SIDE.map((p) => `**/engine/${p.slice(3)}`),
+    '**/engine/index.js',
+    '**/engine/index.ts',
+  ],
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'test-results/**', 'playwright-report/**', 'bench/results/**'] },
@@ -23,36 +58,15 @@ export default tseslint.config(
   {
     // Nothing imports main/ or renderer/ (STYLE.md).
     files: ['engine/**', 'main/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['**/renderer/**', '**/main/**'] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: BOUNDARIES.engine }] },
   },
   {
-    // The isomorphic core and the renderer never import Node or Electron (STYLE.md). Listed
-    // after the rule above so these patterns (which include it) win for these folders.
+    // Listed after the rule above, which these replace for these folders.
     files: ['engine/contract/**', 'engine/graph/**', 'engine/nodes/**', 'engine/compiler/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [...NODE_AND_ELECTRON, '../runtime/**', '../store/**', '../host/**', '../cli/**'],
-        },
-      ],
-    },
+    rules: { 'no-restricted-imports': ['error', { patterns: BOUNDARIES.core }] },
   },
   {
     files: ['renderer/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            ...NODE_AND_ELECTRON,
-            '**/engine/runtime/**',
-            '**/engine/store/**',
-            '**/engine/host/**',
-            '**/engine/cli/**',
-          ],
-        },
-      ],
-    },
+    rules: { 'no-restricted-imports': ['error', { patterns: BOUNDARIES.renderer }] },
   },
 );

@@ -2,13 +2,15 @@
 // "N passed, N failed" summing them all. Exit 1 if anything failed.
 //   1. Debian's chromium for the end-to-end tests, installed with apt when missing (as root).
 //   2. A build (engine bundle, editor, Electron main) — the CLI tests and e2e use the bundle.
-//   3. Type-check of every environment (one check per tsconfig).
-//   4. vitest: unit and integration tests (real worker threads, SQLite, CLI processes).
-//   5. Playwright: the editor in chromium against the real web host.
+//   3. Type-check of every environment (one check per tsconfig, scripts/tsconfigs.mjs).
+//   4. Lint (eslint, with the import boundaries of STYLE.md) and the formatter check (prettier).
+//   5. vitest: unit and integration tests (real worker threads, SQLite, CLI processes).
+//   6. Playwright: the editor in chromium against the real web host.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TSCONFIGS } from './tsconfigs.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -50,19 +52,23 @@ results.push({ suite: 'build', passed: built === 0 ? 1 : 0, failed: built === 0 
 
 // 3. type-check
 step('type-check');
-for (const p of [
-  'engine/tsconfig.core.json',
-  'engine/tsconfig.json',
-  'renderer/tsconfig.json',
-  'main/tsconfig.json',
-  'test/tsconfig.json',
-]) {
+for (const p of TSCONFIGS) {
   const code = run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', p]);
   console.log(`${code === 0 ? 'ok  ' : 'FAIL'} tsc -p ${p}`);
   results.push({ suite: `tsc ${p}`, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1 });
 }
 
-// 4. vitest
+// 4. lint and format: each one suite, counted like the others, so a boundary import or an
+// unformatted file fails `npm test` (and CI) instead of waiting for someone to run them.
+step('lint (eslint) and format (prettier --check)');
+const lint = run(process.execPath, ['node_modules/eslint/bin/eslint.js', '.']);
+console.log(`${lint === 0 ? 'ok  ' : 'FAIL'} eslint .`);
+results.push({ suite: 'eslint', passed: lint === 0 ? 1 : 0, failed: lint === 0 ? 0 : 1 });
+const format = run(process.execPath, ['node_modules/prettier/bin/prettier.cjs', '--check', '**/*.{ts,tsx,mjs}']);
+console.log(`${format === 0 ? 'ok  ' : 'FAIL'} prettier --check`);
+results.push({ suite: 'prettier', passed: format === 0 ? 1 : 0, failed: format === 0 ? 0 : 1 });
+
+// 5. vitest
 step('unit and integration tests (vitest)');
 mkdirSync('test-results', { recursive: true });
 const vitestJson = join('test-results', 'vitest.json');
@@ -75,7 +81,7 @@ run(process.execPath, [
 ]);
 results.push(countVitest(vitestJson));
 
-// 5. playwright
+// 6. playwright
 step('end-to-end tests (playwright, chromium)');
 const e2eJson = join(root, 'test-results', 'e2e.json');
 if (existsSync(chromium)) {

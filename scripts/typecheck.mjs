@@ -2,16 +2,10 @@
 // DOM in the engine, Node in the renderer) fails here.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { TSCONFIGS } from './tsconfigs.mjs';
 
-const projects = [
-  'engine/tsconfig.core.json',
-  'engine/tsconfig.json',
-  'renderer/tsconfig.json',
-  'main/tsconfig.json',
-  'test/tsconfig.json',
-];
 let failed = 0;
-for (const p of projects) {
+for (const p of TSCONFIGS) {
   if (!existsSync(p)) continue;
   const r = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', p], { stdio: 'inherit' });
   console.log(`${r.status === 0 ? 'ok  ' : 'FAIL'} ${p}`);

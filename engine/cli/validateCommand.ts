@@ -1,11 +1,12 @@
 import { validate } from '../graph/validate.js';
 import { nodeRegistry } from '../nodes/registry.js';
 import type { Problem } from '../contract/index.js';
+import { shortText } from '../graph/shortText.js';
 import { readGraphFile } from './readGraphFile.js';
 
-/** Where a problem is, for one line of output. */
+/** Where a problem is, for one line of output (a hostile megabyte-long id is cut). */
 export function problemPlace(p: Problem): string {
-  return p.nodeId ? `node ${p.nodeId}` : p.edgeId ? `edge ${p.edgeId}` : 'graph';
+  return p.nodeId ? `node ${shortText(p.nodeId)}` : p.edgeId ? `edge ${shortText(p.edgeId)}` : 'graph';
 }
 
 /** `sluice validate <graph>`: exit 0 valid (warnings may print), 1 problems listed, 2 unreadable. */

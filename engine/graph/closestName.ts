@@ -1,13 +1,20 @@
+/** Longer names get no hint. */
+const MAX_NAME_LENGTH = 64;
+
 /**
  * The candidate closest to a misspelt `name`, for "did you mean …?" hints, or null if none is
  * close. A candidate also matches by its last dotted segment, so "generator" finds
  * "source.generator" and "sqlite" finds "sink.sqlite". Case is ignored.
  */
 export function closestName(name: string, candidates: Iterable<string>): string | null {
+  // The edit distance costs length × length: a name far longer than any candidate is no typo
+  // of one, and a hostile megabyte-long one would take minutes (issue 10, fault 1).
+  if (name.length > MAX_NAME_LENGTH) return null;
   const wanted = name.toLowerCase();
   let best: string | null = null;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
+    if (candidate.length > MAX_NAME_LENGTH) continue;
     const full = candidate.toLowerCase();
     const short = full.slice(full.lastIndexOf('.') + 1);
     const distance = Math.min(editDistance(wanted, full), editDistance(wanted, short));

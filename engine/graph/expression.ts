@@ -5,6 +5,7 @@
  * Loading a graph never calls this: code runs only when a run starts (SPEC §2).
  */
 import { parse, parseExpressionAt } from 'acorn';
+import { codeBoundsError } from './codeBoundsError.js';
 
 export type CompiledCode = (...args: unknown[]) => unknown;
 
@@ -21,18 +22,21 @@ export class ExpressionSyntaxError extends Error {
  * The expression runs in strict mode.
  */
 export function compileExpression(source: string, vars: readonly string[]): CompiledCode {
-  return compile(`"use strict";\nreturn (\n${source}\n);`, vars, source);
+  return compile(`"use strict";\nreturn (\n${source}\n);`, vars, source, 'expression');
 }
 
 /** Compile a function body over `vars` (the `function` node's code). */
 export function compileBody(source: string, vars: readonly string[]): CompiledCode {
-  return compile(`"use strict";\n${source}\n`, vars, source);
+  return compile(`"use strict";\n${source}\n`, vars, source, 'code');
 }
 
-function compile(body: string, vars: readonly string[], source: string): CompiledCode {
+function compile(body: string, vars: readonly string[], source: string, kind: 'expression' | 'code'): CompiledCode {
   if (typeof source !== 'string' || source.trim() === '') {
     throw new ExpressionSyntaxError('is empty');
   }
+  // V8's own parser recurses like acorn does: the same bounds keep it from the stack's end.
+  const bounds = codeBoundsError(source, kind);
+  if (bounds !== null) throw new ExpressionSyntaxError(bounds);
   try {
     return new Function(...vars, body) as CompiledCode;
   } catch (err) {
@@ -44,10 +48,13 @@ function compile(body: string, vars: readonly string[], source: string): Compile
  * The syntax error of an expression or function body, or null if it parses. Parses with acorn
  * and never evaluates anything, so it works where a Content-Security-Policy forbids eval (the
  * editor) and it catches text like `a); evil(); (b`, which `new Function` would accept as
- * statements around a wrapped expression.
+ * statements around a wrapped expression. A text too long or too deeply nested to parse safely
+ * (`CODE_LIMITS`) is an error too, found before acorn sees it.
  */
 export function expressionError(source: string, _vars: readonly string[], kind: 'expression' | 'code'): string | null {
   if (typeof source !== 'string' || source.trim() === '') return 'is empty';
+  const bounds = codeBoundsError(source, kind);
+  if (bounds !== null) return bounds;
   try {
     if (kind === 'code') {
       parse(source, { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true });

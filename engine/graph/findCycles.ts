@@ -76,14 +76,15 @@ function stronglyConnected(nodeIds: readonly string[], successors: Map<string, s
 function shortestLoop(start: string, members: Set<string>, successors: Map<string, string[]>): string[] {
   const cameFrom = new Map<string, string>();
   const queue = [start];
-  while (queue.length > 0) {
-    const node = queue.shift()!;
+  // An index into the queue, not shift(), which is linear in the queue's length.
+  for (let head = 0; head < queue.length; head++) {
+    const node = queue[head]!;
     for (const next of successors.get(node)!) {
       if (!members.has(next)) continue;
       if (next === start) {
         const loop = [node];
-        while (loop[0] !== start) loop.unshift(cameFrom.get(loop[0]!)!);
-        return loop;
+        while (loop[loop.length - 1] !== start) loop.push(cameFrom.get(loop[loop.length - 1]!)!);
+        return loop.reverse();
       }
       if (!cameFrom.has(next)) {
         cameFrom.set(next, node);

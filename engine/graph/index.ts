@@ -41,3 +41,5 @@ export { ALERT_METRICS, alertMetric, type AlertMetric, type AlertUnit } from './
 export { AlertEvaluator, type AlertTransition } from './alerts/AlertEvaluator.js';
 export { watchRunAlerts, type WatchedRun, type WatchRunAlertsOptions } from './alerts/watchRunAlerts.js';
 export { formatAlertValue, formatDuration, formatNumber } from './alerts/formatAlertValue.js';
+export { CODE_LIMITS, codeBoundsError } from './codeBoundsError.js';
+export { shortText } from './shortText.js';

@@ -8,6 +8,7 @@ import { describeJsonType } from './describeJsonType.js';
 import { isRecord } from './isRecord.js';
 import { parseGraph } from './loadGraph.js';
 import { nodeName } from './nodeName.js';
+import { shortList, shortText } from './shortText.js';
 import { validateConfig } from './validateConfig.js';
 import { validateTopology, type ResolvedEdge, type ResolvedNode } from './validateTopology.js';
 
@@ -45,7 +46,9 @@ export function validate(input: unknown, registry: ReadonlyMap<string, NodeDescr
   graph.nodes.forEach((node, i) => problems.push(...validateNode(node, i, registry, nodes)));
   const edges: ResolvedEdge[] = [];
   const seenEdgeIds = new Set<string>();
-  graph.edges.forEach((edge, i) => problems.push(...validateEdge(edge, i, nodes, seenEdgeIds, edges)));
+  // Each edge's ends, so a repeated edge is found in O(1) rather than by a scan of those before it.
+  const byEnds = new Map<string, ResolvedEdge>();
+  graph.edges.forEach((edge, i) => problems.push(...validateEdge(edge, i, nodes, seenEdgeIds, edges, byEnds)));
   if (graph.nodes.length === 0) problems.push({ severity: 'warning', message: 'The graph has no nodes yet.' });
   problems.push(...validateTopology([...nodes.values()], edges));
   problems.push(...readAlerts(graph).problems);
@@ -80,7 +83,7 @@ function validateGraphFields(graph: GraphFile): Problem[] {
       problems.push({
         severity: 'warning',
         field: `settings.${key}`,
-        message: `The graph has an unknown setting "${key}", which is ignored${hint ? ` (did you mean "${hint}"?)` : ''}.`,
+        message: `The graph has an unknown setting "${shortText(key)}", which is ignored${hint ? ` (did you mean "${hint}"?)` : ''}.`,
       });
       continue;
     }
@@ -113,7 +116,7 @@ function validateNode(
   if (id === undefined) {
     at('error', `${name} has no id; every node needs a unique text id.`, 'id');
   } else if (resolved.has(id)) {
-    at('error', `Two nodes have the id "${id}"; node ids must be unique.`, 'id');
+    at('error', `Two nodes have the id "${shortText(id)}"; node ids must be unique.`, 'id');
   }
 
   const type = node.type;
@@ -124,7 +127,11 @@ function validateNode(
     descriptor = registry.get(type);
     if (!descriptor) {
       const hint = closestName(type, registry.keys());
-      at('error', `${name} has an unknown type "${type}"${hint ? `; did you mean "${hint}"?` : '.'}`, 'type');
+      at(
+        'error',
+        `${name} has an unknown type "${shortText(type)}"${hint ? `; did you mean "${hint}"?` : '.'}`,
+        'type',
+      );
     }
   }
 
@@ -182,12 +189,13 @@ function portsOf(descriptor: NodeDescriptor, config: Record<string, unknown> | u
 
 /** Two routes named alike, or an extra output called `in`, would make edges ambiguous. */
 function duplicatePortProblems(ports: PortSet, name: string, id: string | undefined): Problem[] {
-  const all = [...ports.inputs, ...ports.outputs];
-  const dups = [...new Set(all.filter((p, i) => all.indexOf(p) !== i))];
-  return dups.map((port) => ({
+  const seen = new Set<string>();
+  const dups = new Set<string>();
+  for (const p of [...ports.inputs, ...ports.outputs]) (seen.has(p) ? dups : seen).add(p);
+  return [...dups].map((port) => ({
     severity: 'error' as const,
     ...(id !== undefined ? { nodeId: id } : {}),
-    message: `${name} has two ports named "${port}"; port names must be unique.`,
+    message: `${name} has two ports named "${shortText(port)}"; port names must be unique.`,
   }));
 }
 
@@ -197,15 +205,16 @@ function validateEdge(
   nodes: Map<string, ResolvedNode>,
   seenIds: Set<string>,
   resolved: ResolvedEdge[],
+  byEnds: Map<string, ResolvedEdge>,
 ): Problem[] {
   const id = typeof edge.id === 'string' && edge.id.trim() !== '' ? edge.id : undefined;
-  const name = id === undefined ? `Edge #${index + 1}` : `Edge "${id}"`;
+  const name = id === undefined ? `Edge #${index + 1}` : `Edge "${shortText(id)}"`;
   const problems: Problem[] = [];
   const at = (severity: Problem['severity'], message: string, field?: string): void => {
     problems.push({ severity, ...(id !== undefined ? { edgeId: id } : {}), ...(field ? { field } : {}), message });
   };
   if (id === undefined) at('error', `${name} has no id; every edge needs a unique text id.`, 'id');
-  else if (seenIds.has(id)) at('error', `Two edges have the id "${id}"; edge ids must be unique.`, 'id');
+  else if (seenIds.has(id)) at('error', `Two edges have the id "${shortText(id)}"; edge ids must be unique.`, 'id');
   if (id !== undefined) seenIds.add(id);
 
   if (
@@ -230,7 +239,7 @@ function validateEdge(
       continue;
     }
     if (!nodes.has(ref.node)) {
-      at('error', `${name} ${verb} node "${ref.node}", which does not exist.`, end);
+      at('error', `${name} ${verb} node "${shortText(ref.node)}", which does not exist.`, end);
       ok = false;
       continue;
     }
@@ -245,15 +254,14 @@ function validateEdge(
     if (other.includes(ref.port)) {
       at(
         'error',
-        `${name} ${verb} the ${kind === 'output' ? 'input' : 'output'} port "${ref.port}" of ${node.name.replace(/^Node/, 'node')}; an edge must go from an output port to an input port.`,
+        `${name} ${verb} the ${kind === 'output' ? 'input' : 'output'} port "${shortText(ref.port)}" of ${node.name.replace(/^Node/, 'node')}; an edge must go from an output port to an input port.`,
         end,
       );
     } else {
-      const list =
-        own.length > 0 ? `its ${kind} ports are ${own.map((p) => `"${p}"`).join(', ')}` : `it has no ${kind} ports`;
+      const list = own.length > 0 ? `its ${kind} ports are ${shortList(own)}` : `it has no ${kind} ports`;
       at(
         'error',
-        `${name} ${verb} port "${ref.port}" of ${node.name.replace(/^Node/, 'node')}, which has no such ${kind} port; ${list}.`,
+        `${name} ${verb} port "${shortText(ref.port)}" of ${node.name.replace(/^Node/, 'node')}, which has no such ${kind} port; ${list}.`,
         end,
       );
     }
@@ -261,11 +269,12 @@ function validateEdge(
   if (ok && id !== undefined) {
     const from = edge.from as { node: string; port: string };
     const to = edge.to as { node: string; port: string };
-    const twin = resolved.find(
-      (e) => e.from.node === from.node && e.from.port === from.port && e.to.node === to.node && e.to.port === to.port,
-    );
-    if (twin) at('warning', `${name} repeats edge "${twin.id}", so every event would arrive twice.`);
-    resolved.push({ id, from: { node: from.node, port: from.port }, to: { node: to.node, port: to.port } });
+    const ends = JSON.stringify([from.node, from.port, to.node, to.port]);
+    const twin = byEnds.get(ends);
+    if (twin) at('warning', `${name} repeats edge "${shortText(twin.id)}", so every event would arrive twice.`);
+    const edgeRecord = { id, from: { node: from.node, port: from.port }, to: { node: to.node, port: to.port } };
+    if (!twin) byEnds.set(ends, edgeRecord);
+    resolved.push(edgeRecord);
   }
   return problems;
 }

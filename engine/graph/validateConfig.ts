@@ -6,6 +6,7 @@ import { describeJsonType } from './describeJsonType.js';
 import { expressionError } from './expression.js';
 import { isRecord } from './isRecord.js';
 import { isUnset } from './isUnset.js';
+import { shortText } from './shortText.js';
 
 /**
  * Every problem of one node's config against its descriptor: required fields, kinds, enum values,
@@ -80,7 +81,7 @@ function checkRecord(
     problems.push({
       severity: 'warning',
       field: `${prefix}${key}`,
-      message: ` has an unknown setting "${prefix}${key}", which is ignored${hint ? ` (did you mean "${prefix}${hint}"?)` : ''}.`,
+      message: ` has an unknown setting "${shortText(`${prefix}${key}`)}", which is ignored${hint ? ` (did you mean "${prefix}${hint}"?)` : ''}.`,
     });
   }
   return problems;
@@ -129,8 +130,9 @@ function checkField(value: unknown, field: FieldSchema, path: string): FieldProb
       if (!Array.isArray(value)) return fail(`must be a list of names, not ${got}`);
       const bad = value.findIndex((v) => typeof v !== 'string' || v.trim() === '');
       if (bad >= 0) return fail(`must hold only non-empty names, but item ${bad + 1} is ${describeValue(value[bad])}`);
-      const dup = value.find((v, i) => value.indexOf(v) !== i);
-      if (dup !== undefined) return fail(`lists "${String(dup)}" twice`);
+      const seen = new Set<string>();
+      const dup = (value as string[]).find((v) => seen.size === seen.add(v).size);
+      if (dup !== undefined) return fail(`lists "${shortText(dup)}" twice`);
       return [];
     }
     case 'list': {

@@ -1,6 +1,10 @@
 import type { NodeDescriptor, PortSet } from '../contract/descriptor.js';
 import type { Problem } from '../contract/problem.js';
 import { findCycles } from './findCycles.js';
+import { shortText } from './shortText.js';
+
+/** Nodes of a cycle that its message names. */
+const MAX_LOOP_NAMES = 12;
 
 /** A node with a unique id, as `validate` resolved it. */
 export interface ResolvedNode {
@@ -32,11 +36,19 @@ export interface ResolvedEdge {
 export function validateTopology(nodes: readonly ResolvedNode[], edges: readonly ResolvedEdge[]): Problem[] {
   const problems: Problem[] = [];
   const byId = new Map(nodes.map((n) => [n.id, n]));
+  // Edges indexed by node once, so every check below is linear in nodes + edges: the editor
+  // validates as the user draws, and a scan of all edges per node made 20k nodes take 9 s.
+  const successors = new Map<string, string[]>(nodes.map((n) => [n.id, []]));
+  const connectedInputs = new Set<string>();
+  for (const e of edges) {
+    successors.get(e.from.node)?.push(e.to.node);
+    connectedInputs.add(JSON.stringify([e.to.node, e.to.port]));
+  }
 
   for (const node of nodes) {
     if (!node.ports) continue;
     for (const port of node.ports.inputs) {
-      if (edges.some((e) => e.to.node === node.id && e.to.port === port)) continue;
+      if (connectedInputs.has(JSON.stringify([node.id, port]))) continue;
       const required = port === 'in';
       problems.push({
         severity: required ? 'error' : 'warning',
@@ -50,7 +62,7 @@ export function validateTopology(nodes: readonly ResolvedNode[], edges: readonly
     // what a sink that runs user code (sink.sqlite's keyExpression) wants by default.
     const dataOutputs = node.ports.outputs.filter((p) => p !== 'error');
     const isSink = node.descriptor?.category === 'sink';
-    if (!isSink && dataOutputs.length > 0 && !edges.some((e) => e.from.node === node.id)) {
+    if (!isSink && dataOutputs.length > 0 && successors.get(node.id)!.length === 0) {
       problems.push({
         severity: 'warning',
         nodeId: node.id,
@@ -65,12 +77,12 @@ export function validateTopology(nodes: readonly ResolvedNode[], edges: readonly
   } else {
     const reached = new Set(sources.map((s) => s.id));
     const queue = [...reached];
-    while (queue.length > 0) {
-      const at = queue.shift()!;
-      for (const e of edges) {
-        if (e.from.node === at && !reached.has(e.to.node)) {
-          reached.add(e.to.node);
-          queue.push(e.to.node);
+    // An index into the queue, not shift(): shift() is linear in the queue's length.
+    for (let head = 0; head < queue.length; head++) {
+      for (const next of successors.get(queue[head]!) ?? []) {
+        if (!reached.has(next)) {
+          reached.add(next);
+          queue.push(next);
         }
       }
     }
@@ -90,7 +102,11 @@ export function validateTopology(nodes: readonly ResolvedNode[], edges: readonly
     edges.map((e) => ({ from: e.from.node, to: e.to.node })),
   );
   for (const cycle of cycles) {
-    const loop = [...cycle, cycle[0]!].map((id) => `"${id}"`).join(' → ');
+    // A loop through thousands of nodes is named by its first few.
+    const shown = cycle.length > MAX_LOOP_NAMES ? cycle.slice(0, MAX_LOOP_NAMES) : [...cycle, cycle[0]!];
+    const loop =
+      shown.map((id) => `"${shortText(id)}"`).join(' → ') +
+      (cycle.length > MAX_LOOP_NAMES ? ` → … (${cycle.length} nodes)` : '');
     const first = byId.get(cycle[0]!)!;
     problems.push({
       severity: 'error',

@@ -2,6 +2,7 @@ import { constants as fsConstants } from 'node:fs';
 import { lstat, open, readdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileEntry } from '../contract/index.js';
+import { resolveLinks } from './resolveLinks.js';
 import { UserError } from '../contract/index.js';
 
 /** Files larger than this are refused on open: a graph is kilobytes, this bounds memory. */
@@ -12,7 +13,8 @@ export const MAX_OPEN_BYTES = 20 * 1024 * 1024;
  * the folders the user opened (SPEC §9).
  *
  * Why both a lexical and a real-path check: `..` segments are caught before touching the disk,
- * and a symlink inside a root that points outside it is caught after resolving it. Writes are
+ * and a symlink inside a root that points outside it is caught after resolving it, also when
+ * it dangles (its target does not exist yet, so a write would create it there). Writes are
  * limited to `.json` files so the web host can never be used to drop a script or a dotfile.
  */
 export class FileAccess {
@@ -57,13 +59,15 @@ export class FileAccess {
       real = await realpath(abs);
     } catch (err) {
       if (mustExist || !isNotFound(err)) throw notFound(p, err);
-      let parentReal: string;
+      // Missing: judge it by where a write would land, through any dangling link on the way.
       try {
-        parentReal = await realpath(path.dirname(abs));
-      } catch {
-        throw new UserError(`The folder of ${p} does not exist.`);
+        real = await resolveLinks(abs);
+      } catch (linkErr) {
+        throw notFound(p, linkErr);
       }
-      real = path.join(parentReal, path.basename(abs));
+      if (!realRoots.some((r) => isInside(real, r))) throw outside(p);
+      const folder = await stat(path.dirname(real)).catch(() => null);
+      if (!folder?.isDirectory()) throw new UserError(`The folder of ${p} does not exist.`);
     }
     if (!realRoots.some((r) => isInside(real, r))) throw outside(p);
     return real;
@@ -71,23 +75,18 @@ export class FileAccess {
 
   /**
    * True when an absolute path (which may not exist yet, nor its folders) would land inside an
-   * opened folder: its nearest existing ancestor is resolved through symlinks and checked.
+   * opened folder: every symlink on it is followed, dangling ones too (`resolveLinks`), and
+   * where it leads is checked. A path that cannot be resolved (a loop of links) is not inside.
    */
   async contains(absPath: string): Promise<boolean> {
     if (absPath.includes('\0')) return false;
-    let current = path.resolve(absPath);
-    let rest = '';
-    for (;;) {
-      try {
-        const real = path.join(await realpath(current), rest);
-        return (await this.realRoots()).some((r) => isInside(real, r));
-      } catch {
-        const parent = path.dirname(current);
-        if (parent === current) return false;
-        rest = path.join(path.basename(current), rest);
-        current = parent;
-      }
+    let real: string;
+    try {
+      real = await resolveLinks(path.resolve(absPath));
+    } catch {
+      return false;
     }
+    return (await this.realRoots()).some((r) => isInside(real, r));
   }
 
   /**

@@ -1,7 +1,15 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
 import { UserError, type TransactionalFile } from '../contract/operator.js';
-import type { SinkCommitLog } from './StateStore.js';
+import type { SinkCommit, SinkCommitLog } from './stateRecords.js';
+
+/** Which state store and sink committed into a file: `owner.json` in its staging folder. */
+interface FileOwner {
+  storeId: string;
+  sinkId: string;
+}
+
+const OWNER_FILE = 'owner.json';
 
 /** What a `FileCommitter` records per commit in the state store. */
 export interface FileCommitInfo {
@@ -45,13 +53,18 @@ export class FileCommitter implements TransactionalFile {
   /** The open staging segment: lines since the last barrier, not yet owned by a checkpoint. */
   private readonly openPath: string;
   private openFd = -1;
+  /** `owner.json` in the staging folder: which store and sink committed into the file. */
+  private readonly ownerPath: string;
+  private ownerWritten = false;
 
   /**
    * @param log where commits are recorded (the run's `StateStore`)
    * @param operatorId the sink's stable operator id (one record per sink)
    * @param path absolute path of the output file
    * @param discardStagedAfter the checkpoint the run restored (0: a fresh start): staged output
-   *   of later checkpoints never completed and is dropped; undefined keeps every staging file
+   *   of later checkpoints never completed and is dropped, and a file that shows the store lost
+   *   commits is refused (a `UserError`, which the runtime does not retry); undefined keeps every staging file and trusts
+   *   the record (tests, tools)
    */
   constructor(
     private readonly log: SinkCommitLog,
@@ -78,6 +91,17 @@ export class FileCommitter implements TransactionalFile {
         `sink file ${path} is shorter (${size} bytes) than what Sluice committed (${committedLength} bytes): it was changed outside Sluice; restore it, or run with --fresh to start over`,
       );
     }
+    this.stagingDir = nodePath.join(dir, `.${nodePath.basename(path)}.sluice-staged`);
+    this.openPath = nodePath.join(this.stagingDir, 'open');
+    this.ownerPath = nodePath.join(this.stagingDir, OWNER_FILE);
+    if (discardStagedAfter !== undefined) {
+      // Before anything is cut: a store that lost what it committed must not rewrite the file.
+      const lost = this.lostCommits(last, size, committedLength, discardStagedAfter);
+      if (lost !== null) {
+        fs.closeSync(this.fd);
+        throw new UserError(lost);
+      }
+    }
     if (size > committedLength) {
       fs.ftruncateSync(this.fd, committedLength);
       fs.fsyncSync(this.fd);
@@ -86,9 +110,8 @@ export class FileCommitter implements TransactionalFile {
     // Staged output from earlier attempts: what belongs to a checkpoint that completed waits
     // for its commit; what belongs to a later checkpoint (which never completed) is dropped,
     // and so is anything already committed.
-    this.stagingDir = nodePath.join(dir, `.${nodePath.basename(path)}.sluice-staged`);
-    this.openPath = nodePath.join(this.stagingDir, 'open');
     for (const name of fs.existsSync(this.stagingDir) ? fs.readdirSync(this.stagingDir) : []) {
+      if (name === OWNER_FILE) continue;
       const id = Number(name);
       const keep =
         Number.isSafeInteger(id) &&
@@ -198,6 +221,97 @@ export class FileCommitter implements TransactionalFile {
     this.log.recordSinkCommit(this.operatorId, checkpointId, { length } satisfies FileCommitInfo);
     this.length = length;
     this.lastCheckpointId = checkpointId;
+    if (!this.ownerWritten) this.writeOwner();
+  }
+
+  /**
+   * Why the state store cannot be trusted with this file, or null. The store's record is the
+   * truth about the file, unless the file shows that the store lost records (issue 10, fault 5:
+   * an emptied store started over silently, and its sinks repeated what they held):
+   *   1. the record names a checkpoint newer than the one the run restored: the store lost
+   *      checkpoints that it had committed;
+   *   2. with a record: the file holds more than the record plus everything staged. A crash
+   *      between a commit's append and its record leaves at most the staged bytes past the
+   *      record (the staging files are deleted only after the record lands), so more means
+   *      committed output the store has no record of;
+   *   3. without a record, a file with content whose `owner.json` (written once the first
+   *      record has landed) names this store and sink: the store lost its record;
+   *   4. without a record, `owner.json` naming another store, and a run that starts with
+   *      nothing restored from a store not made by `--fresh`: the store that committed the
+   *      file's content is gone, and starting over would repeat it.
+   * Otherwise (no owner: a file Sluice did not write) the file is started over, as ever.
+   */
+  private lostCommits(last: SinkCommit | null, size: number, committed: number, restored: number): string | null {
+    const store = `state store ${this.log.path}`;
+    const fresh = 'restore it, or run with --fresh to start over (this empties the file)';
+    if (last && last.checkpointId > restored) {
+      return `${store} has lost checkpoints: it recorded sink file ${this.path} committed up to checkpoint ${last.checkpointId}, but can restore only ${restored === 0 ? 'none' : `checkpoint ${restored}`}; ${fresh}`;
+    }
+    if (last) {
+      const extra = size - committed - this.stagedBytes(last.checkpointId);
+      if (extra <= 0) return null;
+      return `${store} has lost commits of sink file ${this.path}: the file holds ${extra} bytes more than the store recorded (${committed} bytes, checkpoint ${last.checkpointId}) and has staged; the store was emptied or damaged; ${fresh}`;
+    }
+    if (size === 0) return null;
+    const owner = this.readOwner();
+    if (owner?.storeId === this.log.storeId && owner.sinkId === this.operatorId) {
+      return `${store} has no record of the ${size} bytes it committed to sink file ${this.path}: the store was emptied or damaged (a deleted or damaged -wal file?); ${fresh}`;
+    }
+    if (owner && owner.storeId !== this.log.storeId && restored === 0 && !this.log.createdFresh) {
+      return `sink file ${this.path} holds ${size} bytes that Sluice committed with another state store, but ${store} has no checkpoints: the store they were committed with was deleted, emptied or replaced; ${fresh}`;
+    }
+    return null;
+  }
+
+  /** Bytes in the staging files of checkpoints after `after` (what a recommit may append). */
+  private stagedBytes(after: number): number {
+    let bytes = 0;
+    for (const name of fs.existsSync(this.stagingDir) ? fs.readdirSync(this.stagingDir) : []) {
+      const id = Number(name);
+      if (!Number.isSafeInteger(id) || id <= after) continue;
+      try {
+        bytes += fs.statSync(nodePath.join(this.stagingDir, name)).size;
+      } catch {
+        /* removed meanwhile */
+      }
+    }
+    return bytes;
+  }
+
+  private readOwner(): FileOwner | null {
+    try {
+      const owner = JSON.parse(fs.readFileSync(this.ownerPath, 'utf8')) as Partial<FileOwner>;
+      return typeof owner.storeId === 'string' && typeof owner.sinkId === 'string'
+        ? { storeId: owner.storeId, sinkId: owner.sinkId }
+        : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Mark the file as committed into by this store and sink, once its first record has landed
+   * (so a marker with no record means the record was lost). Written aside, fsynced, renamed.
+   */
+  private writeOwner(): void {
+    this.ownerWritten = true;
+    const owner = this.readOwner();
+    if (owner?.storeId === this.log.storeId && owner.sinkId === this.operatorId) return;
+    const aside = `${this.ownerPath}.tmp`;
+    try {
+      fs.mkdirSync(this.stagingDir, { recursive: true });
+      const fd = fs.openSync(aside, 'w');
+      try {
+        fs.writeSync(fd, JSON.stringify({ storeId: this.log.storeId, sinkId: this.operatorId } satisfies FileOwner));
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      fs.renameSync(aside, this.ownerPath);
+      fsyncDirectory(this.stagingDir);
+    } catch {
+      // Only evidence for a later check: a commit does not fail for want of it.
+    }
   }
 
   /** The last checkpoint whose lines are durable (0: none): where a replay must resume. */

@@ -20,7 +20,9 @@ export interface SqliteTableCommitterOptions {
   mode: 'append' | 'upsert';
   /**
    * The checkpoint the run restored (0: a fresh start): rows later checkpoints staged never
-   * completed and are dropped. Undefined keeps them (tests, tools).
+   * completed and are dropped, and commit records that show the store lost checkpoints are
+   * refused (a `UserError`, which the runtime does not retry). Undefined keeps the rows and trusts
+   * the records (tests, tools).
    */
   discardStagedAfter?: number;
 }
@@ -103,6 +105,8 @@ export class SqliteTableCommitter implements TransactionalTable {
       this.record = (checkpointId) => write.run(operatorId, store.storeId, checkpointId, Date.now());
     }
     try {
+      // Before anything is changed: a store that lost what it committed must not commit again.
+      if (options.discardStagedAfter !== undefined) this.assertStoreKnowsCommits(options.discardStagedAfter);
       ensureTable(this.db, table, mode, this.where);
     } catch (error) {
       if (this.ownsConnection) this.db.close();
@@ -156,6 +160,36 @@ export class SqliteTableCommitter implements TransactionalTable {
         : `INSERT INTO "${table}" (key, time, value) ${select}`,
     );
     this.recover(options.discardStagedAfter);
+  }
+
+  /**
+   * Refuse to go on when the commit records show that the state store lost checkpoints (issue
+   * 10, fault 5: an emptied store started over silently, and an append table then held 65,846
+   * rows twice):
+   *   1. this store's last commit into the table is newer than the checkpoint the run restored
+   *      (a commit happens only after its checkpoint is durable, so the store lost it);
+   *   2. in another database: the run starts with nothing restored from a store that was not
+   *      made by `--fresh`, and another store committed rows for this sink: the store they were
+   *      committed with was deleted, emptied or replaced, and starting over would repeat them.
+   */
+  private assertStoreKnowsCommits(restored: number): void {
+    const { store, operatorId, path } = this.options;
+    const fresh = 'restore it, or run with --fresh to start over (rows already in the table stay)';
+    const last = this.lastCommitted();
+    if (last > restored) {
+      throw new UserError(
+        `state store ${store.path} has lost checkpoints: ${this.where} holds rows it committed with checkpoint ${last}, but it can restore only ${restored === 0 ? 'none' : `checkpoint ${restored}`}; ${fresh}`,
+      );
+    }
+    if (path === undefined || last > 0 || restored > 0 || store.createdFresh) return;
+    const other = this.db
+      .prepare(`SELECT checkpoint_id FROM _sluice_commits WHERE sink_id = ? AND store_id != ? LIMIT 1`)
+      .get(operatorId, store.storeId) as { checkpoint_id: number } | undefined;
+    if (other) {
+      throw new UserError(
+        `${this.where} holds rows that Sluice committed with another state store, but state store ${store.path} has no checkpoints: the store they were committed with was deleted, emptied or replaced; ${fresh}`,
+      );
+    }
   }
 
   /**

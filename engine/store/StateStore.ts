@@ -1,16 +1,34 @@
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import { randomUUID } from 'node:crypto';
-import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
 import { UserError } from '../contract/operator.js';
-import type { CheckpointInfo, DeadLetter, EventEnvelope } from '../contract/EngineApi.js';
-import type { OperatorId } from '../contract/ids.js';
+import type { CheckpointInfo, EventEnvelope } from '../contract/EngineApi.js';
 import { checksum } from './checksum.js';
-import { SCHEMA_VERSION, assertKnownVersion, migrate, readSchemaVersion } from './migrations.js';
+import { readCheckpointList, readLatestCheckpoint } from './readCheckpoints.js';
+import { openStateDatabase, openStateDatabaseAttached, openStateDatabaseReadonly } from './openStateDatabase.js';
 import { StoreLock } from './StoreLock.js';
-import { sqliteOptions } from './sqliteOptions.js';
 import { CheckpointWriteError, CorruptStateError, describeSqliteCode, sqliteCodeOf } from './storeErrors.js';
+import type {
+  CheckpointWrite,
+  CheckpointWritten,
+  NewDeadLetter,
+  RestoredCheckpoint,
+  SinkCommit,
+  SinkCommitLog,
+  StoredDeadLetter,
+} from './stateRecords.js';
+
+export type {
+  CheckpointWrite,
+  CheckpointWritten,
+  NewDeadLetter,
+  RestoredCheckpoint,
+  RestoredOperator,
+  SinkCommit,
+  SinkCommitLog,
+  SnapshotInput,
+  StoredDeadLetter,
+} from './stateRecords.js';
 
 /** How to open a state store. */
 export interface StateStoreOptions {
@@ -30,102 +48,10 @@ export interface StateStoreOptions {
   attach?: boolean;
 }
 
-/** One operator instance's state, as the runtime hands it to `writeCheckpoint`. */
-export interface SnapshotInput {
-  /** Stable across graph edits (contract `OperatorId`). */
-  operatorId: OperatorId | string;
-  /** Instance index when `parallelism` > 1; default 0. */
-  instance?: number;
-  nodeId: string;
-  /** The node type (`aggregate`, `source.file`, …): a restore into another type is refused. */
-  type: string;
-  /** Hash of the node's config, so a changed config can be detected on restore. */
-  configHash: string;
-  /** `encodeState(operator.snapshot(id))`, encoded in the operator's worker. */
-  state: Uint8Array;
-}
-
-/** A checkpoint whose barriers have passed every operator. */
-export interface CheckpointWrite {
-  /** From `nextCheckpointId()`; must be above every stored id. */
-  id: number;
-  /** Wall-clock ms when the coordinator injected the barriers. */
-  startedAt: number;
-  snapshots: readonly SnapshotInput[];
-  /** Dead letters to store atomically with this checkpoint (so a replay does not repeat them). */
-  deadLetters?: readonly NewDeadLetter[];
-}
-
-export interface CheckpointWritten {
-  /** Sum of the snapshots' sizes. */
-  bytes: number;
-  /** From `startedAt` to the moment the transaction began to commit (as stored for the history). */
-  durationMs: number;
-  /** Time spent in SQLite alone, commit and fsync included. */
-  writeMs: number;
-}
-
-/** One operator's stored state in the checkpoint to restore from. */
-export interface RestoredOperator {
-  operatorId: string;
-  nodeId: string;
-  type: string;
-  configHash: string;
-  /** Encoded state per instance: `states[i]` is instance i's (for `decodeState`). */
-  states: Uint8Array[];
-  bytes: number;
-}
-
-export interface RestoredCheckpoint {
-  id: number;
-  startedAt: number;
-  completedAt: number;
-  /** Keyed by operator id; every blob already verified against its checksum. */
-  snapshots: Map<string, RestoredOperator>;
-}
-
-/** A failed event to keep (SPEC §4: an unconnected `error` port, or a poison event). */
-export interface NewDeadLetter {
-  nodeId: string;
-  error: string;
-  event: EventEnvelope;
-  /** Wall-clock ms; default now. */
-  time?: number;
-  /** How many times the event was tried before it was given up on; default 1. */
-  attempts?: number;
-}
-
-/** A stored dead letter (contract `DeadLetter` plus the attempt count). */
-export interface StoredDeadLetter extends DeadLetter {
-  attempts: number;
-}
-
-/** The last commit a transactional sink recorded. */
-export interface SinkCommit {
-  checkpointId: number;
-  /** What the sink recorded (for `FileCommitter`: `{ length }`). */
-  info: unknown;
-  committedAt: number;
-}
-
-/**
- * Where transactional sinks record their commits: the small part of `StateStore` that
- * `FileCommitter` needs, so it can be given just that.
- */
-export interface SinkCommitLog {
-  lastSinkCommit(operatorId: string): SinkCommit | null;
-  recordSinkCommit(operatorId: string, checkpointId: number, info: unknown): void;
-}
-
 /** Completed checkpoints whose snapshot blobs are kept; older ones keep only their sizes. */
 export const RETAINED_CHECKPOINTS = 3;
 /** Checkpoint rows kept for `sluice checkpoints` history. */
 export const CHECKPOINT_HISTORY = 1000;
-
-/** `PRAGMA application_id` of a Sluice state store ('SLCE'), to tell it from other SQLite files. */
-const APPLICATION_ID = 0x534c4345;
-const BUSY_TIMEOUT_MS = 5000;
-const PAGE_SIZE = 65536;
 
 /**
  * The durable state of one graph's runs (SPEC §6): completed checkpoints with every operator's
@@ -150,6 +76,11 @@ export class StateStore implements SinkCommitLog {
     readonly storeId: string,
     readonly readonly: boolean,
     private readonly lock: StoreLock | null,
+    /**
+     * True when this store was created by `--fresh`: the user chose to discard what earlier
+     * stores committed, so sinks may start over output that another store's runs wrote.
+     */
+    readonly createdFresh = false,
   ) {}
 
   /**
@@ -165,48 +96,18 @@ export class StateStore implements SinkCommitLog {
     if (options.attach) return StateStore.openAttached(abs);
     fs.mkdirSync(nodePath.dirname(abs), { recursive: true });
     const lock = StoreLock.acquire(abs);
-    let db: Database | undefined;
     try {
-      if (options.fresh) {
-        for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(abs + suffix, { force: true });
-      }
-      db = connect(abs, false);
-      // Snapshots are multi-MB blobs: with 64 KiB pages a 4.2 MB checkpoint commits in 16 ms
-      // (median of 10, WAL, synchronous FULL) against 54 ms with the default 4 KiB pages, while
-      // a one-row sink record costs 5.0 ms instead of 3.5 ms. Settable only before anything is
-      // written, so first.
-      if (Number(db.pragma('page_count', { simple: true })) === 0) db.pragma(`page_size = ${PAGE_SIZE}`);
-      assertSluiceFile(db, abs);
-      configure(db);
-      migrate(db, abs);
-      const storeId = ensureStoreId(db);
-      return new StateStore(abs, db, storeId, false, lock);
+      const { db, storeId, createdFresh } = openStateDatabase(abs, options.fresh ?? false);
+      return new StateStore(abs, db, storeId, false, lock, createdFresh);
     } catch (error) {
-      db?.close();
       lock.release();
-      throw translateOpenError(error, abs);
+      throw error;
     }
   }
 
   private static openReadonly(abs: string): StateStore {
-    if (!fs.existsSync(abs)) throw new UserError(`state store ${abs} does not exist`);
-    let db: Database | undefined;
-    try {
-      db = connect(abs, true);
-      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      assertSluiceFile(db, abs);
-      const version = readSchemaVersion(db);
-      assertKnownVersion(version, abs);
-      if (version < SCHEMA_VERSION) {
-        throw new UserError(
-          `state store ${abs} uses an older schema (version ${version}); run the graph once with this Sluice to upgrade it`,
-        );
-      }
-      return new StateStore(abs, db, readStoreId(db), true, null);
-    } catch (error) {
-      db?.close();
-      throw translateOpenError(error, abs);
-    }
+    const { db, storeId } = openStateDatabaseReadonly(abs);
+    return new StateStore(abs, db, storeId, true, null);
   }
 
   private static openAttached(abs: string): StateStore {
@@ -215,18 +116,8 @@ export class StateStore implements SinkCommitLog {
         `state store ${abs} is not open in this process; a worker can only attach to its own run's store`,
       );
     }
-    let db: Database | undefined;
-    try {
-      db = connect(abs, false);
-      configure(db);
-      const version = readSchemaVersion(db);
-      if (version !== SCHEMA_VERSION)
-        throw new UserError(`state store ${abs} has schema version ${version}, expected ${SCHEMA_VERSION}`);
-      return new StateStore(abs, db, readStoreId(db), false, null);
-    } catch (error) {
-      db?.close();
-      throw translateOpenError(error, abs);
-    }
+    const { db, storeId, createdFresh } = openStateDatabaseAttached(abs);
+    return new StateStore(abs, db, storeId, false, null, createdFresh);
   }
 
   /** The id the next checkpoint should use: one above every stored id (1 for a new store). */
@@ -324,7 +215,8 @@ export class StateStore implements SinkCommitLog {
     }
   }
 
-  private latestCheckpointId(): number | null {
+  /** The newest completed checkpoint's id, or null; cheap (no snapshot is read). */
+  latestCheckpointId(): number | null {
     try {
       const row = this.connection
         .prepare(`SELECT MAX(id) AS id FROM checkpoints WHERE completed_at IS NOT NULL`)
@@ -341,98 +233,12 @@ export class StateStore implements SinkCommitLog {
    * its checksum does not match: a damaged store is never treated as an empty one.
    */
   latestCheckpoint(): RestoredCheckpoint | null {
-    let row: { id: number; started_at: number; completed_at: number } | undefined;
-    let rows: Array<{
-      operator_id: string;
-      instance: number;
-      node_id: string;
-      type: string;
-      config_hash: string;
-      state: Buffer | null;
-      checksum: number | null;
-      bytes: number;
-    }>;
-    try {
-      row = this.connection
-        .prepare(
-          `SELECT id, started_at, completed_at FROM checkpoints WHERE completed_at IS NOT NULL ORDER BY id DESC LIMIT 1`,
-        )
-        .get() as typeof row;
-      if (!row) return null;
-      rows = this.connection
-        .prepare(
-          `SELECT operator_id, instance, node_id, type, config_hash, state, checksum, bytes
-           FROM snapshots WHERE checkpoint_id = ? ORDER BY operator_id, instance`,
-        )
-        .all(row.id) as typeof rows;
-    } catch (error) {
-      throw this.translateReadError(error);
-    }
-    const snapshots = new Map<string, RestoredOperator>();
-    for (const r of rows) {
-      const where = `checkpoint ${row.id}, node ${r.node_id} (operator ${r.operator_id}, instance ${r.instance})`;
-      if (r.state === null || r.checksum === null) {
-        throw new CorruptStateError(
-          `state store ${this.path} is corrupt: the snapshot of ${where} is missing; run with --fresh to start over`,
-        );
-      }
-      if (r.state.byteLength !== r.bytes || checksum(r.state) !== r.checksum) {
-        throw new CorruptStateError(
-          `state store ${this.path} is corrupt: the snapshot of ${where} fails its checksum; run with --fresh to start over (this discards all state)`,
-        );
-      }
-      let op = snapshots.get(r.operator_id);
-      if (!op) {
-        op = {
-          operatorId: r.operator_id,
-          nodeId: r.node_id,
-          type: r.type,
-          configHash: r.config_hash,
-          states: [],
-          bytes: 0,
-        };
-        snapshots.set(r.operator_id, op);
-      }
-      op.states[r.instance] = r.state;
-      op.bytes += r.bytes;
-    }
-    return { id: row.id, startedAt: row.started_at, completedAt: row.completed_at, snapshots };
+    return readLatestCheckpoint(this.connection, this.path, (error) => this.translateReadError(error));
   }
 
   /** Stored checkpoints, oldest first, with per-node state sizes (summed over instances). */
   listCheckpoints(): CheckpointInfo[] {
-    try {
-      const checkpoints = this.connection
-        .prepare(`SELECT id, started_at, completed_at, duration_ms, bytes FROM checkpoints ORDER BY id`)
-        .all() as Array<{
-        id: number;
-        started_at: number;
-        completed_at: number | null;
-        duration_ms: number | null;
-        bytes: number;
-      }>;
-      const sizes = this.connection
-        .prepare(
-          `SELECT checkpoint_id, node_id, SUM(bytes) AS bytes FROM snapshots GROUP BY checkpoint_id, node_id ORDER BY node_id`,
-        )
-        .all() as Array<{ checkpoint_id: number; node_id: string; bytes: number }>;
-      const byCheckpoint = new Map<number, Record<string, number>>();
-      for (const s of sizes) {
-        let nodes = byCheckpoint.get(s.checkpoint_id);
-        if (!nodes) byCheckpoint.set(s.checkpoint_id, (nodes = {}));
-        nodes[s.node_id] = s.bytes;
-      }
-      return checkpoints.map((c) => ({
-        id: c.id,
-        startedAt: c.started_at,
-        completedAt: c.completed_at,
-        durationMs: c.duration_ms,
-        bytes: c.bytes,
-        nodes: byCheckpoint.get(c.id) ?? {},
-      }));
-    } catch (error) {
-      throw this.translateReadError(error);
-    }
+    return readCheckpointList(this.connection, (error) => this.translateReadError(error));
   }
 
   /**
@@ -550,65 +356,4 @@ export class StateStore implements SinkCommitLog {
     }
     return error;
   }
-}
-
-function connect(abs: string, readonly: boolean): Database {
-  return new BetterSqlite3(abs, sqliteOptions(readonly ? { readonly: true, fileMustExist: true } : {}));
-}
-
-/** Durability settings of SPEC §6. */
-function configure(db: Database): void {
-  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  const mode = db.pragma('journal_mode = WAL', { simple: true });
-  if (String(mode).toLowerCase() !== 'wal')
-    throw new Error(`could not switch to WAL (journal_mode is ${String(mode)})`);
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-}
-
-/**
- * Refuse a SQLite file another program owns, so `--state` pointing at the wrong file never
- * adds our tables to it. Also the first read, so "not a database" surfaces here.
- */
-function assertSluiceFile(db: Database, abs: string): void {
-  const appId = Number(db.pragma('application_id', { simple: true }));
-  if (appId === APPLICATION_ID) return;
-  const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as Array<{ name: string }>;
-  if (
-    appId !== 0 ||
-    (tables.some((t) => t.name !== 'meta' && !t.name.startsWith('sqlite_')) && !tables.some((t) => t.name === 'meta'))
-  ) {
-    throw new UserError(
-      `${abs} is a SQLite database of another program, not a Sluice state store; choose another --state`,
-    );
-  }
-  if (!db.readonly) db.pragma(`application_id = ${APPLICATION_ID}`);
-}
-
-function ensureStoreId(db: Database): string {
-  const existing = db.prepare(`SELECT value FROM meta WHERE key = 'store_id'`).get() as { value: string } | undefined;
-  if (existing) return existing.value;
-  const id = randomUUID();
-  db.prepare(`INSERT INTO meta (key, value) VALUES ('store_id', ?)`).run(id);
-  return id;
-}
-
-function readStoreId(db: Database): string {
-  const row = db.prepare(`SELECT value FROM meta WHERE key = 'store_id'`).get() as { value: string } | undefined;
-  return row?.value ?? '';
-}
-
-function translateOpenError(error: unknown, abs: string): unknown {
-  if (error instanceof UserError) return error;
-  const code = sqliteCodeOf(error);
-  if (code === 'SQLITE_NOTADB') {
-    return new CorruptStateError(
-      `state store ${abs} is not a SQLite database (damaged or another kind of file); run with --fresh to replace it`,
-    );
-  }
-  if (code.startsWith('SQLITE_CORRUPT')) {
-    return new CorruptStateError(`state store ${abs} is corrupt (${code}); run with --fresh to start over`);
-  }
-  if (code !== 'UNKNOWN') return new UserError(`cannot open state store ${abs}: ${describeSqliteCode(code)} (${code})`);
-  return error;
 }

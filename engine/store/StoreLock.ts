@@ -1,6 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
+import BetterSqlite3 from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import { UserError } from '../contract/operator.js';
+import { sqliteOptions } from './sqliteOptions.js';
+import { describeSqliteCode, sqliteCodeOf } from './storeErrors.js';
 
 interface LockOwner {
   pid: number;
@@ -9,82 +13,71 @@ interface LockOwner {
 }
 
 /**
- * Paths locked by this process. SQLite's own locks do not stop a second run from writing the
- * same checkpoints, and the lock file alone cannot tell two runs of one process apart (same
- * pid), so both are checked. Module state is per thread: the lock owner is the coordinator on
- * the main thread; worker threads attach to a store without locking.
+ * Paths locked by this thread, for the message: SQLite would refuse a second lock in this
+ * process too, but cannot say that it is this process. Module state is per thread: the lock
+ * owner is the coordinator on the main thread; worker threads attach to a store without locking.
  */
 const heldInThisProcess = new Set<string>();
 
 /**
- * An exclusive claim on a state store by one Sluice run: a `<db>.lock` file created with
- * `O_EXCL`, holding the owner's pid and host. A lock whose pid is no longer alive on this host
- * is stale (the run was killed) and is taken over.
+ * How long a claim waits for a lock that is held. A run killed with SIGKILL holds it until the
+ * kernel has torn the process down, a moment after the signal; a live run holds it for good, so
+ * waiting longer only delays the refusal.
+ */
+const CLAIM_WAIT_MS = 500;
+
+/**
+ * An exclusive claim on a state store by one Sluice run, held as an OS advisory lock that the
+ * kernel releases when the process dies, however it dies: SQLite's own exclusive lock on a
+ * companion database `<db>-lock`, taken in `locking_mode=EXCLUSIVE` (so it is kept after the
+ * transaction that took it) and held by an open connection until `release`.
+ *
+ * Why not a pid in a file (issue 10, fault 8): a process killed with SIGKILL stays a zombie
+ * until its parent reaps it, and `kill(pid, 0)` cannot tell a zombie from a live run; through
+ * `npx`, every restart within ~2 s of a `kill -9` was refused. The kernel drops a dead process's
+ * locks before it becomes a zombie. No package is needed: better-sqlite3 is already here, and
+ * SQLite's locks are the fcntl locks a flock package would take.
+ *
+ * `<db>.lock` still records the owner's pid and host, only for the message a second run gets
+ * and for worker threads to check that their process holds the store. The companion file stays
+ * when the lock is released: deleting it would let a claimant that opened it just before hold a
+ * lock on a file no one else can find.
  */
 export class StoreLock {
   private released = false;
 
   private constructor(
-    /** The lock file's path. */
+    /** The owner file's path (`<db>.lock`). */
     readonly path: string,
     private readonly dbPath: string,
+    /** The connection whose exclusive lock is the claim. */
+    private readonly holder: Database,
   ) {}
 
   /**
    * Claim `dbPath` or throw a `UserError` naming the run that holds it.
-   *   1. Create the lock file exclusively; done if that works.
-   *   2. Otherwise read the owner. A live owner (or one on another host, which we cannot
-   *      check) refuses the claim.
-   *   3. A dead owner's file is renamed aside (atomic, so of two claimants only one moves it),
-   *      checked to still be the stale one, and removed; then go back to step 1.
+   *   1. Refuse at once if this process holds it.
+   *   2. Take SQLite's exclusive lock on `<db>-lock`, waiting up to `CLAIM_WAIT_MS` for a run
+   *      that is dying; a lock still held means a live run: refuse, naming its recorded pid.
+   *   3. Record this process as the owner in `<db>.lock` (written aside, then renamed).
    */
   static acquire(dbPath: string): StoreLock {
     const lockPath = `${dbPath}.lock`;
     if (heldInThisProcess.has(lockPath)) {
       throw new UserError(`state store ${dbPath} is in use by another Sluice run (pid ${process.pid}, this process)`);
     }
-    for (let attempt = 0; attempt < 5; attempt++) {
+    const holder = claim(`${dbPath}-lock`, dbPath, lockPath);
+    try {
       const me: LockOwner = { pid: process.pid, host: os.hostname(), since: Date.now() };
-      try {
-        const fd = fs.openSync(lockPath, 'wx');
-        try {
-          fs.writeSync(fd, JSON.stringify(me));
-        } finally {
-          fs.closeSync(fd);
-        }
-        heldInThisProcess.add(lockPath);
-        return new StoreLock(lockPath, dbPath);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-          throw new UserError(`cannot create the lock file ${lockPath}: ${(error as Error).message}`);
-        }
-      }
-      const text = readOrNull(lockPath);
-      if (text === null) continue; // removed between our create and read: try again
-      const owner = parseOwner(text);
-      if (owner && isAlive(owner)) {
-        throw new UserError(
-          `state store ${dbPath} is in use by another Sluice run (pid ${owner.pid}); if no run is active, delete ${lockPath}`,
-        );
-      }
-      // Unparsable content is a claimant killed between create and write: stale as well.
-      const aside = `${lockPath}.stale-${process.pid}-${Date.now()}`;
-      try {
-        fs.renameSync(lockPath, aside);
-      } catch {
-        continue; // another claimant moved it first
-      }
-      if (readOrNull(aside) !== text) {
-        // We moved a fresh lock that a faster claimant had just created: put it back.
-        try {
-          fs.linkSync(aside, lockPath);
-        } catch {
-          /* someone holds lockPath again; they won */
-        }
-      }
-      fs.rmSync(aside, { force: true });
+      const aside = `${lockPath}.${process.pid}.tmp`;
+      fs.writeFileSync(aside, JSON.stringify(me));
+      fs.renameSync(aside, lockPath);
+    } catch (error) {
+      holder.close();
+      throw new UserError(`cannot write the lock file ${lockPath}: ${(error as Error).message}`);
     }
-    throw new UserError(`state store ${dbPath} is being claimed by several Sluice runs at once; try again`);
+    heldInThisProcess.add(lockPath);
+    return new StoreLock(lockPath, dbPath, holder);
   }
 
   /** The owner recorded in `<dbPath>.lock`, or null when there is none. For messages and tests. */
@@ -94,7 +87,7 @@ export class StoreLock {
     return owner ? { pid: owner.pid, host: owner.host } : null;
   }
 
-  /** Remove the lock file if it is still ours. Safe to call twice. */
+  /** Remove the owner file if it is still ours, then let go of the lock. Safe to call twice. */
   release(): void {
     if (this.released) return;
     this.released = true;
@@ -104,6 +97,7 @@ export class StoreLock {
     if (owner && owner.pid === process.pid && owner.host === os.hostname()) {
       fs.rmSync(this.path, { force: true });
     }
+    if (this.holder.open) this.holder.close();
   }
 
   /** Whether this process holds the lock on `dbPath` (for worker attach checks). */
@@ -114,6 +108,39 @@ export class StoreLock {
 
   toString(): string {
     return `StoreLock(${this.dbPath})`;
+  }
+}
+
+/** Open `companion` and take its exclusive lock, or throw the refusal. */
+function claim(companion: string, dbPath: string, lockPath: string): Database {
+  for (let attempt = 0; ; attempt++) {
+    let db: Database | undefined;
+    try {
+      db = new BetterSqlite3(companion, sqliteOptions({ timeout: CLAIM_WAIT_MS }));
+      db.pragma('locking_mode = EXCLUSIVE');
+      // An exclusive transaction takes the lock; in EXCLUSIVE locking mode it is kept after.
+      db.exec('BEGIN EXCLUSIVE');
+      db.exec('COMMIT');
+      return db;
+    } catch (error) {
+      db?.close();
+      const code = sqliteCodeOf(error);
+      if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+        const text = readOrNull(lockPath);
+        const owner = text === null ? null : parseOwner(text);
+        throw new UserError(
+          `state store ${dbPath} is in use by another Sluice run${owner ? ` (pid ${owner.pid})` : ''}; if no run is active, delete ${lockPath}`,
+        );
+      }
+      // Not a database (damaged, or written by something else): no run can hold a lock on it
+      // through SQLite, so it is replaced, once.
+      if ((code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) && attempt === 0) {
+        fs.rmSync(companion, { force: true });
+        continue;
+      }
+      const reason = code === 'UNKNOWN' ? (error as Error).message : `${describeSqliteCode(code)} (${code})`;
+      throw new UserError(`cannot lock state store ${dbPath} (through ${companion}): ${reason}`);
+    }
   }
 }
 
@@ -140,17 +167,4 @@ function parseOwner(text: string): LockOwner | null {
     /* fall through */
   }
   return null;
-}
-
-function isAlive(owner: LockOwner): boolean {
-  if (owner.host !== os.hostname()) return true;
-  // Our own pid but not in heldInThisProcess: a store this process opened and never closed.
-  if (owner.pid === process.pid) return false;
-  try {
-    process.kill(owner.pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -489,4 +489,59 @@ describe('validate on damaged graphs', () => {
     }
     expect(checked).toBeGreaterThan(500);
   });
+
+  it('reports hostile input as bounded problems: huge ids, types and keys are quoted cut short', () => {
+    const huge = 'x'.repeat(1_000_000);
+    const g = pipeline();
+    g.nodes.push({ id: huge, type: huge, config: {} });
+    node(g, 'gen').config = { count: 10, [huge]: 1 };
+    for (let i = 0; i < 100; i++) {
+      g.edges.push({ id: `bad${i}`, from: { node: huge, port: 'out' }, to: { node: `${huge}y`, port: 'in' } });
+    }
+    const problems = check(g);
+    expect(problems.filter((p) => p.message.includes('does not exist'))).toHaveLength(100);
+    expect(problems).toContainEqual({
+      severity: 'error',
+      nodeId: huge,
+      field: 'type',
+      message: `Node "${'x'.repeat(77)}..." has an unknown type "${'x'.repeat(77)}...".`,
+    });
+    for (const p of problems) expect(p.message.length).toBeLessThan(400);
+  });
+
+  it('reports an expression nested past the parser’s bounds as one problem of its node', () => {
+    let deep = '1';
+    for (let i = 0; i < 1000; i++) deep = `\`\${${deep}}\``;
+    const g = pipeline();
+    node(g, 'double').config = { expression: deep };
+    expect(check(g)).toEqual([
+      {
+        severity: 'error',
+        nodeId: 'double',
+        field: 'expression',
+        message:
+          'Node "double": "expression" is not valid as an expression: is nested more than 64 levels deep (brackets, templates or groups inside each other).',
+      },
+    ]);
+  });
+
+  it('names a cycle through thousands of nodes by its first few', () => {
+    const g = pipeline();
+    const ids = Array.from({ length: 5000 }, (_, i) => `m${i}`);
+    for (const id of ids) g.nodes.push({ id, type: 'map', config: { expression: 'value' } });
+    ids.forEach((id, i) =>
+      g.edges.push({
+        id: `c${i}`,
+        from: { node: id, port: 'out' },
+        to: { node: ids[(i + 1) % ids.length]!, port: 'in' },
+      }),
+    );
+    const cycle = check(g).find((p) => p.message.includes('form a cycle'));
+    expect(cycle?.message).toBe(
+      `Nodes ${ids
+        .slice(0, 12)
+        .map((id) => `"${id}"`)
+        .join(' → ')} → … (5000 nodes) form a cycle; cycles are not allowed in this version of Sluice.`,
+    );
+  });
 });

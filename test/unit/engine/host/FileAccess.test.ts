@@ -130,4 +130,36 @@ describe('FileAccess', () => {
     expect(await files.contains(path.join(root, 'door', 'x.jsonl'))).toBe(false);
     expect(await files.contains(path.join(outside, 'x.jsonl'))).toBe(false);
   });
+
+  it('refuses a path through a dangling symlink whose target would be created outside', async () => {
+    // Issue 10, fault 6: the missing target made realpath fail, and the parent's real path
+    // plus the name looked inside, so a run created out/x.jsonl in the other folder.
+    symlinkSync(path.join(outside, 'x.jsonl'), path.join(root, 'x.jsonl'));
+    symlinkSync(path.join(outside, 'missing-dir'), path.join(root, 'gone'));
+    symlinkSync(path.join(outside, 'new.json'), path.join(root, 'new.json'));
+    const files = new FileAccess([root]);
+    expect(await files.contains(path.join(root, 'x.jsonl'))).toBe(false);
+    expect(await files.contains(path.join(root, 'gone', 'deep', 'x.jsonl'))).toBe(false);
+    await expect(files.write('new.json', '{}')).rejects.toThrow('new.json is outside the folders you opened.');
+    await expect(files.resolve('x.jsonl', { mustExist: false })).rejects.toThrow(/outside the folders you opened/);
+  });
+
+  it('follows a chain of dangling links to its end, and accepts one that ends inside', async () => {
+    symlinkSync('b.jsonl', path.join(root, 'a.jsonl'));
+    symlinkSync(path.join(root, 'graphs', 'c.jsonl'), path.join(root, 'b.jsonl'));
+    symlinkSync(path.join(outside, 'c.jsonl'), path.join(root, 'graphs', 'c.jsonl'));
+    symlinkSync('graphs/kept.jsonl', path.join(root, 'inside.jsonl'));
+    const files = new FileAccess([root]);
+    expect(await files.contains(path.join(root, 'a.jsonl'))).toBe(false);
+    expect(await files.contains(path.join(root, 'inside.jsonl'))).toBe(true);
+    expect(await files.resolve('inside.jsonl', { mustExist: false })).toBe(path.join(root, 'graphs', 'kept.jsonl'));
+  });
+
+  it('treats a loop of links as outside rather than hanging or crashing', async () => {
+    symlinkSync('loop2', path.join(root, 'loop1'));
+    symlinkSync('loop1', path.join(root, 'loop2'));
+    const files = new FileAccess([root]);
+    expect(await files.contains(path.join(root, 'loop1', 'x.jsonl'))).toBe(false);
+    await expect(files.resolve('loop1', { mustExist: false })).rejects.toBeInstanceOf(UserError);
+  });
 });

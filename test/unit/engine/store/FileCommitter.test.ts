@@ -252,3 +252,54 @@ describe('FileCommitter open staging segment', () => {
     b.close();
   });
 });
+
+describe('FileCommitter evidence of a store that lost its commits', () => {
+  it('refuses, before touching the file, when the store lost the record of what it committed', () => {
+    const store = openStore();
+    const a = new FileCommitter(store, 'op', outPath, 0);
+    a.commit(1, ['one', 'two']);
+    a.close();
+    // What a deleted -wal does: the record is gone, the file and its owner mark are not.
+    store.connection.prepare(`DELETE FROM sink_commits`).run();
+    const before = fs.statSync(outPath);
+    expect(() => new FileCommitter(store, 'op', outPath, 0)).toThrow(
+      new RegExp(`state store ${dbPath} has no record of the 8 bytes it committed to sink file ${outPath}`),
+    );
+    expect(read()).toBe('one\ntwo\n');
+    expect(fs.statSync(outPath).mtimeMs).toBe(before.mtimeMs);
+  });
+
+  it('refuses a record newer than the checkpoint the run restored', () => {
+    const store = openStore();
+    const a = new FileCommitter(store, 'op', outPath, 0);
+    a.commit(3, ['x']);
+    a.close();
+    expect(() => new FileCommitter(store, 'op', outPath, 2)).toThrow(
+      /has lost checkpoints: .* up to checkpoint 3, but can restore only checkpoint 2/,
+    );
+  });
+
+  it('refuses a file another store committed into when a new store restores nothing, and takes it over after --fresh', () => {
+    const first = openStore();
+    new FileCommitter(first, 'op', outPath, 0).commit(1, ['old']);
+    first.close();
+    fs.rmSync(dbPath);
+    const second = openStore();
+    expect(() => new FileCommitter(second, 'op', outPath, 0)).toThrow(
+      /committed with another state store, but state store .* has no checkpoints/,
+    );
+    second.close();
+    const fresh = openStore({ fresh: true });
+    const c = new FileCommitter(fresh, 'op', outPath, 0);
+    closers.push(c);
+    expect(read()).toBe('');
+  });
+
+  it('starts a file Sluice never committed into over, as before', () => {
+    fs.mkdirSync(path.dirname(outPath), { recursive: true });
+    fs.writeFileSync(outPath, 'not ours\n');
+    const c = new FileCommitter(openStore(), 'op', outPath, 0);
+    closers.push(c);
+    expect(read()).toBe('');
+  });
+});

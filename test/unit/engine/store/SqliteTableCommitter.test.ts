@@ -259,3 +259,39 @@ describe('SqliteTableCommitter pending rows', () => {
     store.close();
   });
 });
+
+describe('SqliteTableCommitter evidence of a store that lost its commits', () => {
+  it('refuses a commit newer than the restored checkpoint, and rows of another store when a new one restores nothing', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-lost-table-'));
+    const state = path.join(dir, 'state.db');
+    const target = path.join(dir, 'out.db');
+    const row = { key: 'k', time: 1, value: '1' };
+    const open = (store: StateStore, restored: number) =>
+      new SqliteTableCommitter({
+        store,
+        operatorId: 'op',
+        path: target,
+        table: 't',
+        mode: 'append',
+        discardStagedAfter: restored,
+      });
+    let store = StateStore.open(state);
+    const a = open(store, 0);
+    a.commit(2, [row]);
+    a.close();
+    expect(() => open(store, 1)).toThrow(
+      /has lost checkpoints: table t in .* checkpoint 2, but it can restore only checkpoint 1/,
+    );
+    store.close();
+    fs.rmSync(state);
+    store = StateStore.open(state);
+    expect(() => open(store, 0)).toThrow(
+      /holds rows that Sluice committed with another state store, but state store .* has no checkpoints/,
+    );
+    store.close();
+    store = StateStore.open(state, { fresh: true });
+    open(store, 0).close();
+    store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

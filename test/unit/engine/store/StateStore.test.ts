@@ -305,3 +305,33 @@ describe('StateStore', () => {
 function deadLetter(nodeId: string, error = 'boom', time = 1) {
   return { nodeId, error, time, event: { id: 'e1', key: 'k1', time: 5, value: { a: [1, 2] } } };
 }
+
+describe('StateStore evidence of a damaged file', () => {
+  it('reports an existing store file without its schema as damaged, and writes nothing to it', () => {
+    // Sluice makes a new store whole and renames it into place, so such a file is never its own.
+    fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+    fs.writeFileSync(dbPath, '');
+    expect(() => openStore()).toThrow(CorruptStateError);
+    expect(() => openStore()).toThrow(`state store ${dbPath} is empty (0 bytes): it was truncated or replaced`);
+    expect(fs.statSync(dbPath).size).toBe(0);
+    const raw = new BetterSqlite3(dbPath);
+    raw.pragma('user_version = 1');
+    raw.close();
+    expect(() => openStore()).toThrow(/holds no Sluice state \(\d+ bytes, no schema\)/);
+    expect(openStore({ fresh: true }).createdFresh).toBe(true);
+  });
+
+  it('reports a write-ahead log without its database instead of starting a new store', () => {
+    fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+    fs.writeFileSync(`${dbPath}-wal`, 'x'.repeat(100));
+    expect(() => openStore()).toThrow(/is missing but its write-ahead log .* is there/);
+    expect(fs.existsSync(dbPath)).toBe(false);
+  });
+
+  it('creates a new store with its lineage, and none half-made beside it', () => {
+    const store = openStore();
+    expect(store.createdFresh).toBe(false);
+    expect(store.storeId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(fs.readdirSync(path.dirname(dbPath)).filter((f) => f.includes('.new-'))).toEqual([]);
+  });
+});
