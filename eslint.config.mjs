@@ -4,6 +4,8 @@ import globals from 'globals';
 
 /** Modules the isomorphic core and the renderer never import: Node and Electron. */
 const NODE_AND_ELECTRON = ['node:*', 'fs', 'path', 'worker_threads', 'electron', 'better-sqlite3', '**/main/**'];
+/** ajv compiles with `new Function`, which the renderer's CSP forbids: engine/contracts/node only. */
+const AJV = ['ajv', 'ajv/**', 'ajv-formats'];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'test-results/**', 'playwright-report/**', 'bench/results/**'] },
@@ -33,8 +35,27 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [...NODE_AND_ELECTRON, '../runtime/**', '../store/**', '../host/**', '../cli/**'],
+          patterns: [
+            ...NODE_AND_ELECTRON,
+            ...AJV,
+            '../runtime/**',
+            '../store/**',
+            '../host/**',
+            '../cli/**',
+            '../contracts/node/**',
+          ],
         },
+      ],
+    },
+  },
+  {
+    // The schema algebra sits below graph/ (contract ← contracts/common ← graph): it imports
+    // only engine/contract.
+    files: ['engine/contracts/common/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [...NODE_AND_ELECTRON, ...AJV, '../node/**', '../../*/**', '!../../contract/**'] },
       ],
     },
   },
@@ -46,6 +67,8 @@ export default tseslint.config(
         {
           patterns: [
             ...NODE_AND_ELECTRON,
+            ...AJV,
+            '**/engine/contracts/node/**',
             '**/engine/runtime/**',
             '**/engine/store/**',
             '**/engine/host/**',
