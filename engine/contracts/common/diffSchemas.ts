@@ -204,15 +204,14 @@ function compareCombined(ctx: DiffContext, o: Combined, u: Combined): void {
     ctx.add(o.criterion === 'allOf' ? 'PRODUCT_TYPE_NARROWED' : 'SUM_TYPE_NARROWED', undefined, sizes);
 
   // found[i][j]: the differences when original branch i is read as update branch j.
-  const found: Difference[][][] = left.map((a, i) =>
-    ctx.within(`${o.criterion}/${i}`, () =>
-      right.map((b) => {
-        const sub = ctx.sub();
-        compareSchemas(sub, a, b);
-        return sub.differences;
-      }),
-    ),
-  );
+  // Parts this checker made up (a type beside an enum) add no path segment the user never wrote.
+  const pairs = (a: SchemaAt): Difference[][] =>
+    right.map((b) => {
+      const sub = ctx.sub();
+      compareSchemas(sub, a, b);
+      return sub.differences;
+    });
+  const found: Difference[][][] = left.map((a, i) => (o.implicit ? pairs(a) : ctx.within(`${o.criterion}/${i}`, () => pairs(a))));
   const compatible = found.map((row) => row.map((diffs) => (diffs.every(isCompatibleChange) ? diffs : null)));
   const match = maximumMatching(compatible);
   for (const [i, j] of match) ctx.addAll(found[i]![j]!);
@@ -237,7 +236,9 @@ function closestBreaks(found: Difference[][][], match: Array<[number, number]>, 
     row.forEach((diffs, j) => {
       if (byRow ? matchedRows.has(i) : matchedCols.has(j)) return;
       const breaks = diffs.filter((d) => !isCompatibleChange(d));
-      if (best === null || breaks.length < best.length) best = breaks;
+      // A change of kind (an enum read as a string) is a worse match than a change within one.
+      const score = (list: Difference[]): number => list.length + (list.some((d) => d.type === 'TYPE_CHANGED') ? 0.5 : 0);
+      if (best === null || score(breaks) < score(best)) best = breaks;
     }),
   );
   return best ?? [];

@@ -85,7 +85,13 @@ export type NormalSchema =
   | ArrayShape
   | (Base & { kind: 'enum'; values: unknown[] })
   | (Base & { kind: 'const'; value: unknown })
-  | (Base & { kind: 'combined'; criterion: CombinedCriterion; subschemas: SchemaAt[] })
+  | (Base & {
+      kind: 'combined';
+      criterion: CombinedCriterion;
+      subschemas: SchemaAt[];
+      /** Made by this normalisation (a type list, a type beside an enum), not written as such. */
+      implicit?: boolean;
+    })
   | (Base & { kind: 'not'; schema: SchemaAt });
 
 const OBJECT_KEYWORDS = [
@@ -164,7 +170,13 @@ export function normalizeSchema(input: SchemaAt): NormalSchema {
   if (first === undefined) return { kind: 'empty', notes };
   if (parts.length > 1) {
     // Several kinds of constraint: all must hold, each a subschema of its own.
-    return { kind: 'combined', criterion: 'allOf', subschemas: parts.map((p) => ({ schema: p, root: at.root })), notes };
+    return {
+      kind: 'combined',
+      criterion: 'allOf',
+      subschemas: parts.map((p) => ({ schema: p, root: at.root })),
+      implicit: true,
+      notes,
+    };
   }
   return { ...shapeOfPart(first, (v) => ({ schema: asSchema(v), root: at.root })), notes };
 }
@@ -198,7 +210,7 @@ function shapeOfPart(p: Record<string, unknown>, sub: (v: unknown) => SchemaAt):
   if (Array.isArray(p.type)) {
     // A list of types is a union, one typed subschema each (`["string", "null"]`).
     const subschemas = p.type.filter(isString).map((t) => sub({ ...p, type: t }));
-    return { kind: 'combined', criterion: 'anyOf', subschemas, notes: NO_NOTES };
+    return { kind: 'combined', criterion: 'anyOf', subschemas, implicit: true, notes: NO_NOTES };
   }
   if (Array.isArray(p.enum)) return { kind: 'enum', values: p.enum, notes: NO_NOTES };
   if (Object.hasOwn(p, 'const')) return { kind: 'const', value: p.const, notes: NO_NOTES };
