@@ -130,7 +130,7 @@ function serverFor(
   const key = `${protocol}://${host}${url?.pathname ?? ''}`;
   let id = ids.get(key);
   if (id) return id;
-  id = uniqueId(`${protocol}-${host}`.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/-+$/, ''), new Set(ids.values()));
+  id = uniqueId(`${protocol}-${host}`.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/-+/g, '-').replace(/-$/, ''), new Set(ids.values()));
   ids.set(key, id);
   const variables = url?.variables ?? (whole ? [whole[1] as string] : []);
   servers[id] = {
@@ -217,17 +217,32 @@ function addMessage(schema: EventSchema, messages: Record<string, unknown>): str
       title: `${schema.name}, version ${schema.version}`,
       summary: `Event contract ${schema.ref} (${schema.compatibility} compatibility).`,
       contentType: 'application/json',
-      payload: { schemaFormat: PAYLOAD_SCHEMA_FORMAT, schema: payloadOf(schema) },
+      payload: { schemaFormat: PAYLOAD_SCHEMA_FORMAT, schema: payloadOf(schema, `#/components/messages/${key}/payload/schema`) },
     };
   }
   return key;
 }
 
-/** The schema as a payload: Sluice's settings left out, the draft stated. */
-function payloadOf(schema: EventSchema): unknown {
+/**
+ * The schema as a payload: Sluice's settings left out, the draft stated, and its local `$ref`s
+ * (`#/$defs/money`) rewritten to point into the document (`#/components/messages/orders.v2/
+ * payload/schema/$defs/money`): AsyncAPI resolves a `$ref` in a payload against the whole
+ * document, not the schema.
+ */
+function payloadOf(schema: EventSchema, at: string): unknown {
   if (typeof schema.schema === 'boolean') return schema.schema;
   const { [SLUICE_KEY]: _settings, ...rest } = schema.schema;
-  return { $schema: JSON_SCHEMA_2020_12, ...rest };
+  return { $schema: JSON_SCHEMA_2020_12, ...(rebaseRefs(rest, at) as Record<string, unknown>) };
+}
+
+function rebaseRefs(value: unknown, at: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => rebaseRefs(v, at));
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = k === '$ref' && typeof v === 'string' && v.startsWith('#') ? `${at}${v.slice(1)}` : rebaseRefs(v, at);
+  }
+  return out;
 }
 
 function uniqueId(wanted: string, used: Set<string>): string {

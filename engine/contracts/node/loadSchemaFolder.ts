@@ -81,7 +81,7 @@ export function checkSchemaText(file: string, text: string): { schema: EventSche
   const problems = [...parsed.problems];
   const at = (pointer: string): TextPosition => locateJsonPointer(text, pointer);
 
-  const meta = newAjv();
+  const meta = newAjv({ allErrors: true });
   if (!meta.validateSchema(parsed.schema.schema)) {
     for (const e of mostSpecific(meta.errors ?? [])) {
       problems.push({ severity: 'error', file, ...at(e.instancePath), message: metaMessage(e, parsed.schema.schema) });
@@ -90,7 +90,7 @@ export function checkSchemaText(file: string, text: string): { schema: EventSche
   }
   const warnings: string[] = [];
   try {
-    newAjv((w) => warnings.push(w)).compile(parsed.schema.schema);
+    newAjv({ warn: (w) => warnings.push(w) }).compile(parsed.schema.schema);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     problems.push({ severity: 'error', file, ...placeOf(text, message), message: `cannot be compiled: ${message}` });

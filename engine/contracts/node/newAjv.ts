@@ -12,16 +12,18 @@ import { SLUICE_KEY } from '../../graph/parseSchemaFile.js';
  * One instance per schema: schemas that share an `$id` would collide in one instance's cache.
  *
  * `warn` receives ajv's strict-mode findings (unknown keywords such as a misspelt "requried"),
- * which are not errors in JSON Schema but are almost always typos.
+ * which are not errors in JSON Schema but are almost always typos. `allErrors` makes it report
+ * every failure instead of the first (for checking schemas; checking events wants the first).
  */
-export function newAjv(warn?: (message: string) => void): Ajv2020 {
+export function newAjv(options: { warn?: (message: string) => void; allErrors?: boolean } = {}): Ajv2020 {
+  const { warn } = options;
   const ajv = new Ajv2020({
     strict: warn ? 'log' : false,
     // Type-less keywords and tuples are fine JSON Schema; only unknown keywords are worth a word.
     strictTypes: false,
     strictTuples: false,
     strictRequired: false,
-    allErrors: false,
+    allErrors: options.allErrors === true,
     logger: warn ? { log: () => {}, warn: (...a: unknown[]) => warn(a.map(String).join(' ')), error: () => {} } : false,
   });
   formats.default(ajv);

@@ -34,5 +34,8 @@ export function parseBrokerUrl(url: string | undefined): BrokerUrl | null {
   }
   const restore = (s: string): string => s.replace(/sluiceenv(\d+)x/gi, (_, i: string) => `{${variables[Number(i)]}}`);
   const pathname = parsed.pathname === '/' ? '' : restore(decodeURIComponent(parsed.pathname));
-  return { scheme: parsed.protocol.replace(/:$/, ''), host: restore(parsed.host), pathname, variables };
+  const host = restore(parsed.host);
+  // A placeholder in the dropped user info (a password) is not a variable of the server.
+  const used = variables.filter((v) => host.includes(`{${v}}`) || pathname.includes(`{${v}}`));
+  return { scheme: parsed.protocol.replace(/:$/, ''), host, pathname, variables: [...new Set(used)] };
 }
