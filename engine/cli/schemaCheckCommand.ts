@@ -35,7 +35,9 @@ export function schemaCheckCommand(target: string, out: (line: string) => void, 
     err(`${join(folder, b.file)}: ${b.ref} is not ${b.mode} compatible with ${b.against}: ${b.message}`);
   }
   if (unreadable > 0) {
-    err(`${folder}: ${unreadable} schema problem${unreadable === 1 ? '' : 's'}; fix ${unreadable === 1 ? 'it' : 'them'} to check every version`);
+    err(
+      `${folder}: ${unreadable} schema problem${unreadable === 1 ? '' : 's'}; fix ${unreadable === 1 ? 'it' : 'them'} to check every version`,
+    );
     return 2;
   }
   if (breaks.length > 0) {

@@ -23,7 +23,8 @@ export function validateCommand(path: string, out: (line: string) => void, err: 
   const problems = validate(read.graph, nodeRegistry, schemas.schemas);
   for (const p of problems) (p.severity === 'error' ? err : out)(`${p.severity}: ${problemPlace(p)}: ${p.message}`);
   const errors =
-    problems.filter((p) => p.severity === 'error').length + schemas.problems.filter((p) => p.severity === 'error').length;
+    problems.filter((p) => p.severity === 'error').length +
+    schemas.problems.filter((p) => p.severity === 'error').length;
   if (errors > 0) {
     err(`${path}: ${errors} error${errors === 1 ? '' : 's'}`);
     return 1;

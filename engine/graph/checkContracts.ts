@@ -7,7 +7,14 @@ import { describeDifference } from '../contracts/common/describeDifference.js';
 import { findSchema, versionsOf } from '../contracts/common/findSchema.js';
 import { lookUpField } from '../contracts/common/lookUpField.js';
 import { closestName } from './closestName.js';
-import { contractFlow, declaredContract, emittedOn, expectedBy, isSourceNode, VALUE_PRESERVING_TYPES } from './contractFlow.js';
+import {
+  contractFlow,
+  declaredContract,
+  emittedOn,
+  expectedBy,
+  isSourceNode,
+  VALUE_PRESERVING_TYPES,
+} from './contractFlow.js';
 import { isRecord } from './isRecord.js';
 import { nodeName } from './nodeName.js';
 import { valueFieldReads } from './valueFieldReads.js';
@@ -115,8 +122,10 @@ export function checkContracts(
   for (const node of nodes.values()) {
     const descriptor = registry.get(node.type);
     if (!descriptor || !isRecord(node.config)) continue;
-    const reads = isSourceNode(node, descriptor) ? declaredContract(node) : (flow.inputs.get(node.id) ?? expectedBy(node, descriptor));
-    const schema = reads !== undefined ? known.get(reads) ?? findSchema(schemas, reads) : undefined;
+    const reads = isSourceNode(node, descriptor)
+      ? declaredContract(node)
+      : (flow.inputs.get(node.id) ?? expectedBy(node, descriptor));
+    const schema = reads !== undefined ? (known.get(reads) ?? findSchema(schemas, reads)) : undefined;
     if (!schema) continue;
     for (const { field, source, kind, vars } of codeFields(descriptor.config, node.config)) {
       for (const read of valueFieldReads(source, vars, kind)) {

@@ -78,7 +78,8 @@ export function contractFlow(graph: GraphFile, registry: ReadonlyMap<string, Nod
 
     const descriptor = registry.get(node.type);
     for (const e of graph.edges.filter((x) => x.from?.node === node.id)) {
-      const carried = typeof e.contract === 'string' ? e.contract : emittedOn(node, e.from.port, descriptor, flow.inputs);
+      const carried =
+        typeof e.contract === 'string' ? e.contract : emittedOn(node, e.from.port, descriptor, flow.inputs);
       if (carried !== undefined) flow.edges.set(e.id, carried);
     }
   }

@@ -41,7 +41,12 @@ export interface ParsedSchemaFile {
 export function parseSchemaFile(file: string, text: string): ParsedSchemaFile {
   const problems: SchemaProblem[] = [];
   const fail = (message: string, pointer?: string): ParsedSchemaFile => {
-    problems.push({ severity: 'error', file, ...(pointer !== undefined ? locateJsonPointer(text, pointer) : {}), message });
+    problems.push({
+      severity: 'error',
+      file,
+      ...(pointer !== undefined ? locateJsonPointer(text, pointer) : {}),
+      message,
+    });
     return { schema: null, problems };
   };
   const ref = parseSchemaFileName(file);
@@ -92,7 +97,8 @@ export function parseSchemaFile(file: string, text: string): ParsedSchemaFile {
   let compatibility: CompatibilityMode = DEFAULT_COMPATIBILITY;
   let upcast: string | undefined;
   if (settings !== undefined) {
-    if (!isRecord(settings)) return fail(`"${SLUICE_KEY}" must be an object, not ${describeJsonType(settings)}`, `/${SLUICE_KEY}`);
+    if (!isRecord(settings))
+      return fail(`"${SLUICE_KEY}" must be an object, not ${describeJsonType(settings)}`, `/${SLUICE_KEY}`);
     for (const key of Object.keys(settings)) {
       if (SLUICE_SETTINGS.includes(key)) continue;
       const hint = closestName(key, SLUICE_SETTINGS);
@@ -116,7 +122,10 @@ export function parseSchemaFile(file: string, text: string): ParsedSchemaFile {
     }
     if (settings.upcast !== undefined) {
       if (typeof settings.upcast !== 'string') {
-        return fail(`"upcast" must be an expression in a string, not ${describeJsonType(settings.upcast)}`, `/${SLUICE_KEY}/upcast`);
+        return fail(
+          `"upcast" must be an expression in a string, not ${describeJsonType(settings.upcast)}`,
+          `/${SLUICE_KEY}/upcast`,
+        );
       }
       const error = expressionError(settings.upcast, UPCAST_VARS, 'expression');
       if (error) return fail(`the upcast expression does not parse: ${error}`, `/${SLUICE_KEY}/upcast`);

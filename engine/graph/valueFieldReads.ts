@@ -25,11 +25,9 @@ interface AstNode {
 export function valueFieldReads(source: string, vars: readonly string[], kind: 'expression' | 'code'): FieldRead[] {
   let ast: AstNode;
   try {
-    ast = (
-      kind === 'code'
-        ? parse(source, { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true })
-        : parseExpressionAt(source, 0, { ecmaVersion: 'latest', sourceType: 'script' })
-    ) as unknown as AstNode;
+    ast = (kind === 'code'
+      ? parse(source, { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true })
+      : parseExpressionAt(source, 0, { ecmaVersion: 'latest', sourceType: 'script' })) as unknown as AstNode;
   } catch {
     return [];
   }

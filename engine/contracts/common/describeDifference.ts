@@ -11,9 +11,10 @@ export function describeDifference(d: Difference): string {
   if (d.because && d.because.length > 0) return d.because.map(describeDifference).join('; ');
   const special = PHRASES[d.type];
   if (special) return special(d, subject(d.path), owner(d.path));
-  const numeric = /^(MAX_LENGTH|MIN_LENGTH|MAXIMUM|MINIMUM|EXCLUSIVE_MAXIMUM|EXCLUSIVE_MINIMUM|MAX_PROPERTIES|MIN_PROPERTIES|MAX_ITEMS|MIN_ITEMS|MAX_CONTAINS|MIN_CONTAINS|MULTIPLE_OF)_(ADDED|REMOVED|INCREASED|DECREASED|EXPANDED|REDUCED|CHANGED)$/.exec(
-    d.type,
-  );
+  const numeric =
+    /^(MAX_LENGTH|MIN_LENGTH|MAXIMUM|MINIMUM|EXCLUSIVE_MAXIMUM|EXCLUSIVE_MINIMUM|MAX_PROPERTIES|MIN_PROPERTIES|MAX_ITEMS|MIN_ITEMS|MAX_CONTAINS|MIN_CONTAINS|MULTIPLE_OF)_(ADDED|REMOVED|INCREASED|DECREASED|EXPANDED|REDUCED|CHANGED)$/.exec(
+      d.type,
+    );
   if (numeric) {
     const keyword = lastSegment(d.path);
     const who = owner(d.path);
@@ -78,7 +79,8 @@ const PHRASES: Partial<Record<DifferenceType, Phrase>> = {
   ADDITIONAL_PROPERTIES_ADDED: (_, __, o) => `${o} was opened (additionalProperties is no longer false)`,
   ADDITIONAL_PROPERTIES_REMOVED: (_, __, o) =>
     `${o} was closed (additionalProperties: false), so events with fields it does not list are refused`,
-  ADDITIONAL_PROPERTIES_NARROWED: (_, __, o) => `the unlisted fields of ${o} must now match an additionalProperties schema`,
+  ADDITIONAL_PROPERTIES_NARROWED: (_, __, o) =>
+    `the unlisted fields of ${o} must now match an additionalProperties schema`,
   ADDITIONAL_PROPERTIES_EXTENDED: (_, __, o) => `the unlisted fields of ${o} are no longer constrained`,
   UNEVALUATED_PROPERTIES_ADDED: (_, __, o) => `${o} was opened (unevaluatedProperties is no longer false)`,
   UNEVALUATED_PROPERTIES_REMOVED: (_, __, o) =>

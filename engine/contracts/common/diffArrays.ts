@@ -15,7 +15,8 @@ export function diffArrays(ctx: DiffContext, o: ArrayShape, u: ArrayShape): void
   compareUnevaluated(ctx, o, u);
   bound(ctx, 'maxItems', o.maxItems, u.maxItems, 'MAX_ITEMS');
   bound(ctx, 'minItems', o.minItems, u.minItems, 'MIN_ITEMS');
-  if (o.uniqueItems !== u.uniqueItems) ctx.add(o.uniqueItems ? 'UNIQUE_ITEMS_REMOVED' : 'UNIQUE_ITEMS_ADDED', 'uniqueItems');
+  if (o.uniqueItems !== u.uniqueItems)
+    ctx.add(o.uniqueItems ? 'UNIQUE_ITEMS_REMOVED' : 'UNIQUE_ITEMS_ADDED', 'uniqueItems');
   bound(ctx, 'maxContains', o.maxContains, u.maxContains, 'MAX_CONTAINS');
   bound(ctx, 'minContains', o.minContains, u.minContains, 'MIN_CONTAINS');
 }

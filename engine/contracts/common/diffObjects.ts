@@ -77,7 +77,8 @@ function propertyRemoved(ctx: DiffContext, before: SchemaAt, u: ObjectShape, key
 function propertyAdded(ctx: DiffContext, after: SchemaAt, o: ObjectShape, u: ObjectShape, key: string): void {
   const required = u.required.has(key);
   if (isOpen(o)) {
-    if (normalizeSchema(after).kind === 'empty') return ctx.add('PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL');
+    if (normalizeSchema(after).kind === 'empty')
+      return ctx.add('PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL');
     if (!required) return ctx.add('OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL');
     return ctx.add(
       hasDefault(after)

@@ -66,7 +66,8 @@ function compareTypes(ctx: DiffContext, o: SchemaAt, u: SchemaAt, no: NormalSche
       if (nu.kind === 'string') {
         bound(ctx, 'maxLength', no.maxLength, nu.maxLength, 'MAX_LENGTH');
         bound(ctx, 'minLength', no.minLength, nu.minLength, 'MIN_LENGTH');
-        if (no.pattern === undefined && nu.pattern !== undefined) ctx.add('PATTERN_ADDED', 'pattern', { to: nu.pattern });
+        if (no.pattern === undefined && nu.pattern !== undefined)
+          ctx.add('PATTERN_ADDED', 'pattern', { to: nu.pattern });
         else if (no.pattern !== undefined && nu.pattern === undefined) ctx.add('PATTERN_REMOVED', 'pattern');
         else if (no.pattern !== nu.pattern) ctx.add('PATTERN_CHANGED', 'pattern', { from: no.pattern, to: nu.pattern });
       }
@@ -123,14 +124,7 @@ export function bound(
   keyword: string,
   from: number | undefined,
   to: number | undefined,
-  name:
-    | BoundName
-    | 'MAX_PROPERTIES'
-    | 'MIN_PROPERTIES'
-    | 'MAX_ITEMS'
-    | 'MIN_ITEMS'
-    | 'MAX_CONTAINS'
-    | 'MIN_CONTAINS',
+  name: BoundName | 'MAX_PROPERTIES' | 'MIN_PROPERTIES' | 'MAX_ITEMS' | 'MIN_ITEMS' | 'MAX_CONTAINS' | 'MIN_CONTAINS',
 ): void {
   if (from === to) return;
   const values = { from, to };
@@ -211,7 +205,9 @@ function compareCombined(ctx: DiffContext, o: Combined, u: Combined): void {
       compareSchemas(sub, a, b);
       return sub.differences;
     });
-  const found: Difference[][][] = left.map((a, i) => (o.implicit ? pairs(a) : ctx.within(`${o.criterion}/${i}`, () => pairs(a))));
+  const found: Difference[][][] = left.map((a, i) =>
+    o.implicit ? pairs(a) : ctx.within(`${o.criterion}/${i}`, () => pairs(a)),
+  );
   const compatible = found.map((row) => row.map((diffs) => (diffs.every(isCompatibleChange) ? diffs : null)));
   const match = maximumMatching(compatible);
   for (const [i, j] of match) ctx.addAll(found[i]![j]!);
@@ -237,7 +233,8 @@ function closestBreaks(found: Difference[][][], match: Array<[number, number]>, 
       if (byRow ? matchedRows.has(i) : matchedCols.has(j)) return;
       const breaks = diffs.filter((d) => !isCompatibleChange(d));
       // A change of kind (an enum read as a string) is a worse match than a change within one.
-      const score = (list: Difference[]): number => list.length + (list.some((d) => d.type === 'TYPE_CHANGED') ? 0.5 : 0);
+      const score = (list: Difference[]): number =>
+        list.length + (list.some((d) => d.type === 'TYPE_CHANGED') ? 0.5 : 0);
       if (best === null || score(breaks) < score(best)) best = breaks;
     }),
   );

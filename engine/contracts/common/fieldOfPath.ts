@@ -5,7 +5,10 @@
  * `additionalProperties`) stay as they are, after a slash. The root is `""`.
  */
 export function fieldOfPath(path: string): string {
-  const segments = path.replace(/^#\/?/, '').split('/').filter((s) => s !== '');
+  const segments = path
+    .replace(/^#\/?/, '')
+    .split('/')
+    .filter((s) => s !== '');
   let field = '';
   const dot = (name: string): void => {
     field = field === '' ? name : `${field}.${name}`;

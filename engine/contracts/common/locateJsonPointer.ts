@@ -11,7 +11,12 @@ export interface TextPosition {
  */
 export function locateJsonPointer(text: string, pointer: string): TextPosition {
   const segments =
-    pointer === '' ? [] : pointer.replace(/^\//, '').split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    pointer === ''
+      ? []
+      : pointer
+          .replace(/^\//, '')
+          .split('/')
+          .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   const w = new Walker(text);
   w.space();
   let found = w.pos;

@@ -222,7 +222,12 @@ function shapeOfPart(p: Record<string, unknown>, sub: (v: unknown) => SchemaAt):
   return { kind: 'empty', notes: NO_NOTES };
 }
 
-const KEYWORDS_OF = { object: OBJECT_KEYWORDS, array: ARRAY_KEYWORDS, string: STRING_KEYWORDS, number: NUMBER_KEYWORDS };
+const KEYWORDS_OF = {
+  object: OBJECT_KEYWORDS,
+  array: ARRAY_KEYWORDS,
+  string: STRING_KEYWORDS,
+  number: NUMBER_KEYWORDS,
+};
 const ALL_TYPE_KEYWORDS = [...OBJECT_KEYWORDS, ...ARRAY_KEYWORDS, ...STRING_KEYWORDS, ...NUMBER_KEYWORDS];
 
 function keywordsOf(s: Record<string, unknown>, keywords: readonly string[]): Record<string, unknown> {

@@ -41,10 +41,16 @@ export function brokerChannels(graph: GraphFile): BrokerChannel[] {
     };
     switch (node.type) {
       case 'source.nats':
-        add('receive', 'nats', text(c.subject) ?? null, text(c.subject) ? 'NATS subject' : `every subject of JetStream stream ${text(c.stream) ?? '?'}`, {
-          stream: text(c.stream),
-          deliver: text(c.deliver),
-        });
+        add(
+          'receive',
+          'nats',
+          text(c.subject) ?? null,
+          text(c.subject) ? 'NATS subject' : `every subject of JetStream stream ${text(c.stream) ?? '?'}`,
+          {
+            stream: text(c.stream),
+            deliver: text(c.deliver),
+          },
+        );
         break;
       case 'sink.nats':
         add('send', 'nats', text(c.subject) ?? null, 'NATS subject', { stream: text(c.stream) });
@@ -79,7 +85,14 @@ export function brokerChannels(graph: GraphFile): BrokerChannel[] {
       case 'source.http': {
         const host = text(c.host) ?? '127.0.0.1';
         const port = typeof c.port === 'number' ? c.port : undefined;
-        add('receive', 'http', text(c.path) ?? '/events', 'HTTP path (webhook)', { method: 'POST' }, port ? `http://${host}:${port}` : undefined);
+        add(
+          'receive',
+          'http',
+          text(c.path) ?? '/events',
+          'HTTP path (webhook)',
+          { method: 'POST' },
+          port ? `http://${host}:${port}` : undefined,
+        );
         break;
       }
       case 'sink.http': {
@@ -118,4 +131,3 @@ function resolveUrl(graph: GraphFile, url: unknown): string | undefined {
 function text(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
-

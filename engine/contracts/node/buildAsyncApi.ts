@@ -130,7 +130,13 @@ function serverFor(
   const key = `${protocol}://${host}${url?.pathname ?? ''}`;
   let id = ids.get(key);
   if (id) return id;
-  id = uniqueId(`${protocol}-${host}`.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/-+/g, '-').replace(/-$/, ''), new Set(ids.values()));
+  id = uniqueId(
+    `${protocol}-${host}`
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/-+/g, '-')
+      .replace(/-$/, ''),
+    new Set(ids.values()),
+  );
   ids.set(key, id);
   const variables = url?.variables ?? (whole ? [whole[1] as string] : []);
   servers[id] = {
@@ -217,7 +223,10 @@ function addMessage(schema: EventSchema, messages: Record<string, unknown>): str
       title: `${schema.name}, version ${schema.version}`,
       summary: `Event contract ${schema.ref} (${schema.compatibility} compatibility).`,
       contentType: 'application/json',
-      payload: { schemaFormat: PAYLOAD_SCHEMA_FORMAT, schema: payloadOf(schema, `#/components/messages/${key}/payload/schema`) },
+      payload: {
+        schemaFormat: PAYLOAD_SCHEMA_FORMAT,
+        schema: payloadOf(schema, `#/components/messages/${key}/payload/schema`),
+      },
     };
   }
   return key;

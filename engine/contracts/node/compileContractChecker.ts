@@ -18,7 +18,9 @@ export function compileContractChecker(schema: EventSchema): ContractChecker {
   return (value) => {
     if (validate(value)) return null;
     const error = validate.errors?.[0];
-    return error ? violation(contract, error, value) : { contract, path: '', message: `the value does not match ${contract}` };
+    return error
+      ? violation(contract, error, value)
+      : { contract, path: '', message: `the value does not match ${contract}` };
   };
 }
 
@@ -26,7 +28,12 @@ export function compileContractChecker(schema: EventSchema): ContractChecker {
 function violation(contract: string, e: ErrorObject, value: unknown): ContractViolation {
   const params = e.params as Record<string, unknown>;
   // `required` and `additionalProperties` report the parent object; the field is a parameter.
-  const child = typeof params.missingProperty === 'string' ? params.missingProperty : typeof params.additionalProperty === 'string' ? params.additionalProperty : undefined;
+  const child =
+    typeof params.missingProperty === 'string'
+      ? params.missingProperty
+      : typeof params.additionalProperty === 'string'
+        ? params.additionalProperty
+        : undefined;
   const path = child !== undefined ? `${e.instancePath}/${escapePointer(child)}` : e.instancePath;
   const field = fieldName(path);
   const actual = valueAt(value, e.instancePath);
@@ -45,9 +52,17 @@ function violation(contract: string, e: ErrorObject, value: unknown): ContractVi
         message: `${field} must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, not ${show(actual)}`,
       };
     case 'const':
-      return { contract, path, message: `${field} must be ${JSON.stringify(params.allowedValue)}, not ${show(actual)}` };
+      return {
+        contract,
+        path,
+        message: `${field} must be ${JSON.stringify(params.allowedValue)}, not ${show(actual)}`,
+      };
     default:
-      return { contract, path, message: `${field} ${e.message ?? 'does not match'}${isScalar(actual) ? ` (it is ${JSON.stringify(actual)})` : ''}` };
+      return {
+        contract,
+        path,
+        message: `${field} ${e.message ?? 'does not match'}${isScalar(actual) ? ` (it is ${JSON.stringify(actual)})` : ''}`,
+      };
   }
 }
 

@@ -35,19 +35,33 @@ export function loadSchemaFolder(folder: string): LoadedSchemas {
   let names: string[];
   try {
     if (!statSync(folder).isDirectory()) {
-      return { folder, found: true, schemas: [], problems: [{ severity: 'error', file: '.', message: `${folder} is not a folder` }] };
+      return {
+        folder,
+        found: true,
+        schemas: [],
+        problems: [{ severity: 'error', file: '.', message: `${folder} is not a folder` }],
+      };
     }
     names = readdirSync(folder).sort();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { folder, found: false, schemas: [], problems: [] };
-    return { folder, found: true, schemas: [], problems: [{ severity: 'error', file: '.', message: `cannot read ${folder} (${errorCode(err)})` }] };
+    return {
+      folder,
+      found: true,
+      schemas: [],
+      problems: [{ severity: 'error', file: '.', message: `cannot read ${folder} (${errorCode(err)})` }],
+    };
   }
   const problems: SchemaProblem[] = [];
   const parsed: EventSchema[] = [];
   for (const name of names) {
     if (!name.endsWith(SCHEMA_FILE_SUFFIX)) {
       if (name.endsWith('.json')) {
-        problems.push({ severity: 'warning', file: name, message: `ignored: schema files end with ${SCHEMA_FILE_SUFFIX}` });
+        problems.push({
+          severity: 'warning',
+          file: name,
+          message: `ignored: schema files end with ${SCHEMA_FILE_SUFFIX}`,
+        });
       }
       continue;
     }
@@ -119,10 +133,15 @@ function mostSpecific(errors: readonly ErrorObject[]): ErrorObject[] {
 }
 
 function metaMessage(e: ErrorObject, schema: unknown): string {
-  const where = e.instancePath === '' ? 'the schema' : `"${e.instancePath.slice(e.instancePath.lastIndexOf('/') + 1)}" at ${e.instancePath}`;
+  const where =
+    e.instancePath === ''
+      ? 'the schema'
+      : `"${e.instancePath.slice(e.instancePath.lastIndexOf('/') + 1)}" at ${e.instancePath}`;
   const actual = valueAt(schema, e.instancePath);
   const allowed = (e.params as { allowedValues?: unknown[] }).allowedValues;
-  const rule = allowed ? `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}` : (e.message ?? 'is not allowed');
+  const rule = allowed
+    ? `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`
+    : (e.message ?? 'is not allowed');
   return `not valid JSON Schema 2020-12: ${where} ${rule}, not ${JSON.stringify(actual) ?? 'that'}`;
 }
 

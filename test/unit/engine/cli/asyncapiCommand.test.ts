@@ -27,7 +27,11 @@ function writeGraph(name: string, nodes: unknown[], edges: unknown[] = []): stri
 }
 
 const nodes = [
-  { id: 'in', type: 'source.nats', config: { url: 'nats://127.0.0.1:4222', stream: 'ORDERS', subject: 'orders.new', contract: 'orders@1' } },
+  {
+    id: 'in',
+    type: 'source.nats',
+    config: { url: 'nats://127.0.0.1:4222', stream: 'ORDERS', subject: 'orders.new', contract: 'orders@1' },
+  },
   { id: 'out', type: 'sink.mqtt', config: { url: 'mqtt://127.0.0.1:1883', topic: 'orders/${key}', qos: 1 } },
 ];
 const edges = [{ id: 'e1', from: { node: 'in', port: 'out' }, to: { node: 'out', port: 'in' } }];
@@ -46,10 +50,14 @@ describe('sluice asyncapi', () => {
 
   it('writes the document to --out and warns of channels without a contract', async () => {
     const out = path.join(dir, 'api.json');
-    const r = await runCli(['asyncapi', writeGraph('nocontract', [{ ...nodes[1], id: 'lonely' }]), '--out', out], { timeoutMs: 30_000 });
+    const r = await runCli(['asyncapi', writeGraph('nocontract', [{ ...nodes[1], id: 'lonely' }]), '--out', out], {
+      timeoutMs: 30_000,
+    });
     expect(r.code).toBe(0);
     expect(linesOf(r.stdout)).toEqual([`wrote ${out}`]);
-    expect(linesOf(r.stderr)).toEqual(['warning: node lonely has no contract, so its channel documents no message schema']);
+    expect(linesOf(r.stderr)).toEqual([
+      'warning: node lonely has no contract, so its channel documents no message schema',
+    ]);
     expect(await asyncApiProblems(JSON.parse(fs.readFileSync(out, 'utf8')))).toEqual([]);
   });
 

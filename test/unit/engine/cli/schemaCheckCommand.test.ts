@@ -21,7 +21,10 @@ function project(files: Record<string, unknown>): { root: string; graph: string;
   const schemas = path.join(root, 'schemas');
   fs.mkdirSync(schemas, { recursive: true });
   for (const [name, content] of Object.entries(files)) {
-    fs.writeFileSync(path.join(schemas, name), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+    fs.writeFileSync(
+      path.join(schemas, name),
+      typeof content === 'string' ? content : JSON.stringify(content, null, 2),
+    );
   }
   const graph = path.join(root, 'orders.sluice.json');
   fs.writeFileSync(graph, JSON.stringify({ format: 'sluice/graph', version: 1, name: 'Orders', nodes: [], edges: [] }));
@@ -90,9 +93,17 @@ describe('sluice schema check', () => {
   });
 
   it('exits 2 for a path that does not exist, a folder without schemas, and a graph without schemas/', async () => {
-    expect(await check(path.join(dir, 'missing'))).toEqual({ code: 2, out: [], err: [`${path.join(dir, 'missing')}: no such file or folder`] });
+    expect(await check(path.join(dir, 'missing'))).toEqual({
+      code: 2,
+      out: [],
+      err: [`${path.join(dir, 'missing')}: no such file or folder`],
+    });
     const empty = project({});
-    expect(await check(empty.schemas)).toEqual({ code: 2, out: [], err: [`${empty.schemas}: no *.schema.json files to check`] });
+    expect(await check(empty.schemas)).toEqual({
+      code: 2,
+      out: [],
+      err: [`${empty.schemas}: no *.schema.json files to check`],
+    });
     fs.rmSync(empty.schemas, { recursive: true });
     expect((await check(empty.graph)).err).toEqual([
       `${empty.schemas}: no such folder (a graph's schemas live in schemas/ beside it)`,

@@ -137,7 +137,8 @@ describe('checkContracts', () => {
         severity: 'warning',
         nodeId: 'route',
         field: 'routes[0].predicate',
-        message: 'Node "route": value.quantty reads field "quantty", which contract orders@1 does not have (did you mean "quantity"?).',
+        message:
+          'Node "route": value.quantty reads field "quantty", which contract orders@1 does not have (did you mean "quantity"?).',
       },
       {
         severity: 'warning',
@@ -167,7 +168,8 @@ describe('checkContracts', () => {
         severity: 'warning',
         nodeId: 'double',
         field: 'contract',
-        message: 'Node "double": a map node changes its values, so a contract in its config says nothing; put it on its outgoing edges.',
+        message:
+          'Node "double": a map node changes its values, so a contract in its config says nothing; put it on its outgoing edges.',
       },
     ]);
   });
@@ -180,7 +182,8 @@ describe('checkContracts', () => {
       {
         severity: 'warning',
         nodeId: 'route',
-        message: 'Node "route" receives different contracts (orders@1 on "e1", payments@1 on "e6"); its expressions are checked against none of them.',
+        message:
+          'Node "route" receives different contracts (orders@1 on "e1", payments@1 on "e6"); its expressions are checked against none of them.',
       },
     ]);
   });

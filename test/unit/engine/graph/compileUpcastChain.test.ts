@@ -26,7 +26,13 @@ describe('compileUpcastChain', () => {
   it('applies each later version’s upcast in order, up to the latest', () => {
     expect(chain.latest).toBe(3);
     expect(chain.versions).toEqual([1, 2, 3]);
-    expect(chain.upcast({ seq: 1, quantity: 2 }, 1)).toEqual({ seq: 1, quantity: 2, amount: 12.5, total: 25, currency: 'EUR' });
+    expect(chain.upcast({ seq: 1, quantity: 2 }, 1)).toEqual({
+      seq: 1,
+      quantity: 2,
+      amount: 12.5,
+      total: 25,
+      currency: 'EUR',
+    });
     expect(chain.upcast({ seq: 1, quantity: 2, amount: 1 }, 2, { key: 'USD' })).toEqual({
       seq: 1,
       quantity: 2,

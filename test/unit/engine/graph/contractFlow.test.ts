@@ -29,7 +29,12 @@ function graph(): GraphFile {
 describe('contractFlow', () => {
   it('carries a source’s contract through value-preserving nodes, not through maps or error ports', () => {
     const flow = contractFlow(graph(), registry);
-    expect(Object.fromEntries(flow.edges)).toEqual({ e1: 'orders@1', e2: 'orders@1', e5: 'totals@1', e6: 'payments@2' });
+    expect(Object.fromEntries(flow.edges)).toEqual({
+      e1: 'orders@1',
+      e2: 'orders@1',
+      e5: 'totals@1',
+      e6: 'payments@2',
+    });
     expect(Object.fromEntries(flow.inputs)).toEqual({ route: 'orders@1', double: 'orders@1' });
   });
 

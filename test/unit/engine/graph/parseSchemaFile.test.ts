@@ -25,13 +25,18 @@ describe('parseSchemaFile', () => {
   });
 
   it('defaults to BACKWARD, as Confluent does, and accepts boolean schemas', () => {
-    expect(parseSchemaFile('any@1.schema.json', 'true').schema).toMatchObject({ schema: true, compatibility: 'BACKWARD' });
+    expect(parseSchemaFile('any@1.schema.json', 'true').schema).toMatchObject({
+      schema: true,
+      compatibility: 'BACKWARD',
+    });
   });
 
   it('refuses a file not named name@version.schema.json', () => {
     const r = parseSchemaFile('orders.schema.json', '{}');
     expect(r.schema).toBeNull();
-    expect(r.problems[0]?.message).toMatch(/^a schema file is named <name>@<version>\.schema\.json \(for example orders@1\.schema\.json\)/);
+    expect(r.problems[0]?.message).toMatch(
+      /^a schema file is named <name>@<version>\.schema\.json \(for example orders@1\.schema\.json\)/,
+    );
   });
 
   it('says where a file is not JSON', () => {
@@ -50,7 +55,10 @@ describe('parseSchemaFile', () => {
   });
 
   it('refuses another draft, naming the line of $schema', () => {
-    const r = parseSchemaFile('orders@1.schema.json', text({ type: 'object', $schema: 'http://json-schema.org/draft-07/schema#' }));
+    const r = parseSchemaFile(
+      'orders@1.schema.json',
+      text({ type: 'object', $schema: 'http://json-schema.org/draft-07/schema#' }),
+    );
     expect(r.problems).toEqual([
       {
         severity: 'error',
@@ -104,6 +112,8 @@ describe('parseSchemaFile', () => {
     expect(parseSchemaFile('o@1.schema.json', '[1]').problems[0]?.message).toBe(
       'a JSON Schema is an object (or true/false), not a list',
     );
-    expect(parseSchemaFile('o@1.schema.json', '  ').problems[0]?.message).toBe('the file is empty; it must hold a JSON Schema');
+    expect(parseSchemaFile('o@1.schema.json', '  ').problems[0]?.message).toBe(
+      'the file is empty; it must hold a JSON Schema',
+    );
   });
 });

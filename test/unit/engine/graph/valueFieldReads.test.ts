@@ -13,10 +13,13 @@ describe('valueFieldReads', () => {
 
   it('finds reads through event.value, and in function bodies', () => {
     expect(paths('event.value.qty + event.key.length')).toEqual(['qty']);
-    expect(paths('const q = event.value.qty; ctx.emit(event.value.lines.map(l => l.sku)); return q;', ['event', 'ctx'], 'code')).toEqual([
-      'qty',
-      'lines.map',
-    ]);
+    expect(
+      paths(
+        'const q = event.value.qty; ctx.emit(event.value.lines.map(l => l.sku)); return q;',
+        ['event', 'ctx'],
+        'code',
+      ),
+    ).toEqual(['qty', 'lines.map']);
   });
 
   it('ignores value when the code cannot see it, other objects, and code that does not parse', () => {

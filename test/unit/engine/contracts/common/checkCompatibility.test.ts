@@ -462,7 +462,12 @@ describe('checkCompatibility', () => {
   });
 
   it('checks each contract on its own and orders versions by number, not by list order', () => {
-    const other: EventSchema = { ...version(S, 1), name: 'customers', ref: 'customers@1', file: 'customers@1.schema.json' };
+    const other: EventSchema = {
+      ...version(S, 1),
+      name: 'customers',
+      ref: 'customers@1',
+      file: 'customers@1.schema.json',
+    };
     const breaks = checkCompatibility([version(N, 2), other, version(S, 1)]);
     expect(breaks.map((b) => `${b.ref} vs ${b.against}`)).toEqual(['orders@2 vs orders@1']);
   });

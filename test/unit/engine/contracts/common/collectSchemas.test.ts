@@ -28,10 +28,17 @@ describe('collectSchemas', () => {
   });
 
   it('keeps one of two definitions of a version and says which file to drop', () => {
-    const { schemas, problems } = collectSchemas([s('orders', 1), s('orders', 1, { file: 'copy/orders@1.schema.json' })]);
+    const { schemas, problems } = collectSchemas([
+      s('orders', 1),
+      s('orders', 1, { file: 'copy/orders@1.schema.json' }),
+    ]);
     expect(schemas).toHaveLength(1);
     expect(problems).toEqual([
-      { severity: 'error', file: 'copy/orders@1.schema.json', message: 'orders@1 is also defined by orders@1.schema.json; keep one' },
+      {
+        severity: 'error',
+        file: 'copy/orders@1.schema.json',
+        message: 'orders@1 is also defined by orders@1.schema.json; keep one',
+      },
     ]);
   });
 });

@@ -7,7 +7,10 @@ import { describe, expect, it } from 'vitest';
 import type { JsonSchema } from '../../../../../engine/contract/eventSchema.js';
 import { diffSchemas } from '../../../../../engine/contracts/common/diffSchemas.js';
 
-const changes = (a: JsonSchema, b: JsonSchema): string[] => diffSchemas(a, b).map((d) => `${d.type} ${d.path}`).sort();
+const changes = (a: JsonSchema, b: JsonSchema): string[] =>
+  diffSchemas(a, b)
+    .map((d) => `${d.type} ${d.path}`)
+    .sort();
 
 describe('diffSchemas', () => {
   it('finds nothing between a schema and itself, and nothing when anything becomes the empty schema', () => {
@@ -25,7 +28,10 @@ describe('diffSchemas', () => {
 
   it('compares a property added to a partially open object with the schema that covered it', () => {
     const before = { properties: { foo: { type: 'string' } }, additionalProperties: { type: 'string' } };
-    const after = { properties: { foo: { type: 'string' }, bar: { type: 'number' } }, additionalProperties: { type: 'string' } };
+    const after = {
+      properties: { foo: { type: 'string' }, bar: { type: 'number' } },
+      additionalProperties: { type: 'string' },
+    };
     expect(changes(before, after)).toEqual([
       'OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL #/properties/bar',
       'PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL #/properties/bar',
@@ -51,8 +57,12 @@ describe('diffSchemas', () => {
   });
 
   it('matches the subschemas of a oneOf one for one, whatever their order', () => {
-    expect(changes({ oneOf: [{ type: 'string' }, { type: 'number' }] }, { oneOf: [{ type: 'number' }, { type: 'string' }] })).toEqual([]);
-    expect(changes({ oneOf: [{ type: 'string' }] }, { oneOf: [{ type: 'number' }] })).toEqual(['COMBINED_TYPE_SUBSCHEMAS_CHANGED #/']);
+    expect(
+      changes({ oneOf: [{ type: 'string' }, { type: 'number' }] }, { oneOf: [{ type: 'number' }, { type: 'string' }] }),
+    ).toEqual([]);
+    expect(changes({ oneOf: [{ type: 'string' }] }, { oneOf: [{ type: 'number' }] })).toEqual([
+      'COMBINED_TYPE_SUBSCHEMAS_CHANGED #/',
+    ]);
   });
 
   it('reverses the comparison inside not', () => {
@@ -69,7 +79,12 @@ describe('diffSchemas', () => {
   it('resolves local $refs, and ends on a recursive one', () => {
     const tree = (leaf: string): JsonSchema => ({
       $ref: '#/$defs/node',
-      $defs: { node: { type: 'object', properties: { value: { type: leaf }, children: { type: 'array', items: { $ref: '#/$defs/node' } } } } },
+      $defs: {
+        node: {
+          type: 'object',
+          properties: { value: { type: leaf }, children: { type: 'array', items: { $ref: '#/$defs/node' } } },
+        },
+      },
     });
     expect(changes(tree('string'), tree('string'))).toEqual([]);
     expect(changes(tree('string'), tree('number'))).toEqual(['TYPE_CHANGED #/properties/value']);

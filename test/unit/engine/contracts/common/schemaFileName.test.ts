@@ -9,7 +9,15 @@ describe('parseSchemaFileName', () => {
   });
 
   it('refuses other names', () => {
-    for (const bad of ['orders.schema.json', 'orders@0.schema.json', 'orders@01.schema.json', '@1.schema.json', 'or ders@1.schema.json', 'orders@1.json', 'a@b@1.schema.json']) {
+    for (const bad of [
+      'orders.schema.json',
+      'orders@0.schema.json',
+      'orders@01.schema.json',
+      '@1.schema.json',
+      'or ders@1.schema.json',
+      'orders@1.json',
+      'a@b@1.schema.json',
+    ]) {
       expect(parseSchemaFileName(bad)).toBeNull();
     }
   });

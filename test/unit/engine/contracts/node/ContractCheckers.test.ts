@@ -13,7 +13,11 @@ const v = (version: number, schema: JsonSchema): EventSchema => ({
 
 const checkers = new ContractCheckers([
   v(1, { type: 'object', properties: { qty: { type: 'integer' } }, required: ['qty'] }),
-  v(2, { type: 'object', properties: { qty: { type: 'integer' }, amount: { type: 'number' } }, required: ['qty', 'amount'] }),
+  v(2, {
+    type: 'object',
+    properties: { qty: { type: 'integer' }, amount: { type: 'number' } },
+    required: ['qty', 'amount'],
+  }),
 ]);
 
 describe('ContractCheckers', () => {

@@ -17,7 +17,9 @@ function jsonSchema2020(found: string[]): SchemaParser {
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     formats.default(ajv);
     if (ajv.validateSchema(data as object)) return [];
-    return (ajv.errors ?? []).map((e) => `payload: ${e.instancePath || '/'} ${e.message ?? 'is invalid'} at ${path.join('.')}`);
+    return (ajv.errors ?? []).map(
+      (e) => `payload: ${e.instancePath || '/'} ${e.message ?? 'is invalid'} at ${path.join('.')}`,
+    );
   };
   return {
     getMimeTypes: () => [DRAFT_2020_12],

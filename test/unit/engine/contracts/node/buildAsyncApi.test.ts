@@ -20,7 +20,11 @@ const ORDERS = schema('orders', 2, {
   $defs: { money: { type: 'number' } },
   'x-sluice': { compatibility: 'BACKWARD', upcast: 'value' },
 });
-const TOTALS = schema('totals', 1, { type: 'object', properties: { sum: { $ref: '#/$defs/m' } }, $defs: { m: { type: 'number' } } });
+const TOTALS = schema('totals', 1, {
+  type: 'object',
+  properties: { sum: { $ref: '#/$defs/m' } },
+  $defs: { m: { type: 'number' } },
+});
 
 /** Every connector of SPEC §10 and a broker-backed topic, as their configs are written. */
 function graph(): GraphFile {
@@ -30,15 +34,39 @@ function graph(): GraphFile {
     name: 'Order flow',
     connections: { local: { url: 'nats://127.0.0.1:4222' } },
     nodes: [
-      { id: 'orders', type: 'source.nats', config: { url: 'local', stream: 'ORDERS', subject: 'orders.>', deliver: 'all', contract: 'orders@2' } },
+      {
+        id: 'orders',
+        type: 'source.nats',
+        config: { url: 'local', stream: 'ORDERS', subject: 'orders.>', deliver: 'all', contract: 'orders@2' },
+      },
       { id: 'hook', type: 'source.http', config: { port: 8088, path: '/hooks/orders', contract: 'orders@2' } },
-      { id: 'jobs', type: 'source.rabbitmq', config: { url: 'amqp://guest:guest@127.0.0.1:5672', queue: 'jobs', queueType: 'quorum', prefetch: 10 } },
+      {
+        id: 'jobs',
+        type: 'source.rabbitmq',
+        config: { url: 'amqp://guest:guest@127.0.0.1:5672', queue: 'jobs', queueType: 'quorum', prefetch: 10 },
+      },
       { id: 'sensors', type: 'source.mqtt', config: { url: 'mqtt://127.0.0.1:1883', topic: 'sensors/+/temp', qos: 1 } },
-      { id: 'clicks', type: 'source.redis', config: { url: 'redis://127.0.0.1:6379', stream: 'clicks', group: 'sluice' } },
+      {
+        id: 'clicks',
+        type: 'source.redis',
+        config: { url: 'redis://127.0.0.1:6379', stream: 'clicks', group: 'sluice' },
+      },
       { id: 'total', type: 'aggregate', config: { op: 'sum', field: '1' } },
-      { id: 'done', type: 'sink.nats', config: { url: 'nats://${env:NATS_HOST}:4222', subject: 'done.${key}', contract: 'totals@1' } },
-      { id: 'notify', type: 'sink.rabbitmq', config: { url: 'amqp://user:secret@mq.example.com/prod', exchange: '', routingKey: 'orders.${key}' } },
-      { id: 'lamp', type: 'sink.mqtt', config: { url: 'mqtt://127.0.0.1:1883', topic: 'lamps/1', qos: 0, retain: true } },
+      {
+        id: 'done',
+        type: 'sink.nats',
+        config: { url: 'nats://${env:NATS_HOST}:4222', subject: 'done.${key}', contract: 'totals@1' },
+      },
+      {
+        id: 'notify',
+        type: 'sink.rabbitmq',
+        config: { url: 'amqp://user:secret@mq.example.com/prod', exchange: '', routingKey: 'orders.${key}' },
+      },
+      {
+        id: 'lamp',
+        type: 'sink.mqtt',
+        config: { url: 'mqtt://127.0.0.1:1883', topic: 'lamps/1', qos: 0, retain: true },
+      },
       { id: 'archive', type: 'sink.redis', config: { url: '${env:REDIS_URL}', stream: 'archive' } },
       { id: 'webhook', type: 'sink.http', config: { url: 'https://hooks.example.com/api/orders', method: 'put' } },
       { id: 'shared', type: 'topic', config: { name: 'shared', broker: { url: 'local', stream: 'SHARED' } } },

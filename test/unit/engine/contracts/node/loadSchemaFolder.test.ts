@@ -39,7 +39,10 @@ describe('loadSchemaFolder', () => {
   });
 
   it('refuses a schema that is not valid JSON Schema 2020-12, naming its file and line', () => {
-    write('orders@1.schema.json', '{\n  "type": "object",\n  "properties": {\n    "amount": { "type": "numbr" }\n  }\n}\n');
+    write(
+      'orders@1.schema.json',
+      '{\n  "type": "object",\n  "properties": {\n    "amount": { "type": "numbr" }\n  }\n}\n',
+    );
     const loaded = loadSchemaFolder(dir);
     expect(loaded.schemas).toEqual([]);
     expect(loaded.problems).toEqual([
@@ -74,7 +77,10 @@ describe('loadSchemaFolder', () => {
         message: expect.stringMatching(/^cannot be compiled: can't resolve reference #\/\$defs\/money/),
       },
     ]);
-    const format = checkSchemaText('o@1.schema.json', '{\n  "properties": {\n    "at": { "type": "string", "format": "date-tim" }\n  }\n}');
+    const format = checkSchemaText(
+      'o@1.schema.json',
+      '{\n  "properties": {\n    "at": { "type": "string", "format": "date-tim" }\n  }\n}',
+    );
     expect(format.problems[0]).toMatchObject({ severity: 'error', line: 3 });
     expect(format.problems[0]?.message).toContain('unknown format "date-tim"');
     const pattern = checkSchemaText('o@1.schema.json', '{ "pattern": "(" }');

@@ -9,7 +9,12 @@ describe('parseBrokerUrl', () => {
       pathname: '/prod',
       variables: [],
     });
-    expect(parseBrokerUrl('nats://127.0.0.1:4222')).toEqual({ scheme: 'nats', host: '127.0.0.1:4222', pathname: '', variables: [] });
+    expect(parseBrokerUrl('nats://127.0.0.1:4222')).toEqual({
+      scheme: 'nats',
+      host: '127.0.0.1:4222',
+      pathname: '',
+      variables: [],
+    });
   });
 
   it('turns ${env:NAME} placeholders of host and path into server variables, case kept', () => {
