@@ -16,8 +16,11 @@ const NODE_AND_ELECTRON = [
   'ws',
 ];
 
-/** The engine's Node side (`runtime`, `store`, `host`, `cli`) at any depth of relative path. */
-const ENGINE_NODE_SIDE = ['**/runtime/**', '**/store/**', '**/host/**', '**/cli/**'];
+/** ajv compiles with `new Function`, which the renderer's CSP forbids: engine/contracts/node only. */
+const AJV = ['ajv', 'ajv/**', 'ajv-formats'];
+
+/** The engine's Node side (`runtime`, `store`, `host`, `cli`, `contracts/node`) at any depth of relative path. */
+const ENGINE_NODE_SIDE = ['**/runtime/**', '**/store/**', '**/host/**', '**/cli/**', '**/contracts/node/**'];
 
 /**
  * The import boundaries of STYLE.md, one list per side, so each folder's rule is whole (in a flat
@@ -30,9 +33,10 @@ const ENGINE_NODE_SIDE = ['**/runtime/**', '**/store/**', '**/host/**', '**/cli/
  */
 const BOUNDARIES = {
   engine: ['**/renderer/**', '**/main/**'],
-  core: [...NODE_AND_ELECTRON, '**/renderer/**', '**/main/**', ...ENGINE_NODE_SIDE],
+  core: [...NODE_AND_ELECTRON, ...AJV, '**/renderer/**', '**/main/**', ...ENGINE_NODE_SIDE],
   renderer: [
     ...NODE_AND_ELECTRON,
+    ...AJV,
     '**/main/**',
     ...ENGINE_NODE_SIDE.map((p) => `**/engine/${p.slice(3)}`),
     '**/engine/index.js',
@@ -64,6 +68,17 @@ export default tseslint.config(
     // Listed after the rule above, which these replace for these folders.
     files: ['engine/contract/**', 'engine/graph/**', 'engine/nodes/**', 'engine/compiler/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: BOUNDARIES.core }] },
+  },
+  {
+    // The schema algebra sits below graph/ (contract ← contracts/common ← graph): it imports
+    // only engine/contract.
+    files: ['engine/contracts/common/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [...BOUNDARIES.core, '../node/**', '../../*/**', '!../../contract/**'] },
+      ],
+    },
   },
   {
     files: ['renderer/**'],

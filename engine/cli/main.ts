@@ -2,10 +2,12 @@
  * The `sluice` command line (SPEC §8). Errors are one clear line on stderr; stack traces only
  * with --verbose.
  */
+import { asyncapiCommand } from './asyncapiCommand.js';
 import { checkpointsCommand } from './commands/checkpoints.js';
 import { deadLettersCommand } from './commands/deadLetters.js';
 import { intFlag, parseArgs } from './parseArgs.js';
 import { runCommand } from './runCommand.js';
+import { schemaCheckCommand } from './schemaCheckCommand.js';
 import { validateCommand } from './validateCommand.js';
 
 const USAGE = `usage:
@@ -14,6 +16,8 @@ const USAGE = `usage:
   sluice checkpoints <db>
   sluice dead-letters <db> [--jsonl <file>]
   sluice serve [--port <n>] [--open] [--token <t>]
+  sluice schema check <graph|folder>
+  sluice asyncapi <graph> [--out <file>]
 options: --verbose (stack traces), --help`;
 
 const FLAGS = {
@@ -26,6 +30,7 @@ const FLAGS = {
   open: 'switch',
   token: 'value',
   jsonl: 'value',
+  out: 'value',
   verbose: 'switch',
   help: 'switch',
 } as const;
@@ -87,6 +92,17 @@ async function main(argv: string[]): Promise<number> {
           { info: out, error: err },
         );
       }
+      case 'schema':
+        if (a.positionals[0] !== 'check') throw new UsageError('sluice schema needs a subcommand: check');
+        if (!a.positionals[1]) throw new UsageError('sluice schema check needs a graph file or a schemas folder');
+        return schemaCheckCommand(a.positionals[1], out, err);
+      case 'asyncapi':
+        return asyncapiCommand(
+          need('a graph file'),
+          typeof a.flags['out'] === 'string' ? { outPath: a.flags['out'] } : {},
+          out,
+          err,
+        );
       default:
         throw new UsageError(`unknown command "${a.command}"`);
     }

@@ -2,6 +2,8 @@ import { validate } from '../graph/validate.js';
 import { nodeRegistry } from '../nodes/registry.js';
 import type { Problem } from '../contract/index.js';
 import { shortText } from '../graph/shortText.js';
+import { loadGraphSchemas } from '../contracts/node/loadGraphSchemas.js';
+import { formatSchemaProblem } from './formatSchemaProblem.js';
 import { readGraphFile } from './readGraphFile.js';
 
 /** Where a problem is, for one line of output (a hostile megabyte-long id is cut). */
@@ -16,9 +18,14 @@ export function validateCommand(path: string, out: (line: string) => void, err: 
     err(read.error);
     return 2;
   }
-  const problems = validate(read.graph, nodeRegistry);
+  // The graph's contracts are checked against its schemas/ folder (none: no schemas).
+  const schemas = loadGraphSchemas(path);
+  for (const p of schemas.problems) (p.severity === 'error' ? err : out)(formatSchemaProblem(schemas.folder, p));
+  const problems = validate(read.graph, nodeRegistry, schemas.schemas);
   for (const p of problems) (p.severity === 'error' ? err : out)(`${p.severity}: ${problemPlace(p)}: ${p.message}`);
-  const errors = problems.filter((p) => p.severity === 'error').length;
+  const errors =
+    problems.filter((p) => p.severity === 'error').length +
+    schemas.problems.filter((p) => p.severity === 'error').length;
   if (errors > 0) {
     err(`${path}: ${errors} error${errors === 1 ? '' : 's'}`);
     return 1;

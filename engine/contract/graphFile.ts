@@ -36,6 +36,8 @@ export interface GraphEdge {
   to: PortRef;
   /** Queue capacity in events. Default `settings.defaultEdgeCapacity`. */
   capacity?: number;
+  /** The event contract its events follow (`"orders@2"`, SPEC §11); checked by `checkContracts`. */
+  contract?: string;
   [extra: string]: unknown;
 }
 

@@ -9,6 +9,7 @@ export * from './problem.js';
 export * from './descriptor.js';
 export * from './operator.js';
 export * from './connector.js';
+export * from './eventSchema.js';
 export * from './metrics.js';
 export * from './alert.js';
 export * from './EngineApi.js';

@@ -1,8 +1,10 @@
 import type { NodeDescriptor, PortSet } from '../contract/descriptor.js';
 import type { GraphFile } from '../contract/graphFile.js';
+import type { EventSchema } from '../contract/eventSchema.js';
 import type { Problem } from '../contract/problem.js';
 import { readAlerts } from './alerts/readAlerts.js';
 import { applyDefaults } from './applyDefaults.js';
+import { checkContracts } from './checkContracts.js';
 import { closestName } from './closestName.js';
 import { describeJsonType } from './describeJsonType.js';
 import { isRecord } from './isRecord.js';
@@ -36,8 +38,13 @@ export const GRAPH_LIMITS = {
  * (id, ends, ports, capacity), then the graph's shape (unconnected inputs, unreachable nodes,
  * cycles). A problem that makes later checks meaningless stops only those checks: a node of an
  * unknown type gets no port checks, a node with a broken config gets no `check()` and no ports.
+ * With the graph's `schemas` (its `schemas/` folder, loaded), the contracts pass runs last.
  */
-export function validate(input: unknown, registry: ReadonlyMap<string, NodeDescriptor>): Problem[] {
+export function validate(
+  input: unknown,
+  registry: ReadonlyMap<string, NodeDescriptor>,
+  schemas?: readonly EventSchema[],
+): Problem[] {
   const loaded = parseGraph(input);
   if (!loaded.ok) return [{ severity: 'error', message: `Cannot read this graph: ${loaded.error}.` }];
   const graph = loaded.graph;
@@ -52,6 +59,7 @@ export function validate(input: unknown, registry: ReadonlyMap<string, NodeDescr
   if (graph.nodes.length === 0) problems.push({ severity: 'warning', message: 'The graph has no nodes yet.' });
   problems.push(...validateTopology([...nodes.values()], edges));
   problems.push(...readAlerts(graph).problems);
+  if (schemas) problems.push(...checkContracts(graph, registry, schemas));
   return problems;
 }
 

@@ -1,4 +1,5 @@
 import type { FieldSchema, NodeDescriptor } from '../contract/descriptor.js';
+import { CONTRACT_KEY } from '../contract/eventSchema.js';
 import type { Problem } from '../contract/problem.js';
 import { applyDefaults } from './applyDefaults.js';
 import { closestName } from './closestName.js';
@@ -77,6 +78,7 @@ function checkRecord(
   }
   for (const key of Object.keys(record)) {
     if (Object.hasOwn(schema, key)) continue;
+    if (prefix === '' && key === CONTRACT_KEY) continue; // any node's; checked by checkContracts
     const hint = closestName(key, Object.keys(schema));
     problems.push({
       severity: 'warning',

@@ -136,3 +136,33 @@ describe('sluice validate', () => {
     expect(linesOf(r.stderr)).toEqual([`run failed: node "gen": file not found: ${path.join(dir, 'missing.jsonl')}`]);
   });
 });
+
+describe('sluice validate with contracts', () => {
+  it('checks the graph’s contracts against its schemas/ folder and reports broken schema files', async () => {
+    const project = path.join(dir, 'with-contracts');
+    fs.mkdirSync(path.join(project, 'schemas'), { recursive: true });
+    const schema = { type: 'object', properties: { seq: { type: 'integer' } } };
+    fs.writeFileSync(path.join(project, 'schemas', 'orders@1.schema.json'), JSON.stringify(schema));
+    const g = graph();
+    g.nodes[0]!.config['contract'] = 'orders@1';
+    g.nodes[1]!.config['expression'] = 'value.sq * 2';
+    const file = path.join(project, 'contracts.sluice.json');
+    fs.writeFileSync(file, JSON.stringify(g));
+    const ok = await validate(file);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toEqual([
+      'warning: node double: Node "double": value.sq reads field "sq", which contract orders@1 does not have (did you mean "seq"?).',
+      `${file}: valid (3 nodes, 2 edges)`,
+    ]);
+    g.nodes[2]!.config['contract'] = 'orders@2';
+    fs.writeFileSync(file, JSON.stringify(g));
+    fs.writeFileSync(path.join(project, 'schemas', 'orders@2.schema.json'), '{ "type": 7 }');
+    const bad = await validate(file);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toEqual([
+      `${path.join(project, 'schemas', 'orders@2.schema.json')}:1:11: error: not valid JSON Schema 2020-12: "type" at /type must be one of "array", "boolean", "integer", "null", "number", "object", "string", not 7`,
+      'error: node out: Node "out": there is no orders@2; schemas/ has orders@1.',
+      `${file}: 2 errors`,
+    ]);
+  });
+});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadGraph, parseGraph } from '../../../../engine/graph/loadGraph.js';
+import { saveGraph } from '../../../../engine/graph/saveGraph.js';
 import { pipeline } from './fixtureRegistry.js';
 
 const text = (value: unknown): string => JSON.stringify(value, null, 2);
@@ -186,5 +187,16 @@ describe('parseGraph', () => {
     );
     const result = parseGraph(input);
     expect(result.ok && Object.keys(result.graph)).toEqual(['format', 'version', 'name', 'nodes', 'edges']);
+  });
+});
+
+describe('loadGraph and contracts', () => {
+  it('keeps an edge’s contract and a node config’s contract through load and save', () => {
+    const g = pipeline();
+    g.edges[0]!.contract = 'orders@2';
+    g.nodes[0]!.config.contract = 'orders@2';
+    const loaded = loadGraph(saveGraph(g));
+    expect(loaded.ok && loaded.graph.edges[0]?.contract).toBe('orders@2');
+    expect(loaded.ok && loaded.graph.nodes[0]?.config.contract).toBe('orders@2');
   });
 });

@@ -1,0 +1,263 @@
+import type { NodeDescriptor } from '../../contract/descriptor.js';
+import { JSON_SCHEMA_2020_12, type EventSchema } from '../../contract/eventSchema.js';
+import type { GraphFile } from '../../contract/graphFile.js';
+import { findSchema } from '../common/findSchema.js';
+import { contractFlow, declaredContract } from '../../graph/contractFlow.js';
+import { SLUICE_KEY } from '../../graph/parseSchemaFile.js';
+import { brokerChannels, type BrokerChannel } from './brokerChannels.js';
+import { parseBrokerUrl } from './parseBrokerUrl.js';
+
+/** The AsyncAPI version written. */
+export const ASYNCAPI_VERSION = '3.0.0';
+
+/** How payload schemas are declared: JSON Schema 2020-12, the contracts' own draft. */
+export const PAYLOAD_SCHEMA_FORMAT = 'application/schema+json;version=draft-2020-12';
+
+/** An AsyncAPI document as JSON data, and what could not be documented. */
+export interface AsyncApiResult {
+  document: Record<string, unknown>;
+  /** Sentences: a channel without a contract, a URL that could not be read. */
+  warnings: string[];
+  /** Contracts the graph names that its schemas do not have (the document leaves them out). */
+  errors: string[];
+}
+
+/**
+ * An AsyncAPI 3 document of a graph's broker channels (SPEC §11): one server per broker, one
+ * channel and one operation per source or sink (`receive` for sources: the graph reads there;
+ * `send` for sinks), two for a broker-backed topic, each with the message schema of its
+ * contract (`components.messages`, payloads in JSON Schema 2020-12 without `x-sluice`).
+ *
+ * A node's contract is its config's `contract`, else the contract its edges carry (for a source,
+ * its outgoing edges; for a sink or topic, its incoming ones, as `contractFlow` follows them).
+ * Pure: the CLI writes the result, a host may serve it.
+ */
+export function buildAsyncApi(
+  graph: GraphFile,
+  schemas: readonly EventSchema[],
+  registry: ReadonlyMap<string, NodeDescriptor>,
+): AsyncApiResult {
+  const warnings: string[] = [];
+  const errors: string[] = [];
+  const flow = contractFlow(graph, registry);
+  const servers: Record<string, unknown> = {};
+  const serverIds = new Map<string, string>();
+  const channels: Record<string, unknown> = {};
+  const operations: Record<string, unknown> = {};
+  const messages: Record<string, unknown> = {};
+  const usedIds = new Set<string>();
+
+  const contractOf = (ch: BrokerChannel): string | undefined => {
+    const node = graph.nodes.find((n) => n.id === ch.nodeId);
+    if (!node) return undefined;
+    const own = declaredContract(node);
+    if (own) return own;
+    const edges = graph.edges.filter((e) => (ch.action === 'receive' ? e.from?.node : e.to?.node) === ch.nodeId);
+    const carried = new Set(edges.map((e) => flow.edges.get(e.id)).filter((c): c is string => c !== undefined));
+    return carried.size === 1 ? [...carried][0] : undefined;
+  };
+
+  for (const ch of brokerChannels(graph)) {
+    const channelId = uniqueId(`${ch.nodeId}${ch.action === 'send' && hasTwin(ch) ? '.out' : ''}`, usedIds);
+    const serverId = serverFor(ch, servers, serverIds, warnings);
+    const ref = contractOf(ch);
+    let messageKey: string | undefined;
+    if (ref) {
+      const schema = findSchema(schemas, ref);
+      if (!schema) errors.push(`node ${ch.nodeId}: there is no schema ${ref} in schemas/`);
+      else messageKey = addMessage(schema, messages);
+    } else {
+      warnings.push(`node ${ch.nodeId} has no contract, so its channel documents no message schema`);
+    }
+    const { address, parameters } = addressOf(ch.address);
+    channels[channelId] = {
+      address,
+      title: `${ch.nodeId} (${ch.action === 'receive' ? 'read by the graph' : 'written by the graph'})`,
+      description: `${ch.describes}${ch.details.stream ? ` (JetStream stream ${String(ch.details.stream)})` : ''}, node "${ch.nodeId}" of "${graph.name}".`,
+      ...(serverId ? { servers: [{ $ref: `#/servers/${serverId}` }] } : {}),
+      ...(messageKey ? { messages: { [messageKey]: { $ref: `#/components/messages/${messageKey}` } } } : {}),
+      ...(parameters ? { parameters } : {}),
+      ...channelBindings(ch),
+    };
+    operations[uniqueId(`${channelId}.${ch.action}`, usedIds)] = {
+      action: ch.action,
+      channel: { $ref: `#/channels/${channelId}` },
+      summary: `${ch.action === 'receive' ? 'The graph reads' : 'The graph writes'} events ${ch.action === 'receive' ? 'from' : 'to'} ${ch.describes}.`,
+      ...(messageKey ? { messages: [{ $ref: `#/channels/${channelId}/messages/${messageKey}` }] } : {}),
+      ...operationBindings(ch),
+    };
+  }
+
+  const document: Record<string, unknown> = {
+    asyncapi: ASYNCAPI_VERSION,
+    info: {
+      title: typeof graph.name === 'string' && graph.name !== '' ? graph.name : 'Sluice graph',
+      version: '1.0.0',
+      description: `${typeof graph.description === 'string' ? `${graph.description}\n\n` : ''}The broker channels of a Sluice graph and their event contracts, generated by \`sluice asyncapi\`.`,
+    },
+    defaultContentType: 'application/json',
+    servers,
+    channels,
+    operations,
+    components: { messages },
+  };
+  return { document, warnings, errors };
+}
+
+/** A broker-backed topic has a send and a receive channel for one node; tell them apart. */
+function hasTwin(ch: BrokerChannel): boolean {
+  return ch.describes.startsWith('JetStream stream backing topic');
+}
+
+function serverFor(
+  ch: BrokerChannel,
+  servers: Record<string, unknown>,
+  ids: Map<string, string>,
+  warnings: string[],
+): string | undefined {
+  if (!ch.url) {
+    warnings.push(`node ${ch.nodeId} has no broker URL, so its channel names no server`);
+    return undefined;
+  }
+  const url = parseBrokerUrl(ch.url);
+  const whole = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(ch.url);
+  const host = url?.host ?? (whole ? `{${whole[1]}}` : undefined);
+  if (!host) {
+    warnings.push(`node ${ch.nodeId}: its URL cannot be read, so its channel names no server`);
+    return undefined;
+  }
+  const protocol = protocolOf(ch.protocol, url?.scheme);
+  const key = `${protocol}://${host}${url?.pathname ?? ''}`;
+  let id = ids.get(key);
+  if (id) return id;
+  id = uniqueId(
+    `${protocol}-${host}`
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/-+/g, '-')
+      .replace(/-$/, ''),
+    new Set(ids.values()),
+  );
+  ids.set(key, id);
+  const variables = url?.variables ?? (whole ? [whole[1] as string] : []);
+  servers[id] = {
+    host,
+    protocol,
+    ...(url?.pathname ? { pathname: url.pathname } : {}),
+    ...(variables.length > 0
+      ? {
+          variables: Object.fromEntries(variables.map((v) => [v, { description: `The environment variable ${v}.` }])),
+        }
+      : {}),
+  };
+  return id;
+}
+
+/** AsyncAPI's protocol names for the schemes a broker URL may have. */
+function protocolOf(kind: BrokerChannel['protocol'], scheme: string | undefined): string {
+  switch (scheme) {
+    case 'amqps':
+    case 'https':
+    case 'wss':
+      return scheme;
+    case 'mqtts':
+      return 'secure-mqtt';
+    case 'ws':
+      return 'ws';
+    default:
+      return kind;
+  }
+}
+
+/** `orders.${key}` → `orders.{key}` with a `key` parameter (AsyncAPI's address expressions). */
+function addressOf(address: string | null): { address: string | null; parameters?: Record<string, unknown> } {
+  if (address === null || !address.includes('${key}')) return { address };
+  return {
+    address: address.replaceAll('${key}', '{key}'),
+    parameters: { key: { description: 'The event key.' } },
+  };
+}
+
+function channelBindings(ch: BrokerChannel): Record<string, unknown> {
+  if (ch.protocol !== 'amqp') return {};
+  const d = ch.details;
+  if (d.is === 'queue') {
+    return {
+      bindings: {
+        amqp: { is: 'queue', queue: { name: String(d.queue ?? ''), durable: true }, bindingVersion: '0.3.0' },
+      },
+    };
+  }
+  const exchange = typeof d.exchange === 'string' ? d.exchange : '';
+  return {
+    bindings: {
+      amqp: {
+        is: 'routingKey',
+        exchange: exchange === '' ? { type: 'default' } : { name: exchange },
+        bindingVersion: '0.3.0',
+      },
+    },
+  };
+}
+
+function operationBindings(ch: BrokerChannel): Record<string, unknown> {
+  const d = ch.details;
+  if (ch.protocol === 'mqtt' && typeof d.qos === 'number') {
+    return {
+      bindings: {
+        mqtt: { qos: d.qos, ...(ch.action === 'send' ? { retain: d.retain === true } : {}), bindingVersion: '0.2.0' },
+      },
+    };
+  }
+  if (ch.protocol === 'http') {
+    return { bindings: { http: { method: String(d.method ?? 'POST').toUpperCase(), bindingVersion: '0.3.0' } } };
+  }
+  return {};
+}
+
+/** Add a contract's message once; its key (`orders.v2`) fits AsyncAPI's component key rule. */
+function addMessage(schema: EventSchema, messages: Record<string, unknown>): string {
+  const key = `${schema.name}.v${schema.version}`;
+  if (!messages[key]) {
+    messages[key] = {
+      name: schema.ref,
+      title: `${schema.name}, version ${schema.version}`,
+      summary: `Event contract ${schema.ref} (${schema.compatibility} compatibility).`,
+      contentType: 'application/json',
+      payload: {
+        schemaFormat: PAYLOAD_SCHEMA_FORMAT,
+        schema: payloadOf(schema, `#/components/messages/${key}/payload/schema`),
+      },
+    };
+  }
+  return key;
+}
+
+/**
+ * The schema as a payload: Sluice's settings left out, the draft stated, and its local `$ref`s
+ * (`#/$defs/money`) rewritten to point into the document (`#/components/messages/orders.v2/
+ * payload/schema/$defs/money`): AsyncAPI resolves a `$ref` in a payload against the whole
+ * document, not the schema.
+ */
+function payloadOf(schema: EventSchema, at: string): unknown {
+  if (typeof schema.schema === 'boolean') return schema.schema;
+  const { [SLUICE_KEY]: _settings, ...rest } = schema.schema;
+  return { $schema: JSON_SCHEMA_2020_12, ...(rebaseRefs(rest, at) as Record<string, unknown>) };
+}
+
+function rebaseRefs(value: unknown, at: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => rebaseRefs(v, at));
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = k === '$ref' && typeof v === 'string' && v.startsWith('#') ? `${at}${v.slice(1)}` : rebaseRefs(v, at);
+  }
+  return out;
+}
+
+function uniqueId(wanted: string, used: Set<string>): string {
+  const base = wanted.replace(/[^A-Za-z0-9._-]+/g, '_') || 'channel';
+  let id = base;
+  for (let i = 2; used.has(id); i++) id = `${base}_${i}`;
+  used.add(id);
+  return id;
+}
