@@ -3,7 +3,8 @@
 // through the bundled CLI (dist/cli.js) with checkpoints every 1 s, its source set to COUNT events
 // at the suite's published event rate (10 M/s of event time, as nexmark's `TPS`), into the
 // discarding sink. Throughput per core is events ÷ CPU seconds of the whole CLI process (every
-// thread, start-up and the final checkpoint included), as Nexmark's "Throughput/Cores".
+// thread, start-up and the final checkpoint included), as Nexmark's "Throughput/Cores"; beside
+// it the same without what a run of the graph with no events costs (start-up and shutdown).
 // Beside it, in the same run: the same query as a hand-written single-threaded loop over the
 // same generator (test/bench/lib/nexmarkQueries.ts), per CPU second of its thread, so a loaded
 // machine shows in both; and Flink 1.13's published per-core figures (nexmark/nexmark README,
@@ -47,10 +48,10 @@ await esbuild.build({
 });
 const { NexmarkModel, NEXMARK_DEFAULTS, plainQuery } = await import(pathToFileURL(plainFile).href);
 
-function template(q) {
+function template(q, count = COUNT) {
   const g = JSON.parse(fs.readFileSync(path.join(ROOT, 'assets/examples', `nexmark-${q}.sluice.json`), 'utf8'));
   const source = g.nodes.find((n) => n.type === 'source.nexmark');
-  source.config = { ...source.config, count: COUNT, firstEventRate: EVENT_RATE };
+  source.config = { ...source.config, count, firstEventRate: EVENT_RATE };
   g.settings = { ...g.settings, checkpointIntervalMs: 1000 };
   return g;
 }
@@ -71,12 +72,16 @@ function plain(q) {
 
 const perQuery = {};
 for (const q of QUERIES) {
+  // What start-up, the empty run and shutdown cost: the same graph with no events.
+  const idle = await runGraph(work, `${q}-empty`, template(q, 0));
+  fs.rmSync(idle.dir, { recursive: true, force: true });
   const runs = [];
   for (let r = 0; r < REPEAT; r++) {
     const s = await runGraph(work, `${q}-${r}`, template(q));
     const p = plain(q);
     runs.push({
       perCore: COUNT / (s.cpuMs / 1000),
+      perCoreAfterStartup: COUNT / (Math.max(1, s.cpuMs - idle.cpuMs) / 1000),
       eventsPerSec: COUNT / (s.runMs / 1000),
       cpuSeconds: round(s.cpuMs / 1000, 2),
       runSeconds: round(s.runMs / 1000, 2),
@@ -95,6 +100,8 @@ for (const q of QUERIES) {
   const plainPerCore = median(runs.map((x) => x.plainPerCore));
   perQuery[q] = {
     eventsPerSecPerCore: Math.round(perCore),
+    eventsPerSecPerCoreAfterStartup: Math.round(median(runs.map((x) => x.perCoreAfterStartup))),
+    startupCpuSeconds: round(idle.cpuMs / 1000, 2),
     eventsPerSec: Math.round(median(runs.map((x) => x.eventsPerSec))),
     flinkPerCore: FLINK_PER_CORE[q],
     timesFlink: round(perCore / FLINK_PER_CORE[q], 1),
@@ -105,6 +112,7 @@ for (const q of QUERIES) {
     runs: runs.map((x) => ({
       ...x,
       perCore: Math.round(x.perCore),
+      perCoreAfterStartup: Math.round(x.perCoreAfterStartup),
       eventsPerSec: Math.round(x.eventsPerSec),
       plainPerCore: Math.round(x.plainPerCore),
     })),
