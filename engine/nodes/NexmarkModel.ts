@@ -136,8 +136,9 @@ function reverseBits(i: number): number {
  *    hotSellersRatio / hotBiddersRatio times, when they are any of the last numActivePeople
  *    (+10 not yet created); bids go to the hot auction except 1 in hotAuctionRatio, when to any
  *    of the last numInFlightAuctions (+10).
- * Differs from the suite in: the PRNG (mulberry32 per event, so a seed replaces Java's Random),
- * the 64 KiB extra text, and the bidder id, offset by 1000 once (nexmark-flink adds it twice).
+ * Differs from the suite in: the PRNG (mulberry32 per event, so a seed replaces Java's Random);
+ * names, descriptions and `extra` cut from 64 KiB random texts (same character distribution);
+ * and the bidder id, offset by 1000 once (nexmark-flink adds it twice).
  */
 export class NexmarkModel {
   private readonly rng = new Rng();
@@ -153,6 +154,10 @@ export class NexmarkModel {
   private readonly mixedSeed: number;
   /** The key of the event `entity` made last. */
   private key = '';
+  /** `idOf`'s cache: the id prefix of block `idBlock` (1000 events) for `idBlockOf`. */
+  private idBlock = -1;
+  private idBlockOf = '';
+  private idBlockPrefix = '';
 
   constructor(readonly settings: NexmarkSettings) {
     const s = settings;
@@ -193,10 +198,6 @@ export class NexmarkModel {
     const value = this.entity(id, time);
     return { id: this.idOf(idPrefix, i), key: this.key, time, value, emittedAt };
   }
-
-  private idBlock = -1;
-  private idBlockPrefix = '';
-  private idBlockOf = '';
 
   /**
    * `idPrefix + i`, from the prefix of i's block of 1000 and a table of three-digit suffixes:
