@@ -151,6 +151,7 @@ export class NexmarkModel {
   private readonly hotUrls: string[];
   /** '' until made; filled, not holey, so a lookup stays on the fast path. */
   private readonly channelUrls: string[] = new Array<string>(CHANNELS).fill('');
+  private readonly channelNames: string[] = new Array<string>(CHANNELS).fill('');
   private readonly mixedSeed: number;
   /** The key of the event `entity` made last. */
   private key = '';
@@ -337,15 +338,15 @@ export class NexmarkModel {
       url = this.hotUrls[h] as string;
     } else {
       const c = r.int(CHANNELS);
-      channel = 'channel-' + c;
       url = this.channelUrl(c);
+      channel = this.channelNames[c] as string;
     }
     const extra = this.extra(32, AVG_BID_BYTES);
     this.key = String(auction);
     return { type: 'bid', auction, bidder, price, channel, url, dateTime: time, extra };
   }
 
-  /** Channel c's URL, made on first use from its own seed (the suite's CHANNEL_URL_CACHE). */
+  /** Channel c's URL (and name), made on first use from its own seed (the suite's CHANNEL_URL_CACHE). */
   private channelUrl(c: number): string {
     let url = this.channelUrls[c] as string;
     if (url === '') {
@@ -354,6 +355,7 @@ export class NexmarkModel {
       url = baseUrl(r);
       if (r.int(10) > 0) url += '&channel_id=' + reverseBits(c);
       this.channelUrls[c] = url;
+      this.channelNames[c] = 'channel-' + c;
     }
     return url;
   }
