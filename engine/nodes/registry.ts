@@ -11,9 +11,11 @@ import { router } from './router.js';
 import { sinkChart } from './sinkChart.js';
 import { sinkNotify } from './sinkNotify.js';
 import { sinkConsole } from './sinkConsole.js';
+import { sinkDiscard } from './sinkDiscard.js';
 import { sinkFile } from './sinkFile.js';
 import { sinkSqlite } from './sinkSqlite.js';
 import { sourceFile } from './sourceFile.js';
+import { sourceNexmark } from './sourceNexmark.js';
 import { throttle } from './throttle.js';
 import { topic } from './topic.js';
 import { window } from './window.js';
@@ -22,6 +24,7 @@ import { window } from './window.js';
 export const NODE_TYPES: readonly NodeDescriptor[] = [
   generator,
   sourceFile,
+  sourceNexmark,
   map,
   filter,
   keyBy,
@@ -38,6 +41,7 @@ export const NODE_TYPES: readonly NodeDescriptor[] = [
   sinkConsole,
   sinkChart,
   sinkNotify,
+  sinkDiscard,
 ];
 
 /** Descriptors by `type`. */

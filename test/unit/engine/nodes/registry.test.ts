@@ -25,6 +25,9 @@ const CATALOG_V1 = [
   'sink.chart',
   // Added by the desktop issue: notifications (desktop, terminal, browser).
   'sink.notify',
+  // Added by the speed issue: the Nexmark benchmark's source and blackhole sink.
+  'source.nexmark',
+  'sink.discard',
 ];
 
 /** Why a default does not fit its own field schema, or null. */

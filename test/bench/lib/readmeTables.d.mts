@@ -1,0 +1,1 @@
+export function updateReadme(text: string, results: Record<string, unknown>): string;
