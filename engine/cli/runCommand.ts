@@ -51,6 +51,7 @@ export async function runCommand(o: RunCommandOptions, io: RunOutput): Promise<n
     ...(o.fresh ? { fresh: true } : {}),
     ...(o.durationMs !== undefined ? { durationMs: o.durationMs } : {}),
     onConsole: (line) => io.out(line),
+    ...hangTimeout(),
   });
   if (run.resumedFrom !== null) io.err(`resuming from checkpoint ${run.resumedFrom} in ${statePath}`);
   for (const note of run.stateNotes) io.err(note);
@@ -106,4 +107,9 @@ export function progressLine(m: MetricsSnapshot, sinks: readonly string[]): stri
   const r = rate >= 1e6 ? `${(rate / 1e6).toFixed(2)}M` : rate >= 1e3 ? `${(rate / 1e3).toFixed(1)}k` : rate.toFixed(0);
   const counts = sinks.map((id) => `${id} ${m.nodes[id]?.in ?? 0}`).join(' · ');
   return `${r} ev/s · ${(m.run.elapsedMs / 1000).toFixed(1)} s · ${counts} · checkpoints ${m.run.checkpoints.count}`;
+}
+
+function hangTimeout(): { hangTimeoutMs?: number } {
+  const ms = Number(process.env['SLUICE_HANG_TIMEOUT_MS']);
+  return Number.isFinite(ms) && ms > 0 ? { hangTimeoutMs: ms } : {};
 }
