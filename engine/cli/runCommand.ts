@@ -1,12 +1,10 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { MetricsSnapshot } from '../contract/index.js';
-import { validate } from '../graph/validate.js';
-import { nodeRegistry } from '../nodes/registry.js';
+import { CheckedGraph, describeProblem } from '../runtime/CheckedGraph.js';
 import { startRun } from '../runtime/startRun.js';
 import { defaultStatePath } from '../store/defaultStatePath.js';
 import { readGraphFile } from './readGraphFile.js';
-import { problemPlace } from './validateCommand.js';
 
 export interface RunCommandOptions {
   graphPath: string;
@@ -28,8 +26,9 @@ export interface RunOutput {
 }
 
 /**
- * `sluice run <graph>`: validate, run to the end (or until a signal or --duration), final
- * checkpoint, exit 0. Exit 1: invalid graph or failed run; 2: unreadable file.
+ * `sluice run <graph>`: read and check the graph (once: the run is handed the checked graph),
+ * run to the end (or until a signal or --duration), final checkpoint, exit 0. Exit 1: invalid
+ * graph or failed run; 2: unreadable file. The summary counts what each sink committed.
  */
 export async function runCommand(o: RunCommandOptions, io: RunOutput): Promise<number> {
   const read = readGraphFile(o.graphPath);
@@ -38,14 +37,14 @@ export async function runCommand(o: RunCommandOptions, io: RunOutput): Promise<n
     return 2;
   }
   const graph = read.graph;
-  const problems = validate(graph, nodeRegistry).filter((p) => p.severity === 'error');
-  if (problems.length > 0) {
-    for (const p of problems) io.err(`error: ${problemPlace(p)}: ${p.message}`);
+  const check = CheckedGraph.check(graph);
+  if (!check.ok) {
+    for (const p of check.errors) io.err(`error: ${describeProblem(p)}`);
     return 1;
   }
   const statePath = resolve(o.statePath ?? defaultStatePath(o.graphPath, graph.name));
   const run = await startRun({
-    graph,
+    graph: check.checked,
     baseDir: dirname(resolve(o.graphPath)),
     statePath,
     ...(o.fresh ? { fresh: true } : {}),
@@ -59,6 +58,7 @@ export async function runCommand(o: RunCommandOptions, io: RunOutput): Promise<n
   const sinks = graph.nodes.filter((n) => n.type.startsWith('sink.')).map((n) => n.id);
   let last: MetricsSnapshot | null = null;
   let lastWritten = 0;
+  let recovering = '';
   if (o.metricsPath) {
     mkdirSync(dirname(resolve(o.metricsPath)), { recursive: true });
     writeFileSync(o.metricsPath, '');
@@ -72,11 +72,14 @@ export async function runCommand(o: RunCommandOptions, io: RunOutput): Promise<n
       }
       if (o.progress) io.progress(progressLine(e.snapshot, sinks));
     } else if (e.type === 'runStatusChanged' && e.status === 'recovering' && e.reason) {
+      recovering = e.reason;
       io.err(e.reason);
     } else if (e.type === 'notificationRequested') {
       // The CLI's notification is a line on the terminal.
       io.err(`notify: ${e.title}: ${e.body}`);
     } else if (e.type === 'logged' && e.level !== 'info') {
+      // The run logs each restart as well (for the app's log panel): said once here.
+      if (e.nodeId === null && recovering.startsWith(e.message)) return;
       io.err(`${e.level}: ${e.nodeId ? `node ${e.nodeId}: ` : ''}${e.message}`);
     }
   });
@@ -90,7 +93,8 @@ export async function runCommand(o: RunCommandOptions, io: RunOutput): Promise<n
   if (o.metricsPath && last) appendFileSync(o.metricsPath, JSON.stringify(last) + '\n');
   if (o.progress) io.progress('');
   const final = last as MetricsSnapshot | null;
-  const counts = final ? sinks.map((id) => `${id} ${final.nodes[id]?.in ?? 0}`).join(', ') : '';
+  const committed = run.committedEvents();
+  const counts = sinks.map((id) => `${id} ${committed[id] ?? 0}`).join(', ');
   if (result.status === 'failed') {
     io.err(`run failed: ${result.reason ?? 'unknown reason'}`);
     return 1;

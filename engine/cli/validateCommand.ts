@@ -1,12 +1,7 @@
 import { validate } from '../graph/validate.js';
 import { nodeRegistry } from '../nodes/registry.js';
-import type { Problem } from '../contract/index.js';
+import { describeProblem } from '../runtime/CheckedGraph.js';
 import { readGraphFile } from './readGraphFile.js';
-
-/** Where a problem is, for one line of output. */
-export function problemPlace(p: Problem): string {
-  return p.nodeId ? `node ${p.nodeId}` : p.edgeId ? `edge ${p.edgeId}` : 'graph';
-}
 
 /** `sluice validate <graph>`: exit 0 valid (warnings may print), 1 problems listed, 2 unreadable. */
 export function validateCommand(path: string, out: (line: string) => void, err: (line: string) => void): number {
@@ -16,7 +11,7 @@ export function validateCommand(path: string, out: (line: string) => void, err: 
     return 2;
   }
   const problems = validate(read.graph, nodeRegistry);
-  for (const p of problems) (p.severity === 'error' ? err : out)(`${p.severity}: ${problemPlace(p)}: ${p.message}`);
+  for (const p of problems) (p.severity === 'error' ? err : out)(`${p.severity}: ${describeProblem(p)}`);
   const errors = problems.filter((p) => p.severity === 'error').length;
   if (errors > 0) {
     err(`${path}: ${errors} error${errors === 1 ? '' : 's'}`);
