@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { MetricsSnapshot } from '../contract/index.js';
 import { CheckedGraph, describeProblem } from '../runtime/CheckedGraph.js';
-import { startRun } from '../runtime/startRun.js';
+import { startRun, type StartedRun } from '../runtime/startRun.js';
 import { defaultStatePath } from '../store/defaultStatePath.js';
 import { readGraphFile } from './readGraphFile.js';
 
@@ -43,6 +43,18 @@ export async function runCommand(o: RunCommandOptions, io: RunOutput): Promise<n
     return 1;
   }
   const statePath = resolve(o.statePath ?? defaultStatePath(o.graphPath, graph.name));
+  // Signals are taken from here on: one that lands while the run starts stops it as soon as it
+  // exists (final checkpoint, exit 0) rather than killing the process. The handlers stay until
+  // the process exits: a signal that lands after the final checkpoint, while the process winds
+  // down, must not kill it with a signal's exit status.
+  let started: StartedRun | null = null;
+  let stopAsked = false;
+  const stop = (): void => {
+    stopAsked = true;
+    if (started) void started.stop();
+  };
+  o.signals?.on('SIGINT', stop);
+  o.signals?.on('SIGTERM', stop);
   const run = await startRun({
     graph: check.checked,
     baseDir: dirname(resolve(o.graphPath)),
@@ -52,6 +64,7 @@ export async function runCommand(o: RunCommandOptions, io: RunOutput): Promise<n
     onConsole: (line) => io.out(line),
     ...hangTimeout(),
   });
+  started = run;
   if (run.resumedFrom !== null) io.err(`resuming from checkpoint ${run.resumedFrom} in ${statePath}`);
   for (const note of run.stateNotes) io.err(note);
 
@@ -84,11 +97,7 @@ export async function runCommand(o: RunCommandOptions, io: RunOutput): Promise<n
     }
   });
 
-  const stop = (): void => void run.stop();
-  o.signals?.on('SIGINT', stop);
-  o.signals?.on('SIGTERM', stop);
-  // The handlers stay until the process exits: a signal that lands after the final checkpoint,
-  // while the process winds down, must not kill it with a signal's exit status.
+  if (stopAsked) void run.stop();
   const result = await run.done;
   if (o.metricsPath && last) appendFileSync(o.metricsPath, JSON.stringify(last) + '\n');
   if (o.progress) io.progress('');
