@@ -110,7 +110,7 @@ export class CheckpointCoordinator {
     if (this.disposed || this.inFlight || this.d.workers() === 0 || !this.d.ready()) return;
     // After a failed write the store's next id is unchanged, but tasks have already snapshotted
     // under it and ignore a repeat: always move past the last id triggered.
-    const id = Math.max(this.d.storage.nextCheckpointId(), this.lastTriggeredId + 1);
+    const id = Math.max(this.d.storage.nextCheckpointId(), this.lastTriggeredId + 1, (this.latestId ?? 0) + 1);
     this.lastTriggeredId = id;
     this.inFlight = {
       id,
