@@ -93,6 +93,7 @@ export class Scheduler {
     if (task.phase !== 'running') return;
     task.phase = 'ending';
     const { current } = this.p;
+    this.p.inFlight[0] = 0;
     for (const h of task.hosts) {
       current.host = h;
       h.op.onEnd?.(h);

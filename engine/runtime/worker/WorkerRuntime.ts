@@ -48,6 +48,8 @@ export class WorkerRuntime {
   private readonly tasks: Task[] = [];
   private readonly taskById = new Map<number, Task>();
   private readonly edgeIndexById: ReadonlyMap<string, number>;
+  /** Instance keys in slot order (slot 1 is the first; see `StartWorker.progress`). */
+  private readonly instanceKeys: readonly string[];
   private ins: InChannel[] = [];
   private outs: OutChannel[] = [];
   private readonly metrics: WorkerMetrics;
@@ -68,6 +70,7 @@ export class WorkerRuntime {
   ) {
     this.plan = start.plan;
     this.edgeIndexById = new Map(this.plan.edges.map((e, i) => [e.id, i]));
+    this.instanceKeys = Object.keys(this.plan.instances);
     this.metrics = new WorkerMetrics(this.plan);
     this.inFlight = new Int32Array(start.progress);
     const wake = (): void => this.scheduler?.wake();
@@ -86,7 +89,7 @@ export class WorkerRuntime {
     const plan = this.plan;
     const w = this.start.worker;
     const myTasks = plan.tasks.filter((t) => t.worker === w);
-    const slots = new Map(Object.keys(plan.instances).map((key, i) => [key, i + 1]));
+    const slots = new Map(this.instanceKeys.map((key, i) => [key, i + 1]));
     for (const t of myTasks) {
       for (const key of t.instances) {
         const inst = plan.instances[key]!;
@@ -188,6 +191,8 @@ export class WorkerRuntime {
   }
 
   command(cmd: WorkerCommand): void {
+    // A command is not an event: what it runs (snapshots, commits) must not be blamed on one.
+    this.inFlight[0] = 0;
     switch (cmd.type) {
       case 'triggerCheckpoint':
         this.aligner.trigger(this.tasks, cmd.checkpointId);
@@ -222,9 +227,14 @@ export class WorkerRuntime {
     this.scheduler?.wake();
   }
 
-  /** The node whose code is running now, for error reports. */
+  /**
+   * The node whose code is running now, for error reports: the instance an event is being
+   * delivered to (in a fused chain, the deepest one), else the one the worker called last.
+   */
   get currentNodeId(): string | null {
-    return this.current.host?.plan.nodeId ?? null;
+    const slot = this.inFlight[0] as number;
+    const delivering = slot > 0 ? this.plan.instances[this.instanceKeys[slot - 1] as string] : undefined;
+    return delivering?.nodeId ?? this.current.host?.plan.nodeId ?? null;
   }
 
   shutdown(): void {
