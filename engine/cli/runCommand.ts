@@ -31,6 +31,18 @@ export interface RunOutput {
  * graph or failed run; 2: unreadable file. The summary counts what each sink committed.
  */
 export async function runCommand(o: RunCommandOptions, io: RunOutput): Promise<number> {
+  // Signals are taken from the start: one that lands while the run starts stops it as soon as it
+  // exists (final checkpoint, exit 0) rather than killing the process. The handlers stay until
+  // the process exits: a signal that lands after the final checkpoint, while the process winds
+  // down, must not kill it with a signal's exit status.
+  let started: StartedRun | null = null;
+  let stopAsked = false;
+  const stop = (): void => {
+    stopAsked = true;
+    if (started) void started.stop();
+  };
+  o.signals?.on('SIGINT', stop);
+  o.signals?.on('SIGTERM', stop);
   const read = readGraphFile(o.graphPath);
   if (!read.ok) {
     io.err(read.error);
@@ -43,18 +55,6 @@ export async function runCommand(o: RunCommandOptions, io: RunOutput): Promise<n
     return 1;
   }
   const statePath = resolve(o.statePath ?? defaultStatePath(o.graphPath, graph.name));
-  // Signals are taken from here on: one that lands while the run starts stops it as soon as it
-  // exists (final checkpoint, exit 0) rather than killing the process. The handlers stay until
-  // the process exits: a signal that lands after the final checkpoint, while the process winds
-  // down, must not kill it with a signal's exit status.
-  let started: StartedRun | null = null;
-  let stopAsked = false;
-  const stop = (): void => {
-    stopAsked = true;
-    if (started) void started.stop();
-  };
-  o.signals?.on('SIGINT', stop);
-  o.signals?.on('SIGTERM', stop);
   const run = await startRun({
     graph: check.checked,
     baseDir: dirname(resolve(o.graphPath)),

@@ -142,6 +142,8 @@ export class Scheduler {
     for (const o of this.p.outs) o.flush();
     for (const i of this.p.ins) i.flushCredit(false);
     this.p.endTurn();
+    // Between turns no event is in flight: a worker killed while idle names none.
+    this.p.inFlight[0] = 0;
     return moved;
   }
 
