@@ -60,7 +60,7 @@ export class PoisonTracker {
   }
 
   /** The event in flight in a dead worker's cell, or null when it was not delivering one. */
-  read(cell: Int32Array): InFlightEvent | null {
+  read(cell: Float64Array): InFlightEvent | null {
     const slot = cell[0] as number;
     const received = cell[1] as number;
     const instance = this.bySlot[slot - 1];

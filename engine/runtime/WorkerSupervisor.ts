@@ -48,7 +48,7 @@ interface LiveWorker {
   lastHeard: number;
   started: boolean;
   /** The in-flight cell (see `StartWorker.progress`). */
-  inFlight: Int32Array;
+  inFlight: Float64Array;
 }
 
 /**
@@ -101,13 +101,13 @@ export class WorkerSupervisor {
     this.workers = [];
     for (let i = 0; i < plan.workers; i++) {
       const thread = new Worker(workerUrl());
-      const progress = new SharedArrayBuffer(8);
+      const progress = new SharedArrayBuffer(16);
       const w: LiveWorker = {
         index: i,
         thread,
         lastHeard: wallNow(),
         started: false,
-        inFlight: new Int32Array(progress),
+        inFlight: new Float64Array(progress),
       };
       this.workers.push(w);
       const current = (): boolean => !this.ended && this.generation === generation;

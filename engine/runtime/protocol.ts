@@ -37,8 +37,8 @@ export interface StartWorker {
   ports: Record<number, MessagePort>;
   metricsIntervalMs: number;
   /**
-   * The in-flight cell, two Int32s the worker writes before it delivers each event to an
-   * instance: [the instance's slot (1 + its index in `plan.instances` order), events that
+   * The in-flight cell, two Float64s (exact counts, no wrap-around) the worker writes before
+   * it delivers each event to an instance: [the instance's slot (1 + its index in `plan.instances` order), events that
    * instance has received since the worker started]; slot 0 while no event is being
    * delivered (timers, polls, pumps). Read by the coordinator after the thread died or hung,
    * to find the event that was in flight (see PoisonTracker).

@@ -68,7 +68,7 @@ export interface InstanceServices {
    * an event, events it has received]. Written before every delivery, so after the thread dies
    * or hangs the coordinator knows which event was in flight.
    */
-  inFlight: Int32Array;
+  inFlight: Float64Array;
   /** A poison event reached its place again: dead-letter it instead of processing it. */
   setAside(host: InstanceHost, e: SluiceEvent, reason: string): void;
 }
@@ -99,7 +99,7 @@ export class InstanceHost implements Emitter {
   private processor: Operator = NO_INPUT;
   private sample = 0;
   private readonly counters: WorkerCounters;
-  private readonly inFlight: Int32Array;
+  private readonly inFlight: Float64Array;
   /** Ascending `received` positions to set aside, with why; the head is `skipAt` (0: none). */
   private skips: Array<{ at: number; reason: string }> = [];
   private skipAt = 0;

@@ -24,7 +24,7 @@ export interface SchedulerParts {
   timers: WorkerTimers;
   current: CurrentHost;
   /** See `StartWorker.progress`; cleared while no event is being delivered. */
-  inFlight: Int32Array;
+  inFlight: Float64Array;
   /** Per instance that can pause or refuse input: the fused edges into it (their producers wait). */
   fusedInto: ReadonlyMap<InstanceHost, readonly number[]>;
   /** End of every turn: post what the turn buffered (console lines, dead letters). */

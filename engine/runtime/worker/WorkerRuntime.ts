@@ -54,7 +54,7 @@ export class WorkerRuntime {
   private outs: OutChannel[] = [];
   private readonly metrics: WorkerMetrics;
   private readonly current: CurrentHost = { host: null };
-  private readonly inFlight: Int32Array;
+  private readonly inFlight: Float64Array;
   private readonly encoder: SnapshotEncoder;
   private readonly aligner: BarrierAligner;
   private readonly timers: WorkerTimers;
@@ -72,7 +72,7 @@ export class WorkerRuntime {
     this.edgeIndexById = new Map(this.plan.edges.map((e, i) => [e.id, i]));
     this.instanceKeys = Object.keys(this.plan.instances);
     this.metrics = new WorkerMetrics(this.plan);
-    this.inFlight = new Int32Array(start.progress);
+    this.inFlight = new Float64Array(start.progress);
     const wake = (): void => this.scheduler?.wake();
     this.encoder = new SnapshotEncoder(deps.post, this.current, wake);
     this.aligner = new BarrierAligner(this.encoder);

@@ -20,7 +20,7 @@ export class WorkerTimers {
   constructor(
     private readonly tasks: readonly Task[],
     private readonly current: CurrentHost,
-    private readonly inFlight: Int32Array,
+    private readonly inFlight: Float64Array,
     /** Ask for a turn (something may move now). */
     private readonly wake: () => void,
     private readonly fail: (err: unknown) => void,

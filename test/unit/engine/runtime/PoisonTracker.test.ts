@@ -19,8 +19,8 @@ const plan = planGraph(
 );
 
 /** The in-flight cell as a worker writes it for `instance` at position `received`. */
-function cell(instance: string, received: number): Int32Array {
-  const c = new Int32Array(new SharedArrayBuffer(8));
+function cell(instance: string, received: number): Float64Array {
+  const c = new Float64Array(new SharedArrayBuffer(16));
   c[0] = Object.keys(plan.instances).indexOf(instance) + 1;
   c[1] = received;
   return c;
@@ -30,7 +30,7 @@ describe('PoisonTracker', () => {
   it('reads the instance and position from a cell, and nothing from a cell with no delivery', () => {
     const t = new PoisonTracker(plan);
     expect(t.read(cell('fn#1', 42))).toEqual({ instance: 'fn#1', received: 42 });
-    expect(t.read(new Int32Array(new SharedArrayBuffer(8)))).toBeNull();
+    expect(t.read(new Float64Array(new SharedArrayBuffer(16)))).toBeNull();
   });
 
   it('sets an event aside after it killed two attempts at the same place after the same checkpoint', () => {

@@ -3,7 +3,7 @@ import type { Emitter, Operator, SluiceEvent } from '../../../../../engine/contr
 import { ev, hostOf, servicesFor, tinyPlan } from './workerParts.js';
 
 /** An operator that passes events on, recording what the in-flight cell said as each arrived. */
-function passOn(cell: Int32Array, seen: Array<[number, number, number]>): Operator {
+function passOn(cell: Float64Array, seen: Array<[number, number, number]>): Operator {
   return {
     process(e: SluiceEvent, _port: string, out: Emitter) {
       seen.push([(e.value as { seq: number }).seq, cell[0]!, cell[1]!]);

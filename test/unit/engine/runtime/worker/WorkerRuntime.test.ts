@@ -35,7 +35,7 @@ function inProcess(
     restore: null,
     ports: {},
     metricsIntervalMs: 50,
-    progress: new SharedArrayBuffer(8),
+    progress: new SharedArrayBuffer(16),
     skip: [],
     ...over,
   };

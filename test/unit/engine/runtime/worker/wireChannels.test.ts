@@ -34,7 +34,7 @@ function startOf(plan: ExecutionPlan, worker: number, ports: Record<number, Mess
     restore: null,
     ports,
     metricsIntervalMs: 1000,
-    progress: new SharedArrayBuffer(8),
+    progress: new SharedArrayBuffer(16),
     skip: [],
   };
 }

@@ -53,11 +53,11 @@ export interface Recorded {
 export function servicesFor(plan: ExecutionPlan): {
   services: InstanceServices;
   metrics: WorkerMetrics;
-  inFlight: Int32Array;
+  inFlight: Float64Array;
   recorded: Recorded;
 } {
   const metrics = new WorkerMetrics(plan);
-  const inFlight = new Int32Array(new SharedArrayBuffer(8));
+  const inFlight = new Float64Array(new SharedArrayBuffer(16));
   const recorded: Recorded = { setAside: [], deadLetters: [], timers: [], woken: [] };
   const services: InstanceServices = {
     counters: metrics.counters,
