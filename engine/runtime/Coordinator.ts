@@ -140,7 +140,8 @@ export class Coordinator implements RunHandle {
       throw new UserError('the run is not live; start it again to replay dead letters');
     const storage = this.o.prepared.storage;
     const wanted = new Set(ids);
-    const known = new Set(this.o.prepared.plan.nodes.map((n) => n.id));
+    // A source has no input to replay into: its letters (a failed expression) stay listed.
+    const known = new Set(this.o.prepared.plan.nodes.filter((n) => !n.type.startsWith('source.')).map((n) => n.id));
     const letters = storage.listDeadLetters().filter((d) => wanted.has(d.id) && known.has(d.nodeId));
     const byNode = new Map<string, EventEnvelope[]>();
     for (const d of letters) {

@@ -156,7 +156,8 @@ export class WorkerSupervisor {
     if (this.ended) return;
     this.broadcast({ type: 'shutdown' });
     this.ended = true;
-    for (const t of [this.hangTimer, this.respawnTimer]) if (t) clearTimeout(t);
+    if (this.hangTimer) clearInterval(this.hangTimer);
+    if (this.respawnTimer) clearTimeout(this.respawnTimer);
     this.hangTimer = this.respawnTimer = null;
     const threads = this.workers.map((w) => w.thread);
     this.workers = [];
@@ -205,11 +206,13 @@ export class WorkerSupervisor {
   private died(index: number, reason: string, cause: string): void {
     const dead = this.workers[index];
     if (this.ended || !dead) return;
+    // Read the dead worker's cell first: it names the event it was delivering.
+    const inFlight = this.o.poison.read(dead.inFlight);
     const old = this.workers;
     this.workers = [];
     this.generation++;
     for (const w of old) void w.thread.terminate();
-    const where = this.o.poison.died(this.o.poison.read(dead.inFlight), cause);
+    const where = this.o.poison.died(inFlight, cause);
     const why = `${reason}${where}`;
     const budget = this.o.budget;
     if (!budget.take()) {

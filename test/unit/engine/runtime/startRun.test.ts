@@ -402,3 +402,29 @@ describe('the restart budget', () => {
     expect(result.reason).toMatch(/gave up after 2 restarts within 60 s/);
   }, 60_000);
 });
+
+describe('replaying the dead letters of a source', () => {
+  it('keeps them listed: a source has no input to replay them into', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-replay-source-'));
+    const g = graphOf({
+      settings: { checkpointIntervalMs: 100 },
+      nodes: [
+        { id: 'gen', type: 'source.generator', config: { count: 5, valueExpression: 'i === 3 ? null.x : i' } },
+        { id: 'out', type: 'sink.console' },
+        { id: 'tick', type: 'source.generator', config: { ratePerSec: 5 } },
+        { id: 'log', type: 'sink.console' },
+      ],
+      edges: ['gen -> out', 'tick -> log'],
+    });
+    const run = await startRun({ graph: g, baseDir: dir, statePath: join(dir, 'state.db'), metricsIntervalMs: 100 });
+    let letters = run.deadLetters(10);
+    for (let i = 0; i < 100 && letters.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      letters = run.deadLetters(10);
+    }
+    expect(letters.map((d) => d.nodeId)).toEqual(['gen']);
+    expect(run.replayDeadLetters(letters.map((d) => d.id))).toBe(0);
+    expect(run.deadLetters(10)).toHaveLength(1);
+    await run.stop();
+  });
+});
