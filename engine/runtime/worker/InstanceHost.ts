@@ -96,9 +96,12 @@ export class InstanceHost implements Emitter {
   received = 0;
   /** Events set aside as poison since the worker started. */
   setAsideCount = 0;
+  /** Replayed dead letters delivered (outside the numbered stream). */
+  replayed = 0;
   private processor: Operator = NO_INPUT;
   private sample = 0;
   private readonly counters: WorkerCounters;
+  private readonly tapped: boolean[];
   private readonly inFlight: Float64Array;
   /** Ascending `received` positions to set aside, with why; the head is `skipAt` (0: none). */
   private skips: Array<{ at: number; reason: string }> = [];
@@ -112,6 +115,7 @@ export class InstanceHost implements Emitter {
   ) {
     this.nodeIndex = plan.nodeIndex;
     this.counters = s.counters;
+    this.tapped = s.tapped;
     this.inFlight = s.inFlight;
   }
 
@@ -163,7 +167,7 @@ export class InstanceHost implements Emitter {
     for (let i = 0; i < routes.length; i++) {
       const r = routes[i] as Route;
       c.edgeEvents[r.edgeIndex] = (c.edgeEvents[r.edgeIndex] as number) + 1;
-      if (this.s.tapped[r.edgeIndex]) this.s.tapSample(r.edgeIndex, e);
+      if (this.tapped[r.edgeIndex]) this.s.tapSample(r.edgeIndex, e);
       if (r.kind === 'fused') {
         // One event in 128 is measured: its latency, and its size standing for the 128 (a fused
         // edge serialises nothing, so bytes/s there is what the events would weigh on the wire).
@@ -180,10 +184,16 @@ export class InstanceHost implements Emitter {
     }
   }
 
+  /** Events this instance took in: the node's `in` count (set-aside ones are not). */
+  get taken(): number {
+    return this.received - this.setAsideCount + this.replayed;
+  }
+
   /**
    * An event arrives at this instance. Its position is written to the in-flight cell first:
    * the stream into an instance replays in the same order after a restore, so (instance,
-   * position after a checkpoint) names the same event on every attempt.
+   * position after a checkpoint) names the same event on every attempt. (The position is also
+   * the node's `in` count, summed at report time: no counter to bump here.)
    */
   deliver(e: SluiceEvent, port: string, input: number): void {
     const n = ++this.received;
@@ -194,8 +204,6 @@ export class InstanceHost implements Emitter {
       this.setAsideHead(e);
       return;
     }
-    const c = this.counters;
-    c.nodeIn[this.nodeIndex] = (c.nodeIn[this.nodeIndex] as number) + 1;
     this.processor.process(e, port, this, input);
   }
 
@@ -205,8 +213,7 @@ export class InstanceHost implements Emitter {
    */
   deliverReplayed(e: SluiceEvent, port: string): void {
     this.inFlight[0] = 0;
-    const c = this.counters;
-    c.nodeIn[this.nodeIndex] = (c.nodeIn[this.nodeIndex] as number) + 1;
+    this.replayed++;
     this.processor.process(e, port, this, 0);
   }
 

@@ -98,8 +98,11 @@ export class WorkerMetrics {
     for (let e = 0; e < this.fusedBlockedMs.length; e++)
       c.edgeBlockedMs[e] = (c.edgeBlockedMs[e] as number) + (this.fusedBlockedMs[e] as number);
     c.nodeStateSize.fill(0);
+    c.nodeIn.fill(0);
     for (const h of parts.hosts) {
       c.nodeStateSize[h.nodeIndex] = (c.nodeStateSize[h.nodeIndex] as number) + (h.op.stateSize?.() ?? 0);
+      // Cumulative, like the counters: each instance's own count since the worker started.
+      c.nodeIn[h.nodeIndex] = (c.nodeIn[h.nodeIndex] as number) + h.taken;
     }
     post({ type: 'metricsReported', worker, at: wallNow(), counters: c });
     for (const [edgeIndex, events] of this.taps) {

@@ -99,19 +99,19 @@ describe('WorkerSupervisor', () => {
     const { s, seen } = supervise(
       planOf('if (value.seq === 5) { while (true) {} } return value;'),
       { restarts: 3, windowMs: 60_000 },
-      300,
+      1000,
     );
     s.spawn(null);
     await until(() => seen.facts.some((f) => f.type === 'taskEnded'));
     expect(seen.restarting).toEqual([
-      'worker 0 stopped responding for 0.3 s (a node\'s code may never return) at node "fn"',
-      'worker 0 stopped responding for 0.3 s (a node\'s code may never return) at node "fn" (the same event 2 times: it goes to the dead letters)',
+      'worker 0 stopped responding for 1 s (a node\'s code may never return) at node "fn"',
+      'worker 0 stopped responding for 1 s (a node\'s code may never return) at node "fn" (the same event 2 times: it goes to the dead letters)',
     ]);
     const letters = seen.facts.flatMap((f) => (f.type === 'deadLettered' ? f.rows : []));
     expect(letters).toEqual([
       expect.objectContaining({
         nodeId: 'fn',
-        error: 'this event hung its worker for 0.3 s on 2 attempts, so it was set aside',
+        error: 'this event hung its worker for 1 s on 2 attempts, so it was set aside',
         event: expect.objectContaining({ id: 'gen-5', value: { seq: 5 } }),
       }),
     ]);

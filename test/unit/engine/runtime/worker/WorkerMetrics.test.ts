@@ -6,7 +6,7 @@ import { WorkerMetrics } from '../../../../../engine/runtime/worker/WorkerMetric
 import { ev, hostOf, servicesFor, tinyPlan } from './workerParts.js';
 
 describe('WorkerMetrics', () => {
-  it('reports queued events and blocked time of its channels, and each instance’s state size', () => {
+  it('reports queued events and blocked time of its channels, and each instance’s state size and events in', () => {
     const plan = tinyPlan(['a', 'b']);
     const { services } = servicesFor(plan);
     const m = new WorkerMetrics(plan);
@@ -24,6 +24,8 @@ describe('WorkerMetrics', () => {
     out.blockedMs = 12;
     m.addFusedBlocked([0], 3);
     const host = hostOf(services, 'b', 1, { process() {}, stateSize: () => 42 });
+    host.deliver(ev(0), 'in', 0);
+    host.deliver(ev(1), 'in', 0);
     const posted: WorkerFact[] = [];
     m.report(0, { ins: [inc], outs: [out], hosts: [host] }, (f) => posted.push(f));
     const report = posted.find((f) => f.type === 'metricsReported');
@@ -33,6 +35,7 @@ describe('WorkerMetrics', () => {
     expect(report.counters.edgeQueued[0]).toBe(6);
     expect(report.counters.edgeBlockedMs[0]).toBe(15);
     expect(report.counters.nodeStateSize).toEqual([0, 42]);
+    expect(report.counters.nodeIn).toEqual([0, 2]);
   });
 
   it('samples at most 20 events per tapped edge per report, and none once the tap is off', () => {
