@@ -82,21 +82,19 @@ export class PoisonTracker {
   }
 
   /**
-   * A worker died (`cause`: "exited (code 3)", "stopped responding") with `event` in flight.
-   * Returns a phrase for the reason: where it happened, and whether the event is now set aside.
+   * A worker died (`cause`: "made its worker exit (code 3)", "hung its worker for 10 s") with
+   * `event` in flight. Returns where it happened, and how often that event has now killed a
+   * worker (from POISON_ATTEMPTS on, the next generation sets it aside); null without an event.
    */
-  died(event: InFlightEvent | null, cause: string): string {
-    if (!event) return '';
+  died(event: InFlightEvent | null, cause: string): { node: string; deaths: number } | null {
+    if (!event) return null;
     const node = this.nodeOf.get(event.instance) ?? event.instance;
     const offset = event.received - (this.base.get(event.instance) ?? 0);
-    if (offset <= 0) return ` at node "${node}"`;
+    if (offset <= 0) return { node, deaths: 1 };
     let suspect = this.suspects.find((s) => s.instance === event.instance && s.offset === offset);
     if (!suspect) this.suspects.push((suspect = { instance: event.instance, offset, deaths: 0, cause }));
     suspect.deaths++;
-    if (suspect.deaths >= POISON_ATTEMPTS) {
-      return ` at node "${node}" (the same event ${suspect.deaths} times: it goes to the dead letters)`;
-    }
-    return ` at node "${node}"`;
+    return { node, deaths: suspect.deaths };
   }
 
   /** What the next generation (restored from the latest completed checkpoint) sets aside. */

@@ -1,7 +1,7 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { ExecutionPlan } from '../compiler/ExecutionPlan.js';
 import { wallNow } from './clock.js';
-import type { PoisonTracker } from './PoisonTracker.js';
+import { POISON_ATTEMPTS, type PoisonTracker } from './PoisonTracker.js';
 import type { StartWorker, WorkerCommand, WorkerFact } from './protocol.js';
 import { PROTOCOL_VERSION } from './protocol.js';
 import type { RestartBudget } from './RestartBudget.js';
@@ -212,13 +212,15 @@ export class WorkerSupervisor {
     this.workers = [];
     this.generation++;
     for (const w of old) void w.thread.terminate();
-    const where = this.o.poison.died(inFlight, cause);
-    const why = `${reason}${where}`;
+    const found = this.o.poison.died(inFlight, cause);
+    const where = found ? ` at node "${found.node}"` : '';
+    const again = found && found.deaths >= POISON_ATTEMPTS ? `the same event ${found.deaths} times` : '';
     const budget = this.o.budget;
     if (!budget.take()) {
-      this.o.gaveUp(`${why}; gave up after ${budget.describe()}`);
+      this.o.gaveUp(`${reason}${where}${again ? ` (${again})` : ''}; gave up after ${budget.describe()}`);
       return;
     }
+    const why = `${reason}${where}${again ? ` (${again}: it goes to the dead letters)` : ''}`;
     this.o.restarting(why);
     this.respawnTimer = setTimeout(() => {
       this.respawnTimer = null;
