@@ -1,15 +1,9 @@
 import { validate } from '../graph/validate.js';
 import { nodeRegistry } from '../nodes/registry.js';
-import type { Problem } from '../contract/index.js';
-import { shortText } from '../graph/shortText.js';
 import { loadGraphSchemas } from '../contracts/node/loadGraphSchemas.js';
+import { describeProblem } from '../runtime/CheckedGraph.js';
 import { formatSchemaProblem } from './formatSchemaProblem.js';
 import { readGraphFile } from './readGraphFile.js';
-
-/** Where a problem is, for one line of output (a hostile megabyte-long id is cut). */
-export function problemPlace(p: Problem): string {
-  return p.nodeId ? `node ${shortText(p.nodeId)}` : p.edgeId ? `edge ${shortText(p.edgeId)}` : 'graph';
-}
 
 /** `sluice validate <graph>`: exit 0 valid (warnings may print), 1 problems listed, 2 unreadable. */
 export function validateCommand(path: string, out: (line: string) => void, err: (line: string) => void): number {
@@ -22,7 +16,7 @@ export function validateCommand(path: string, out: (line: string) => void, err: 
   const schemas = loadGraphSchemas(path);
   for (const p of schemas.problems) (p.severity === 'error' ? err : out)(formatSchemaProblem(schemas.folder, p));
   const problems = validate(read.graph, nodeRegistry, schemas.schemas);
-  for (const p of problems) (p.severity === 'error' ? err : out)(`${p.severity}: ${problemPlace(p)}: ${p.message}`);
+  for (const p of problems) (p.severity === 'error' ? err : out)(`${p.severity}: ${describeProblem(p)}`);
   const errors =
     problems.filter((p) => p.severity === 'error').length +
     schemas.problems.filter((p) => p.severity === 'error').length;

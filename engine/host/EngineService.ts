@@ -13,12 +13,13 @@ import type {
   StartRunRequest,
   Unsubscribe,
 } from '../contract/index.js';
-import { UserError, hasErrors } from '../contract/index.js';
+import { UserError } from '../contract/index.js';
 import { watchRunAlerts } from '../graph/alerts/watchRunAlerts.js';
 import { loadGraph, parseGraph } from '../graph/loadGraph.js';
 import { validate as validateGraph } from '../graph/validate.js';
 import { graphHasCode } from '../graph/graphHasCode.js';
 import { nodeRegistry } from '../nodes/registry.js';
+import { CheckedGraph, problemPlace } from '../runtime/CheckedGraph.js';
 import type { RunHandle, RunOptions } from '../runtime/RunHandle.js';
 import { startRun as startRealRun } from '../runtime/startRun.js';
 import { StateStore } from '../store/StateStore.js';
@@ -89,7 +90,8 @@ export class EngineService implements EngineApi {
   }
 
   /**
-   * 1. Load and validate the graph; refuse it with its first error if it has any.
+   * 1. Load and check the graph, once: the run is handed the checked graph. Refuse it with
+   *    its first error if it has any.
    * 2. Refuse code the user has not trusted (SPEC §2).
    * 3. Resolve the folder for relative paths and the state store: beside a saved graph, in
    *    memory for an unsaved one.
@@ -98,15 +100,15 @@ export class EngineService implements EngineApi {
   async startRun(request: StartRunRequest): Promise<{ runId: string }> {
     const loaded = parseGraph(request?.graph);
     if (!loaded.ok) throw new UserError(`The graph cannot run: it is ${loaded.error}.`);
-    const graph: GraphFile = loaded.graph;
-    const problems = validateGraph(graph, nodeRegistry);
-    if (hasErrors(problems)) {
-      const errors = problems.filter((p) => p.severity === 'error');
-      const first = errors[0] as Problem;
-      const where = first.nodeId ? `node ${first.nodeId}: ` : first.edgeId ? `edge ${first.edgeId}: ` : '';
-      const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
+    const check = CheckedGraph.check(loaded.graph);
+    if (!check.ok) {
+      const first = check.errors[0] as Problem;
+      const n = check.errors.length - 1;
+      const more = n > 0 ? ` (and ${n} more problem${n > 1 ? 's' : ''})` : '';
+      const where = first.nodeId || first.edgeId ? `${problemPlace(first)}: ` : '';
       throw new UserError(`The graph cannot run: ${where}${stripPeriod(first.message)}${more}.`);
     }
+    const graph: GraphFile = check.checked.graph;
     if (!request.trusted && graphHasCode(graph, nodeRegistry)) {
       throw new UserError(
         `"${graph.name}" contains code (expressions or function nodes); confirm that you trust it before running it.`,
@@ -127,7 +129,7 @@ export class EngineService implements EngineApi {
 
     if (this.confineRunPaths) await this.checkRunPaths(graph, baseDir);
 
-    const options: RunOptions = { graph, baseDir };
+    const options: RunOptions = { graph: check.checked, baseDir };
     if (statePath !== undefined) options.statePath = statePath;
     if (request.fresh) options.fresh = true;
     if (typeof request.durationMs === 'number') options.durationMs = request.durationMs;

@@ -1,15 +1,17 @@
 import type { DeadLetter, GraphFile, RunEvent } from '../contract/index.js';
+import type { CheckedGraph } from './CheckedGraph.js';
 
 /** What starting a run needs. Small on purpose: a host passes only these. */
 export interface RunOptions {
-  graph: GraphFile;
+  /** The graph; one already checked (`CheckedGraph.check`) is not validated again. */
+  graph: GraphFile | CheckedGraph;
   /** Folder that relative config paths resolve against (the graph file's folder). */
   baseDir: string;
   /** SQLite state store path; undefined keeps checkpoints in memory (tests, unsaved graphs). */
   statePath?: string;
   /** Ignore existing state and start empty. */
   fresh?: boolean;
-  /** End the run (final checkpoint) after this many ms. */
+  /** End the run (final checkpoint) after this many ms of running (worker start-up not counted). */
   durationMs?: number;
   /** Where `sink.console` lines go (stdout in the CLI). */
   onConsole?: (line: string) => void;

@@ -22,7 +22,7 @@ import type { EncodedBatch } from './batchCodec.js';
  * 5. Every worker reports metrics every `metricsIntervalMs` from a timer; a missing report
  *    means the thread is stuck (user code that does not return).
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export interface StartWorker {
   type: 'startWorker';
@@ -37,13 +37,19 @@ export interface StartWorker {
   ports: Record<number, MessagePort>;
   metricsIntervalMs: number;
   /**
-   * Where the worker writes, as it delivers each event to a task root, [task id + 1, events
-   * delivered to that task since start]. Read by the coordinator after the thread died or
-   * hung, to find an event that kills the worker every time.
+   * The in-flight cell, two Float64s (exact counts, no wrap-around) the worker writes before
+   * it delivers each event to an instance: [the instance's slot (1 + its index in `plan.instances` order), events that
+   * instance has received since the worker started]; slot 0 while no event is being
+   * delivered (timers, polls, pumps). Read by the coordinator after the thread died or hung,
+   * to find the event that was in flight (see PoisonTracker).
    */
   progress: SharedArrayBuffer;
-  /** Deliveries to set aside as dead letters (a poison event found on earlier attempts). */
-  skip: Array<{ taskId: number; delivery: number }>;
+  /**
+   * Events to set aside as dead letters instead of processing them (poison events found on
+   * earlier attempts): the instance, the event's `received` position since this start, and
+   * the sentence the dead letter carries.
+   */
+  skip: Array<{ instance: string; at: number; reason: string }>;
 }
 
 export type WorkerCommand =
@@ -90,6 +96,10 @@ export type WorkerFact =
       bytes: number;
       /** How long the operator paused to snapshot and encode, ms. */
       pauseMs: number;
+      /** Events the instance had received (its stream position) when it snapshotted. */
+      received: number;
+      /** Of those, events set aside as poison. */
+      setAside: number;
     }
   | { type: 'checkpointCommitted'; checkpointId: number; worker: number }
   | { type: 'taskEnded'; taskId: number }

@@ -1,70 +1,59 @@
-import { planGraph } from '../compiler/planGraph.js';
-import { UserError, hasErrors } from '../contract/index.js';
-import { validate } from '../graph/validate.js';
-import { nodeRegistry } from '../nodes/registry.js';
-import { StateStore } from '../store/StateStore.js';
-import type { CheckpointStorage } from './CheckpointStorage.js';
-import { MemoryCheckpointStorage, matchState } from './CheckpointStorage.js';
+import { CheckedGraph } from './CheckedGraph.js';
 import { Coordinator, defaultWorkers } from './Coordinator.js';
+import { prepareRun } from './prepareRun.js';
+import type { RestartLimits } from './RestartBudget.js';
 import type { RunHandle, RunOptions } from './RunHandle.js';
+
+/** `RunOptions` plus the knobs tests and benchmarks turn. */
+export interface StartRunOptions extends RunOptions {
+  /** Worker threads at most (default: the machine's cores). */
+  maxWorkers?: number;
+  /** Fuse chains into one worker (default true). */
+  fuse?: boolean;
+  /** A worker silent this long is hung (default 10 s). */
+  hangTimeoutMs?: number;
+  /** Restarts allowed per window before the run fails (default 3 in 10 minutes). */
+  restartBudget?: RestartLimits;
+}
 
 export interface StartedRun extends RunHandle {
   /** Checkpoint the run resumed from, or null for a fresh start. */
   readonly resumedFrom: number | null;
   /** Sentences about state that could not be restored (changed or removed nodes). */
   readonly stateNotes: string[];
+  /**
+   * Events each sink node committed in this run, by node id: what its completed checkpoints
+   * cover (not what the sink received: after a restart it receives some events again).
+   */
+  committedEvents(): Record<string, number>;
 }
 
 /**
- * Compile a graph and run it on worker threads.
+ * Run a graph on worker threads.
  *
- * 1. validate — an invalid graph is refused with every error, one per line (UserError);
- * 2. plan — compile to an execution plan (engine/compiler);
- * 3. state — open the state store (or memory) and match its latest checkpoint to the plan,
- *    refusing when old state cannot be used (unless `fresh`);
- * 4. run — the coordinator starts the workers and drives checkpoints until the end.
+ * 1. check — validate, unless the caller hands over a `CheckedGraph` (an invalid graph is
+ *    refused with every error, one per line: UserError);
+ * 2. prepare — plan, open the state, pick the restore point (`prepareRun`);
+ * 3. run — the coordinator starts the workers and drives checkpoints until the end.
  */
-export async function startRun(
-  options: RunOptions & { maxWorkers?: number; fuse?: boolean; hangTimeoutMs?: number },
-): Promise<StartedRun> {
-  const problems = validate(options.graph, nodeRegistry);
-  if (hasErrors(problems)) {
-    const lines = problems.filter((p) => p.severity === 'error').map((p) => p.message);
-    throw new UserError(
-      `the graph has ${lines.length} problem${lines.length === 1 ? '' : 's'}:\n  ${lines.join('\n  ')}`,
-    );
-  }
-  const plan = planGraph(options.graph, nodeRegistry, {
+export async function startRun(options: StartRunOptions): Promise<StartedRun> {
+  const checked = CheckedGraph.require(options.graph);
+  const prepared = prepareRun(checked, {
     maxWorkers: options.maxWorkers ?? defaultWorkers(),
+    ...(options.statePath ? { statePath: options.statePath } : {}),
+    ...(options.fresh ? { fresh: true } : {}),
     ...(options.fuse !== undefined ? { fuse: options.fuse } : {}),
   });
-  const storage: CheckpointStorage = options.statePath
-    ? StateStore.open(options.statePath, { fresh: options.fresh ?? false })
-    : new MemoryCheckpointStorage();
-  let notes: string[] = [];
-  let resumedFrom: number | null = null;
-  try {
-    const latest = storage.latestCheckpoint();
-    if (latest) {
-      const match = matchState(plan, latest);
-      if (match.refusal) throw new UserError(match.refusal);
-      notes = match.notes;
-      resumedFrom = latest.id;
-    }
-  } catch (err) {
-    storage.close();
-    throw err;
-  }
   const coordinator = new Coordinator({
-    plan,
-    storage,
+    prepared,
     baseDir: options.baseDir,
     statePath: options.statePath ?? null,
     metricsIntervalMs: options.metricsIntervalMs ?? 250,
     ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}),
     ...(options.onConsole ? { onConsole: options.onConsole } : {}),
     ...(options.hangTimeoutMs !== undefined ? { hangTimeoutMs: options.hangTimeoutMs } : {}),
+    ...(options.restartBudget ? { restartBudget: options.restartBudget } : {}),
   });
   coordinator.begin();
-  return Object.assign(coordinator, { resumedFrom, stateNotes: notes });
+  return Object.assign(coordinator, { resumedFrom: prepared.resumedFrom, stateNotes: prepared.notes });
 }

@@ -32,13 +32,19 @@ export interface CliOptions {
   timeoutMs?: number;
   /** Called once per stderr chunk (to react to a line, e.g. send SIGINT when the run started). */
   onStderr?: (chunk: string, child: ReturnType<typeof spawn>) => void;
+  /** Extra environment variables for the child (added to this process's environment). */
+  env?: Record<string, string>;
 }
 
 /** Run `node dist/cli.js <args>` and collect its output. */
 export function runCli(args: readonly string[], o: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: o.cwd ?? REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: o.cwd ?? REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(o.env ? { env: { ...process.env, ...o.env } } : {}),
+    });
     let stdout = '';
     let stderr = '';
     let killed = false;

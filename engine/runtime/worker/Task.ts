@@ -1,3 +1,4 @@
+import type { SourceOperator } from '../../contract/index.js';
 import type { InChannel } from './InChannel.js';
 import type { InstanceHost } from './InstanceHost.js';
 import type { OutChannel } from './OutChannel.js';
@@ -23,18 +24,15 @@ export class Task {
    */
   pauses = false;
   /** Fused edges whose producer waited on a pausing instance in the last turn (backpressure). */
-  blockedFused: number[] = [];
+  blockedFused: readonly number[] = [];
   /** Highest checkpoint this task has snapshotted. */
   lastSnapshot = -1;
   /** Channels whose lack of credit blocked this task in the last turn, with when it began. */
   blockedOn: OutChannel[] = [];
-  blockedSince = 0;
   /** Round-robin start over inputs, so one busy input does not starve the others. */
   nextInput = 0;
-  /** Events delivered to the root since the worker started (poison-event detection). */
-  delivered = 0;
-  /** The delivery to set aside instead of processing (0: none). */
-  skipAt = 0;
+  /** The root as a source (polled for events), or null for a task fed by channels. */
+  readonly source: SourceOperator | null;
   readonly pumpers: InstanceHost[];
   readonly acceptors: InstanceHost[];
 
@@ -44,12 +42,16 @@ export class Task {
     readonly hosts: InstanceHost[],
     readonly inputs: InChannel[],
     readonly outputs: OutChannel[],
-    readonly isSource: boolean,
     /** Outputs whose credit bounds the task's input (all but topic subscriptions). */
     private readonly gating: OutChannel[] = outputs,
   ) {
-    this.pumpers = hosts.filter((h) => typeof (h.op as { pump?: unknown }).pump === 'function');
-    this.acceptors = hosts.filter((h) => typeof (h.op as { accepts?: unknown }).accepts === 'function');
+    this.source = root.source;
+    this.pumpers = hosts.filter((h) => typeof h.op.pump === 'function');
+    this.acceptors = hosts.filter((h) => typeof h.op.accepts === 'function');
+  }
+
+  get isSource(): boolean {
+    return this.source !== null;
   }
 
   /** Events this task may take in one turn without outrunning any gating output's credit. */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../../engine/contract/index.js';
 import { EngineService } from '../../../../engine/host/EngineService.js';
+import { startRun as startRealRun } from '../../../../engine/runtime/startRun.js';
 import { StateStore } from '../../../../engine/store/StateStore.js';
 import { FakeRun, smallGraph } from './hostFixture.js';
 
@@ -291,4 +292,40 @@ describe('EngineService examples', () => {
     await expect(service.openExample('nope')).rejects.toThrow('There is no example called "nope".');
     await expect(service.openExample('bad')).rejects.toThrow('Example bad names a file outside the examples folder.');
   });
+});
+
+describe('EngineService on the real runtime', () => {
+  it('survives a run that hangs at the restart limit: the run fails with one line, the next run finishes', async () => {
+    const real = new EngineService({
+      roots: [project],
+      examplesDir,
+      startRun: (options) => startRealRun({ ...options, hangTimeoutMs: 300, metricsIntervalMs: 100 }),
+    });
+    const ended: RunEvent[] = [];
+    real.subscribe((e) => {
+      if (e.type === 'runEnded') ended.push(e);
+    });
+    const hanging = {
+      ...smallGraph('Hangs'),
+      nodes: [
+        { id: 'gen', type: 'source.generator', config: { count: 100 } },
+        // Every event from 10 on hangs: one is set aside, the next exhausts the restart budget.
+        { id: 'fn', type: 'function', config: { code: 'if (value.seq >= 10) { while (true) {} } return value;' } },
+        { id: 'out', type: 'sink.console', config: {} },
+      ],
+      edges: [
+        { id: 'e1', from: { node: 'gen', port: 'out' }, to: { node: 'fn', port: 'in' } },
+        { id: 'e2', from: { node: 'fn', port: 'out' }, to: { node: 'out', port: 'in' } },
+      ],
+    };
+    const first = await real.startRun({ graph: hanging as never, trusted: true });
+    await expect.poll(() => ended.length, { timeout: 20_000 }).toBe(1);
+    expect(ended[0]).toMatchObject({ runId: first.runId, status: 'failed' });
+    const reason = (ended[0] as { reason?: string }).reason ?? '';
+    expect(reason).toMatch(/stopped responding.*gave up after 3 restarts/);
+    expect(reason).not.toContain('\n');
+    const second = await real.startRun({ graph: smallGraph('After') as never });
+    await expect.poll(() => ended.length, { timeout: 20_000 }).toBe(2);
+    expect(ended[1]).toMatchObject({ runId: second.runId, status: 'finished' });
+  }, 30_000);
 });

@@ -342,3 +342,89 @@ describe('replaying dead letters', () => {
     expect(new Set(out).size).toBe(50);
   });
 });
+
+describe('the restart budget', () => {
+  /** Crash the workers `times` times, each `afterMs` after the run is running again. */
+  function crashRepeatedly(run: Awaited<ReturnType<typeof startRun>>, times: number, afterMs: number): void {
+    let left = times;
+    run.subscribe((e) => {
+      if (e.type === 'runStatusChanged' && e.status === 'running' && left > 0) {
+        left--;
+        setTimeout(() => run.crash(), afterMs);
+      }
+    });
+  }
+
+  it('refills over its window: four crashes further apart than the window do not fail the run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-budget-'));
+    const g = graphOf({
+      settings: { checkpointIntervalMs: 100 },
+      nodes: [
+        { id: 'gen', type: 'source.generator', config: { count: 9000, ratePerSec: 1500 } },
+        { id: 'out', type: 'sink.file', config: { path: 'o.jsonl' } },
+      ],
+      edges: ['gen -> out'],
+    });
+    const run = await startRun({
+      graph: g,
+      baseDir: dir,
+      statePath: join(dir, 'state.db'),
+      metricsIntervalMs: 100,
+      restartBudget: { restarts: 2, windowMs: 600 },
+    });
+    crashRepeatedly(run, 4, 700);
+    expect(await run.done).toEqual({ status: 'finished' });
+    const seqs = lines(join(dir, 'o.jsonl')).map((l) => (JSON.parse(l) as { seq: number }).seq);
+    expect(seqs).toHaveLength(9000);
+    expect(new Set(seqs).size).toBe(9000);
+  }, 60_000);
+
+  it('fails the run when more restarts than the budget fall within its window', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-budget-'));
+    const g = graphOf({
+      settings: { checkpointIntervalMs: 100 },
+      nodes: [
+        { id: 'gen', type: 'source.generator', config: { count: 9000, ratePerSec: 1500 } },
+        { id: 'out', type: 'sink.file', config: { path: 'o.jsonl' } },
+      ],
+      edges: ['gen -> out'],
+    });
+    const run = await startRun({
+      graph: g,
+      baseDir: dir,
+      statePath: join(dir, 'state.db'),
+      metricsIntervalMs: 100,
+      restartBudget: { restarts: 2, windowMs: 60_000 },
+    });
+    crashRepeatedly(run, 3, 100);
+    const result = await run.done;
+    expect(result.status).toBe('failed');
+    expect(result.reason).toMatch(/gave up after 2 restarts within 60 s/);
+  }, 60_000);
+});
+
+describe('replaying the dead letters of a source', () => {
+  it('keeps them listed: a source has no input to replay them into', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-replay-source-'));
+    const g = graphOf({
+      settings: { checkpointIntervalMs: 100 },
+      nodes: [
+        { id: 'gen', type: 'source.generator', config: { count: 5, valueExpression: 'i === 3 ? null.x : i' } },
+        { id: 'out', type: 'sink.console' },
+        { id: 'tick', type: 'source.generator', config: { ratePerSec: 5 } },
+        { id: 'log', type: 'sink.console' },
+      ],
+      edges: ['gen -> out', 'tick -> log'],
+    });
+    const run = await startRun({ graph: g, baseDir: dir, statePath: join(dir, 'state.db'), metricsIntervalMs: 100 });
+    let letters = run.deadLetters(10);
+    for (let i = 0; i < 100 && letters.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      letters = run.deadLetters(10);
+    }
+    expect(letters.map((d) => d.nodeId)).toEqual(['gen']);
+    expect(run.replayDeadLetters(letters.map((d) => d.id))).toBe(0);
+    expect(run.deadLetters(10)).toHaveLength(1);
+    await run.stop();
+  });
+});

@@ -1,0 +1,47 @@
+import type { GraphFile, Problem } from '../contract/index.js';
+import { UserError } from '../contract/index.js';
+import { shortText } from '../graph/shortText.js';
+import { validate } from '../graph/validate.js';
+import { nodeRegistry } from '../nodes/registry.js';
+
+/** Where a problem is, for a line of output: "node price", "edge e3" or "graph" (a hostile megabyte-long id is cut). */
+export function problemPlace(p: Problem): string {
+  return p.nodeId ? `node ${shortText(p.nodeId)}` : p.edgeId ? `edge ${shortText(p.edgeId)}` : 'graph';
+}
+
+/** One problem as one line: "node price: The expression does not parse …". */
+export function describeProblem(p: Problem): string {
+  return `${problemPlace(p)}: ${p.message}`;
+}
+
+/**
+ * A graph validated without errors: the only kind a run starts from. Made once per run by
+ * `CheckedGraph.check`, by whoever loads the graph (the CLI, the engine service), and handed
+ * down as it is, so nothing validates it again.
+ */
+export class CheckedGraph {
+  private constructor(
+    readonly graph: GraphFile,
+    /** Problems that do not block a run. */
+    readonly warnings: readonly Problem[],
+  ) {}
+
+  /** Validate `graph` once: the checked graph, or every error found. */
+  static check(graph: GraphFile): { ok: true; checked: CheckedGraph } | { ok: false; errors: Problem[] } {
+    const problems = validate(graph, nodeRegistry);
+    const errors = problems.filter((p) => p.severity === 'error');
+    if (errors.length > 0) return { ok: false, errors };
+    return { ok: true, checked: new CheckedGraph(graph, problems) };
+  }
+
+  /** `graph` as it is if already checked, else checked now; an invalid one is a `UserError` listing every error. */
+  static require(graph: GraphFile | CheckedGraph): CheckedGraph {
+    if (graph instanceof CheckedGraph) return graph;
+    const r = CheckedGraph.check(graph);
+    if (r.ok) return r.checked;
+    const n = r.errors.length;
+    throw new UserError(
+      `the graph has ${n} problem${n === 1 ? '' : 's'}:\n  ${r.errors.map(describeProblem).join('\n  ')}`,
+    );
+  }
+}

@@ -1,0 +1,92 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { SluiceEvent } from '../../contract/index.js';
+import { decodeBatch, encodeBatch, encodedSize } from '../batchCodec.js';
+import type { ChannelMessage, StartWorker } from '../protocol.js';
+import { InChannel } from './InChannel.js';
+import { approxSize } from './InstanceHost.js';
+import { OutChannel } from './OutChannel.js';
+import type { WorkerMetrics } from './WorkerMetrics.js';
+
+/** Both ends of the channels that touch one worker, by channel id. */
+export interface WorkerChannels {
+  ins: Map<number, InChannel>;
+  outs: Map<number, OutChannel>;
+}
+
+/**
+ * Build the channel ends of worker `start.worker`:
+ * 1. local (both tasks here): the out end pushes its batch straight into the in end; credit
+ *    goes straight back. Nothing is encoded; bytes are estimated from the first event.
+ * 2. outgoing: batches encoded in columns on the channel's MessagePort, credit comes back on it.
+ * 3. incoming: batches decoded (and their bytes counted) as they arrive; credit goes back.
+ * `wake` is called whenever a message may let a task move.
+ */
+export function wireChannels(start: StartWorker, metrics: WorkerMetrics, wake: () => void): WorkerChannels {
+  const w = start.worker;
+  const ins = new Map<number, InChannel>();
+  const outs = new Map<number, OutChannel>();
+  for (const ch of start.plan.channels) {
+    if (ch.fromWorker !== w && ch.toWorker !== w) continue;
+    const edgeIndex = ch.edgeIndex;
+    if (ch.fromWorker === w && ch.toWorker === w) {
+      const ref: { out?: OutChannel } = {};
+      const inc = new InChannel(ch.id, edgeIndex, ch.toPort, ch.toInput, ch.capacity, (n) => {
+        ref.out!.addCredit(n);
+        wake();
+      });
+      ref.out = new OutChannel(
+        ch.id,
+        edgeIndex,
+        ch.capacity,
+        (events) => {
+          metrics.sampleLatency(edgeIndex, events);
+          inc.pushEvents(events);
+          // Same thread: nothing is encoded; count what the batch would weigh, from its first event.
+          metrics.addBytes(edgeIndex, events.length * approxSize(events[0] as SluiceEvent));
+        },
+        (control) => inc.pushControl(control),
+      );
+      ins.set(ch.id, inc);
+      outs.set(ch.id, ref.out);
+      continue;
+    }
+    const port = start.ports[ch.id] as MessagePort;
+    if (ch.fromWorker === w) {
+      const out = new OutChannel(
+        ch.id,
+        edgeIndex,
+        ch.capacity,
+        (events) => {
+          const batch = encodeBatch(events);
+          // Bytes are counted where the batch arrives (the receiving worker).
+          port.postMessage({ type: 'batch', batch } satisfies ChannelMessage, [batch.t.buffer as ArrayBuffer]);
+        },
+        (control) => port.postMessage({ type: 'control', control } satisfies ChannelMessage),
+      );
+      port.on('message', (m: ChannelMessage) => {
+        if (m.type === 'credit') {
+          out.addCredit(m.n);
+          wake();
+        }
+      });
+      outs.set(ch.id, out);
+    } else {
+      const inc = new InChannel(ch.id, edgeIndex, ch.toPort, ch.toInput, ch.capacity, (n) =>
+        port.postMessage({ type: 'credit', n } satisfies ChannelMessage),
+      );
+      port.on('message', (m: ChannelMessage) => {
+        if (m.type === 'batch') {
+          const events = decodeBatch(m.batch);
+          metrics.addBytes(edgeIndex, encodedSize(m.batch));
+          metrics.sampleLatency(edgeIndex, events);
+          inc.pushEvents(events);
+        } else if (m.type === 'control') {
+          inc.pushControl(m.control);
+        }
+        wake();
+      });
+      ins.set(ch.id, inc);
+    }
+  }
+  return { ins, outs };
+}
