@@ -28,6 +28,9 @@ const CATALOG_V1 = [
   // Added by the speed issue: the Nexmark benchmark's source and blackhole sink.
   'source.nexmark',
   'sink.discard',
+  // Added by the connectors issue (SPEC §10, catalog version 2).
+  'source.nats',
+  'sink.nats',
 ];
 
 /** Why a default does not fit its own field schema, or null. */
@@ -65,6 +68,8 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   topic: { name: 't' },
   'sink.file': { path: 'out.jsonl' },
   'sink.sqlite': { table: 't' },
+  'source.nats': { url: 'nats://127.0.0.1:4222', stream: 'S' },
+  'sink.nats': { url: 'nats://127.0.0.1:4222', subject: 's' },
 };
 
 describe('node registry', () => {

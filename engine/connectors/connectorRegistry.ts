@@ -1,0 +1,10 @@
+import type { ConnectorKind } from '../contract/connector.js';
+import type { ConnectorFactory } from './ConnectorFactory.js';
+import { natsConnector } from './nats.js';
+
+/** Every platform this build connects to. Adding one: its file, and one line here. */
+const CONNECTORS: readonly ConnectorFactory[] = [natsConnector];
+
+export const connectorRegistry: ReadonlyMap<ConnectorKind, ConnectorFactory> = new Map(
+  CONNECTORS.map((c) => [c.kind, c]),
+);
