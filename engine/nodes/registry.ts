@@ -18,6 +18,7 @@ import { sourceFile } from './sourceFile.js';
 import { sourceNexmark } from './sourceNexmark.js';
 import { sourceNats } from './sourceNats.js';
 import { sinkNats } from './sinkNats.js';
+import { sinkPostgres } from './sinkPostgres.js';
 import { throttle } from './throttle.js';
 import { topic } from './topic.js';
 import { window } from './window.js';
@@ -46,6 +47,7 @@ export const NODE_TYPES: readonly NodeDescriptor[] = [
   sinkDiscard,
   sourceNats,
   sinkNats,
+  sinkPostgres,
 ];
 
 /** Descriptors by `type`. */

@@ -31,6 +31,7 @@ const CATALOG_V1 = [
   // Added by the connectors issue (SPEC §10, catalog version 2).
   'source.nats',
   'sink.nats',
+  'sink.postgres',
 ];
 
 /** Why a default does not fit its own field schema, or null. */
@@ -70,6 +71,7 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   'sink.sqlite': { table: 't' },
   'source.nats': { url: 'nats://127.0.0.1:4222', stream: 'S' },
   'sink.nats': { url: 'nats://127.0.0.1:4222', subject: 's' },
+  'sink.postgres': { url: 'postgres://127.0.0.1:5432/test', table: 't' },
 };
 
 describe('node registry', () => {
