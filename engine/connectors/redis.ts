@@ -43,7 +43,7 @@ async function openClient(url: string, timeoutMs: number): Promise<Client> {
   try {
     await client.connect();
   } catch (err) {
-    await client.destroy();
+    destroyQuietly(client);
     throw classify(err);
   }
   return client;
@@ -61,6 +61,15 @@ function classify(err: unknown): Error {
 }
 
 const send = (c: Client, args: string[]): Promise<Reply> => c.sendCommand(args);
+
+/** Close a client we are leaving; one that never opened throws "The client is closed". */
+function destroyQuietly(c: Client): void {
+  try {
+    c.destroy();
+  } catch {
+    // nothing to close
+  }
+}
 
 /** `[[stream, [[id, [field, value, …]], …]]]` → entries. */
 function entriesOf(reply: Reply): Array<[string, string[]]> {
@@ -97,9 +106,16 @@ class RedisReader implements BrokerReader {
   private receivedId: string;
   /** Group mode: ids taken since the last mark, and per checkpoint the ids it covers. */
   private unmarked: string[] = [];
-  private readonly toAck = new Map<number, string[]>();
+  private readonly toAck = new Map<number, { ids: string[]; position: string }>();
+  /** The position of the last checkpoint acknowledged: entries up to it are done. */
+  private ackedUpTo = '';
+  private acking = new Set<Promise<unknown>>();
   private lag: number | null = null;
   private session = 0;
+  /** The position restored from the checkpoint: group entries up to it are covered by it. */
+  private readonly restoredId: string;
+  /** Group: ids to XACK that a lost connection kept from being acknowledged. */
+  private ackLater: string[] = [];
 
   constructor(
     private readonly o: BrokerReaderOptions,
@@ -112,6 +128,7 @@ class RedisReader implements BrokerReader {
     this.field = textOf(o.config, 'field') ?? 'payload';
     const resumed = (o.resumeFrom as RedisPosition | null)?.id;
     this.takenId = this.receivedId = typeof resumed === 'string' ? resumed : '';
+    this.restoredId = this.takenId;
     this.buffer = new MessageBuffer(o.onReadable);
     const timeout = startTimeoutOf(o.config);
     this.conn = new ManagedConnection<Client>({
@@ -122,12 +139,12 @@ class RedisReader implements BrokerReader {
         try {
           await this.prepare(c);
         } catch (err) {
-          await c.destroy();
+          destroyQuietly(c);
           throw classify(err);
         }
         return c;
       },
-      shut: (c) => c.destroy(),
+      shut: (c) => destroyQuietly(c),
       up: (c) => void this.read(c),
       changed: () => o.onReadable(),
     });
@@ -229,7 +246,13 @@ class RedisReader implements BrokerReader {
   }
 
   private received(id: string, fields: string[]): void {
-    if (!this.group && compareIds(id, this.receivedId) <= 0) return;
+    if (this.receivedId !== '' && compareIds(id, this.receivedId) <= 0) {
+      // Group: a pending entry this run has already received (redelivered after a reconnect)
+      // is acknowledged with its checkpoint; one the restored checkpoint covers (its XACK was
+      // lost in a crash) is acknowledged now, not emitted twice.
+      if (this.group && this.covered(id)) this.ackLater.push(id);
+      return;
+    }
     this.receivedId = id;
     const map: Record<string, string> = {};
     for (let i = 0; i + 1 < fields.length; i += 2) map[fields[i]!] = fields[i + 1]!;
@@ -243,6 +266,14 @@ class RedisReader implements BrokerReader {
     });
   }
 
+  /** A completed checkpoint covers entry `id` (restored, or acknowledged in this run). */
+  private covered(id: string): boolean {
+    return (
+      (this.restoredId !== '' && compareIds(id, this.restoredId) <= 0) ||
+      (this.ackedUpTo !== '' && compareIds(id, this.ackedUpTo) <= 0)
+    );
+  }
+
   take(max: number): BrokerMessage[] {
     const out = this.buffer.take(max);
     if (out.length > 0) {
@@ -254,8 +285,8 @@ class RedisReader implements BrokerReader {
   }
 
   mark(checkpointId: number): unknown {
-    if (this.group && this.unmarked.length > 0) {
-      this.toAck.set(checkpointId, this.unmarked);
+    if (this.group) {
+      this.toAck.set(checkpointId, { ids: this.unmarked, position: this.takenId });
       this.unmarked = [];
     }
     return { id: this.takenId } satisfies RedisPosition;
@@ -266,15 +297,34 @@ class RedisReader implements BrokerReader {
     if (!this.group) return;
     const c = this.conn.session;
     const ids: string[] = [];
-    for (const [n, list] of this.toAck) {
+    for (const [n, { ids: list, position }] of this.toAck) {
       if (n > checkpointId) continue;
       ids.push(...list);
+      if (position !== '') this.ackedUpTo = position;
       this.toAck.delete(n);
     }
-    if (ids.length === 0 || c === null) return;
-    for (let i = 0; i < ids.length; i += 1000) {
-      void send(c, ['XACK', this.stream, this.group, ...ids.slice(i, i + 1000)]).catch(() => {});
+    this.ackLater.push(...ids);
+    if (this.ackLater.length === 0 || c === null) return;
+    const all = this.ackLater;
+    this.ackLater = [];
+    for (let i = 0; i < all.length; i += 1000) {
+      const part = all.slice(i, i + 1000);
+      // Kept for the next acknowledgement if the connection is lost meanwhile.
+      const p = send(c, ['XACK', this.stream, this.group, ...part])
+        .catch(() => this.ackLater.push(...part))
+        .finally(() => this.acking.delete(p));
+      this.acking.add(p);
     }
+  }
+
+  async settle(timeoutMs: number): Promise<boolean> {
+    if (this.acking.size === 0) return true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), timeoutMs)));
+    const done = Promise.all([...this.acking]).then(() => true);
+    const ok = await Promise.race([done, timeout]);
+    clearTimeout(timer);
+    return ok;
   }
 
   status(): ConnectorStatus {
@@ -347,12 +397,12 @@ function openRedisWriter(o: BrokerWriterOptions, env: ConnectorEnv): BrokerWrite
           }
           sha = String(await send(c, ['SCRIPT', 'LOAD', XADD_ONCE]));
         } catch (err) {
-          await c.destroy();
+          destroyQuietly(c);
           throw classify(err);
         }
         return c;
       },
-      shut: (c) => c.destroy(),
+      shut: (c) => destroyQuietly(c),
       changed: () => {},
     },
     env.outbox(),

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphOf, runToEnd } from '../runtime/runGraph.js';
-import { suffix, waitFor } from './natsTestServer.js';
+import { suffix, waitFor } from './brokerTestKit.js';
 import { runUntil } from './runUntil.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
