@@ -1,7 +1,7 @@
 /**
  * Issue 14, item 5: SIGKILL a `sluice run` reading NATS JetStream and Redis Streams at seeded
  * random moments, restart at once, five times, then run to the end. The transactional sink
- * (sink.file) must hold every event exactly once, and the broker sinks (sink.nats, sink.redis)
+ * sinks (sink.file, sink.postgres) must hold every event exactly once, and the broker sinks (sink.nats, sink.redis)
  * must end with each event once, counted with the broker's own view: the stream's message
  * count and distinct Nats-Msg-Id / XLEN and distinct ids.
  *
@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AckPolicy, DeliverPolicy, type NatsConnection } from 'nats';
+import pg from 'pg';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -31,6 +32,7 @@ const COUNT = 8000;
 const RATE = 1000;
 const SEED = Number(process.env['SLUICE_CRASH_SEED'] ?? 0xc0ffee);
 const REDIS_URL = 'redis://127.0.0.1:6379';
+const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
 let root: string;
 const children: ChildProcess[] = [];
@@ -42,7 +44,7 @@ afterAll(() => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-function pipeline(name: string, source: object, brokerSink: object): object {
+function pipeline(name: string, source: object, brokerSink: object, table?: string): object {
   return {
     format: 'sluice/graph',
     version: 1,
@@ -53,11 +55,13 @@ function pipeline(name: string, source: object, brokerSink: object): object {
       { id: 'pace', type: 'throttle', config: { ratePerSec: RATE } },
       { id: 'file', type: 'sink.file', config: { path: 'out.jsonl', envelope: true } },
       { id: 'broker', ...brokerSink },
+      ...(table ? [{ id: 'pg', type: 'sink.postgres', config: { url: PG_URL, table } }] : []),
     ],
     edges: [
       { id: 'e1', from: { node: 'in', port: 'out' }, to: { node: 'pace', port: 'in' } },
       { id: 'e2', from: { node: 'pace', port: 'out' }, to: { node: 'file', port: 'in' } },
       { id: 'e3', from: { node: 'pace', port: 'out' }, to: { node: 'broker', port: 'in' } },
+      ...(table ? [{ id: 'e4', from: { node: 'pace', port: 'out' }, to: { node: 'pg', port: 'in' } }] : []),
     ],
   };
 }
@@ -114,9 +118,19 @@ async function killAndRestart(
 }
 
 describe('SIGKILL at random moments, restart at once', () => {
-  it(`NATS JetStream → sink.file + sink.nats: every event exactly once after ${KILLS} kills`, async () => {
+  it(`NATS JetStream → sink.file + sink.nats + sink.postgres: every event exactly once after ${KILLS} kills`, async () => {
     const nc: NatsConnection = await natsClient();
     const tag = suffix();
+    const TABLE = `crash_${tag}`;
+    const db = new pg.Client({ connectionString: PG_URL });
+    await db.connect();
+    const rows = async (): Promise<number> => {
+      try {
+        return Number((await db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM "${TABLE}"`)).rows[0]!.n);
+      } catch {
+        return 0;
+      }
+    };
     const IN = `CIN_${tag}`;
     const OUT = `COUT_${tag}`;
     try {
@@ -133,6 +147,7 @@ describe('SIGKILL at random moments, restart at once', () => {
           'crash nats',
           { type: 'source.nats', config: { url: NATS_URL, stream: IN } },
           { type: 'sink.nats', config: { url: NATS_URL, subject: `${OUT}.out`, stream: OUT } },
+          TABLE,
         ),
       );
       const jsm = await nc.jetstreamManager();
@@ -147,7 +162,7 @@ describe('SIGKILL at random moments, restart at once', () => {
       await killAndRestart(
         graphPath,
         () => fileIds(file).length,
-        async () => fileIds(file).length >= COUNT && (await outCount()) >= COUNT,
+        async () => fileIds(file).length >= COUNT && (await outCount()) >= COUNT && (await rows()) >= COUNT,
         mulberry32(SEED),
       );
       const ids = fileIds(file);
@@ -168,7 +183,13 @@ describe('SIGKILL at random moments, restart at once', () => {
         if (n === 0) break;
       }
       expect(msgIds).toEqual(new Set(ids));
+      // PostgreSQL: rows and commit record in one transaction, so each event is one row.
+      expect(await rows()).toBe(COUNT);
+      const distinct = await db.query<{ n: string }>(`SELECT COUNT(DISTINCT value) AS n FROM "${TABLE}"`);
+      expect(Number(distinct.rows[0]!.n)).toBe(COUNT);
     } finally {
+      await db.query(`DROP TABLE IF EXISTS "${TABLE}"`);
+      await db.end();
       await deleteStream(nc, IN);
       await deleteStream(nc, OUT);
       await nc.close();
