@@ -23,7 +23,7 @@ export interface SessionSpec<S> {
    * session has been up, a lost broker is retried without limit.
    */
   startTimeoutMs: number;
-  /** One attempt to open gives up after this long (default: `startTimeoutMs`, at most 10 s). */
+  /** One attempt to open gives up after this long (default: `startTimeoutMs` within 5-10 s; the clients have their own connect timeouts, and loading one on a busy machine takes seconds). */
   attemptTimeoutMs?: number;
   backoff?: BackoffPolicy;
 }
@@ -136,7 +136,7 @@ export class ManagedConnection<S> {
   private async attempt(): Promise<void> {
     if (this.closed || this.state === 'failed') return;
     const gen = ++this.generation;
-    const limit = this.spec.attemptTimeoutMs ?? Math.min(10_000, Math.max(1000, this.spec.startTimeoutMs));
+    const limit = this.spec.attemptTimeoutMs ?? Math.min(10_000, Math.max(5000, this.spec.startTimeoutMs));
     let timeout: ReturnType<typeof setTimeout> | null = null;
     const opening = this.spec.open();
     try {
