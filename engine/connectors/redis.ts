@@ -220,11 +220,12 @@ class RedisReader implements BrokerReader {
         }
         if (!live()) break;
         const entries = entriesOf(reply);
+        const redelivered = pendingFirst;
         if (pendingFirst) {
           if (entries.length === 0) pendingFirst = false;
           else pendingAfter = entries[entries.length - 1]![0];
         }
-        for (const [id, fields] of entries) this.received(id, fields);
+        for (const [id, fields] of entries) this.received(id, fields, redelivered);
         if (this.group && Date.now() - lagAt > LAG_EVERY_MS) {
           lagAt = Date.now();
           this.lag = await this.groupLag(c);
@@ -248,8 +249,13 @@ class RedisReader implements BrokerReader {
     return null;
   }
 
-  private received(id: string, fields: string[]): void {
-    if (this.receivedId !== '' && compareIds(id, this.receivedId) <= 0) {
+  /**
+   * One entry. XREAD (after `receivedId`) and XREADGROUP `>` only return new entries; only a
+   * group's own pending ones (`redelivered`) may have been seen already: comparing ids costs,
+   * so only those are compared.
+   */
+  private received(id: string, fields: string[], redelivered: boolean): void {
+    if (redelivered && this.receivedId !== '' && compareIds(id, this.receivedId) <= 0) {
       // Group: a pending entry this run has already received (redelivered after a reconnect)
       // is acknowledged with its checkpoint; one the restored checkpoint covers (its XACK was
       // lost in a crash) is acknowledged now, not emitted twice.
