@@ -19,6 +19,7 @@ import { loadGraph, parseGraph } from '../graph/loadGraph.js';
 import { validate as validateGraph } from '../graph/validate.js';
 import { graphHasCode } from '../graph/graphHasCode.js';
 import { nodeRegistry } from '../nodes/registry.js';
+import { loadGraphSchemas } from '../contracts/node/loadGraphSchemas.js';
 import { CheckedGraph, problemPlace } from '../runtime/CheckedGraph.js';
 import type { RunHandle, RunOptions } from '../runtime/RunHandle.js';
 import { startRun as startRealRun } from '../runtime/startRun.js';
@@ -100,7 +101,13 @@ export class EngineService implements EngineApi {
   async startRun(request: StartRunRequest): Promise<{ runId: string }> {
     const loaded = parseGraph(request?.graph);
     if (!loaded.ok) throw new UserError(`The graph cannot run: it is ${loaded.error}.`);
-    const check = CheckedGraph.check(loaded.graph);
+    // A saved graph's contracts (its schemas/ folder) are checked as events flow (SPEC §11).
+    const graphPath =
+      typeof request.path === 'string' && request.path !== ''
+        ? await this.files.resolve(request.path, { mustExist: false })
+        : null;
+    const schemas = graphPath !== null ? loadGraphSchemas(graphPath).schemas : undefined;
+    const check = CheckedGraph.check(loaded.graph, schemas);
     if (!check.ok) {
       const first = check.errors[0] as Problem;
       const n = check.errors.length - 1;
@@ -117,8 +124,7 @@ export class EngineService implements EngineApi {
 
     let baseDir: string;
     let statePath: string | undefined;
-    if (typeof request.path === 'string' && request.path !== '') {
-      const graphPath = await this.files.resolve(request.path, { mustExist: false });
+    if (graphPath !== null) {
       baseDir = path.dirname(graphPath);
       statePath = defaultStatePath(graphPath, graph.name);
       await mkdir(path.dirname(statePath), { recursive: true });

@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { ExecutionPlan } from '../compiler/ExecutionPlan.js';
-import type { EventEnvelope } from '../contract/index.js';
+import type { EventEnvelope, EventSchema } from '../contract/index.js';
 import type { EncodedBatch } from './batchCodec.js';
 
 /**
@@ -28,6 +28,11 @@ export interface StartWorker {
   type: 'startWorker';
   protocol: typeof PROTOCOL_VERSION;
   plan: ExecutionPlan;
+  /**
+   * The graph's contracts (plain data): the worker compiles those its sources, sinks and edges
+   * name, once, and checks events against them as they flow (SPEC §11).
+   */
+  schemas: readonly EventSchema[];
   worker: number;
   baseDir: string;
   statePath: string | null;

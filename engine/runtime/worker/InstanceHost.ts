@@ -1,4 +1,5 @@
 import type {
+  ContractViolation,
   Emitter,
   Operator,
   OperatorContext,
@@ -6,19 +7,25 @@ import type {
   SluiceEvent,
   SourceOperator,
 } from '../../contract/index.js';
+import { envelopeOf } from '../../contract/index.js';
 
 import type { PlanInstance } from '../../compiler/ExecutionPlan.js';
 import { wallNow } from '../clock.js';
 import { recordLatency } from '../Histogram.js';
 import { partitionOf } from '../partition.js';
 import type { WorkerCounters } from '../protocol.js';
+import type { ContractChecker } from '../../contracts/node/compileContractChecker.js';
+import { describeViolation, type SourceGate } from './ContractGates.js';
 import type { OutChannel } from './OutChannel.js';
 
-/** Where one output port's events go, resolved to live objects. */
+/**
+ * Where one output port's events go, resolved to live objects. `check` is the edge's contract
+ * (null: none), checked before the event is routed onto the edge.
+ */
 export type Route =
-  | { kind: 'fused'; edgeIndex: number; target: InstanceHost; port: string }
-  | { kind: 'single'; edgeIndex: number; channel: OutChannel }
-  | { kind: 'hash'; edgeIndex: number; channels: OutChannel[] };
+  | { kind: 'fused'; edgeIndex: number; target: InstanceHost; port: string; check: ContractChecker | null }
+  | { kind: 'single'; edgeIndex: number; channel: OutChannel; check: ContractChecker | null }
+  | { kind: 'hash'; edgeIndex: number; channels: OutChannel[]; check: ContractChecker | null };
 
 /** Approximate wire size of an event: what the batch codec would send for it. */
 export function approxSize(e: SluiceEvent): number {
@@ -106,6 +113,10 @@ export class InstanceHost implements Emitter {
   /** Ascending `received` positions to set aside, with why; the head is `skipAt` (0: none). */
   private skips: Array<{ at: number; reason: string }> = [];
   private skipAt = 0;
+  /** A source's contract: what it emits passes it (checked, upcast); null: no contract. */
+  private outGate: SourceGate | null = null;
+  /** A sink's contract: what it receives is checked first; null: no contract. */
+  private inCheck: ContractChecker | null = null;
 
   constructor(
     readonly plan: PlanInstance,
@@ -124,6 +135,35 @@ export class InstanceHost implements Emitter {
     this.op = op;
     if (op.kind === 'source') this.source = op;
     else this.processor = op;
+  }
+
+  /**
+   * The node's contract checks (SPEC §11): a source's gate on what it emits, a sink's check of
+   * what it receives. Edge contracts sit on the routes.
+   */
+  setContracts(outGate: SourceGate | null, inCheck: ContractChecker | null): void {
+    this.outGate = outGate;
+    this.inCheck = inCheck;
+  }
+
+  /**
+   * An event its contract refused: counted as the node's error, then to its `error` port as
+   * `{ event, error, node, contract, path }` when that is connected, else to the dead letters
+   * with the message and the failing field's JSON pointer. The run goes on. Out of line: the
+   * hot path only tests for a contract.
+   */
+  contractFailed(e: SluiceEvent, why: ContractViolation, also?: string): void {
+    const c = this.counters;
+    c.nodeErrors[this.nodeIndex] = (c.nodeErrors[this.nodeIndex] as number) + 1;
+    const error = describeViolation(why, also);
+    if (this.routes.error !== undefined) {
+      this.emit('error', {
+        ...e,
+        value: { event: envelopeOf(e), error, node: this.plan.nodeId, contract: why.contract, path: why.path },
+      });
+    } else {
+      this.s.deadLetter(this.plan.nodeId, e, error);
+    }
   }
 
   /** Events at these `received` positions are set aside instead of processed (poison events). */
@@ -163,9 +203,21 @@ export class InstanceHost implements Emitter {
     const c = this.counters;
     // An unconnected port (late, else, an output nobody reads): the event leaves the graph here.
     if (routes === undefined) return;
+    if (this.outGate !== null && port !== 'error') {
+      const passed = this.outGate(e);
+      if (passed === null) return;
+      e = passed;
+    }
     c.nodeOut[this.nodeIndex] = (c.nodeOut[this.nodeIndex] as number) + 1;
     for (let i = 0; i < routes.length; i++) {
       const r = routes[i] as Route;
+      if (r.check !== null) {
+        const why = r.check(e.value);
+        if (why !== null) {
+          this.contractFailed(e, why);
+          continue;
+        }
+      }
       c.edgeEvents[r.edgeIndex] = (c.edgeEvents[r.edgeIndex] as number) + 1;
       if (this.tapped[r.edgeIndex]) this.s.tapSample(r.edgeIndex, e);
       if (r.kind === 'fused') {
@@ -204,6 +256,7 @@ export class InstanceHost implements Emitter {
       this.setAsideHead(e);
       return;
     }
+    if (this.inCheck !== null && !this.admits(e)) return;
     this.processor.process(e, port, this, input);
   }
 
@@ -214,7 +267,16 @@ export class InstanceHost implements Emitter {
   deliverReplayed(e: SluiceEvent, port: string): void {
     this.inFlight[0] = 0;
     this.replayed++;
+    if (this.inCheck !== null && !this.admits(e)) return;
     this.processor.process(e, port, this, 0);
+  }
+
+  /** The sink's contract admits `e`; else it is routed as a failure. */
+  private admits(e: SluiceEvent): boolean {
+    const why = (this.inCheck as ContractChecker)(e.value);
+    if (why === null) return true;
+    this.contractFailed(e, why);
+    return false;
   }
 
   private setAsideHead(e: SluiceEvent): void {

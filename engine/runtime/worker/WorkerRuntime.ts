@@ -1,11 +1,12 @@
 import type { ExecutionPlan, PlanInstance } from '../../compiler/ExecutionPlan.js';
 import type { NodeDescriptor, OperatorIo, SluiceEvent } from '../../contract/index.js';
-import { envelopeOf, type EventEnvelope } from '../../contract/index.js';
+import { CONTRACT_KEY, envelopeOf, type EventEnvelope } from '../../contract/index.js';
 import { decodeState } from '../../store/stateCodec.js';
 import { wallNow } from '../clock.js';
 import { partitionOf } from '../partition.js';
 import type { StartWorker, WorkerCommand, WorkerFact } from '../protocol.js';
 import { BarrierAligner } from './BarrierAligner.js';
+import { ContractGates } from './ContractGates.js';
 import type { CurrentHost } from './CurrentHost.js';
 import type { InChannel } from './InChannel.js';
 import { InstanceHost, type InstanceServices, type Route } from './InstanceHost.js';
@@ -101,21 +102,33 @@ export class WorkerRuntime {
     this.ins = [...channels.ins.values()];
     this.outs = [...channels.outs.values()];
 
+    const gates = new ContractGates(this.start.schemas);
     for (const h of this.hosts.values()) {
       const d = this.deps.registry.get(h.plan.type);
       if (!d) throw new Error(`unknown node type ${h.plan.type}`);
       this.current.host = h;
       h.attach(d.create(h.context()));
+      const contract = h.plan.config[CONTRACT_KEY];
+      if (typeof contract === 'string') {
+        if (d.category === 'source')
+          h.setContracts(
+            gates.sourceGate(contract, (e, why, also) => h.contractFailed(e, why, also)),
+            null,
+          );
+        else if (d.category === 'sink' || h.plan.type === 'topic') h.setContracts(null, gates.check(contract));
+      }
     }
     for (const h of this.hosts.values()) {
       for (const [port, targets] of Object.entries(h.plan.outputs)) {
         h.routes[port] = targets.map((t): Route => {
+          const edgeContract = plan.edges[t.edgeIndex]?.contract;
+          const check = edgeContract !== undefined ? gates.check(edgeContract) : null;
           if (t.kind === 'fused')
-            return { kind: 'fused', edgeIndex: t.edgeIndex, target: this.hosts.get(t.instance)!, port: t.port };
+            return { kind: 'fused', edgeIndex: t.edgeIndex, target: this.hosts.get(t.instance)!, port: t.port, check };
           const chans = t.channels.map((id) => channels.outs.get(id)!);
           return t.partition === 'single'
-            ? { kind: 'single', edgeIndex: t.edgeIndex, channel: chans[0]! }
-            : { kind: 'hash', edgeIndex: t.edgeIndex, channels: chans };
+            ? { kind: 'single', edgeIndex: t.edgeIndex, channel: chans[0]!, check }
+            : { kind: 'hash', edgeIndex: t.edgeIndex, channels: chans, check };
         });
       }
     }

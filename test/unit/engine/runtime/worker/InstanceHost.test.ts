@@ -19,7 +19,7 @@ describe('InstanceHost', () => {
     const seen: Array<[number, number, number]> = [];
     const a = hostOf(services, 'a', 0, passOn(inFlight, seen));
     const b = hostOf(services, 'b', 1, passOn(inFlight, seen));
-    a.routes['out'] = [{ kind: 'fused', edgeIndex: 0, target: b, port: 'in' }];
+    a.routes['out'] = [{ kind: 'fused', edgeIndex: 0, target: b, port: 'in', check: null }];
     a.deliver(ev(0), 'in', 0);
     a.deliver(ev(1), 'in', 0);
     // [seq, slot, position]: a is slot 1, b slot 2; each counts its own stream.

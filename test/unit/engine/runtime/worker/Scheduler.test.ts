@@ -44,7 +44,7 @@ function sourceFixture(poll: (budget: number, out: Emitter, n: number) => PollRe
     (events) => sent.push(...events.map((e) => e.id)),
     (c) => sent.push(c),
   );
-  src.routes['out'] = [{ kind: 'single', edgeIndex: 0, channel: out }];
+  src.routes['out'] = [{ kind: 'single', edgeIndex: 0, channel: out, check: null }];
   const task = new Task(0, src, [src], [], [out]);
   const current = { host: null };
   const endedTasks: number[] = [];
