@@ -19,13 +19,19 @@ import { describeViolation, type SourceGate } from './ContractGates.js';
 import type { OutChannel } from './OutChannel.js';
 
 /**
- * Where one output port's events go, resolved to live objects. `check` is the edge's contract
- * (null: none), checked before the event is routed onto the edge.
+ * An edge's contract, checked before an event is routed onto the edge; a failing event's dead
+ * letter is the edge's consumer's (replaying it delivers it where it was going).
  */
+export interface EdgeCheck {
+  check: ContractChecker;
+  consumer: string;
+}
+
+/** Where one output port's events go, resolved to live objects; `check`: the edge's contract, or null. */
 export type Route =
-  | { kind: 'fused'; edgeIndex: number; target: InstanceHost; port: string; check: ContractChecker | null }
-  | { kind: 'single'; edgeIndex: number; channel: OutChannel; check: ContractChecker | null }
-  | { kind: 'hash'; edgeIndex: number; channels: OutChannel[]; check: ContractChecker | null };
+  | { kind: 'fused'; edgeIndex: number; target: InstanceHost; port: string; check: EdgeCheck | null }
+  | { kind: 'single'; edgeIndex: number; channel: OutChannel; check: EdgeCheck | null }
+  | { kind: 'hash'; edgeIndex: number; channels: OutChannel[]; check: EdgeCheck | null };
 
 /** Approximate wire size of an event: what the batch codec would send for it. */
 export function approxSize(e: SluiceEvent): number {
@@ -149,10 +155,10 @@ export class InstanceHost implements Emitter {
   /**
    * An event its contract refused: counted as the node's error, then to its `error` port as
    * `{ event, error, node, contract, path }` when that is connected, else to the dead letters
-   * with the message and the failing field's JSON pointer. The run goes on. Out of line: the
-   * hot path only tests for a contract.
+   * (of `letterOf`, this node by default) with the message and the failing field's JSON pointer.
+   * The run goes on. Out of line: the hot path only tests for a contract.
    */
-  contractFailed(e: SluiceEvent, why: ContractViolation, also?: string): void {
+  contractFailed(e: SluiceEvent, why: ContractViolation, also?: string, letterOf = this.plan.nodeId): void {
     const c = this.counters;
     c.nodeErrors[this.nodeIndex] = (c.nodeErrors[this.nodeIndex] as number) + 1;
     const error = describeViolation(why, also);
@@ -162,7 +168,7 @@ export class InstanceHost implements Emitter {
         value: { event: envelopeOf(e), error, node: this.plan.nodeId, contract: why.contract, path: why.path },
       });
     } else {
-      this.s.deadLetter(this.plan.nodeId, e, error);
+      this.s.deadLetter(letterOf, e, error);
     }
   }
 
@@ -212,9 +218,9 @@ export class InstanceHost implements Emitter {
     for (let i = 0; i < routes.length; i++) {
       const r = routes[i] as Route;
       if (r.check !== null) {
-        const why = r.check(e.value);
+        const why = r.check.check(e.value);
         if (why !== null) {
-          this.contractFailed(e, why);
+          this.contractFailed(e, why, undefined, r.check.consumer);
           continue;
         }
       }

@@ -121,8 +121,9 @@ export class WorkerRuntime {
     for (const h of this.hosts.values()) {
       for (const [port, targets] of Object.entries(h.plan.outputs)) {
         h.routes[port] = targets.map((t): Route => {
-          const edgeContract = plan.edges[t.edgeIndex]?.contract;
-          const check = edgeContract !== undefined ? gates.check(edgeContract) : null;
+          const edge = plan.edges[t.edgeIndex]!;
+          const check =
+            edge.contract !== undefined ? { check: gates.check(edge.contract), consumer: edge.toNode } : null;
           if (t.kind === 'fused')
             return { kind: 'fused', edgeIndex: t.edgeIndex, target: this.hosts.get(t.instance)!, port: t.port, check };
           const chans = t.channels.map((id) => channels.outs.get(id)!);

@@ -187,6 +187,23 @@ describe('ContractGates', () => {
     ]);
   });
 
+  it('dead-letters an edge’s failing event as its consumer’s when the producer has no error port', async () => {
+    const graph = graphOf({
+      nodes: [source('({ v: 1, seq: i, quantity: i === 1 ? 1.5 : i })'), { id: 'out', type: 'sink.console' }],
+      edges: ['gen -> out'],
+    });
+    graph.edges[0]!.contract = 'orders@1';
+    const w = inProcess(graph, [ORDERS_1]);
+    await w.ended();
+    expect(w.lines()).toHaveLength(5);
+    expect(w.letters()).toEqual([
+      expect.objectContaining({
+        nodeId: 'out',
+        error: 'orders@1: field quantity must be an integer, not 1.5 (at /quantity)',
+      }),
+    ]);
+  });
+
   it('checks an edge’s contract as the producer routes onto it, and a sink’s as it receives', async () => {
     const graph = graphOf({
       nodes: [
