@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connect, focusCanvas, openEditor, selectNode, SHOTS } from './editorHarness.js';
 import { freshDir, importGraph, runFresh, saveAs } from './liveHarness.js';
@@ -100,4 +100,40 @@ test('contracts as you draw and as events flow: a mismatched edge, a missing fie
   await page.screenshot({ path: `${SHOTS}/41-contracts-dead-letter.png` });
   mkdirSync('docs/screenshots', { recursive: true });
   copyFileSync(`${SHOTS}/41-contracts-dead-letter.png`, 'docs/screenshots/contracts-dead-letter.png');
+});
+
+test('Save as contract on a tapped edge drafts a schema from the sample and puts it on the edge', async ({ page }) => {
+  const dir = freshDir('save-contract');
+  await openEditor(page);
+  await importGraph(page, {
+    format: 'sluice/graph',
+    version: 1,
+    name: 'Tapped',
+    nodes: [
+      node('readings', 'source.generator', 0, 0, {
+        ratePerSec: 40,
+        valueExpression: "({ sensor: 's' + (i % 3), celsius: 20 + (i % 7) / 2 })",
+      }),
+      node('show', 'sink.console', 250, 0, {}),
+    ],
+    edges: [{ id: 'e1', from: { node: 'readings', port: 'out' }, to: { node: 'show', port: 'in' } }],
+  });
+  await saveAs(page, `${dir}/tapped.sluice.json`);
+  await runFresh(page);
+  await page.getByTestId('edge-label-e1').hover();
+  await page.getByTestId('edge-tap').click();
+  await expect(page.getByTestId('tap-event').first()).toBeVisible({ timeout: 10_000 });
+  await expect(page.getByTestId('tap-contract-name')).toHaveValue('readings');
+  await page.getByTestId('tap-save-contract').click();
+  await expect(page.getByTestId('edge-contract-e1')).toHaveText('readings@1');
+  await expect(page.getByTestId('edge-contract-e1')).toHaveAttribute('title', /"celsius"/);
+  await page.screenshot({ path: `${SHOTS}/42-save-as-contract.png` });
+  const draft = JSON.parse(readFileSync(path.join(dir, 'schemas', 'readings@1.schema.json'), 'utf8')) as {
+    properties: Record<string, { type: string }>;
+    required: string[];
+  };
+  expect(draft.properties.sensor?.type).toBe('string');
+  expect(draft.properties.celsius?.type).toBe('number');
+  expect(draft.required.sort()).toEqual(['celsius', 'sensor']);
+  await page.getByTestId('action-stop').click();
 });
