@@ -156,13 +156,20 @@ export class InstanceHost implements Emitter {
    * An event its contract refused: counted as the node's error, then to its `error` port as
    * `{ event, error, node, contract, path }` when that is connected, else to the dead letters
    * (of `letterOf`, this node by default) with the message and the failing field's JSON pointer.
-   * The run goes on. Out of line: the hot path only tests for a contract.
+   * An event refused on its way out of the error port itself goes to the dead letters (else it
+   * would go round). The run goes on. Out of line: the hot path only tests for a contract.
    */
-  contractFailed(e: SluiceEvent, why: ContractViolation, also?: string, letterOf = this.plan.nodeId): void {
+  contractFailed(
+    e: SluiceEvent,
+    why: ContractViolation,
+    also?: string,
+    letterOf = this.plan.nodeId,
+    fromErrorPort = false,
+  ): void {
     const c = this.counters;
     c.nodeErrors[this.nodeIndex] = (c.nodeErrors[this.nodeIndex] as number) + 1;
     const error = describeViolation(why, also);
-    if (this.routes.error !== undefined) {
+    if (this.routes.error !== undefined && !fromErrorPort) {
       this.emit('error', {
         ...e,
         value: { event: envelopeOf(e), error, node: this.plan.nodeId, contract: why.contract, path: why.path },
@@ -220,7 +227,7 @@ export class InstanceHost implements Emitter {
       if (r.check !== null) {
         const why = r.check.check(e.value);
         if (why !== null) {
-          this.contractFailed(e, why, undefined, r.check.consumer);
+          this.contractFailed(e, why, undefined, r.check.consumer, port === 'error');
           continue;
         }
       }

@@ -204,6 +204,25 @@ describe('ContractGates', () => {
     ]);
   });
 
+  it('dead-letters an error-port event its edge’s contract refuses, rather than sending it round', async () => {
+    const graph = graphOf({
+      nodes: [
+        source('({ v: 1, seq: i, quantity: i })'),
+        { id: 'price', type: 'map', config: { expression: 'value.seq === 2 ? value.nope.x : value' } },
+        { id: 'out', type: 'sink.console' },
+        { id: 'errors', type: 'sink.console' },
+      ],
+      edges: ['gen -> price', 'price -> out', 'price.error -> errors'],
+    });
+    graph.edges[2]!.contract = 'orders@1';
+    const w = inProcess(graph, [ORDERS_1]);
+    await w.ended();
+    expect(w.lines()).toHaveLength(5);
+    expect(w.letters()).toEqual([
+      expect.objectContaining({ nodeId: 'errors', error: expect.stringMatching(/^orders@1: field /) }),
+    ]);
+  });
+
   it('checks an edge’s contract as the producer routes onto it, and a sink’s as it receives', async () => {
     const graph = graphOf({
       nodes: [
