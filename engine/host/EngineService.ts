@@ -217,7 +217,10 @@ export class EngineService implements EngineApi {
   }
 
   async loadSchemas(graphPath: string): Promise<GraphSchemas> {
-    const { schemas, problems } = loadGraphSchemas(await this.files.resolve(graphPath, { mustExist: false }));
+    const graphFile = await this.files.resolve(graphPath, { mustExist: false });
+    // The folder is held to the opened folders too (a schemas/ link that leaves them is refused).
+    await this.files.resolve(path.join(path.dirname(graphFile), SCHEMAS_FOLDER), { mustExist: false });
+    const { schemas, problems } = loadGraphSchemas(graphFile);
     return { schemas, problems };
   }
 

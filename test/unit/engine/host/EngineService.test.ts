@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -353,6 +353,16 @@ describe('EngineService contracts (schemas/ beside a saved graph)', () => {
     expect(loaded.schemas.map((s) => s.ref)).toEqual(['orders@1']);
     expect(loaded.problems).toEqual([expect.objectContaining({ severity: 'error', file: 'broken@1.schema.json' })]);
     await expect(service.loadSchemas(path.join(base, 'elsewhere', 'g.sluice.json'))).rejects.toThrow();
+  });
+
+  it('refuses a schemas/ folder that links out of the opened folders', async () => {
+    const outside = path.join(base, 'outside');
+    mkdirSync(outside);
+    writeFileSync(path.join(outside, 'secret@1.schema.json'), JSON.stringify(ORDERS));
+    const sub = path.join(project, 'sub');
+    mkdirSync(sub);
+    symlinkSync(outside, path.join(sub, 'schemas'));
+    await expect(service.loadSchemas(path.join(sub, 'g.sluice.json'))).rejects.toThrow(/outside|not inside|open/i);
   });
 
   it('drafts a contract from samples as the next version, and refuses a bad name or no samples', async () => {
