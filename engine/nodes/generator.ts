@@ -1,4 +1,5 @@
 import type { NodeDescriptor } from '../contract/descriptor.js';
+import { sourceTimeConfig } from './sourceTimeConfig.js';
 import type { Emitter, OperatorContext, PollResult, SourceOperator } from '../contract/operator.js';
 import type { CompiledCode } from '../graph/expression.js';
 import { compileExpression } from '../graph/expression.js';
@@ -48,6 +49,7 @@ export const generator: NodeDescriptor = {
       label: 'Event time',
       doc: 'JavaScript expression over `i` giving the event time in ms. Empty: the wall clock.',
     },
+    ...sourceTimeConfig,
   },
   ports: () => ({ inputs: [], outputs: ['out'] }),
   runsUserCode: false,

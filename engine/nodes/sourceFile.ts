@@ -1,4 +1,5 @@
 import type { NodeDescriptor } from '../contract/descriptor.js';
+import { sourceTimeConfig } from './sourceTimeConfig.js';
 import type { Emitter, LineReader, OperatorContext, PollResult, SourceOperator } from '../contract/operator.js';
 import { parseCsvLine } from './parseCsvLine.js';
 import { errorMessage } from './userCodeFailed.js';
@@ -48,6 +49,7 @@ export const sourceFile: NodeDescriptor = {
       doc: 'At the end of the file, wait for more lines instead of ending.',
       default: false,
     },
+    ...sourceTimeConfig,
   },
   ports: () => ({ inputs: [], outputs: ['out'] }),
   runsUserCode: false,

@@ -1,4 +1,5 @@
 import type { FieldSchema, NodeDescriptor } from '../contract/descriptor.js';
+import { sourceTimeConfig } from './sourceTimeConfig.js';
 import type { Emitter, OperatorContext, PollResult, SourceOperator } from '../contract/operator.js';
 import type { NexmarkSettings } from './NexmarkModel.js';
 import { NEXMARK_DEFAULTS, NexmarkModel } from './NexmarkModel.js';
@@ -86,6 +87,7 @@ export const sourceNexmark: NodeDescriptor = {
       'Out-of-order group',
       'Events are shuffled within groups of this many (1: in order).',
     ),
+    ...sourceTimeConfig,
   },
   ports: () => ({ inputs: [], outputs: ['out'] }),
   runsUserCode: false,

@@ -33,6 +33,7 @@ export function approxSize(e: SluiceEvent): number {
 export interface OperatorHooks {
   open?(): void;
   onTimer?(now: number, out: Emitter): void;
+  onWatermark?(wm: number, input: number, idle: boolean, out: Emitter): number;
   onEnd?(out: Emitter): void;
   snapshot?(checkpointId: number): unknown;
   readonly snapshotOwned?: boolean;
@@ -98,6 +99,17 @@ export class InstanceHost implements Emitter {
   setAsideCount = 0;
   /** Replayed dead letters delivered (outside the numbered stream). */
   replayed = 0;
+  /** The newest event time this instance emitted (−∞ before any): a source's watermark, an edge's newest time. */
+  maxTime = Number.NEGATIVE_INFINITY;
+  /** The watermark forwarded on every output (−∞ before any), and whether the outputs are idle. */
+  outWatermark = Number.NEGATIVE_INFINITY;
+  outIdle = false;
+  /** A watermark held back while the operator has output waiting in `pump` (throttle, topic). */
+  watermarkHeld = false;
+  /** Per input: its watermark signal and whether it is idle (see `inputWatermark`). */
+  private readonly inWatermarks: number[];
+  private readonly inIdle: boolean[];
+  private readonly delay: number;
   private processor: Operator = NO_INPUT;
   private sample = 0;
   private readonly counters: WorkerCounters;
@@ -117,6 +129,10 @@ export class InstanceHost implements Emitter {
     this.counters = s.counters;
     this.tapped = s.tapped;
     this.inFlight = s.inFlight;
+    this.inWatermarks = new Array<number>(plan.inputCount).fill(Number.NEGATIVE_INFINITY);
+    this.inIdle = new Array<boolean>(plan.inputCount).fill(false);
+    const d = Number(plan.config.watermarkDelayMs ?? 0);
+    this.delay = Number.isFinite(d) && d > 0 ? d : 0;
   }
 
   /** Take the operator the node's descriptor created. */
@@ -153,6 +169,7 @@ export class InstanceHost implements Emitter {
       countDropped: (n) => (c.nodeDropped[this.nodeIndex] = (c.nodeDropped[this.nodeIndex] as number) + n),
       countError: (n) => (c.nodeErrors[this.nodeIndex] = (c.nodeErrors[this.nodeIndex] as number) + n),
       reportWatermark: (wm) => (c.nodeWatermark[this.nodeIndex] = wm),
+      countLate: (n) => (c.nodeLate[this.nodeIndex] = (c.nodeLate[this.nodeIndex] as number) + n),
       log: (level, message) => s.log(p.nodeId, level, message),
       io: s.io,
     };
@@ -164,6 +181,7 @@ export class InstanceHost implements Emitter {
     // An unconnected port (late, else, an output nobody reads): the event leaves the graph here.
     if (routes === undefined) return;
     c.nodeOut[this.nodeIndex] = (c.nodeOut[this.nodeIndex] as number) + 1;
+    if (e.time > this.maxTime) this.maxTime = e.time;
     for (let i = 0; i < routes.length; i++) {
       const r = routes[i] as Route;
       c.edgeEvents[r.edgeIndex] = (c.edgeEvents[r.edgeIndex] as number) + 1;
@@ -215,6 +233,74 @@ export class InstanceHost implements Emitter {
     this.inFlight[0] = 0;
     this.replayed++;
     this.processor.process(e, port, this, 0);
+  }
+
+  /**
+   * A source's watermark after a poll: the newest event time it emitted minus its
+   * `watermarkDelayMs`, forwarded when it moved (at most once per poll, so once per batch).
+   */
+  sourceWatermark(emitted: boolean): void {
+    if (this.maxTime === Number.NEGATIVE_INFINITY) return;
+    const wm = this.maxTime - this.delay;
+    const idle = this.outIdle && !emitted;
+    if (wm > this.outWatermark || idle !== this.outIdle) this.forwardWatermark(wm, idle);
+  }
+
+  /**
+   * The watermark signal of input `input` is `wm` (+∞: the input ended), idle or not. The
+   * operator's `onWatermark` says what to forward; without it, the minimum over inputs that
+   * are not idle. The outputs are idle when every open input is.
+   */
+  inputWatermark(input: number, wm: number, idle: boolean): void {
+    const wms = this.inWatermarks;
+    while (input >= wms.length) {
+      wms.push(Number.NEGATIVE_INFINITY);
+      this.inIdle.push(false);
+    }
+    if (wm > (wms[input] as number)) wms[input] = wm;
+    this.inIdle[input] = idle;
+    let allIdle = true;
+    let min = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < wms.length; i++) {
+      if (this.inIdle[i]) continue;
+      allIdle = false;
+      if ((wms[i] as number) < min) min = wms[i] as number;
+    }
+    let out: number;
+    const hook = this.op.onWatermark;
+    if (hook !== undefined) out = hook.call(this.op, wms[input] as number, input, idle, this);
+    else out = allIdle ? this.outWatermark : min;
+    this.forwardWatermark(out, allIdle);
+  }
+
+  /** Forward watermark `wm` (never backwards) on every output, unless `pump` still holds output. */
+  forwardWatermark(wm: number, idle: boolean): void {
+    if (!(wm > this.outWatermark) && idle === this.outIdle) return;
+    if (wm > this.outWatermark) this.outWatermark = wm;
+    this.outIdle = idle;
+    if (this.op.pump !== undefined && this.op.hasPending?.() !== false) {
+      this.watermarkHeld = true;
+      return;
+    }
+    this.sendWatermark();
+  }
+
+  /** Put the forwarded watermark on every output: fused targets take it at once, channels in line. */
+  sendWatermark(): void {
+    this.watermarkHeld = false;
+    const wm = this.outWatermark;
+    const idle = this.outIdle;
+    const c = this.counters;
+    if (this.op.onWatermark === undefined && wm !== Number.NEGATIVE_INFINITY) c.nodeWatermark[this.nodeIndex] = wm;
+    for (const routes of Object.values(this.routes)) {
+      for (const r of routes) {
+        c.edgeWatermark[r.edgeIndex] = wm;
+        c.edgeIdle[r.edgeIndex] = idle;
+        if (r.kind === 'fused') r.target.inputWatermark(0, wm, idle);
+        else if (r.kind === 'single') r.channel.pushWatermark(wm, idle);
+        else for (const ch of r.channels) ch.pushWatermark(wm, idle);
+      }
+    }
   }
 
   private setAsideHead(e: SluiceEvent): void {

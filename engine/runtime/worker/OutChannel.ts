@@ -35,6 +35,19 @@ export class OutChannel {
     this.controls.push({ after: this.pushed, control });
   }
 
+  /**
+   * A watermark after the events pushed so far. One not yet sent with no event pushed since is
+   * replaced, so a channel carries at most one watermark per batch.
+   */
+  pushWatermark(time: number, idle: boolean): void {
+    const last = this.controls[this.controls.length - 1];
+    if (last !== undefined && last.after === this.pushed && last.control.kind === 'watermark') {
+      last.control = { kind: 'watermark', time, idle };
+      return;
+    }
+    this.controls.push({ after: this.pushed, control: { kind: 'watermark', time, idle } });
+  }
+
   /** Events not yet sent. */
   get pending(): number {
     return this.outbox.length;

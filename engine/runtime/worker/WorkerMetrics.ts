@@ -44,6 +44,10 @@ export class WorkerMetrics {
       nodeStateSize: new Array(nN).fill(0),
       edgeLag: new Array(nE).fill(null),
       edgeSkipped: new Array(nE).fill(0),
+      nodeLate: new Array(nN).fill(0),
+      edgeWatermark: new Array(nE).fill(null),
+      edgeIdle: new Array(nE).fill(false),
+      edgeNewest: new Array(nE).fill(null),
     };
     this.tapped = new Array(nE).fill(false);
     this.fusedBlockedMs = new Array(nE).fill(0);
@@ -103,6 +107,15 @@ export class WorkerMetrics {
       c.nodeStateSize[h.nodeIndex] = (c.nodeStateSize[h.nodeIndex] as number) + (h.op.stateSize?.() ?? 0);
       // Cumulative, like the counters: each instance's own count since the worker started.
       c.nodeIn[h.nodeIndex] = (c.nodeIn[h.nodeIndex] as number) + h.taken;
+      // An edge's newest event time is its producer's (read here: nothing per event but a compare).
+      if (h.maxTime !== Number.NEGATIVE_INFINITY) {
+        for (const routes of Object.values(h.routes)) {
+          for (const r of routes) {
+            const was = c.edgeNewest[r.edgeIndex];
+            if (was == null || h.maxTime > was) c.edgeNewest[r.edgeIndex] = h.maxTime;
+          }
+        }
+      }
     }
     post({ type: 'metricsReported', worker, at: wallNow(), counters: c });
     for (const [edgeIndex, events] of this.taps) {
