@@ -7,6 +7,7 @@ import { functionNode } from './functionNode.js';
 import { generator } from './generator.js';
 import { keyBy } from './keyBy.js';
 import { map } from './map.js';
+import { reorder } from './reorder.js';
 import { router } from './router.js';
 import { sinkChart } from './sinkChart.js';
 import { sinkNotify } from './sinkNotify.js';
@@ -32,6 +33,7 @@ export const NODE_TYPES: readonly NodeDescriptor[] = [
   router,
   aggregate,
   window,
+  reorder,
   dedupe,
   throttle,
   batch,

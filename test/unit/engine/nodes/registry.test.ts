@@ -28,6 +28,8 @@ const CATALOG_V1 = [
   // Added by the speed issue: the Nexmark benchmark's source and blackhole sink.
   'source.nexmark',
   'sink.discard',
+  // Added by the event-time issue (SPEC §12).
+  'reorder',
 ];
 
 /** Why a default does not fit its own field schema, or null. */
