@@ -5,6 +5,7 @@ import { dedupe } from './dedupe.js';
 import { filter } from './filter.js';
 import { functionNode } from './functionNode.js';
 import { generator } from './generator.js';
+import { join } from './join.js';
 import { keyBy } from './keyBy.js';
 import { map } from './map.js';
 import { reorder } from './reorder.js';
@@ -34,6 +35,7 @@ export const NODE_TYPES: readonly NodeDescriptor[] = [
   aggregate,
   window,
   reorder,
+  join,
   dedupe,
   throttle,
   batch,

@@ -123,8 +123,12 @@ export type WorkerFact =
  * later message on the channel makes it active again). Sent at most once per batch, only when
  * it moved; consecutive ones not separated by events are coalesced by the sender.
  */
-export type ChannelControl =
-  { kind: 'barrier'; checkpointId: number } | { kind: 'end' } | { kind: 'watermark'; time: number; idle: boolean };
+export type ChannelControl = { kind: 'barrier'; checkpointId: number } | { kind: 'end' } | WatermarkControl;
 
+export type WatermarkControl = { kind: 'watermark'; time: number; idle: boolean };
+
+/** A batch may carry the watermark that follows it (`watermark`), so a watermark costs no message of its own. */
 export type ChannelMessage =
-  { type: 'batch'; batch: EncodedBatch } | { type: 'control'; control: ChannelControl } | { type: 'credit'; n: number };
+  | { type: 'batch'; batch: EncodedBatch; watermark?: WatermarkControl }
+  | { type: 'control'; control: ChannelControl }
+  | { type: 'credit'; n: number };

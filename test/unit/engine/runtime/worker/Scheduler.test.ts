@@ -46,7 +46,10 @@ function sourceFixture(
     0,
     0,
     capacity,
-    (events) => sent.push(...events.map((e) => e.id)),
+    (events, wm) => {
+      sent.push(...events.map((e) => e.id));
+      if (wm) watermarks.push({ time: wm.time, idle: wm.idle, after: sent.length });
+    },
     // Watermarks are logged apart, with how many events went before them.
     (c) =>
       c.kind === 'watermark' ? watermarks.push({ time: c.time, idle: c.idle, after: sent.length }) : sent.push(c),
