@@ -83,6 +83,12 @@ export interface SourceOperator {
    * 'end': finished.
    */
   poll(budget: number, out: Emitter): PollResult;
+  /**
+   * The newest event time emitted so far (−∞ before any): the runtime forwards it minus the
+   * source's `watermarkDelayMs` as its watermark after each poll. Without it the runtime reads
+   * the time of every event the source emits, which costs a little per event.
+   */
+  newestTime?(): number;
   /** The position to resume from (JSON-able). */
   snapshot(checkpointId: number): unknown;
   restore(state: unknown): void;

@@ -59,6 +59,7 @@ export const sourceFile: NodeDescriptor = {
 };
 
 class FileSourceOperator implements SourceOperator {
+  private newest = Number.NEGATIVE_INFINITY;
   readonly kind = 'source' as const;
   private reader: LineReader | null = null;
   private pos: FilePosition = { offset: 0, line: 0, header: null };
@@ -128,13 +129,13 @@ class FileSourceOperator implements SourceOperator {
         return;
       }
     }
-    out.emit('out', {
-      id: this.idPrefix + lineNo,
-      key: this.keyOf(value),
-      time: this.timeOf(value, now),
-      value,
-      emittedAt: now,
-    });
+    const time = this.timeOf(value, now);
+    if (time > this.newest) this.newest = time;
+    out.emit('out', { id: this.idPrefix + lineNo, key: this.keyOf(value), time, value, emittedAt: now });
+  }
+
+  newestTime(): number {
+    return this.newest;
   }
 
   private keyOf(value: unknown): string | null {

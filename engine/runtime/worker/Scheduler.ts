@@ -194,7 +194,7 @@ export class Scheduler {
       if (task.sourceEnded || this.sourcesPaused || task.sourceIdleUntil > now) return moved;
       current.host = root;
       const before = out[root.nodeIndex];
-      const r = source.poll(budget, root);
+      const r = source.poll(budget, root.pollOut);
       const emitted = out[root.nodeIndex] !== before;
       if (emitted) task.quietSince = 0;
       else if (task.idleTimeoutMs > 0 && task.quietSince === 0 && r === 'idle') {

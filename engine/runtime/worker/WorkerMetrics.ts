@@ -68,8 +68,16 @@ export class WorkerMetrics {
   sampleLatency(edgeIndex: number, events: readonly SluiceEvent[]): void {
     const now = wallNow();
     const h = this.counters.edgeLatency[edgeIndex] as number[];
-    for (let i = 0; i < events.length; i += LATENCY_STRIDE)
-      recordLatency(h, now - (events[i] as SluiceEvent).emittedAt);
+    // The same sample, and the batch's last event, give the edge's newest event time.
+    let newest = this.counters.edgeNewest[edgeIndex] ?? Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < events.length; i += LATENCY_STRIDE) {
+      const e = events[i] as SluiceEvent;
+      recordLatency(h, now - e.emittedAt);
+      if (e.time > newest) newest = e.time;
+    }
+    const last = events[events.length - 1];
+    if (last !== undefined && last.time > newest) newest = last.time;
+    if (newest !== Number.NEGATIVE_INFINITY) this.counters.edgeNewest[edgeIndex] = newest;
   }
 
   addBytes(edgeIndex: number, bytes: number): void {
@@ -107,7 +115,7 @@ export class WorkerMetrics {
       c.nodeStateSize[h.nodeIndex] = (c.nodeStateSize[h.nodeIndex] as number) + (h.op.stateSize?.() ?? 0);
       // Cumulative, like the counters: each instance's own count since the worker started.
       c.nodeIn[h.nodeIndex] = (c.nodeIn[h.nodeIndex] as number) + h.taken;
-      // An edge's newest event time is its producer's (read here: nothing per event but a compare).
+      // A source's edges: its exact newest time (other edges sample theirs).
       if (h.maxTime !== Number.NEGATIVE_INFINITY) {
         for (const routes of Object.values(h.routes)) {
           for (const r of routes) {
