@@ -6,9 +6,11 @@ import type { SluiceEvent } from './event.js';
  *
  *   open → (process | onTimer | snapshot | onCheckpointComplete)* → onEnd → close
  *
- * Watermarks are computed by the operators that need them (windows) from the events' times;
- * barriers and end-of-stream travel in line with the events on every channel, so `snapshot`
- * is called exactly between the events before a barrier and the events after it.
+ * Watermarks, barriers and end-of-stream travel in line with the events on every channel, so
+ * `snapshot` is called exactly between the events before a barrier and the events after it,
+ * and `onWatermark` after the events sent before the watermark (SPEC §12). Sources' watermarks
+ * come from the times of the events they emit (minus their `watermarkDelayMs`); an operator
+ * without `onWatermark` forwards the minimum over its inputs that are not idle.
  */
 export interface Operator {
   kind?: 'operator';
@@ -21,6 +23,14 @@ export interface Operator {
   process(event: SluiceEvent, port: string, out: Emitter, input: number): void;
   /** A processing-time timer asked for with `ctx.setTimer` has come due. */
   onTimer?(now: number, out: Emitter): void;
+  /**
+   * The watermark signal of input `input` moved to `wm` (−∞ before the first, +∞ once the input
+   * ended), or the input went idle (`idle`: it stops holding the watermark back) or active
+   * again. Event-time operators fire here what the watermark closes, and return the watermark
+   * they forward: never above the time of output they may still emit. Without this hook the
+   * runtime forwards the minimum over the inputs that are not idle.
+   */
+  onWatermark?(wm: number, input: number, idle: boolean, out: Emitter): number;
   /** Every input has ended: flush what is held (windows fire, batches emit). */
   onEnd?(out: Emitter): void;
   /**
@@ -73,6 +83,12 @@ export interface SourceOperator {
    * 'end': finished.
    */
   poll(budget: number, out: Emitter): PollResult;
+  /**
+   * The newest event time emitted so far (−∞ before any): the runtime forwards it minus the
+   * source's `watermarkDelayMs` as its watermark after each poll. Without it the runtime reads
+   * the time of every event the source emits, which costs a little per event.
+   */
+  newestTime?(): number;
   /** The position to resume from (JSON-able). */
   snapshot(checkpointId: number): unknown;
   restore(state: unknown): void;
@@ -170,6 +186,8 @@ export interface OperatorContext {
   countError(n: number): void;
   /** Report the watermark this node holds (windows), for metrics. */
   reportWatermark(wm: number): void;
+  /** Count events this node sent to its `late` port (windows, reorder, join), for metrics. */
+  countLate(n: number): void;
   log(level: 'info' | 'warn' | 'error', message: string): void;
   io: OperatorIo;
 }

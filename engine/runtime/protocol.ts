@@ -85,6 +85,12 @@ export interface WorkerCounters {
   nodeDropped: number[];
   nodeBusyMs: number[];
   nodeWatermark: (number | null)[];
+  /** Per node index: events sent to its `late` port. */
+  nodeLate: number[];
+  /** Per edge index: the watermark last forwarded on it, whether it is idle, the newest event time sent on it. */
+  edgeWatermark: (number | null)[];
+  edgeIdle: boolean[];
+  edgeNewest: (number | null)[];
   nodeStateSize: number[];
   /** Topic subscriptions: per edge index lag and skipped. */
   edgeLag: (number | null)[];
@@ -116,7 +122,18 @@ export type WorkerFact =
   | { type: 'edgeTapped'; edgeIndex: number; events: EventEnvelope[] }
   | { type: 'workerFailed'; worker: number; message: string; userError: boolean; nodeId: string | null };
 
-export type ChannelControl = { kind: 'barrier'; checkpointId: number } | { kind: 'end' };
+/**
+ * In-line signals. `watermark` (SPEC §12): no event with an earlier time follows on this channel
+ * (until `idle`: the sender has gone quiet and stops holding the receiver's watermark back; any
+ * later message on the channel makes it active again). Sent at most once per batch, only when
+ * it moved; consecutive ones not separated by events are coalesced by the sender.
+ */
+export type ChannelControl = { kind: 'barrier'; checkpointId: number } | { kind: 'end' } | WatermarkControl;
 
+export type WatermarkControl = { kind: 'watermark'; time: number; idle: boolean };
+
+/** A batch may carry the watermark that follows it (`watermark`), so a watermark costs no message of its own. */
 export type ChannelMessage =
-  { type: 'batch'; batch: EncodedBatch } | { type: 'control'; control: ChannelControl } | { type: 'credit'; n: number };
+  | { type: 'batch'; batch: EncodedBatch; watermark?: WatermarkControl }
+  | { type: 'control'; control: ChannelControl }
+  | { type: 'credit'; n: number };

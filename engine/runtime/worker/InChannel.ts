@@ -12,6 +12,9 @@ export class InChannel {
   /** Events waiting (not yet consumed). */
   queued = 0;
   ended = false;
+  /** The watermark signal last popped from this channel (−∞ before any), and whether the sender is idle. */
+  watermark = Number.NEGATIVE_INFINITY;
+  idle = false;
   private unreturned = 0;
 
   constructor(
@@ -42,6 +45,10 @@ export class InChannel {
   popControl(): ChannelControl {
     const c = this.items.shift() as ChannelControl;
     if (c.kind === 'end') this.ended = true;
+    else if (c.kind === 'watermark') {
+      if (c.time > this.watermark) this.watermark = c.time;
+      this.idle = c.idle;
+    }
     return c;
   }
 

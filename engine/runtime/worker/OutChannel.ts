@@ -1,5 +1,5 @@
 import type { SluiceEvent } from '../../contract/index.js';
-import type { ChannelControl } from '../protocol.js';
+import type { ChannelControl, WatermarkControl } from '../protocol.js';
 
 /**
  * The sending end of a channel. Events are pushed to an outbox during a task's turn and sent
@@ -20,7 +20,8 @@ export class OutChannel {
     readonly id: number,
     readonly edgeIndex: number,
     readonly capacity: number,
-    private readonly sendEvents: (events: SluiceEvent[]) => void,
+    /** `watermark`: the watermark that follows the batch, sent with it in one message (at most one per batch). */
+    private readonly sendEvents: (events: SluiceEvent[], watermark?: WatermarkControl) => void,
     private readonly sendControl: (control: ChannelControl) => void,
   ) {
     this.credit = capacity;
@@ -33,6 +34,19 @@ export class OutChannel {
 
   pushControl(control: ChannelControl): void {
     this.controls.push({ after: this.pushed, control });
+  }
+
+  /**
+   * A watermark after the events pushed so far. One not yet sent with no event pushed since is
+   * replaced, so a channel carries at most one watermark per batch.
+   */
+  pushWatermark(time: number, idle: boolean): void {
+    const last = this.controls[this.controls.length - 1];
+    if (last !== undefined && last.after === this.pushed && last.control.kind === 'watermark') {
+      last.control = { kind: 'watermark', time, idle };
+      return;
+    }
+    this.controls.push({ after: this.pushed, control: { kind: 'watermark', time, idle } });
   }
 
   /** Events not yet sent. */
@@ -65,6 +79,12 @@ export class OutChannel {
         this.outbox = n === this.outbox.length ? [] : this.outbox.slice(n);
         this.credit -= n;
         this.sent += n;
+        const after = this.controls[0];
+        if (after !== undefined && after.after === this.sent && after.control.kind === 'watermark') {
+          this.controls.shift();
+          this.sendEvents(batch, after.control);
+          continue;
+        }
         this.sendEvents(batch);
       }
       if (nextControl && nextControl.after === this.sent) {
