@@ -6,6 +6,7 @@ import type {
   SluiceEvent,
   SourceOperator,
 } from '../../contract/index.js';
+import { valueJson } from '../../contract/index.js';
 
 import type { PlanInstance } from '../../compiler/ExecutionPlan.js';
 import { wallNow } from '../clock.js';
@@ -22,7 +23,7 @@ export type Route =
 
 /** Approximate wire size of an event: what the batch codec would send for it. */
 export function approxSize(e: SluiceEvent): number {
-  return 16 + e.id.length + (e.key === null ? 0 : e.key.length) + (JSON.stringify(e.value) ?? '').length;
+  return 16 + e.id.length + (e.key === null ? 0 : e.key.length) + valueJson(e).length;
 }
 
 /**
