@@ -37,6 +37,7 @@ export interface OperatorHooks {
   onEnd?(out: Emitter): void;
   snapshot?(checkpointId: number): unknown;
   readonly snapshotOwned?: boolean;
+  durable?(): Promise<void> | null;
   restore?(state: unknown): void;
   onCheckpointComplete?(checkpointId: number): void;
   stateSize?(): number;
