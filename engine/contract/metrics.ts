@@ -68,6 +68,8 @@ export interface RunMetrics {
      * encoding it, on its own thread, while its events wait. ms.
      */
     lastPauseMs: number | null;
+    /** The node whose operator took that pause. */
+    lastPauseNodeId?: string | null;
   };
   restarts: number;
 }

@@ -45,6 +45,13 @@ export interface Operator {
    * build the value, not to encode it.
    */
   readonly snapshotOwned?: boolean;
+  /**
+   * Output the last `snapshot` staged in the background (a seal's fsync on the thread pool)
+   * is durable when this settles; null or undefined when nothing is in flight. The runtime
+   * reports the snapshot only then, and goes on delivering events meanwhile; a rejection fails
+   * the worker like a throw.
+   */
+  durable?(): Promise<void> | null;
   /** Restore what `snapshot` returned, before any event is processed. */
   restore?(state: unknown): void;
   /**
@@ -134,6 +141,12 @@ export interface TransactionalFile {
   write(lines: readonly string[]): void;
   /** Durably set aside everything written since the last barrier, and `lines`, as checkpoint `checkpointId`'s output (not visible yet). */
   stage(checkpointId: number, lines: readonly string[]): void;
+  /**
+   * `stage` with its fsync off the thread: sets the output aside at once and makes it durable
+   * in the background; output written after the call goes to the next segment. Durable when
+   * the promise resolves; seals resolve in order.
+   */
+  seal?(checkpointId: number, lines: readonly string[]): Promise<void>;
   /** Make visible, in order, what every checkpoint up to `checkpointId` staged. Idempotent. */
   commit(checkpointId: number): void;
   close(): void;
@@ -149,6 +162,8 @@ export interface SqliteRow {
 export interface TransactionalTable {
   write(rows: readonly SqliteRow[]): void;
   stage(checkpointId: number, rows: readonly SqliteRow[]): void;
+  /** `stage` with its fsync off the thread, as `TransactionalFile.seal`. */
+  seal?(checkpointId: number, rows: readonly SqliteRow[]): Promise<void>;
   commit(checkpointId: number): void;
   close(): void;
 }

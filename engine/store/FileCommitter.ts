@@ -56,6 +56,8 @@ export class FileCommitter implements TransactionalFile {
   /** `owner.json` in the staging folder: which store and sink committed into the file. */
   private readonly ownerPath: string;
   private ownerWritten = false;
+  /** The last seal's fsyncs (see `seal`), settled in order. */
+  private sealing: Promise<void> = Promise.resolve();
 
   /**
    * @param log where commits are recorded (the run's `StateStore`)
@@ -146,6 +148,44 @@ export class FileCommitter implements TransactionalFile {
       );
     }
     this.staged.add(checkpointId);
+  }
+
+  /**
+   * `stage` with the fsync on the thread pool: the open segment (with `lines`) is renamed to
+   * `checkpointId` at once and a new one opens at the next write, so the operator goes on while
+   * the segment's data and the folder entry are fsynced. Seals settle in order (each waits for
+   * the one before). Sound after a crash because the checkpoint completes only once the
+   * promise resolved: a segment renamed but not yet durable belongs to a checkpoint that never
+   * completed, and recovery drops it like any other.
+   */
+  seal(checkpointId: number, lines: readonly string[]): Promise<void> {
+    if (lines.length > 0) this.write(lines);
+    if (this.openFd < 0) return this.sealing; // nothing since the last barrier
+    if (checkpointId <= this.lastCheckpointId) {
+      this.closeOpen(true);
+      return this.sealing;
+    }
+    const fd = this.openFd;
+    try {
+      fs.renameSync(this.openPath, nodePath.join(this.stagingDir, String(checkpointId)));
+    } catch (error) {
+      throw new UserError(
+        `cannot stage output of sink file ${this.path} for checkpoint ${checkpointId}: ${(error as Error).message}`,
+      );
+    }
+    // The seal owns the descriptor from here (close() leaves it alone).
+    this.openFd = -1;
+    this.staged.add(checkpointId);
+    const dir = this.stagingDir;
+    this.sealing = this.sealing
+      .then(() => fsyncAndClose(fd))
+      .then(() => fsyncDirectoryAsync(dir))
+      .catch((error: unknown) => {
+        throw new UserError(
+          `cannot stage output of sink file ${this.path} for checkpoint ${checkpointId}: ${(error as Error).message}`,
+        );
+      });
+    return this.sealing;
   }
 
   /**
@@ -354,4 +394,23 @@ function fsyncDirectory(dir: string): void {
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
+}
+
+/** fsync then close a descriptor on the thread pool; closed also when the fsync fails. */
+function fsyncAndClose(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    fs.fsync(fd, (error) => {
+      fs.close(fd, () => (error ? reject(error) : resolve()));
+    });
+  });
+}
+
+/** `fsyncDirectory` on the thread pool. */
+function fsyncDirectoryAsync(dir: string): Promise<void> {
+  return new Promise((resolve) => {
+    fs.open(dir, 'r', (openError, fd) => {
+      if (openError) return resolve(); // EISDIR/EPERM on Windows
+      fs.fsync(fd, () => fs.close(fd, () => resolve()));
+    });
+  });
 }

@@ -7,7 +7,7 @@ import type {
   SluiceEvent,
   SourceOperator,
 } from '../../contract/index.js';
-import { envelopeOf } from '../../contract/index.js';
+import { envelopeOf, valueJson } from '../../contract/index.js';
 
 import type { PlanInstance } from '../../compiler/ExecutionPlan.js';
 import { wallNow } from '../clock.js';
@@ -35,7 +35,7 @@ export type Route =
 
 /** Approximate wire size of an event: what the batch codec would send for it. */
 export function approxSize(e: SluiceEvent): number {
-  return 16 + e.id.length + (e.key === null ? 0 : e.key.length) + (JSON.stringify(e.value) ?? '').length;
+  return 16 + e.id.length + (e.key === null ? 0 : e.key.length) + valueJson(e).length;
 }
 
 /**
@@ -50,6 +50,7 @@ export interface OperatorHooks {
   onEnd?(out: Emitter): void;
   snapshot?(checkpointId: number): unknown;
   readonly snapshotOwned?: boolean;
+  durable?(): Promise<void> | null;
   restore?(state: unknown): void;
   onCheckpointComplete?(checkpointId: number): void;
   stateSize?(): number;

@@ -75,7 +75,7 @@ export class WorkerRuntime {
     this.metrics = new WorkerMetrics(this.plan);
     this.inFlight = new Float64Array(start.progress);
     const wake = (): void => this.scheduler?.wake();
-    this.encoder = new SnapshotEncoder(deps.post, this.current, wake);
+    this.encoder = new SnapshotEncoder(deps.post, this.current, wake, (err) => this.fail(err));
     this.aligner = new BarrierAligner(this.encoder);
     this.timers = new WorkerTimers(this.tasks, this.current, this.inFlight, wake, (err) => this.fail(err));
   }

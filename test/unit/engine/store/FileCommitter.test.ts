@@ -303,3 +303,46 @@ describe('FileCommitter evidence of a store that lost its commits', () => {
     expect(read()).toBe('');
   });
 });
+
+describe('FileCommitter.seal (fsync off the thread)', () => {
+  it('sets a checkpoint aside at once; output after it goes to the next segment; commits keep the order', async () => {
+    const store = openStore();
+    const c = committer(store);
+    c.write(['a', 'b']);
+    const sealed = c.seal(1, ['c']);
+    // Renamed at once: the next write opens a new segment while the fsync runs.
+    c.write(['d']);
+    const staging = path.join(dir, 'out', '.results.jsonl.sluice-staged');
+    expect(fs.readFileSync(path.join(staging, '1'), 'utf8')).toBe('a\nb\nc\n');
+    await sealed;
+    await c.seal(2, []);
+    c.commit(1);
+    expect(read()).toBe('a\nb\nc\n');
+    c.commit(2);
+    expect(read()).toBe('a\nb\nc\nd\n');
+  });
+
+  it('resolves with nothing to seal, and drops output of a checkpoint already committed', async () => {
+    const store = openStore();
+    const c = committer(store);
+    await c.seal(1, []);
+    c.commit(1, ['one']);
+    c.write(['late']);
+    await c.seal(1, []);
+    c.commit(2);
+    expect(read()).toBe('one\n');
+  });
+
+  it('keeps a sealed checkpoint across a reopen that restored it, and drops one after it', async () => {
+    const store = openStore();
+    const c = committer(store);
+    await c.seal(1, ['one']);
+    await c.seal(2, ['two']);
+    c.close();
+    const again = new FileCommitter(store, 'sink-op', outPath, 1);
+    closers.push(again);
+    again.commit(1);
+    again.commit(2);
+    expect(read()).toBe('one\n');
+  });
+});
