@@ -18,6 +18,11 @@ import { sinkFile } from './sinkFile.js';
 import { sinkSqlite } from './sinkSqlite.js';
 import { sourceFile } from './sourceFile.js';
 import { sourceNexmark } from './sourceNexmark.js';
+import { sourceNats } from './sourceNats.js';
+import { sinkNats } from './sinkNats.js';
+import { sinkPostgres } from './sinkPostgres.js';
+import { sourceRedis } from './sourceRedis.js';
+import { sinkRedis } from './sinkRedis.js';
 import { throttle } from './throttle.js';
 import { topic } from './topic.js';
 import { window } from './window.js';
@@ -46,6 +51,11 @@ export const NODE_TYPES: readonly NodeDescriptor[] = [
   sinkChart,
   sinkNotify,
   sinkDiscard,
+  sourceNats,
+  sinkNats,
+  sinkPostgres,
+  sourceRedis,
+  sinkRedis,
 ];
 
 /** Descriptors by `type`. */

@@ -1,5 +1,6 @@
 import type {
   ContractViolation,
+  ConnectorStatus,
   Emitter,
   Operator,
   OperatorContext,
@@ -54,6 +55,9 @@ export interface OperatorHooks {
   restore?(state: unknown): void;
   onCheckpointComplete?(checkpointId: number): void;
   stateSize?(): number;
+  connectorStatus?(): ConnectorStatus | null;
+  /** Connector sinks at the run's end: resolves once what committed checkpoints cover is sent (or `ms` passed). */
+  settle?(ms: number): Promise<boolean>;
   pump?(out: Emitter, credit: (port: string) => number): void;
   accepts?(): boolean;
   hasPending?(): boolean;
@@ -229,6 +233,7 @@ export class InstanceHost implements Emitter {
       config: p.config,
       now: wallNow,
       setTimer: (at) => s.setTimer(this, at),
+      wake: () => s.wake(this),
       pauseInput: (until) => s.pauseTask(this, until),
       isConnected: (port) => (this.routes[port]?.length ?? 0) > 0,
       subscriptions: (port) => s.subscriptions(p, port),

@@ -31,6 +31,12 @@ const CATALOG_V1 = [
   // Added by the event-time issue (SPEC §12).
   'reorder',
   'join',
+  // Added by the connectors issue (SPEC §10, catalog version 2).
+  'source.nats',
+  'sink.nats',
+  'sink.postgres',
+  'source.redis',
+  'sink.redis',
 ];
 
 /** Why a default does not fit its own field schema, or null. */
@@ -68,6 +74,11 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   topic: { name: 't' },
   'sink.file': { path: 'out.jsonl' },
   'sink.sqlite': { table: 't' },
+  'source.nats': { url: 'nats://127.0.0.1:4222', stream: 'S' },
+  'sink.nats': { url: 'nats://127.0.0.1:4222', subject: 's' },
+  'sink.postgres': { url: 'postgres://127.0.0.1:5432/test', table: 't' },
+  'source.redis': { url: 'redis://127.0.0.1:6379', stream: 's' },
+  'sink.redis': { url: 'redis://127.0.0.1:6379', stream: 's' },
 };
 
 describe('node registry', () => {
