@@ -14,23 +14,41 @@ export interface EdgeContractView {
 
 interface FlowMemo {
   graph: unknown;
-  flow: ContractFlow;
+  /** What the flow depends on: the edges, and each node's id, type and contract. */
+  edges: unknown;
+  nodes: string;
+  flow: ContractFlow | null;
   /** Edges that name their contract themselves. */
   declared: Set<string>;
 }
 
-/** The graph's contract flow, worked out once per graph (kept in the store's memo). */
+/**
+ * The graph's contract flow, kept in the store's memo and worked out again only when what it
+ * depends on changed (not when a node moves: dragging changes the graph on every frame), and
+ * not at all for a graph that names no contract.
+ */
 function selectFlow(s: EditorState): FlowMemo {
   const memo = s.memo.slot(selectFlow, (): FlowMemo => ({
     graph: null,
-    flow: contractFlow(s.graph, nodeRegistry),
+    edges: null,
+    nodes: '',
+    flow: null,
     declared: new Set(),
   }));
-  if (memo.graph !== s.graph) {
-    memo.graph = s.graph;
-    memo.flow = contractFlow(s.graph, nodeRegistry);
-    memo.declared = new Set(s.graph.edges.filter((e) => typeof e.contract === 'string').map((e) => e.id));
+  if (memo.graph === s.graph) return memo;
+  memo.graph = s.graph;
+  let any = false;
+  let nodes = '';
+  for (const n of s.graph.nodes) {
+    const c = n.config?.contract;
+    if (typeof c === 'string') any = true;
+    nodes += `${n.id}\u0000${n.type}\u0000${typeof c === 'string' ? c : ''}\u0001`;
   }
+  if (memo.edges === s.graph.edges && memo.nodes === nodes) return memo;
+  memo.edges = s.graph.edges;
+  memo.nodes = nodes;
+  memo.declared = new Set(s.graph.edges.filter((e) => typeof e.contract === 'string').map((e) => e.id));
+  memo.flow = any || memo.declared.size > 0 ? contractFlow(s.graph, nodeRegistry) : null;
   return memo;
 }
 
@@ -40,7 +58,7 @@ function selectFlow(s: EditorState): FlowMemo {
  */
 export function selectEdgeContract(s: EditorState, id: string): EdgeContractView | null {
   const flow = selectFlow(s);
-  const ref = flow.flow.edges.get(id);
+  const ref = flow.flow?.edges.get(id);
   if (ref === undefined) return null;
   const memo = s.memo.slot(selectEdgeContract, () => new Map<string, { key: unknown[]; view: EdgeContractView }>());
   const declared = flow.declared.has(id);

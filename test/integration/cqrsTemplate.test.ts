@@ -95,5 +95,5 @@ describe('the CQRS + event-sourcing templates', () => {
     fs.rmSync(path.join(dir, 'out', 'orders.db'));
     await run(projectionGraph, '--fresh');
     expect(table()).toEqual(live);
-  });
+  }, 240_000);
 });
