@@ -66,6 +66,25 @@ describe('event time across threads', () => {
     }
   }, 60_000);
 
+  it('fires keyed windows of parallelism 2 while the run is live: the watermark reaches every instance', async () => {
+    const { hit } = await whileLive(
+      {
+        nodes: [
+          live,
+          { id: 'other', type: 'source.generator', config: { ratePerSec: 2000 } },
+          { id: 'none', type: 'filter', config: { predicate: 'false' } },
+          { id: 'byKey', type: 'keyBy', config: { key: 'key' } },
+          { ...window, parallelism: 2 },
+          sink,
+        ],
+        edges: ['live -> byKey', 'other -> none', 'none -> byKey', 'byKey -> win', 'win -> out'],
+      },
+      (f) => f.nodes['win']!.out >= 20 && f.run.status === 'running',
+      { maxWorkers: 2 },
+    );
+    expect(hit).not.toBeNull();
+  }, 60_000);
+
   it('fires windows while the run is live when the second source is idle, and marks its edge idle', async () => {
     const { hit } = await whileLive(
       {
