@@ -55,7 +55,8 @@ describe('event time across threads', () => {
           ],
           edges: ['live -> win', 'other -> none', 'none -> win', 'win -> out'],
         },
-        (f) => f.nodes['win']!.out >= 5 && f.run.status === 'running',
+        // Workers report apart: wait for the filter's edge too, which may report a moment later.
+        (f) => f.nodes['win']!.out >= 5 && f.run.status === 'running' && f.edges['e3']!.watermark != null,
         { fuse },
       );
       expect(hit, `fuse ${fuse}`).not.toBeNull();
