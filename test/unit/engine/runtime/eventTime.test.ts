@@ -103,6 +103,22 @@ describe('event time across threads', () => {
     expect(hit!.run.status).toBe('running');
   }, 60_000);
 
+  it("fires windows while the run is live when the window's own input idle timeout passes on a quiet input", async () => {
+    const { hit } = await whileLive(
+      {
+        nodes: [
+          live,
+          { id: 'quiet', type: 'source.file', config: { path: 'quiet.jsonl', follow: true } },
+          { ...window, config: { ...window.config, idleTimeoutMs: 300 } },
+          sink,
+        ],
+        edges: ['live -> win', 'quiet -> win', 'win -> out'],
+      },
+      (f) => f.nodes['win']!.out >= 5 && f.run.status === 'running',
+    );
+    expect(hit).not.toBeNull();
+  }, 60_000);
+
   it('holds the window back while the second source is quiet and has no idle timeout', async () => {
     const { frames } = await whileLive(
       {
