@@ -1,3 +1,17 @@
+import type { FieldSchema } from '../contract/descriptor.js';
+
+/**
+ * `idleTimeoutMs` of an event-time node (window, reorder, join), read by the runtime: an input
+ * channel that brought no events and no watermark for this long is idle and stops holding the
+ * node's watermark back, until it sends again (SPEC §12's idleness, for inputs).
+ */
+export const inputIdleTimeout: FieldSchema = {
+  kind: 'number',
+  label: 'Input idle timeout (ms)',
+  doc: 'An input silent this long (no events, no watermark) stops holding the watermark back. Empty: never.',
+  min: 1,
+};
+
 /** What an EventClock snapshot holds: per input, max time seen and signal (null: −∞), idleness. */
 export interface EventClockState {
   seen: Array<number | null>;

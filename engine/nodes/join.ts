@@ -2,7 +2,7 @@ import type { NodeDescriptor } from '../contract/descriptor.js';
 import type { SluiceEvent } from '../contract/event.js';
 import type { Emitter, Operator, OperatorContext } from '../contract/operator.js';
 import { UserError } from '../contract/operator.js';
-import { EventClock, type EventClockState } from './EventClock.js';
+import { EventClock, type EventClockState, inputIdleTimeout } from './EventClock.js';
 import { MinHeap } from './minHeap.js';
 
 type JoinKind = 'inner' | 'left' | 'outer';
@@ -82,6 +82,7 @@ export const join: NodeDescriptor = {
       default: 0,
       min: 0,
     },
+    idleTimeoutMs: inputIdleTimeout,
     maxBuffered: {
       kind: 'number',
       label: 'Max buffered events',

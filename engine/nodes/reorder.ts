@@ -2,7 +2,7 @@ import type { NodeDescriptor } from '../contract/descriptor.js';
 import type { SluiceEvent } from '../contract/event.js';
 import type { Emitter, Operator, OperatorContext } from '../contract/operator.js';
 import { UserError } from '../contract/operator.js';
-import { EventClock, type EventClockState } from './EventClock.js';
+import { EventClock, type EventClockState, inputIdleTimeout } from './EventClock.js';
 import { MinHeap } from './minHeap.js';
 
 interface Held {
@@ -46,6 +46,7 @@ export const reorder: NodeDescriptor = {
       default: 0,
       min: 0,
     },
+    idleTimeoutMs: inputIdleTimeout,
     maxBuffered: {
       kind: 'number',
       label: 'Max buffered events',

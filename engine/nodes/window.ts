@@ -10,6 +10,7 @@ import {
   newAccumulator,
   AggregateInput,
 } from './accumulator.js';
+import { inputIdleTimeout } from './EventClock.js';
 import { MinHeap } from './minHeap.js';
 import { EVENT_VARS, userCodeFailed } from './userCodeFailed.js';
 
@@ -115,6 +116,7 @@ export const window: NodeDescriptor = {
       default: 0,
       min: 0,
     },
+    idleTimeoutMs: inputIdleTimeout,
     allowedLatenessMs: {
       kind: 'number',
       label: 'Allowed lateness (ms)',

@@ -135,8 +135,11 @@ export type ChannelControl = { kind: 'barrier'; checkpointId: number } | { kind:
 
 export type WatermarkControl = { kind: 'watermark'; time: number; idle: boolean };
 
-/** A batch may carry the watermark that follows it (`watermark`), so a watermark costs no message of its own. */
+/**
+ * A batch may carry the watermark that follows it (`wm`, `wmIdle`: plain numbers, cheaper to
+ * clone than a nested control), so a watermark costs no message of its own.
+ */
 export type ChannelMessage =
-  | { type: 'batch'; batch: EncodedBatch; watermark?: WatermarkControl }
+  | { type: 'batch'; batch: EncodedBatch; wm?: number; wmIdle?: boolean }
   | { type: 'control'; control: ChannelControl }
   | { type: 'credit'; n: number };

@@ -1,4 +1,5 @@
 import type { SluiceEvent } from '../../contract/index.js';
+import { wallNow } from '../clock.js';
 import type { ChannelControl } from '../protocol.js';
 
 /**
@@ -15,6 +16,8 @@ export class InChannel {
   /** The watermark signal last popped from this channel (−∞ before any), and whether the sender is idle. */
   watermark = Number.NEGATIVE_INFINITY;
   idle = false;
+  /** When events or a watermark last arrived (barriers do not count: a quiet source sends those too). */
+  lastHeardAt = wallNow();
   private unreturned = 0;
 
   constructor(
@@ -28,12 +31,19 @@ export class InChannel {
 
   pushEvents(events: SluiceEvent[]): void {
     if (events.length === 0) return;
+    this.lastHeardAt = wallNow();
     this.items.push(events);
     this.queued += events.length;
   }
 
   pushControl(control: ChannelControl): void {
+    if (control.kind === 'watermark') this.lastHeardAt = wallNow();
     this.items.push(control);
+  }
+
+  /** Nothing waits on the channel (no events, no markers). */
+  get empty(): boolean {
+    return this.items.length === 0;
   }
 
   /** The control marker at the head, if the head is one. */

@@ -394,16 +394,19 @@ export class InstanceHost implements Emitter {
     const idle = this.outIdle;
     const c = this.counters;
     if (this.op.onWatermark === undefined && wm !== Number.NEGATIVE_INFINITY) c.nodeWatermark[this.nodeIndex] = wm;
-    for (const routes of Object.values(this.routes)) {
-      for (const r of routes) {
-        c.edgeWatermark[r.edgeIndex] = wm;
-        c.edgeIdle[r.edgeIndex] = idle;
-        if (r.kind === 'fused') r.target.inputWatermark(0, wm, idle);
-        else if (r.kind === 'single') r.channel.pushWatermark(wm, idle);
-        else for (const ch of r.channels) ch.pushWatermark(wm, idle);
-      }
+    // Every route, flattened once (routes are wired before the first turn): this runs per batch.
+    const all = (this.allRoutes ??= Object.values(this.routes).flat());
+    for (let i = 0; i < all.length; i++) {
+      const r = all[i] as Route;
+      c.edgeWatermark[r.edgeIndex] = wm;
+      c.edgeIdle[r.edgeIndex] = idle;
+      if (r.kind === 'fused') r.target.inputWatermark(0, wm, idle);
+      else if (r.kind === 'single') r.channel.pushWatermark(wm, idle);
+      else for (const ch of r.channels) ch.pushWatermark(wm, idle);
     }
   }
+
+  private allRoutes: Route[] | null = null;
 
   private setAsideHead(e: SluiceEvent): void {
     const skip = this.skips.shift()!;

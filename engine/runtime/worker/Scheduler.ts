@@ -214,6 +214,7 @@ export class Scheduler {
     }
 
     // 4. Controls at the heads of inputs, then events round-robin over inputs not held by one.
+    if (task.idleTimeoutMs > 0 && this.markIdleInputs(task, now)) moved = true;
     if (this.p.aligner.handleInputs(task)) moved = true;
     let left = budget;
     const n = task.inputs.length;
@@ -257,6 +258,27 @@ export class Scheduler {
       this.p.aligner.inputsEnded(task);
       this.beginEnd(task);
     }
+    return moved;
+  }
+
+  /**
+   * Input channels silent for the root's `idleTimeoutMs` (no events, no watermark) are idle and
+   * stop holding its watermark back; the next message makes them active again. Arms a timer for
+   * the next one due. Returns true if one went idle.
+   */
+  private markIdleInputs(task: Task, now: number): boolean {
+    let moved = false;
+    let next = Number.POSITIVE_INFINITY;
+    for (const ch of task.inputs) {
+      if (ch.ended || ch.idle || !ch.empty) continue;
+      const due = ch.lastHeardAt + task.idleTimeoutMs;
+      if (due <= now) {
+        ch.idle = true;
+        task.root.inputWatermark(ch.input, ch.watermark, true);
+        moved = true;
+      } else if (due < next) next = due;
+    }
+    if (next !== Number.POSITIVE_INFINITY) this.p.timers.armAt(next);
     return moved;
   }
 

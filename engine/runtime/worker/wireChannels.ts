@@ -59,7 +59,11 @@ export function wireChannels(start: StartWorker, metrics: WorkerMetrics, wake: (
         ch.capacity,
         (events, watermark) => {
           const batch = encodeBatch(events);
-          const m: ChannelMessage = watermark ? { type: 'batch', batch, watermark } : { type: 'batch', batch };
+          const m: ChannelMessage = watermark
+            ? watermark.idle
+              ? { type: 'batch', batch, wm: watermark.time, wmIdle: true }
+              : { type: 'batch', batch, wm: watermark.time }
+            : { type: 'batch', batch };
           // Bytes are counted where the batch arrives (the receiving worker).
           port.postMessage(m, [batch.t.buffer as ArrayBuffer]);
         },
@@ -82,7 +86,7 @@ export function wireChannels(start: StartWorker, metrics: WorkerMetrics, wake: (
           metrics.addBytes(edgeIndex, encodedSize(m.batch));
           metrics.sampleLatency(edgeIndex, events);
           inc.pushEvents(events);
-          if (m.watermark) inc.pushControl(m.watermark);
+          if (m.wm !== undefined) inc.pushControl({ kind: 'watermark', time: m.wm, idle: m.wmIdle === true });
         } else if (m.type === 'control') {
           inc.pushControl(m.control);
         }

@@ -105,14 +105,27 @@ function highestBid(emit: (r: unknown) => void): PlainQuery {
 function newUsers(emit: (r: unknown) => void): PlainQuery {
   const WITHIN_MS = 10_000;
   const persons = new Map<number, { name: string; time: number }>();
+  // At high event rates many events share a millisecond: an auction may come just before its
+  // seller's person event at the same time, and the interval still holds it.
+  const lastAuctions = new Map<number, Array<{ id: number; time: number; dateTime: number }>>();
   return {
     add(e) {
       const v = e.value as { type: string; id: number; name?: string; seller?: number; dateTime: number };
-      if (v.type === 'person') persons.set(v.id, { name: v.name!, time: e.time });
-      else if (v.type === 'auction') {
-        const p = persons.get(v.seller!);
+      if (v.type === 'person') {
+        persons.set(v.id, { name: v.name!, time: e.time });
+        for (const a of lastAuctions.get(v.id) ?? [])
+          if (a.time >= e.time && a.time <= e.time + WITHIN_MS)
+            emit({ id: v.id, name: v.name, auction: a.id, opened: a.dateTime });
+      } else if (v.type === 'auction') {
+        const seller = v.seller!;
+        const p = persons.get(seller);
         if (p !== undefined && e.time >= p.time && e.time <= p.time + WITHIN_MS)
-          emit({ id: v.seller, name: p.name, auction: v.id, opened: v.dateTime });
+          emit({ id: seller, name: p.name, auction: v.id, opened: v.dateTime });
+        // Only auctions of this millisecond can still meet a person yet to come.
+        const list = lastAuctions.get(seller);
+        if (list !== undefined && list.length > 0 && list[0]!.time === e.time)
+          list.push({ id: v.id, time: e.time, dateTime: v.dateTime });
+        else lastAuctions.set(seller, [{ id: v.id, time: e.time, dateTime: v.dateTime }]);
       }
     },
     end() {},

@@ -55,7 +55,8 @@ describe('event time across threads', () => {
           ],
           edges: ['live -> win', 'other -> none', 'none -> win', 'win -> out'],
         },
-        (f) => f.nodes['win']!.out >= 5 && f.run.status === 'running',
+        // Workers report apart: wait for the filter's edge too, which may report a moment later.
+        (f) => f.nodes['win']!.out >= 5 && f.run.status === 'running' && f.edges['e3']!.watermark != null,
         { fuse },
       );
       expect(hit, `fuse ${fuse}`).not.toBeNull();
@@ -64,6 +65,25 @@ describe('event time across threads', () => {
       expect(hit!.edges['e3']!.watermark).toEqual(expect.any(Number));
       expect(hit!.edges['e3']!.newestTime ?? null).toBeNull();
     }
+  }, 60_000);
+
+  it('fires keyed windows of parallelism 2 while the run is live: the watermark reaches every instance', async () => {
+    const { hit } = await whileLive(
+      {
+        nodes: [
+          live,
+          { id: 'other', type: 'source.generator', config: { ratePerSec: 2000 } },
+          { id: 'none', type: 'filter', config: { predicate: 'false' } },
+          { id: 'byKey', type: 'keyBy', config: { key: 'key' } },
+          { ...window, parallelism: 2 },
+          sink,
+        ],
+        edges: ['live -> byKey', 'other -> none', 'none -> byKey', 'byKey -> win', 'win -> out'],
+      },
+      (f) => f.nodes['win']!.out >= 20 && f.run.status === 'running',
+      { maxWorkers: 2 },
+    );
+    expect(hit).not.toBeNull();
   }, 60_000);
 
   it('fires windows while the run is live when the second source is idle, and marks its edge idle', async () => {
@@ -81,6 +101,22 @@ describe('event time across threads', () => {
     );
     expect(hit).not.toBeNull();
     expect(hit!.run.status).toBe('running');
+  }, 60_000);
+
+  it("fires windows while the run is live when the window's own input idle timeout passes on a quiet input", async () => {
+    const { hit } = await whileLive(
+      {
+        nodes: [
+          live,
+          { id: 'quiet', type: 'source.file', config: { path: 'quiet.jsonl', follow: true } },
+          { ...window, config: { ...window.config, idleTimeoutMs: 300 } },
+          sink,
+        ],
+        edges: ['live -> win', 'quiet -> win', 'win -> out'],
+      },
+      (f) => f.nodes['win']!.out >= 5 && f.run.status === 'running',
+    );
+    expect(hit).not.toBeNull();
   }, 60_000);
 
   it('holds the window back while the second source is quiet and has no idle timeout', async () => {
