@@ -205,9 +205,7 @@ export class WorkerRuntime {
           h.op.onCheckpointComplete?.(cmd.checkpointId);
         }
         this.current.host = null;
-        // Counters first, so the coordinator's frame after the final checkpoint is exact.
-        this.reportMetrics();
-        this.deps.post({ type: 'checkpointCommitted', checkpointId: cmd.checkpointId, worker: this.start.worker });
+        this.committed(cmd.checkpointId);
         break;
       case 'pauseSources':
         if (this.scheduler) this.scheduler.sourcesPaused = true;
@@ -354,6 +352,26 @@ export class WorkerRuntime {
     this.metrics.report(this.start.worker, { ins: this.ins, outs: this.outs, hosts: this.hosts.values() }, (f) =>
       this.deps.post(f),
     );
+  }
+
+  /**
+   * Tell the coordinator checkpoint `checkpointId` is committed here, once every commit that
+   * runs in the background (`durable()`: a sink's I/O on the thread pool) is recorded.
+   */
+  private committed(checkpointId: number): void {
+    const post = (): void => {
+      if (this.stopped) return;
+      // Counters first, so the coordinator's frame after the final checkpoint is exact.
+      this.reportMetrics();
+      this.deps.post({ type: 'checkpointCommitted', checkpointId, worker: this.start.worker });
+    };
+    const waits: Promise<void>[] = [];
+    for (const h of this.hosts.values()) {
+      const d = h.op.durable?.();
+      if (d) waits.push(d);
+    }
+    if (waits.length === 0) post();
+    else Promise.all(waits).then(post, (err: unknown) => this.fail(err));
   }
 
   private fail(err: unknown): void {
