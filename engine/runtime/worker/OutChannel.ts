@@ -22,6 +22,11 @@ export class OutChannel {
     readonly capacity: number,
     private readonly sendEvents: (events: SluiceEvent[]) => void,
     private readonly sendControl: (control: ChannelControl) => void,
+    /**
+     * True when `sendEvents` is done with the array when it returns (it encodes the batch for
+     * another thread): the outbox is then reused, not replaced, after each send.
+     */
+    private readonly sendCopies = false,
   ) {
     this.credit = capacity;
   }
@@ -61,11 +66,16 @@ export class OutChannel {
       const limit = nextControl ? nextControl.after - this.sent : this.outbox.length;
       const n = Math.min(limit, this.credit, this.outbox.length);
       if (n > 0) {
-        const batch = n === this.outbox.length ? this.outbox : this.outbox.slice(0, n);
-        this.outbox = n === this.outbox.length ? [] : this.outbox.slice(n);
         this.credit -= n;
         this.sent += n;
-        this.sendEvents(batch);
+        if (n === this.outbox.length && this.sendCopies) {
+          this.sendEvents(this.outbox);
+          this.outbox.length = 0;
+        } else {
+          const batch = n === this.outbox.length ? this.outbox : this.outbox.slice(0, n);
+          this.outbox = n === this.outbox.length ? [] : this.outbox.slice(n);
+          this.sendEvents(batch);
+        }
       }
       if (nextControl && nextControl.after === this.sent) {
         this.controls.shift();

@@ -62,6 +62,7 @@ export function wireChannels(start: StartWorker, metrics: WorkerMetrics, wake: (
           port.postMessage({ type: 'batch', batch } satisfies ChannelMessage, [batch.t.buffer as ArrayBuffer]);
         },
         (control) => port.postMessage({ type: 'control', control } satisfies ChannelMessage),
+        true, // encoded at once: the outbox is reused
       );
       port.on('message', (m: ChannelMessage) => {
         if (m.type === 'credit') {
