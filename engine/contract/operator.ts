@@ -170,6 +170,8 @@ export interface TransactionalFile {
   seal?(checkpointId: number, lines: readonly string[]): Promise<void>;
   /** Make visible, in order, what every checkpoint up to `checkpointId` staged. Idempotent. */
   commit(checkpointId: number): void;
+  /** `commit` with its I/O off the thread, after every earlier seal; settles once recorded. */
+  commitInBackground?(checkpointId: number): Promise<void>;
   close(): void;
 }
 

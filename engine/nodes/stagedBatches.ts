@@ -61,6 +61,7 @@ export interface TwoPhaseTarget<T> {
   write(items: readonly T[]): void;
   stage(checkpointId: number, items: readonly T[]): void;
   seal?(checkpointId: number, items: readonly T[]): Promise<void>;
+  commitInBackground?(checkpointId: number): Promise<void>;
   commit(checkpointId: number): void;
   close(): void;
 }
@@ -74,7 +75,7 @@ export interface TwoPhaseTarget<T> {
 export abstract class TwoPhaseSink<T> implements Operator {
   private readonly batches = new StagedBatches<T>();
   private target: TwoPhaseTarget<T> | null = null;
-  /** The last seal in flight (its fsync on the thread pool), until it settles. */
+  /** The last seal or commit in flight (its I/O on the thread pool), until it settles. */
   private sealing: Promise<void> | null = null;
   private readonly write = (items: T[]): void => this.openTarget().write(items);
 
@@ -104,16 +105,7 @@ export abstract class TwoPhaseSink<T> implements Operator {
   snapshot(checkpointId: number): unknown {
     const target = this.openTarget();
     if (target.seal) {
-      this.batches.stageTo(checkpointId, (id, items) => {
-        const sealing = target.seal!(id, items);
-        this.sealing = sealing;
-        void sealing.then(
-          () => {
-            if (this.sealing === sealing) this.sealing = null;
-          },
-          () => undefined, // reported through durable()
-        );
-      });
+      this.batches.stageTo(checkpointId, (id, items) => this.inBackground(target.seal!(id, items)));
     } else {
       this.batches.stageTo(checkpointId, (id, items) => target.stage(id, items));
     }
@@ -124,8 +116,22 @@ export abstract class TwoPhaseSink<T> implements Operator {
     return this.sealing;
   }
 
+  /** The target's background work settles in order: the last one stands for all. */
+  private inBackground(work: Promise<void>): void {
+    this.sealing = work;
+    void work.then(
+      () => {
+        if (this.sealing === work) this.sealing = null;
+      },
+      () => undefined, // reported through durable()
+    );
+  }
+
+  /** Commits in the background when the target can; `durable()` settles once it is recorded. */
   onCheckpointComplete(checkpointId: number): void {
-    this.openTarget().commit(checkpointId);
+    const target = this.openTarget();
+    if (target.commitInBackground) this.inBackground(target.commitInBackground(checkpointId));
+    else target.commit(checkpointId);
   }
 
   restore(state: unknown): void {

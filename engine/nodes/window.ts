@@ -39,6 +39,11 @@ interface Due {
 const dueFirst = (a: Due, b: Due): boolean =>
   a.end !== b.end ? a.end < b.end : a.start !== b.start ? a.start < b.start : a.seq < b.seq;
 
+/**
+ * The open windows in columns, one entry per window in each (fresh arrays of numbers and
+ * strings: handed over, so a large state is encoded in slices between turns). Snapshots written
+ * before the columns hold `windows` instead, one object per window; `restore` reads both.
+ */
 interface WindowSnapshot {
   /** Per input channel, the max event time seen; null stands for −∞ (not heard from). */
   maxTimes: Array<number | null>;
@@ -47,6 +52,18 @@ interface WindowSnapshot {
   idle?: boolean[];
   /** The watermark reached (null: −∞); it never goes back, idle inputs or not. */
   watermark?: number | null;
+  keys: Array<string | null>;
+  starts: number[];
+  ends: number[];
+  emittedAt: number[];
+  counts: number[];
+  sums: number[];
+  mins: Array<number | null>;
+  maxs: Array<number | null>;
+}
+
+interface LegacyWindowSnapshot {
+  maxTimes: Array<number | null>;
   windows: Array<{ key: string | null; start: number; end: number; acc: Accumulator; emittedAt: number }>;
 }
 
@@ -158,6 +175,7 @@ export const window: NodeDescriptor = {
 };
 
 class WindowOperator implements Operator {
+  readonly snapshotOwned = true;
   private readonly windowKind: WindowKind;
   private readonly size: number;
   private readonly slide: number;
@@ -381,26 +399,40 @@ class WindowOperator implements Operator {
   }
 
   snapshot(): unknown {
-    const windows: WindowSnapshot['windows'] = [];
-    const add = (w: OpenWindow): void => {
-      windows.push({ key: w.key, start: w.start, end: w.end, acc: { ...w.acc }, emittedAt: w.emittedAt });
+    const snap: WindowSnapshot = {
+      maxTimes: this.maxTimes.map((t) => (t === -Infinity ? null : t)),
+      keys: [],
+      starts: [],
+      ends: [],
+      emittedAt: [],
+      counts: [],
+      sums: [],
+      mins: [],
+      maxs: [],
     };
+    const add = (w: OpenWindow): void => {
+      snap.keys.push(w.key);
+      snap.starts.push(w.start);
+      snap.ends.push(w.end);
+      snap.emittedAt.push(w.emittedAt);
+      snap.counts.push(w.acc.count);
+      snap.sums.push(w.acc.sum);
+      snap.mins.push(w.acc.min);
+      snap.maxs.push(w.acc.max);
+    };
+    // No sort: restore pushes every window on the heap, which orders them by (end, start) and,
+    // among equals, by this order, as the heap of the run did.
     for (const byStart of this.fixed.values()) for (const w of byStart.values()) add(w);
     for (const list of this.sessions.values()) for (const w of list) add(w);
-    windows.sort((a, b) => a.end - b.end || a.start - b.start);
     const orNull = (t: number): number | null => (t === -Infinity ? null : t);
-    const snap: WindowSnapshot = {
-      maxTimes: this.maxTimes.map(orNull),
-      signals: this.signals.map(orNull),
-      idle: [...this.idle],
-      watermark: orNull(this.watermark),
-      windows,
-    };
+    snap.signals = this.signals.map(orNull);
+    snap.idle = [...this.idle];
+    snap.watermark = orNull(this.watermark);
     return snap;
   }
 
   restore(state: unknown): void {
-    const s = state as Partial<WindowSnapshot> | null;
+    const s = state as Partial<WindowSnapshot & LegacyWindowSnapshot> | null;
     this.fixed.clear();
     this.sessions.clear();
     this.due.clear();
@@ -419,29 +451,47 @@ class WindowOperator implements Operator {
     }
     this.watermark = min === Infinity ? -Infinity : min - this.delay;
     if (typeof s?.watermark === 'number' && s.watermark > this.watermark) this.watermark = s.watermark;
-    for (const w of s?.windows ?? []) {
-      const win: OpenWindow = {
-        key: w.key,
-        start: w.start,
-        end: w.end,
-        acc: { ...w.acc },
-        emittedAt: w.emittedAt,
-        done: false,
-      };
-      if (this.windowKind === 'session') {
-        let list = this.sessions.get(win.key);
-        if (list === undefined) this.sessions.set(win.key, (list = []));
-        list.push(win);
-        list.sort((a, b) => a.start - b.start);
-      } else {
-        let byStart = this.fixed.get(win.key);
-        if (byStart === undefined) this.fixed.set(win.key, (byStart = new Map()));
-        byStart.set(win.start, win);
+    if (Array.isArray(s?.keys)) {
+      const c = s as WindowSnapshot;
+      for (let i = 0; i < c.keys.length; i++) {
+        this.reopen({
+          key: c.keys[i] ?? null,
+          start: c.starts[i] as number,
+          end: c.ends[i] as number,
+          acc: {
+            count: c.counts[i] as number,
+            sum: c.sums[i] as number,
+            min: c.mins[i] ?? null,
+            max: c.maxs[i] ?? null,
+          },
+          emittedAt: c.emittedAt[i] as number,
+          done: false,
+        });
       }
-      this.openCount++;
-      this.due.push({ end: win.end, start: win.start, seq: this.seq++, win });
+    } else {
+      const legacy = [...(s?.windows ?? [])].sort((a, b) => a.end - b.end || a.start - b.start);
+      for (const w of legacy) {
+        this.reopen({ key: w.key, start: w.start, end: w.end, acc: { ...w.acc }, emittedAt: w.emittedAt, done: false });
+      }
     }
     if (this.watermark > -Infinity) this.ctx.reportWatermark(this.watermark);
+  }
+
+  private reopen(win: OpenWindow): void {
+    if (this.windowKind === 'session') {
+      let list = this.sessions.get(win.key);
+      if (list === undefined) this.sessions.set(win.key, (list = []));
+      // Sessions of a key are kept sorted by start (they were snapshotted in that order).
+      let at = list.length;
+      while (at > 0 && (list[at - 1] as OpenWindow).start > win.start) at--;
+      list.splice(at, 0, win);
+    } else {
+      let byStart = this.fixed.get(win.key);
+      if (byStart === undefined) this.fixed.set(win.key, (byStart = new Map()));
+      byStart.set(win.start, win);
+    }
+    this.openCount++;
+    this.due.push({ end: win.end, start: win.start, seq: this.seq++, win });
   }
 
   stateSize(): number {

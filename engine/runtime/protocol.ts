@@ -15,7 +15,9 @@ import type { EncodedBatch } from './batchCodec.js';
  * 1. A channel is FIFO: events, barriers and end-of-stream arrive in the order they were sent
  *    (one MessagePort per channel; MessagePort preserves order).
  * 2. A sender never has more than `capacity` events in a receiver's queue: it sends only against
- *    credit, and the receiver returns credit as it consumes.
+ *    credit, and the receiver returns credit as it takes events out of the queue (mid-turn once
+ *    half the capacity is taken, before processing them: the sender prepares its next batch
+ *    while this one is processed).
  * 3. A barrier is sent only after every event emitted before it has been sent; a task snapshots
  *    only when the barrier has arrived on every input that has not ended (alignment).
  * 4. `end` is the last message on a channel.

@@ -58,6 +58,7 @@ export class FileCommitter implements TransactionalFile {
   private ownerWritten = false;
   /** The last seal's fsyncs (see `seal`), settled in order. */
   private sealing: Promise<void> = Promise.resolve();
+  private backgroundUsed = false;
 
   /**
    * @param log where commits are recorded (the run's `StateStore`)
@@ -231,6 +232,47 @@ export class FileCommitter implements TransactionalFile {
     this.dropStaged(ids);
   }
 
+  /**
+   * `commit` with its I/O on the thread pool: the staged segments are read, appended at the
+   * committed end and fsynced there, then the record lands (on this thread, when the fsync is
+   * done) and the segments are removed. Chained after every earlier seal and commit, so the
+   * steps and their crash cases are `commit`'s, in the same order; the operator goes on
+   * meanwhile. Settles when the commit is recorded.
+   */
+  commitInBackground(checkpointId: number): Promise<void> {
+    this.backgroundUsed = true;
+    this.sealing = this.sealing.then(async () => {
+      if (this.fd < 0) return; // closed meanwhile: the next open recommits
+      const ids = [...this.staged].filter((id) => id <= checkpointId).sort((a, b) => a - b);
+      const due = ids.filter((id) => id > this.lastCheckpointId);
+      if (due.length > 0) {
+        const parts = await Promise.all(
+          due.map((id) => fs.promises.readFile(nodePath.join(this.stagingDir, String(id)))),
+        );
+        if (this.fd < 0) return;
+        const data = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+        try {
+          await writeAllAt(this.fd, data, this.length);
+          await fsyncFd(this.fd);
+        } catch (error) {
+          try {
+            if (this.fd >= 0) fs.ftruncateSync(this.fd, this.length);
+          } catch {
+            /* the next open truncates anyway */
+          }
+          throw new UserError(
+            `cannot write sink file ${this.path} for checkpoint ${checkpointId}: ${(error as Error).message}`,
+          );
+        }
+        if (this.fd < 0) return; // closed before the record: the next open cuts the bytes and recommits
+        this.recordAppend(checkpointId, data.length);
+      }
+      await Promise.all(ids.map((id) => fs.promises.rm(nodePath.join(this.stagingDir, String(id)), { force: true })));
+      for (const id of ids) this.staged.delete(id);
+    });
+    return this.sealing;
+  }
+
   private dropStaged(ids: readonly number[]): void {
     for (const id of ids) {
       fs.rmSync(nodePath.join(this.stagingDir, String(id)), { force: true });
@@ -257,7 +299,12 @@ export class FileCommitter implements TransactionalFile {
         `cannot write sink file ${this.path} for checkpoint ${checkpointId}: ${(error as Error).message}`,
       );
     }
-    const length = this.length + data.length;
+    this.recordAppend(checkpointId, data.length);
+  }
+
+  /** `bytes` more are in the file and durable: record the commit. */
+  private recordAppend(checkpointId: number, bytes: number): void {
+    const length = this.length + bytes;
     this.log.recordSinkCommit(this.operatorId, checkpointId, { length } satisfies FileCommitInfo);
     this.length = length;
     this.lastCheckpointId = checkpointId;
@@ -367,8 +414,13 @@ export class FileCommitter implements TransactionalFile {
   close(): void {
     this.closeOpen(false);
     if (this.fd >= 0) {
-      fs.closeSync(this.fd);
+      const fd = this.fd;
       this.fd = -1;
+      // A background commit may still write to it: the descriptor closes once the chain settles
+      // (its later steps see fd -1 and stop), so its number is never reused under it.
+      const closeFd = (): void => fs.closeSync(fd);
+      if (this.backgroundUsed) void this.sealing.then(closeFd, closeFd);
+      else closeFd();
     }
   }
 }
@@ -413,4 +465,20 @@ function fsyncDirectoryAsync(dir: string): Promise<void> {
       fs.fsync(fd, () => fs.close(fd, () => resolve()));
     });
   });
+}
+
+/** Positional write of all of `data` at `position`, on the thread pool. */
+async function writeAllAt(fd: number, data: Buffer, position: number): Promise<void> {
+  let written = 0;
+  while (written < data.length) {
+    written += await new Promise<number>((resolve, reject) =>
+      fs.write(fd, data, written, data.length - written, position + written, (error, n) =>
+        error ? reject(error) : resolve(n),
+      ),
+    );
+  }
+}
+
+function fsyncFd(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fs.fsync(fd, (error) => (error ? reject(error) : resolve())));
 }

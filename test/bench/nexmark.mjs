@@ -14,14 +14,15 @@
 // some 300k windows per million events; with 5 M a loaded machine takes over the 10-s hang limit.
 // A query that fails is reported as failed; the others still run.
 // Env: BENCH_NEXMARK_COUNT (5,000,000), BENCH_NEXMARK_Q5_COUNT, BENCH_REPEAT (3),
-// BENCH_NEXMARK_QUERIES (q0,q1,q2,q5,q7,q8).
+// BENCH_NEXMARK_QUERIES (q0,q1,q2,q5,q7,q8), BENCH_BASE_CLI (another build, run beside dist/cli.js in
+// each round for an A/B of a change: its figures print on stderr as `base`).
 // Prints one JSON object and writes test-results/bench-nexmark.json.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
-import { ROOT, median, requireBuild, round, runGraph } from './lib/runCli.mjs';
+import { BASE_CLI, ROOT, median, requireBuild, round, runGraph } from './lib/runCli.mjs';
 
 const FLINK_PER_CORE = { q0: 155_000, q1: 158_000, q2: 175_000, q5: 22_100, q7: 12_300, q8: 146_000 };
 // q8 (issue 13: the interval join) aims at 5× Flink; the others at TARGET.
@@ -88,6 +89,13 @@ async function measure(q, count) {
   fs.rmSync(idle.dir, { recursive: true, force: true });
   const runs = [];
   for (let r = 0; r < REPEAT; r++) {
+    if (BASE_CLI) {
+      const b = await runGraph(work, `${q}-base-${r}`, template(q, count), BASE_CLI);
+      fs.rmSync(b.dir, { recursive: true, force: true });
+      console.error(
+        `${q} #${r + 1}: base ${Math.round(count / (b.cpuMs / 1000))} events/s per core (${round(b.cpuMs / 1000, 2)} CPU s)`,
+      );
+    }
     const s = await runGraph(work, `${q}-${r}`, template(q, count));
     const p = plain(q, count);
     runs.push({

@@ -23,6 +23,11 @@ export class OutChannel {
     /** `watermark`: the watermark that follows the batch, sent with it in one message (at most one per batch). */
     private readonly sendEvents: (events: SluiceEvent[], watermark?: WatermarkControl) => void,
     private readonly sendControl: (control: ChannelControl) => void,
+    /**
+     * True when `sendEvents` is done with the array when it returns (it encodes the batch for
+     * another thread): the outbox is then reused, not replaced, after each send.
+     */
+    private readonly sendCopies = false,
   ) {
     this.credit = capacity;
   }
@@ -75,17 +80,21 @@ export class OutChannel {
       const limit = nextControl ? nextControl.after - this.sent : this.outbox.length;
       const n = Math.min(limit, this.credit, this.outbox.length);
       if (n > 0) {
-        const batch = n === this.outbox.length ? this.outbox : this.outbox.slice(0, n);
-        this.outbox = n === this.outbox.length ? [] : this.outbox.slice(n);
         this.credit -= n;
         this.sent += n;
         const after = this.controls[0];
-        if (after !== undefined && after.after === this.sent && after.control.kind === 'watermark') {
-          this.controls.shift();
-          this.sendEvents(batch, after.control);
-          continue;
+        const withWatermark = after !== undefined && after.after === this.sent && after.control.kind === 'watermark';
+        const watermark = withWatermark ? (after.control as WatermarkControl) : undefined;
+        if (withWatermark) this.controls.shift();
+        if (n === this.outbox.length && this.sendCopies) {
+          this.sendEvents(this.outbox, watermark);
+          this.outbox.length = 0;
+        } else {
+          const batch = n === this.outbox.length ? this.outbox : this.outbox.slice(0, n);
+          this.outbox = n === this.outbox.length ? [] : this.outbox.slice(n);
+          this.sendEvents(batch, watermark);
         }
-        this.sendEvents(batch);
+        if (withWatermark) continue;
       }
       if (nextControl && nextControl.after === this.sent) {
         this.controls.shift();

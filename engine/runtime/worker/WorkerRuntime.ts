@@ -222,13 +222,9 @@ export class WorkerRuntime {
           h.op.onCheckpointComplete?.(cmd.checkpointId);
         }
         this.current.host = null;
-        const committed = (): void => {
-          // Counters first, so the coordinator's frame after the final checkpoint is exact.
-          this.reportMetrics();
-          this.deps.post({ type: 'checkpointCommitted', checkpointId: cmd.checkpointId, worker: this.start.worker });
-        };
-        if (cmd.final) void this.settleSinks().then(committed);
-        else committed();
+        // The final checkpoint waits for connector sinks to send what they committed.
+        if (cmd.final) void this.settleSinks().then(() => this.committed(cmd.checkpointId));
+        else this.committed(cmd.checkpointId);
         break;
       }
       case 'pauseSources':
@@ -399,6 +395,26 @@ export class WorkerRuntime {
     this.metrics.report(this.start.worker, { ins: this.ins, outs: this.outs, hosts: this.hosts.values() }, (f) =>
       this.deps.post(f),
     );
+  }
+
+  /**
+   * Tell the coordinator checkpoint `checkpointId` is committed here, once every commit that
+   * runs in the background (`durable()`: a sink's I/O on the thread pool) is recorded.
+   */
+  private committed(checkpointId: number): void {
+    const post = (): void => {
+      if (this.stopped) return;
+      // Counters first, so the coordinator's frame after the final checkpoint is exact.
+      this.reportMetrics();
+      this.deps.post({ type: 'checkpointCommitted', checkpointId, worker: this.start.worker });
+    };
+    const waits: Promise<void>[] = [];
+    for (const h of this.hosts.values()) {
+      const d = h.op.durable?.();
+      if (d) waits.push(d);
+    }
+    if (waits.length === 0) post();
+    else Promise.all(waits).then(post, (err: unknown) => this.fail(err));
   }
 
   private fail(err: unknown): void {

@@ -68,6 +68,7 @@ export function wireChannels(start: StartWorker, metrics: WorkerMetrics, wake: (
           port.postMessage(m, [batch.t.buffer as ArrayBuffer]);
         },
         (control) => port.postMessage({ type: 'control', control } satisfies ChannelMessage),
+        true, // encoded at once: the outbox is reused
       );
       port.on('message', (m: ChannelMessage) => {
         if (m.type === 'credit') {

@@ -206,6 +206,41 @@ describe('window', () => {
     expect([...first.out.emitted, ...second.out.emitted]).toEqual(whole.out.emitted);
   });
 
+  it('snapshots in columns (handed over) and still restores a snapshot of one object per window', () => {
+    const events = [at(1), at(3, 'b'), at(12), at(14, 'b'), at(16, 'c'), at(25), at(31, 'b'), at(40)];
+    for (const config of [
+      { sizeMs: 10, op: 'sum' },
+      { kind: 'session', gapMs: 4, op: 'max' },
+    ]) {
+      const whole = new Harness(window, config);
+      events.forEach((e) => whole.push(e));
+      whole.end();
+      const first = new Harness(window, config);
+      events.slice(0, 5).forEach((e) => first.push(e));
+      expect(first.op.snapshotOwned).toBe(true);
+      const columns = JSON.parse(JSON.stringify(first.op.snapshot!(1))) as Record<string, unknown[]>;
+      expect(columns.keys!.length).toBe(first.op.stateSize!());
+      // The same windows as the format before the columns: one object per window.
+      const legacy = {
+        maxTimes: columns.maxTimes,
+        windows: columns.keys!.map((key, i) => ({
+          key,
+          start: columns.starts![i],
+          end: columns.ends![i],
+          emittedAt: columns.emittedAt![i],
+          acc: { count: columns.counts![i], sum: columns.sums![i], min: columns.mins![i], max: columns.maxs![i] },
+        })),
+      };
+      for (const state of [columns, legacy]) {
+        const second = new Harness(window, config);
+        second.op.restore!(state);
+        events.slice(5).forEach((e) => second.push(e));
+        second.end();
+        expect([...first.out.emitted, ...second.out.emitted]).toEqual(whole.out.emitted);
+      }
+    }
+  });
+
   it('checks the cross-field rules of each kind', () => {
     expect(window.check!({ kind: 'sliding', sizeMs: 10, slideMs: 20 })[0]?.field).toBe('slideMs');
     expect(window.check!({ kind: 'sliding', sizeMs: 10 })[0]?.field).toBe('slideMs');

@@ -105,3 +105,39 @@ describe('channels', () => {
     expect(inc.ended).toBe(true);
   });
 });
+
+describe('credit and buffers', () => {
+  it('returns credit once half the capacity is taken, before the events are processed', () => {
+    const returned: number[] = [];
+    const inc = new InChannel(0, 0, 'in', 0, 8, (n) => returned.push(n));
+    inc.pushEvents([ev(0), ev(1), ev(2), ev(3), ev(4), ev(5)]);
+    const seen: Array<[number, number[]]> = [];
+    inc.consume(6, (e) => seen.push([e.value as number, [...returned]]));
+    // All six left the queue at once, so their credit went back before the first was processed.
+    expect(seen[0]).toEqual([0, [6]]);
+    expect(inc.queued).toBe(0);
+  });
+
+  it('reuses the outbox for a channel whose send encodes the batch at once', () => {
+    const sent: SluiceEvent[][] = [];
+    const copies: number[][] = [];
+    const out = new OutChannel(
+      0,
+      0,
+      4,
+      (events) => {
+        sent.push(events);
+        copies.push(events.map((e) => e.value as number));
+      },
+      () => undefined,
+      true,
+    );
+    out.push(ev(1));
+    out.flush();
+    out.addCredit(1);
+    out.push(ev(2));
+    out.flush();
+    expect(copies).toEqual([[1], [2]]);
+    expect(sent[0]).toBe(sent[1]);
+  });
+});

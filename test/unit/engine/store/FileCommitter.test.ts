@@ -346,3 +346,34 @@ describe('FileCommitter.seal (fsync off the thread)', () => {
     expect(read()).toBe('one\n');
   });
 });
+
+describe('FileCommitter.commitInBackground (I/O off the thread)', () => {
+  it('appends, fsyncs and records each checkpoint once, in order after the seals', async () => {
+    const store = openStore();
+    const c = committer(store);
+    void c.seal(1, ['a']);
+    void c.seal(2, ['b']);
+    const first = c.commitInBackground(1);
+    const second = c.commitInBackground(2);
+    const again = c.commitInBackground(2);
+    await Promise.all([first, second, again]);
+    expect(read()).toBe('a\nb\n');
+    expect(store.lastSinkCommit('sink-op')).toMatchObject({ checkpointId: 2, info: { length: 4 } });
+    expect(
+      fs.readdirSync(path.join(dir, 'out', '.results.jsonl.sluice-staged')).filter((n) => n !== 'owner.json'),
+    ).toEqual([]);
+  });
+
+  it('stops at a close before the record, and the next open recommits the checkpoint once', async () => {
+    const store = openStore();
+    const c = committer(store);
+    await c.seal(1, ['one']);
+    const pending = c.commitInBackground(1);
+    c.close();
+    await pending;
+    const again = new FileCommitter(store, 'sink-op', outPath, 1);
+    closers.push(again);
+    await again.commitInBackground(1);
+    expect(read()).toBe('one\n');
+  });
+});
