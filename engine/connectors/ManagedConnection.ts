@@ -171,8 +171,10 @@ export class ManagedConnection<S> {
         return;
       }
       if (!this.wasUp && Date.now() - this.startedAt >= this.spec.startTimeoutMs) {
+        // Refused at start: most often the server is not running (a template's first run).
+        const hint = /refused|ECONNREFUSED/i.test(message) ? '; is the server running?' : '';
         this.fail(
-          `${message}; gave up after ${this.attempts} attempt${this.attempts === 1 ? '' : 's'} in ${Math.round((Date.now() - this.startedAt) / 100) / 10} s`,
+          `${message}; gave up after ${this.attempts} attempt${this.attempts === 1 ? '' : 's'} in ${Math.round((Date.now() - this.startedAt) / 100) / 10} s${hint}`,
         );
         return;
       }

@@ -79,7 +79,7 @@ describe('a broker down at start', () => {
     expect(errs).toHaveLength(1);
     expect(errs[0]).toMatch(
       new RegExp(
-        `^run failed: node "in": ${kind === 'nats' ? 'NATS' : 'Redis'} at ${kind}://127\\.0\\.0\\.1:${port}: .*refused.*; gave up after \\d+ attempts? in [\\d.]+ s$`,
+        `^run failed: node "in": ${kind === 'nats' ? 'NATS' : 'Redis'} at ${kind}://127\\.0\\.0\\.1:${port}: .*refused.*; gave up after \\d+ attempts? in [\\d.]+ s; is the server running\\?$`,
         'i',
       ),
     );
