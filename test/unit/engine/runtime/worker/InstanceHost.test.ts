@@ -104,8 +104,8 @@ describe('InstanceHost', () => {
       () => undefined,
       (c) => c.kind === 'watermark' && sent.push([c.time, c.idle]),
     );
-    a.routes['out'] = [{ kind: 'fused', edgeIndex: 0, target: b, port: 'in' }];
-    b.routes['out'] = [{ kind: 'single', edgeIndex: 1, channel: ch }];
+    a.routes['out'] = [{ kind: 'fused', edgeIndex: 0, target: b, port: 'in', check: null }];
+    b.routes['out'] = [{ kind: 'single', edgeIndex: 1, channel: ch, check: null }];
     const step = (input: number, wm: number, idle: boolean): void => {
       a.inputWatermark(input, wm, idle);
       ch.flush(); // one at a time: unsent ones with no event between would be coalesced
@@ -139,7 +139,7 @@ describe('InstanceHost', () => {
       hasPending: () => pending,
     });
     const b = hostOf(services, 'b', 1, { process: () => undefined });
-    a.routes['out'] = [{ kind: 'fused', edgeIndex: 0, target: b, port: 'in' }];
+    a.routes['out'] = [{ kind: 'fused', edgeIndex: 0, target: b, port: 'in', check: null }];
     a.inputWatermark(0, 50, false);
     expect([a.watermarkHeld, b.outWatermark]).toEqual([true, Number.NEGATIVE_INFINITY]);
     pending = false;
