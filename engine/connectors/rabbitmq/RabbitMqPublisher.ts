@@ -4,18 +4,7 @@ import type { BrokerRecord, BrokerWriterOptions, ConnectorStatus } from '../../c
 import { UserError } from '../../contract/operator.js';
 import type { RabbitMqQueueType } from './RabbitMqReader.js';
 import { rabbitMqFailure } from './rabbitMqFailure.js';
-
-/**
- * Sends what a completed checkpoint covers to one platform, in order. `publish` resolves when
- * the platform has confirmed every record and rejects when it could not (the caller keeps the
- * records and calls again after a delay): at-least-once, with the event id as the platform's
- * idempotency key so consumers can drop a resend.
- */
-export interface PlatformPublisher {
-  publish(records: readonly BrokerRecord[]): Promise<void>;
-  status(): ConnectorStatus;
-  close(): void;
-}
+import type { PlatformPublisher } from '../PlatformPublisher.js';
 
 /**
  * `sink.rabbitmq`'s connection: a confirm channel (publisher confirms), persistent messages
