@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { BrokerMessage, BrokerReader, BrokerReaderOptions, ConnectorStatus } from '../../contract/connector.js';
-import { errorLine } from '../adapterSupport.js';
+import { causeOf } from '../ConnectorError.js';
 
 /** One POST: its values, how many the graph took, and the reply it waits for. */
 interface PendingRequest {
@@ -52,7 +52,11 @@ export class HttpSourceReader implements BrokerReader {
   private current: ConnectorStatus = { state: 'connecting', attempts: 0, lag: 0 };
   private closed = false;
 
-  constructor(options: BrokerReaderOptions) {
+  /** `where`: the node, for messages (`source.http "hooks"`). */
+  constructor(
+    options: BrokerReaderOptions,
+    private readonly where = 'source.http',
+  ) {
     const c = options.config;
     this.path = typeof c.path === 'string' && c.path !== '' ? c.path : '/events';
     this.token = typeof c.token === 'string' && c.token !== '' ? c.token : null;
@@ -71,8 +75,8 @@ export class HttpSourceReader implements BrokerReader {
           ? `port ${port} on ${host} is already in use`
           : code === 'EACCES'
             ? `no permission to listen on port ${port} of ${host}`
-            : `cannot listen on ${host}:${port}: ${errorLine(err)}`;
-      this.current = { state: 'failed', attempts: 1, error: line, lag: this.unacknowledged };
+            : `cannot listen on ${host}:${port}: ${causeOf(err)}`;
+      this.current = { state: 'failed', attempts: 1, error: `${this.where}: ${line}`, lag: this.unacknowledged };
     });
     this.server.listen(port, host, () => {
       if (!this.closed) this.current = { state: 'connected', attempts: 0, lag: this.unacknowledged };
@@ -185,7 +189,7 @@ export class HttpSourceReader implements BrokerReader {
     try {
       value = JSON.parse(body);
     } catch (err) {
-      return reply(res, 400, { error: `the body is not valid JSON: ${errorLine(err)}` });
+      return reply(res, 400, { error: `the body is not valid JSON: ${causeOf(err)}` });
     }
     const values = Array.isArray(value) ? value : [value];
     if (values.length === 0) return reply(res, 200, { accepted: 0 });

@@ -1,11 +1,29 @@
-import { createHash, randomBytes } from 'node:crypto';
-import mqtt from 'mqtt';
+import { createHash } from 'node:crypto';
 import type { IPublishPacket, MqttClient, Packet } from 'mqtt';
 import type { BrokerMessage, BrokerReader, BrokerReaderOptions, ConnectorStatus } from '../../contract/connector.js';
-import { reconnectDelay, safeUrl } from '../adapterSupport.js';
-import { mqttFailure } from './mqttFailure.js';
+import { ConnectorError } from '../ConnectorError.js';
+import { numberOf, startTimeoutOf, textOf } from '../connectorConfig.js';
+import { ManagedConnection } from '../ManagedConnection.js';
+import { redactUrl } from '../redactUrl.js';
+import { openMqtt } from './openMqtt.js';
 
 type SendPacket = (packet: Packet, cb?: (err?: Error) => void, cbStorePut?: () => void, noStore?: boolean) => void;
+
+/** One connection, with the acks it holds back. */
+interface MqttSession {
+  client: MqttClient;
+  /** PUBACKs (QoS 1) and PUBRECs (QoS 2) not yet sent, in the order of their messages. */
+  held: Packet[];
+  /** Messages with an ack that the graph has taken, and how many of those acks were sent. */
+  ackableTaken: number;
+  released: number;
+}
+
+interface Buffered {
+  message: BrokerMessage;
+  session: MqttSession;
+  ackable: boolean;
+}
 
 /** QoS 0 messages are not held back by the broker: beyond this many waiting, new ones are dropped. */
 const QOS0_BUFFER = 10_000;
@@ -17,112 +35,100 @@ const QOS0_BUFFER = 10_000;
  * broker keeps QoS 1/2 messages while the run is away. Acknowledgements are held back: a
  * QoS 1 message's PUBACK (a QoS 2 message's PUBREC) is sent only when the checkpoint covering
  * it completes, so a crash before that makes the broker redeliver: at-least-once. mqtt.js acks
- * one message before it parses the next (`customHandleAcks` holds the whole stream), so the
- * reader takes messages in `customHandleAcks`, answers it at once, and holds the ack packet the
- * client then sends (its `_sendPacket`, the one private hook). The broker's in-flight window
- * (`receiveMaximum` = `inflight`) bounds what is unacknowledged, so it must cover one
- * checkpoint interval's input. QoS 0: at-most-once.
+ * one message before it parses the next (a held `customHandleAcks` would stall the stream), so
+ * the reader takes each message in `customHandleAcks`, answers it at once, and holds the ack
+ * packet the client then sends (its `_sendPacket`, the one private hook). The broker's
+ * in-flight window (`receiveMaximum` = `inflight`) bounds what is unacknowledged, and so the
+ * buffer. QoS 0: at-most-once.
  */
 export class MqttReader implements BrokerReader {
   readonly ended = false;
-  private readonly url: string;
+  private readonly conn: ManagedConnection<MqttSession>;
   private readonly topic: string;
   private readonly qos: 0 | 1 | 2;
-  private readonly client: MqttClient;
-  private readonly onReadable: () => void;
-  private buffer: Array<{ message: BrokerMessage; ackable: boolean }> = [];
+  private buffer: Buffered[] = [];
   private head = 0;
-  private generation = 0;
-  /** Acks of this connection not yet sent, in the order of their messages. */
-  private held: Packet[] = [];
-  /** Messages with an ack taken since the connection came up. */
-  private ackableTaken = 0;
-  private released = 0;
-  private readonly marks = new Map<number, { generation: number; upTo: number }>();
-  private current: ConnectorStatus = { state: 'connecting', attempts: 0, lag: null };
-  private closed = false;
-  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly marks = new Map<number, { session: MqttSession; upTo: number }>();
+  private readonly onReadable: () => void;
 
-  constructor(options: BrokerReaderOptions) {
-    const c = options.config;
-    this.url = String(c.url ?? 'mqtt://127.0.0.1:1883');
-    this.topic = String(c.topic ?? '#');
+  constructor(o: BrokerReaderOptions) {
+    const c = o.config;
+    const url = textOf(c, 'url') ?? 'mqtt://127.0.0.1:1883';
+    this.topic = textOf(c, 'topic') ?? '#';
     this.qos = c.qos === 0 || c.qos === 2 ? c.qos : 1;
-    this.onReadable = options.onReadable;
-    const clientId = typeof c.clientId === 'string' && c.clientId !== '' ? c.clientId : null;
-    const inflight =
-      typeof c.inflight === 'number' && c.inflight > 0 ? Math.min(65_535, Math.floor(c.inflight)) : 10_000;
-    const connectTimeoutMs = typeof c.connectTimeoutMs === 'number' ? c.connectTimeoutMs : 10_000;
-    const startedAt = Date.now();
-    let everUp = false;
-    this.client = mqtt.connect(this.url, {
-      protocolVersion: 5,
-      clientId: clientId ?? `sluice-${randomBytes(6).toString('hex')}`,
-      clean: clientId === null,
-      properties: { sessionExpiryInterval: clientId === null ? 0 : 0xffffffff, receiveMaximum: inflight },
-      reconnectPeriod: 0,
-      connectTimeout: connectTimeoutMs,
-      resubscribe: false,
-      customHandleAcks: (_topic, _payload, packet, done) => {
-        this.receive(packet);
-        done(0);
-      },
-    });
-    const internals = this.client as unknown as { _sendPacket: SendPacket };
-    const send = internals._sendPacket.bind(this.client);
-    internals._sendPacket = (packet, cb, cbStorePut, noStore) => {
-      if (packet.cmd === 'puback' || packet.cmd === 'pubrec') {
-        this.held.push(packet);
-        cb?.();
-        return;
-      }
-      send(packet, cb, cbStorePut, noStore);
-    };
-    this.client.on('message', (_topic, _payload, packet) => {
-      if (packet.qos === 0) this.receive(packet);
-    });
-    this.client.on('connect', (connack) => {
-      this.generation++;
-      this.held = [];
-      this.ackableTaken = 0;
-      this.released = 0;
-      this.buffer = [];
-      this.head = 0;
-      everUp = true;
-      // A persistent session keeps its subscription; subscribing again would resend retained messages.
-      if (connack.sessionPresent !== true)
-        this.client.subscribe(this.topic, { qos: this.qos }, (err, granted) => {
-          const refused = granted?.find((g) => g.qos >= 0x80);
-          if (err || refused !== undefined) {
-            const why = err ? err.message : `reason code 0x${(refused?.qos ?? 0).toString(16)}`;
-            this.fail(`MQTT broker at ${safeUrl(this.url)} refused the subscription to ${this.topic}: ${why}`);
+    this.onReadable = o.onReadable;
+    const clientId = textOf(c, 'clientId');
+    const inflight = Math.min(65_535, Math.max(1, Math.floor(numberOf(c, 'inflight', 10_000))));
+    const timeout = startTimeoutOf(c);
+    this.conn = new ManagedConnection<MqttSession>({
+      where: `MQTT broker at ${redactUrl(url)}`,
+      startTimeoutMs: timeout,
+      open: async () => {
+        // What the last connection delivered and the graph did not take is redelivered.
+        this.buffer = [];
+        this.head = 0;
+        const session: MqttSession = { client: null as unknown as MqttClient, held: [], ackableTaken: 0, released: 0 };
+        const { client, sessionPresent } = await openMqtt(
+          url,
+          {
+            ...(clientId !== undefined ? { clientId } : {}),
+            clean: clientId === undefined,
+            properties: { sessionExpiryInterval: clientId === undefined ? 0 : 0xffffffff, receiveMaximum: inflight },
+            connectTimeout: Math.min(timeout, 10_000),
+            resubscribe: false,
+            customHandleAcks: (_topic, _payload, packet, done) => {
+              this.receive(session, packet);
+              done(0);
+            },
+          },
+          (client) => {
+            session.client = client;
+            const internals = client as unknown as { _sendPacket: SendPacket };
+            const send = internals._sendPacket.bind(client);
+            internals._sendPacket = (packet, cb, cbStorePut, noStore) => {
+              if (packet.cmd === 'puback' || packet.cmd === 'pubrec') {
+                session.held.push(packet);
+                cb?.();
+                return;
+              }
+              send(packet, cb, cbStorePut, noStore);
+            };
+            client.on('message', (_t, _p, packet) => {
+              if (packet.qos === 0) this.receive(session, packet);
+            });
+          },
+          (err) => {
+            if (this.conn.session === session) this.conn.lost(err);
+          },
+        );
+        // A persistent session keeps its subscription; subscribing again would resend retained messages.
+        if (!sessionPresent) {
+          try {
+            const granted = await client.subscribeAsync(this.topic, { qos: this.qos });
+            const refused = granted.find((g) => g.qos >= 0x80);
+            if (refused !== undefined)
+              throw new ConnectorError(
+                `refused the subscription to ${this.topic} (reason code 0x${refused.qos.toString(16)})`,
+                true,
+              );
+          } catch (err) {
+            client.end(true);
+            throw err;
           }
-        });
-      this.current = { state: 'connected', attempts: 0, lag: null };
+        }
+        return session;
+      },
+      shut: (s) => new Promise<void>((resolve) => s.client.end(false, {}, () => resolve())),
+      changed: () => o.onReadable(),
     });
-    this.client.on('error', (err) => {
-      const failure = mqttFailure(this.url, err);
-      if (failure.permanent) this.fail(failure.line);
-      else this.current = { ...this.current, error: failure.line };
-    });
-    this.client.on('close', () => {
-      if (this.closed || this.current.state === 'failed') return;
-      const attempts = this.current.attempts + 1;
-      const error = this.current.error ?? `MQTT broker at ${safeUrl(this.url)} closed the connection`;
-      if (!everUp && Date.now() - startedAt >= connectTimeoutMs) return this.fail(error);
-      this.current = { state: 'reconnecting', attempts, error, lag: null };
-      this.reconnectTimer = setTimeout(() => {
-        this.reconnectTimer = null;
-        if (!this.closed) this.client.reconnect();
-      }, reconnectDelay(attempts));
-    });
+    this.conn.start();
   }
 
   take(max: number): BrokerMessage[] {
     const out: BrokerMessage[] = [];
     while (this.head < this.buffer.length && out.length < max) {
-      const m = this.buffer[this.head++] as { message: BrokerMessage; ackable: boolean };
-      if (m.ackable) this.ackableTaken++;
+      const m = this.buffer[this.head++] as Buffered;
+      if (m.ackable) m.session.ackableTaken++;
       out.push(m.message);
     }
     if (this.head > 4096 || this.head === this.buffer.length) {
@@ -133,38 +139,36 @@ export class MqttReader implements BrokerReader {
   }
 
   mark(checkpointId: number): unknown {
-    this.marks.set(checkpointId, { generation: this.generation, upTo: this.ackableTaken });
+    const s = this.conn.session;
+    if (s !== null) this.marks.set(checkpointId, { session: s, upTo: s.ackableTaken });
     return null;
   }
 
   acknowledge(checkpointId: number): void {
     let upTo = -1;
+    const s = this.conn.session;
     for (const [id, m] of this.marks) {
       if (id > checkpointId) break;
       this.marks.delete(id);
       // Acks of an earlier connection would name packet ids the broker has since reused.
-      if (m.generation === this.generation) upTo = m.upTo;
+      if (m.session === s) upTo = m.upTo;
     }
-    if (upTo <= this.released || !this.client.connected) return;
-    const internals = this.client as unknown as { _writePacket: (p: Packet, cb?: () => void) => void };
-    for (const a of this.held.splice(0, upTo - this.released)) internals._writePacket(a);
-    this.released = upTo;
+    if (s === null || upTo <= s.released || !s.client.connected) return;
+    const internals = s.client as unknown as { _writePacket: (p: Packet, cb?: () => void) => void };
+    for (const a of s.held.splice(0, upTo - s.released)) internals._writePacket(a);
+    s.released = upTo;
   }
 
   status(): ConnectorStatus {
-    return { ...this.current };
+    return this.conn.status(this.buffer.length - this.head);
   }
 
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
-    if (this.current.state !== 'failed') this.current = { ...this.current, state: 'closed' };
-    // Not forced: the acks just released are flushed before DISCONNECT.
-    this.client.end(false);
+    this.conn.close();
   }
 
-  private receive(packet: IPublishPacket): void {
+  private receive(session: MqttSession, packet: IPublishPacket): void {
+    if (this.conn.session !== null && this.conn.session !== session) return;
     const qos0 = packet.qos === 0;
     if (qos0 && this.buffer.length - this.head >= QOS0_BUFFER) return;
     const payload = typeof packet.payload === 'string' ? packet.payload : Buffer.from(packet.payload).toString('utf8');
@@ -174,13 +178,7 @@ export class MqttReader implements BrokerReader {
     const id =
       headers['message-id'] ??
       `${packet.topic}@${createHash('sha256').update(packet.payload).digest('hex').slice(0, 24)}`;
-    const wasEmpty = this.head === this.buffer.length;
-    this.buffer.push({ message: { id, payload, subject: packet.topic, headers, time: null }, ackable: !qos0 });
-    if (wasEmpty) this.onReadable();
-  }
-
-  private fail(line: string): void {
-    this.current = { state: 'failed', attempts: this.current.attempts + 1, error: line, lag: null };
-    this.client.end(true);
+    this.buffer.push({ message: { id, payload, subject: packet.topic, headers, time: null }, session, ackable: !qos0 });
+    if (this.buffer.length - this.head === 1) this.onReadable();
   }
 }

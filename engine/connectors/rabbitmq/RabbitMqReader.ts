@@ -2,10 +2,18 @@ import { createHash } from 'node:crypto';
 import amqp from 'amqplib';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { BrokerMessage, BrokerReader, BrokerReaderOptions, ConnectorStatus } from '../../contract/connector.js';
-import { errorLine, reconnectDelay } from '../adapterSupport.js';
-import { rabbitMqFailure } from './rabbitMqFailure.js';
+import { numberOf, startTimeoutOf, textOf } from '../connectorConfig.js';
+import { ManagedConnection } from '../ManagedConnection.js';
+import { redactUrl } from '../redactUrl.js';
+import { rabbitMqError } from './rabbitMqError.js';
 
 export type RabbitMqQueueType = 'classic' | 'quorum' | 'stream';
+
+/** One AMQP connection with one channel. */
+export interface RabbitMqSession {
+  model: ChannelModel;
+  channel: Channel;
+}
 
 /** A stream's resume position: the offset of the last message the graph took. */
 interface StreamPosition {
@@ -20,6 +28,53 @@ interface Taken {
 
 const LAG_POLL_MS = 2_000;
 
+export function queueTypeOf(config: Readonly<Record<string, unknown>>): RabbitMqQueueType {
+  const t = config.queueType;
+  return t === 'stream' || t === 'quorum' ? t : 'classic';
+}
+
+/**
+ * Connect (amqplib's own reconnect is none: `ManagedConnection` retries) and open one channel;
+ * `prepare` declares what the node needs. Errors the broker means for good are permanent.
+ * `onClose` hears when this connection ends, with its error.
+ */
+export async function openRabbitMq(
+  url: string,
+  timeoutMs: number,
+  confirm: boolean,
+  prepare: (channel: Channel) => Promise<void>,
+  onClose: (err: unknown) => void,
+): Promise<RabbitMqSession> {
+  let model: ChannelModel;
+  try {
+    model = await amqp.connect(url, { timeout: timeoutMs, clientProperties: { connection_name: 'sluice' } });
+  } catch (err) {
+    throw rabbitMqError(err);
+  }
+  let lastError: unknown = null;
+  model.on('error', (err: unknown) => (lastError = err));
+  model.on('close', (err?: unknown) =>
+    onClose(rabbitMqError(err ?? lastError ?? new Error('the broker closed the connection'))),
+  );
+  try {
+    const channel = confirm ? await model.createConfirmChannel() : await model.createChannel();
+    channel.on('error', (err: unknown) => (lastError = err));
+    // A channel closed by the server (a bad ack, a deleted queue) ends the connection too.
+    channel.on('close', () => void model.close().catch(() => undefined));
+    await prepare(channel);
+    return { model, channel };
+  } catch (err) {
+    await model.close().catch(() => undefined);
+    throw rabbitMqError(lastError ?? err);
+  }
+}
+
+/** Close the channel first: it sends the acks still queued on it. */
+export async function closeRabbitMq(s: RabbitMqSession): Promise<void> {
+  await s.channel.close().catch(() => undefined);
+  await s.model.close().catch(() => undefined);
+}
+
 /**
  * `source.rabbitmq`'s connection, over AMQP 0-9-1 with amqplib.
  *
@@ -32,22 +87,15 @@ const LAG_POLL_MS = 2_000;
  *   skips what the broker resends from the start of its chunk). Deliveries are acknowledged as
  *   they are taken: on a stream an ack only returns consumer credit.
  *
- * The connection is retried with backoff (`reconnecting`); a refused login, an unknown vhost
- * or a queue that exists with other arguments is `failed`, as is a broker never reached
- * within `connectTimeoutMs` of the start.
+ * Either way the prefetch bounds the buffer: the broker sends no more until acks return credit.
  */
 export class RabbitMqReader implements BrokerReader {
   readonly ended = false;
-  private readonly url: string;
+  private readonly conn: ManagedConnection<RabbitMqSession>;
   private readonly queue: string;
   private readonly queueType: RabbitMqQueueType;
-  private readonly prefetch: number;
   private readonly startFrom: string;
-  private readonly connectTimeoutMs: number;
-  private readonly onReadable: () => void;
-  private model: ChannelModel | null = null;
-  private channel: Channel | null = null;
-  /** Bumped per channel: delivery tags mean nothing on another channel. */
+  /** Bumped per session: delivery tags mean nothing on another channel. */
   private generation = 0;
   private buffer: ConsumeMessage[] = [];
   private head = 0;
@@ -55,29 +103,55 @@ export class RabbitMqReader implements BrokerReader {
   private readonly marks = new Map<number, Taken>();
   /** Streams: the offset of the last message taken, or null before the first. */
   private offset: number | null;
-  private current: ConnectorStatus = { state: 'connecting', attempts: 0, lag: null };
-  private closed = false;
+  private depth: number | null = null;
   private readonly lagTimer: ReturnType<typeof setInterval>;
+  private readonly onReadable: () => void;
 
-  constructor(options: BrokerReaderOptions) {
-    const c = options.config;
-    this.url = String(c.url ?? 'amqp://127.0.0.1:5672');
-    this.queue = String(c.queue ?? '');
-    this.queueType = c.queueType === 'stream' || c.queueType === 'quorum' ? c.queueType : 'classic';
-    this.prefetch = typeof c.prefetch === 'number' && c.prefetch > 0 ? Math.floor(c.prefetch) : 10_000;
+  constructor(o: BrokerReaderOptions) {
+    const c = o.config;
+    const url = textOf(c, 'url') ?? 'amqp://127.0.0.1:5672';
+    this.queue = textOf(c, 'queue') ?? '';
+    this.queueType = queueTypeOf(c);
+    const prefetch = Math.max(1, Math.floor(numberOf(c, 'prefetch', 10_000)));
     this.startFrom = c.startFrom === 'next' ? 'next' : 'first';
-    this.connectTimeoutMs = typeof c.connectTimeoutMs === 'number' ? c.connectTimeoutMs : 10_000;
-    this.onReadable = options.onReadable;
-    const resume = options.resumeFrom as Partial<StreamPosition> | null;
+    this.onReadable = o.onReadable;
+    const resume = o.resumeFrom as Partial<StreamPosition> | null;
     this.offset = typeof resume?.offset === 'number' ? resume.offset : null;
-    this.lagTimer = setInterval(() => this.pollLag(), LAG_POLL_MS);
+    const timeout = startTimeoutOf(c);
+    this.conn = new ManagedConnection<RabbitMqSession>({
+      where: `RabbitMQ at ${redactUrl(url)}`,
+      startTimeoutMs: timeout,
+      open: async () => {
+        let s: RabbitMqSession | null = null;
+        s = await openRabbitMq(
+          url,
+          Math.min(timeout, 10_000),
+          false,
+          async (channel) => {
+            const q = await channel.assertQueue(this.queue, {
+              durable: true,
+              arguments: { 'x-queue-type': this.queueType },
+            });
+            this.depth = this.queueType === 'stream' ? null : q.messageCount;
+            await channel.prefetch(prefetch);
+          },
+          (err) => {
+            if (s !== null && this.conn.session === s) this.conn.lost(err);
+          },
+        );
+        return s;
+      },
+      shut: closeRabbitMq,
+      up: (s) => void this.consume(s),
+      changed: () => o.onReadable(),
+    });
+    this.lagTimer = setInterval(() => this.pollDepth(), LAG_POLL_MS);
     this.lagTimer.unref();
-    void this.keepConnected();
+    this.conn.start();
   }
 
   take(max: number): BrokerMessage[] {
     const out: BrokerMessage[] = [];
-    const channel = this.channel;
     let last: ConsumeMessage | null = null;
     while (this.head < this.buffer.length && out.length < max) {
       const msg = this.buffer[this.head++] as ConsumeMessage;
@@ -87,17 +161,18 @@ export class RabbitMqReader implements BrokerReader {
         // A consumer starting at an offset gets the whole chunk that holds it.
         if (this.offset !== null && offset <= this.offset) continue;
         this.offset = offset;
-        out.push(this.toMessage(msg, `${this.queue}:${offset}`));
+        out.push(messageOf(msg, `${this.queue}:${offset}`));
       } else {
-        out.push(this.toMessage(msg, idOf(this.queue, msg)));
+        out.push(messageOf(msg, idOf(this.queue, msg)));
       }
     }
     if (this.head > 4096 || this.head === this.buffer.length) {
       this.buffer = this.buffer.slice(this.head);
       this.head = 0;
     }
-    if (last !== null && channel !== null) {
-      if (this.queueType === 'stream') channel.ack(last, true);
+    const session = this.conn.session;
+    if (last !== null && session !== null) {
+      if (this.queueType === 'stream') session.channel.ack(last, true);
       else this.lastTaken = { generation: this.generation, msg: last };
     }
     return out;
@@ -117,129 +192,66 @@ export class RabbitMqReader implements BrokerReader {
       upTo = taken;
       this.marks.delete(id);
     }
+    const session = this.conn.session;
     // Deliveries of an earlier channel are redelivered by the broker: at-least-once.
-    if (upTo !== null && upTo.generation === this.generation && this.channel !== null) {
-      this.channel.ack(upTo.msg, true);
-    }
+    if (upTo !== null && upTo.generation === this.generation && session !== null) session.channel.ack(upTo.msg, true);
   }
 
   status(): ConnectorStatus {
-    return { ...this.current };
+    return this.conn.status(this.depth === null ? null : this.depth + this.buffer.length - this.head);
   }
 
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
     clearInterval(this.lagTimer);
-    this.current = { ...this.current, state: 'closed' };
-    const model = this.model;
-    const channel = this.channel;
-    this.model = null;
-    this.channel = null;
-    // Closing the channel first sends the acks still queued on it; unacknowledged deliveries
-    // go back to the queue.
-    void (channel?.close() ?? Promise.resolve())
-      .catch(() => undefined)
-      .then(() => model?.close())
-      .catch(() => undefined);
-  }
-
-  private toMessage(msg: ConsumeMessage, id: string): BrokerMessage {
-    const p = msg.properties;
-    return {
-      id,
-      payload: msg.content.toString('utf8'),
-      subject: msg.fields.routingKey,
-      headers: headersOf(p.headers),
-      time: timeOf(p.headers?.['x-event-time'] ?? p.timestamp),
-    };
-  }
-
-  /** Connect, consume until the connection drops, and again with backoff until closed or failed. */
-  private async keepConnected(): Promise<void> {
-    const startedAt = Date.now();
-    let everUp = false;
-    let attempts = 0;
-    while (!this.closed) {
-      let dropped: unknown = null;
-      try {
-        const closedWith = await this.connect();
-        everUp = true;
-        attempts = 0;
-        dropped = await closedWith;
-      } catch (err) {
-        dropped = err;
-      }
-      this.dropConnection();
-      if (this.closed) return;
-      const failure = rabbitMqFailure(this.url, dropped ?? new Error('connection closed'));
-      attempts++;
-      if (failure.permanent || (!everUp && Date.now() - startedAt >= this.connectTimeoutMs)) {
-        this.current = { state: 'failed', attempts, error: failure.line, lag: this.current.lag };
-        return;
-      }
-      this.current = { state: 'reconnecting', attempts, error: failure.line, lag: this.current.lag };
-      await new Promise((resolve) => setTimeout(resolve, reconnectDelay(attempts)));
-    }
-  }
-
-  /** One connection: declare, consume; resolves to a promise of the error that ends it. */
-  private async connect(): Promise<Promise<unknown>> {
-    const model = await amqp.connect(this.url, { timeout: this.connectTimeoutMs });
-    this.model = model;
-    let lastError: unknown = null;
-    const ended = new Promise<unknown>((resolve) => {
-      model.on('error', (err: unknown) => (lastError = err));
-      model.on('close', (err?: unknown) => resolve(err ?? lastError ?? new Error('connection closed')));
-    });
-    const channel = await model.createChannel();
-    channel.on('error', (err: unknown) => (lastError = err));
-    // A channel closed by the server (a bad ack, a deleted queue) ends the connection too.
-    channel.on('close', () => void model.close().catch(() => undefined));
-    const declared = await channel.assertQueue(this.queue, {
-      durable: true,
-      arguments: { 'x-queue-type': this.queueType },
-    });
-    if (this.queueType !== 'stream') this.current = { ...this.current, lag: declared.messageCount };
-    await channel.prefetch(this.prefetch);
-    if (this.closed) throw new Error('closed');
     this.generation++;
-    this.channel = channel;
-    const args =
-      this.queueType === 'stream' ? { 'x-stream-offset': this.offset === null ? this.startFrom : this.offset + 1 } : {};
-    await channel.consume(
-      this.queue,
-      (msg) => {
-        // null: the broker cancelled the consumer (the queue was deleted): start over.
-        if (msg === null) return void model.close().catch(() => undefined);
-        const wasEmpty = this.head === this.buffer.length;
-        this.buffer.push(msg);
-        if (wasEmpty) this.onReadable();
-      },
-      { noAck: false, arguments: args },
-    );
-    this.current = { state: 'connected', attempts: 0, lag: this.current.lag };
-    return ended;
+    this.conn.close();
   }
 
-  private dropConnection(): void {
-    const model = this.model;
-    this.model = null;
-    this.channel = null;
+  private async consume(s: RabbitMqSession): Promise<void> {
+    const generation = ++this.generation;
+    // What the last channel delivered and the graph did not take comes again (classic), or
+    // is read again after the offset (stream).
     this.buffer = [];
     this.head = 0;
     this.lastTaken = null;
-    model?.close().catch(() => undefined);
+    const args =
+      this.queueType === 'stream' ? { 'x-stream-offset': this.offset === null ? this.startFrom : this.offset + 1 } : {};
+    try {
+      await s.channel.consume(
+        this.queue,
+        (msg) => {
+          if (generation !== this.generation) return;
+          // null: the broker cancelled the consumer (the queue was deleted): start over.
+          if (msg === null) return this.conn.lost(new Error(`the queue ${this.queue} was deleted`));
+          this.buffer.push(msg);
+          if (this.buffer.length - this.head === 1) this.onReadable();
+        },
+        { noAck: false, arguments: args },
+      );
+    } catch (err) {
+      if (this.conn.session === s) this.conn.lost(rabbitMqError(err));
+    }
   }
 
-  private pollLag(): void {
-    const channel = this.channel;
-    if (channel === null || this.queueType === 'stream') return;
-    channel.checkQueue(this.queue).then(
-      (q) => (this.current = { ...this.current, lag: q.messageCount }),
-      (err: unknown) => (this.current = { ...this.current, error: errorLine(err) }),
+  private pollDepth(): void {
+    const s = this.conn.session;
+    if (s === null || this.queueType === 'stream') return;
+    s.channel.checkQueue(this.queue).then(
+      (q) => (this.depth = q.messageCount),
+      () => undefined,
     );
   }
+}
+
+function messageOf(msg: ConsumeMessage, id: string): BrokerMessage {
+  const p = msg.properties;
+  return {
+    id,
+    payload: msg.content.toString('utf8'),
+    subject: msg.fields.routingKey,
+    headers: headersOf(p.headers),
+    time: timeOf(p.headers?.['x-event-time'] ?? p.timestamp),
+  };
 }
 
 function streamOffsetOf(msg: ConsumeMessage): number {

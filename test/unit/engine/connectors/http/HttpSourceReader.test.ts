@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpSourceReader } from '../../../../../engine/connectors/http/HttpSourceReader.js';
-import { waitFor } from '../waitFor.js';
+import { waitFor } from '../connectorTestKit.js';
 
 const readers: HttpSourceReader[] = [];
 afterEach(() => {
@@ -95,6 +95,6 @@ describe('HttpSourceReader', () => {
     });
     readers.push(second);
     const status = await waitFor('failed', () => (second.status().state === 'failed' ? second.status() : undefined));
-    expect(status.error).toBe(`port ${reader.port()} on 127.0.0.1 is already in use`);
+    expect(status.error).toBe(`source.http: port ${reader.port()} on 127.0.0.1 is already in use`);
   });
 });

@@ -3,7 +3,7 @@ import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrokerMessage, BrokerReader } from '../../../../../engine/contract/connector.js';
 import { MqttReader } from '../../../../../engine/connectors/mqtt/MqttReader.js';
-import { uniqueName, waitFor } from '../waitFor.js';
+import { uniqueName, waitFor } from '../connectorTestKit.js';
 
 const URL = 'mqtt://127.0.0.1:1883';
 let pub: MqttClient;

@@ -3,7 +3,7 @@ import type { ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrokerMessage, BrokerReader } from '../../../../../engine/contract/connector.js';
 import { RabbitMqReader } from '../../../../../engine/connectors/rabbitmq/RabbitMqReader.js';
-import { uniqueName, waitFor } from '../waitFor.js';
+import { uniqueName, waitFor } from '../connectorTestKit.js';
 
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
 let admin: ChannelModel;
@@ -123,7 +123,7 @@ describe('RabbitMqReader', () => {
     });
     const status = await waitFor('failed', () => (reader.status().state === 'failed' ? reader.status() : undefined));
     expect(status.error).toBe(
-      'RabbitMQ at amqp://127.0.0.1:5672 refused the login (check the user and password in the URL)',
+      'RabbitMQ at amqp://127.0.0.1:5672: refused the login (check the user and password in the URL)',
     );
     reader.close();
   });

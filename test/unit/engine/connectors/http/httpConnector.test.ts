@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpPublisher } from '../../../../../engine/connectors/http/HttpPublisher.js';
+import { httpConnector } from '../../../../../engine/connectors/http/httpConnector.js';
+import { sendThrough, testEnv, waitFor } from '../connectorTestKit.js';
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -35,41 +36,53 @@ async function receiver(failures: number): Promise<{ url: string; received: Rece
   return { url: `http://127.0.0.1:${port}/hook`, received, attempts: () => attempts };
 }
 
-describe('HttpPublisher', () => {
-  it('retries until 2xx and sends the event id as Idempotency-Key, with the configured headers', async () => {
+const open = (config: Record<string, unknown>) => httpConnector.openWriter!({ kind: 'http', config }, testEnv());
+
+describe('sink.http connection', () => {
+  it('retries until 2xx and sends the event id as Idempotency-Key, with the configured headers and URL credentials as Basic auth', async () => {
     const r = await receiver(2);
-    const p = new HttpPublisher({ kind: 'http', config: { url: r.url, headers: [{ name: 'X-Team', value: 'ops' }] } });
-    await p.publish([
+    const w = open({ url: r.url.replace('http://', 'http://ops:pw@'), headers: [{ name: 'X-Team', value: 'ops' }] });
+    const settled = await sendThrough(w, [
       { id: 'e-1', key: null, time: 0, payload: '{"n":1}' },
       { id: 'e-2', key: null, time: 0, payload: '{"n":2}' },
     ]);
+    expect(settled).toBe(true);
     expect(r.attempts()).toBe(4);
     expect(r.received.map((x) => x.body)).toEqual(['{"n":1}', '{"n":2}']);
     expect(r.received.map((x) => x.headers['idempotency-key'])).toEqual(['e-1', 'e-2']);
     expect(r.received[0]?.headers['x-team']).toBe('ops');
     expect(r.received[0]?.headers['content-type']).toBe('application/json');
-    expect(p.status()).toMatchObject({ state: 'connected', attempts: 0 });
-    p.close();
+    expect(r.received[0]?.headers.authorization).toBe(`Basic ${Buffer.from('ops:pw').toString('base64')}`);
+    expect(w.status()).toMatchObject({ state: 'connected', attempts: 0 });
+    w.close();
   });
 
   it('posts batches as JSON arrays', async () => {
     const r = await receiver(0);
-    const p = new HttpPublisher({ kind: 'http', config: { url: r.url, batch: 2 } });
-    await p.publish([1, 2, 3].map((n) => ({ id: `e-${n}`, key: null, time: 0, payload: String(n) })));
+    const w = open({ url: r.url, batch: 2 });
+    expect(
+      await sendThrough(
+        w,
+        [1, 2, 3].map((n) => ({ id: `e-${n}`, key: null, time: 0, payload: String(n) })),
+      ),
+    ).toBe(true);
     expect(r.received.map((x) => x.body)).toEqual(['[1,2]', '[3]']);
     expect(r.received.map((x) => x.headers['idempotency-key'])).toEqual(['e-1..e-2', 'e-3']);
-    p.close();
+    w.close();
   });
 
-  it('reports a refused connection as reconnecting, naming the URL, until closed', async () => {
-    const r = await receiver(0);
-    server?.close();
-    const p = new HttpPublisher({ kind: 'http', config: { url: r.url.replace('http://', 'http://user:pw@') } });
-    const sending = p.publish([{ id: 'e', key: null, time: 0, payload: '1' }]);
-    for (let i = 0; i < 200 && p.status().state !== 'reconnecting'; i++) await new Promise((x) => setTimeout(x, 10));
-    expect(p.status().state).toBe('reconnecting');
-    expect(p.status().error).toMatch(new RegExp(`POST ${r.url.replace(/[/.]/g, '\\$&')} failed: .*ECONNREFUSED`));
-    p.close();
-    await expect(sending).rejects.toThrow(/closed/);
+  it('shows a server that answers 5xx as reconnecting with the status, and keeps the records', async () => {
+    const r = await receiver(1_000_000);
+    const w = open({ url: r.url });
+    w.stage(1, [{ id: 'e', key: null, time: 0, payload: '1' }]);
+    w.commit(1);
+    const status = await waitFor('reconnecting', () => (w.status().state === 'reconnecting' ? w.status() : undefined));
+    expect(status.error).toBe(`POST ${r.url}: answered 503 Service Unavailable`);
+    expect(status.lag).toBe(1);
+    w.close();
+  });
+
+  it('refuses a URL that is not http(s), in one line', () => {
+    expect(() => open({ url: 'ftp://x' })).toThrow('sink.http needs an http:// or https:// URL, not “ftp://x”');
   });
 });
