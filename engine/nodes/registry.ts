@@ -16,6 +16,14 @@ import { sinkFile } from './sinkFile.js';
 import { sinkSqlite } from './sinkSqlite.js';
 import { sourceFile } from './sourceFile.js';
 import { sourceNexmark } from './sourceNexmark.js';
+import { sourceNats } from './sourceNats.js';
+import { sinkNats } from './sinkNats.js';
+import { sourceRabbitmq } from './sourceRabbitmq.js';
+import { sinkRabbitmq } from './sinkRabbitmq.js';
+import { sourceMqtt } from './sourceMqtt.js';
+import { sinkMqtt } from './sinkMqtt.js';
+import { sourceHttp } from './sourceHttp.js';
+import { sinkHttp } from './sinkHttp.js';
 import { throttle } from './throttle.js';
 import { topic } from './topic.js';
 import { window } from './window.js';
@@ -42,6 +50,14 @@ export const NODE_TYPES: readonly NodeDescriptor[] = [
   sinkChart,
   sinkNotify,
   sinkDiscard,
+  sourceNats,
+  sinkNats,
+  sourceRabbitmq,
+  sinkRabbitmq,
+  sourceMqtt,
+  sinkMqtt,
+  sourceHttp,
+  sinkHttp,
 ];
 
 /** Descriptors by `type`. */

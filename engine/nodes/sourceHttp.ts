@@ -55,7 +55,7 @@ export const sourceHttp: NodeDescriptor = {
     timeExpression: SOURCE_TIME_FIELD,
   },
   ports: () => ({ inputs: [], outputs: ['out', 'error'] }),
-  runsUserCode: false,
+  runsUserCode: true,
   changesKey: false,
   maxParallelism: 1,
   create: (ctx) => new BrokerSourceOperator(ctx, 'http'),

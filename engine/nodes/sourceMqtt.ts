@@ -55,7 +55,7 @@ export const sourceMqtt: NodeDescriptor = {
     connectTimeoutMs: CONNECT_TIMEOUT_FIELD,
   },
   ports: () => ({ inputs: [], outputs: ['out', 'error'] }),
-  runsUserCode: false,
+  runsUserCode: true,
   changesKey: false,
   maxParallelism: 1,
   create: (ctx) => new BrokerSourceOperator(ctx, 'mqtt'),

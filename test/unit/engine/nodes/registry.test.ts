@@ -28,6 +28,15 @@ const CATALOG_V1 = [
   // Added by the speed issue: the Nexmark benchmark's source and blackhole sink.
   'source.nexmark',
   'sink.discard',
+  // Added by the connectors issue (SPEC §10, catalog version 2).
+  'source.nats',
+  'sink.nats',
+  'source.rabbitmq',
+  'sink.rabbitmq',
+  'source.mqtt',
+  'sink.mqtt',
+  'source.http',
+  'sink.http',
 ];
 
 /** Why a default does not fit its own field schema, or null. */
@@ -65,6 +74,14 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   topic: { name: 't' },
   'sink.file': { path: 'out.jsonl' },
   'sink.sqlite': { table: 't' },
+  'source.nats': { url: 'nats://127.0.0.1:4222', stream: 'S' },
+  'sink.nats': { url: 'nats://127.0.0.1:4222', subject: 's' },
+  'source.rabbitmq': { url: 'amqp://127.0.0.1:5672', queue: 'q' },
+  'sink.rabbitmq': { url: 'amqp://127.0.0.1:5672', routingKey: 'q' },
+  'source.mqtt': { url: 'mqtt://127.0.0.1:1883', topic: 't/#' },
+  'sink.mqtt': { url: 'mqtt://127.0.0.1:1883', topic: 't' },
+  'source.http': { port: 8080 },
+  'sink.http': { url: 'http://127.0.0.1:9/hook' },
 };
 
 describe('node registry', () => {
