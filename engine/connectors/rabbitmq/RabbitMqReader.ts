@@ -40,6 +40,8 @@ export function queueTypeOf(config: Readonly<Record<string, unknown>>): RabbitMq
  */
 export async function openRabbitMq(
   url: string,
+  /** Shown by the broker's tools (`rabbitmqctl list_connections user_provided_name`). */
+  name: string,
   timeoutMs: number,
   confirm: boolean,
   prepare: (channel: Channel) => Promise<void>,
@@ -47,7 +49,7 @@ export async function openRabbitMq(
 ): Promise<RabbitMqSession> {
   let model: ChannelModel;
   try {
-    model = await amqp.connect(url, { timeout: timeoutMs, clientProperties: { connection_name: 'sluice' } });
+    model = await amqp.connect(url, { timeout: timeoutMs, clientProperties: { connection_name: name } });
   } catch (err) {
     throw rabbitMqError(err);
   }
@@ -125,6 +127,7 @@ export class RabbitMqReader implements BrokerReader {
         let s: RabbitMqSession | null = null;
         s = await openRabbitMq(
           url,
+          `sluice source ${this.queue}`,
           Math.min(timeout, 10_000),
           false,
           async (channel) => {

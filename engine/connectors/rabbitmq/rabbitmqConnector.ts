@@ -43,6 +43,7 @@ function openRabbitMqWriter(o: BrokerWriterOptions, env: ConnectorEnv): BrokerWr
         let s: RabbitMqSession | null = null;
         s = await openRabbitMq(
           url,
+          `sluice sink ${queue || exchange || routingKey}`,
           Math.min(timeout, 10_000),
           true,
           async (channel) => {
