@@ -30,13 +30,16 @@ export async function publishJson(
   await ch.close();
 }
 
-/** Ready messages of a classic queue (what no consumer holds). */
+/** Ready messages of a classic queue (what no consumer holds); 0 while it does not exist. */
 export async function queueDepth(admin: ChannelModel, queue: string): Promise<number> {
   const ch = await admin.createChannel();
+  ch.on('error', () => undefined);
   try {
     return (await ch.checkQueue(queue)).messageCount;
+  } catch {
+    return 0;
   } finally {
-    await ch.close();
+    await ch.close().catch(() => undefined);
   }
 }
 
