@@ -24,6 +24,9 @@ import { sourceMqtt } from './sourceMqtt.js';
 import { sinkMqtt } from './sinkMqtt.js';
 import { sourceHttp } from './sourceHttp.js';
 import { sinkHttp } from './sinkHttp.js';
+import { sinkPostgres } from './sinkPostgres.js';
+import { sourceRedis } from './sourceRedis.js';
+import { sinkRedis } from './sinkRedis.js';
 import { throttle } from './throttle.js';
 import { topic } from './topic.js';
 import { window } from './window.js';
@@ -58,6 +61,9 @@ export const NODE_TYPES: readonly NodeDescriptor[] = [
   sinkMqtt,
   sourceHttp,
   sinkHttp,
+  sinkPostgres,
+  sourceRedis,
+  sinkRedis,
 ];
 
 /** Descriptors by `type`. */

@@ -37,6 +37,9 @@ const CATALOG_V1 = [
   'sink.mqtt',
   'source.http',
   'sink.http',
+  'sink.postgres',
+  'source.redis',
+  'sink.redis',
 ];
 
 /** Why a default does not fit its own field schema, or null. */
@@ -82,6 +85,9 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   'sink.mqtt': { url: 'mqtt://127.0.0.1:1883', topic: 't' },
   'source.http': { port: 8080 },
   'sink.http': { url: 'http://127.0.0.1:9/hook' },
+  'sink.postgres': { url: 'postgres://127.0.0.1:5432/test', table: 't' },
+  'source.redis': { url: 'redis://127.0.0.1:6379', stream: 's' },
+  'sink.redis': { url: 'redis://127.0.0.1:6379', stream: 's' },
 };
 
 describe('node registry', () => {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../connectors/connectorTestKit.js';
-import { freePort } from '../connectors/natsTestServer.js';
+import { freePort } from '../connectors/brokerTestKit.js';
 import { startLive } from '../connectors/runUntil.js';
 import { graphOf, runToEnd } from '../runtime/runGraph.js';
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mqtt from 'mqtt';
-import { freePort, waitFor } from '../natsTestServer.js';
+import { freePort, waitFor } from '../brokerTestKit.js';
 
 export const MQTT_URL = 'mqtt://127.0.0.1:1883';
 
