@@ -12,7 +12,7 @@ export const sinkRabbitmq: NodeDescriptor = {
     'persistent message confirmed by the broker (publisher confirms). At least once: after a crash ' +
     'the unconfirmed tail is sent again, with `message-id` = the event id so consumers can drop a resend.',
   config: {
-    url: urlField('amqp://guest:guest@127.0.0.1:5672'),
+    url: urlField('amqp://${env:RABBITMQ_USER}:${env:RABBITMQ_PASSWORD}@127.0.0.1:5672'),
     exchange: {
       kind: 'string',
       label: 'Exchange',

@@ -20,7 +20,7 @@ export const sourceRabbitmq: NodeDescriptor = {
     'covering them completes, so after a crash the broker redelivers them; ids are the message-id ' +
     '(or a hash of the message when it has none).',
   config: {
-    url: urlField('amqp://guest:guest@127.0.0.1:5672'),
+    url: urlField('amqp://${env:RABBITMQ_USER}:${env:RABBITMQ_PASSWORD}@127.0.0.1:5672'),
     queue: {
       kind: 'string',
       label: 'Queue',
