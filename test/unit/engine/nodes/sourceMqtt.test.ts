@@ -136,5 +136,5 @@ describe('source.mqtt', () => {
       await producer.endAsync(true);
       await broker.dispose();
     }
-  });
+  }, 90_000);
 });
