@@ -20,6 +20,12 @@ import { sourceFile } from './sourceFile.js';
 import { sourceNexmark } from './sourceNexmark.js';
 import { sourceNats } from './sourceNats.js';
 import { sinkNats } from './sinkNats.js';
+import { sourceRabbitmq } from './sourceRabbitmq.js';
+import { sinkRabbitmq } from './sinkRabbitmq.js';
+import { sourceMqtt } from './sourceMqtt.js';
+import { sinkMqtt } from './sinkMqtt.js';
+import { sourceHttp } from './sourceHttp.js';
+import { sinkHttp } from './sinkHttp.js';
 import { sinkPostgres } from './sinkPostgres.js';
 import { sourceRedis } from './sourceRedis.js';
 import { sinkRedis } from './sinkRedis.js';
@@ -53,6 +59,12 @@ export const NODE_TYPES: readonly NodeDescriptor[] = [
   sinkDiscard,
   sourceNats,
   sinkNats,
+  sourceRabbitmq,
+  sinkRabbitmq,
+  sourceMqtt,
+  sinkMqtt,
+  sourceHttp,
+  sinkHttp,
   sinkPostgres,
   sourceRedis,
   sinkRedis,

@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AckPolicy, connect, DeliverPolicy } from 'nats';
 import { createClient } from 'redis';
+import amqp from 'amqplib';
 import { CLI, ROOT, median, requireBuild, round } from './lib/runCli.mjs';
 
 const COUNT = Number(process.env.BENCH_CONNECTORS_COUNT ?? 300_000);
@@ -227,6 +228,58 @@ async function redisBench() {
   }
 }
 
+/**
+ * A RabbitMQ stream queue (the exactly-once kind), read over AMQP 0-9-1 from the first offset.
+ * The plain loop is amqplib's consume with the same prefetch, acking each delivery as taken
+ * (on a stream an ack only returns credit), parsing, mapping and appending to the file.
+ */
+async function rabbitmqBench() {
+  const url = 'amqp://guest:guest@127.0.0.1:5672';
+  const queue = `sluice-bench-${tag}`;
+  const admin = await amqp.connect(url);
+  const ch = await admin.createConfirmChannel();
+  await ch.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'stream' } });
+  try {
+    for (let i = 0; i < COUNT; i += 1000) {
+      for (let j = i; j < Math.min(COUNT, i + 1000); j++) {
+        ch.sendToQueue(queue, Buffer.from(JSON.stringify({ i: j, customer: `c${j % 100}`, amount: j % 977 })));
+      }
+      await ch.waitForConfirms();
+    }
+    const plain = async () => {
+      const file = path.join(work, 'plain-rabbitmq.jsonl');
+      const t0 = performance.now();
+      const c = await amqp.connect(url);
+      const cch = await c.createChannel();
+      await cch.prefetch(10_000);
+      const out = lineFile(file);
+      let n = 0;
+      await new Promise((resolve) => {
+        void cch.consume(
+          queue,
+          (m) => {
+            if (m === null || n >= COUNT) return;
+            out.write(JSON.stringify(mapValue(JSON.parse(m.content.toString()))) + '\n');
+            cch.ack(m);
+            if (++n >= COUNT) resolve();
+          },
+          { noAck: false, arguments: { 'x-stream-offset': 'first' } },
+        );
+      });
+      out.close();
+      await c.close();
+      fs.rmSync(file, { force: true });
+      return (performance.now() - t0) / 1000;
+    };
+    return await pairs(plain, () =>
+      sluice('rabbitmq', { type: 'source.rabbitmq', config: { url, queue, queueType: 'stream', prefetch: 10_000 } }),
+    );
+  } finally {
+    await ch.deleteQueue(queue).catch(() => {});
+    await admin.close();
+  }
+}
+
 /** REPEAT rounds of (plain, Sluice) back to back; medians. */
 async function pairs(plain, sl) {
   const rounds = [];
@@ -259,7 +312,10 @@ const platforms = {};
 for (const [name, bench] of [
   ['nats', natsBench],
   ['redis', redisBench],
+  ['rabbitmq', rabbitmqBench],
 ]) {
+  // BENCH_CONNECTORS_ONLY=rabbitmq,redis measures some platforms only.
+  if (process.env.BENCH_CONNECTORS_ONLY && !process.env.BENCH_CONNECTORS_ONLY.split(',').includes(name)) continue;
   console.error(`${name}:`);
   try {
     platforms[name] = await bench();

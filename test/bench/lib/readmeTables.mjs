@@ -76,7 +76,11 @@ function nexmark(r) {
 }
 
 function connectors(r) {
-  const NAMES = { nats: 'NATS JetStream: `source.nats`', redis: 'Redis Streams: `source.redis`' };
+  const NAMES = {
+    nats: 'NATS JetStream: `source.nats`',
+    redis: 'Redis Streams: `source.redis`',
+    rabbitmq: 'RabbitMQ stream queue: `source.rabbitmq`',
+  };
   const rows = Object.entries(r.platforms).map(([k, x]) =>
     x.skipped
       ? `| ${NAMES[k] ?? k} | skipped: ${x.skipped} | | | |`

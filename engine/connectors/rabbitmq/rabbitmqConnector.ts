@@ -1,0 +1,93 @@
+import type { ConfirmChannel } from 'amqplib';
+import type { BrokerWriter, BrokerWriterOptions } from '../../contract/connector.js';
+import type { ConnectorEnv, ConnectorFactory } from '../ConnectorFactory.js';
+import { startTimeoutOf, textOf } from '../connectorConfig.js';
+import type { OutboxRecord } from '../Outbox.js';
+import { OutboxWriter } from '../OutboxWriter.js';
+import { redactUrl } from '../redactUrl.js';
+import { closeRabbitMq, openRabbitMq, queueTypeOf, RabbitMqReader, type RabbitMqSession } from './RabbitMqReader.js';
+import { rabbitMqError } from './rabbitMqError.js';
+
+/**
+ * RabbitMQ (SPEC §10) over AMQP 0-9-1 with `amqplib`: the client the field uses for Node (the
+ * RabbitMQ tutorials' own), pure JS, typed by @types/amqplib. Stream queues are read over
+ * AMQP 0-9-1 too (`x-stream-offset`), so the stream plugin is not needed.
+ */
+export const rabbitmqConnector: ConnectorFactory = {
+  kind: 'rabbitmq',
+  openReader: (options) => new RabbitMqReader(options),
+  openWriter: (options, env) => openRabbitMqWriter(options, env),
+};
+
+/**
+ * `sink.rabbitmq`: the outbox sends what completed checkpoints cover on a confirm channel
+ * (publisher confirms), persistent messages with `message-id` = the event id and
+ * `x-event-time` = the event time in ms: at-least-once, a resend carries the same id. The
+ * queue, when configured, is declared if missing (and bound to a named exchange with a fixed
+ * routing key); a named exchange must exist.
+ */
+function openRabbitMqWriter(o: BrokerWriterOptions, env: ConnectorEnv): BrokerWriter {
+  const c = o.config;
+  const url = textOf(c, 'url') ?? 'amqp://127.0.0.1:5672';
+  const exchange = textOf(c, 'exchange') ?? '';
+  const queue = textOf(c, 'queue') ?? '';
+  const routingKey = textOf(c, 'routingKey') ?? queue;
+  const queueType = queueTypeOf(c);
+  const timeout = startTimeoutOf(c);
+  let writer: OutboxWriter<RabbitMqSession> | null = null;
+  writer = new OutboxWriter<RabbitMqSession>(
+    {
+      where: `RabbitMQ at ${redactUrl(url)}`,
+      startTimeoutMs: timeout,
+      open: async () => {
+        let s: RabbitMqSession | null = null;
+        s = await openRabbitMq(
+          url,
+          `sluice sink ${queue || exchange || routingKey}`,
+          Math.min(timeout, 10_000),
+          true,
+          async (channel) => {
+            if (exchange !== '') await channel.checkExchange(exchange);
+            if (queue !== '') {
+              await channel.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': queueType } });
+              if (exchange !== '' && !routingKey.includes('${')) await channel.bindQueue(queue, exchange, routingKey);
+            }
+          },
+          (err) => {
+            if (s !== null && writer?.connection.session === s) writer.connection.lost(err);
+          },
+        );
+        return s;
+      },
+      shut: closeRabbitMq,
+      changed: () => {},
+    },
+    env.outbox(),
+    {
+      batchSize: 1000,
+      async send(s: RabbitMqSession, batch: readonly OutboxRecord[]): Promise<void> {
+        const channel = s.channel as ConfirmChannel;
+        try {
+          for (const r of batch) {
+            const ok = channel.publish(exchange, r.subject ?? routingKey, Buffer.from(r.payload, 'utf8'), {
+              messageId: r.id,
+              persistent: true,
+              contentType: 'application/json',
+              timestamp: Math.floor(r.time / 1000),
+              headers: { 'x-event-time': r.time },
+            });
+            if (!ok)
+              await new Promise<void>((resolve, reject) => {
+                channel.once('drain', resolve);
+                channel.once('close', () => reject(new Error('the channel closed')));
+              });
+          }
+          await channel.waitForConfirms();
+        } catch (err) {
+          throw rabbitMqError(err);
+        }
+      },
+    },
+  );
+  return writer;
+}

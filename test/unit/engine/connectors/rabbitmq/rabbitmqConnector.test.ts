@@ -1,0 +1,72 @@
+import amqp from 'amqplib';
+import type { ChannelModel, GetMessage } from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rabbitmqConnector } from '../../../../../engine/connectors/rabbitmq/rabbitmqConnector.js';
+import type { BrokerWriter } from '../../../../../engine/contract/connector.js';
+import { sendThrough, testEnv, uniqueName, waitFor } from '../connectorTestKit.js';
+
+const URL = 'amqp://guest:guest@127.0.0.1:5672';
+let admin: ChannelModel;
+const queues: string[] = [];
+
+beforeAll(async () => {
+  admin = await amqp.connect(URL);
+});
+afterAll(async () => {
+  const ch = await admin.createChannel();
+  for (const q of queues) await ch.deleteQueue(q).catch(() => undefined);
+  await admin.close();
+});
+
+function writer(config: Record<string, unknown>): BrokerWriter {
+  return rabbitmqConnector.openWriter!(
+    { kind: 'rabbitmq', config: { url: URL, ...config } },
+    testEnv('sink.rabbitmq "out"'),
+  );
+}
+
+describe('sink.rabbitmq connection', () => {
+  it('declares the queue and publishes what a completed checkpoint covers, confirmed and persistent, message-id = event id', async () => {
+    const queue = uniqueName('sluice-test-sink');
+    queues.push(queue);
+    const w = writer({ exchange: '', queue, queueType: 'classic' });
+    w.write([{ id: 'e-1', key: 'a', time: 1_700_000_000_123, payload: '{"n":1}' }]);
+    const settled = await sendThrough(w, [{ id: 'e-2', key: 'b', time: 1_700_000_000_456, payload: '{"n":2}' }]);
+    expect(settled).toBe(true);
+    expect(w.status()).toMatchObject({ state: 'connected', lag: 0 });
+    w.close();
+    const ch = await admin.createChannel();
+    const got: GetMessage[] = [];
+    for (let m = await ch.get(queue, { noAck: true }); m !== false; m = await ch.get(queue, { noAck: true }))
+      got.push(m);
+    await ch.close();
+    expect(got.map((m) => m.content.toString())).toEqual(['{"n":1}', '{"n":2}']);
+    expect(got.map((m) => m.properties.messageId as unknown)).toEqual(['e-1', 'e-2']);
+    expect(got[0]?.properties.deliveryMode).toBe(2);
+    expect(got[0]?.properties.headers?.['x-event-time']).toBe(1_700_000_000_123);
+  });
+
+  it('sends nothing before the checkpoint completes', async () => {
+    const queue = uniqueName('sluice-test-sink');
+    queues.push(queue);
+    const w = writer({ queue });
+    await waitFor('connected', () => w.status().state === 'connected');
+    w.stage(1, [{ id: 'e-1', key: null, time: 0, payload: '1' }]);
+    const ch = await admin.createChannel();
+    expect((await ch.checkQueue(queue)).messageCount).toBe(0);
+    w.commit(1);
+    expect(await w.settle(10_000)).toBe(true);
+    expect((await ch.checkQueue(queue)).messageCount).toBe(1);
+    await ch.close();
+    w.close();
+  });
+
+  it('fails in one line for an exchange that does not exist', async () => {
+    const exchange = uniqueName('sluice-no-such-exchange');
+    const w = writer({ exchange, routingKey: 'x' });
+    const status = await waitFor('failed', () => (w.status().state === 'failed' ? w.status() : undefined));
+    expect(status.error).toBe(`RabbitMQ at amqp://127.0.0.1:5672: no exchange '${exchange}' in vhost '/'`);
+    expect(() => w.stage(1, [])).toThrow(/no exchange/);
+    w.close();
+  });
+});
