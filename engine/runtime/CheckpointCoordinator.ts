@@ -188,7 +188,7 @@ export class CheckpointCoordinator {
       if (this.sinkInstances.has(key)) this.committedNow.set(key, p.received - p.setAside);
     }
     this.d.durable(cp.id, received);
-    this.d.broadcast({ type: 'completeCheckpoint', checkpointId: cp.id });
+    this.d.broadcast({ type: 'completeCheckpoint', checkpointId: cp.id, ...(cp.final ? { final: true } : {}) });
   }
 
   /** Step 4: a worker committed; the last one ends the checkpoint. */

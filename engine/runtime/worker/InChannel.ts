@@ -1,4 +1,5 @@
 import type { SluiceEvent } from '../../contract/index.js';
+import { wallNow } from '../clock.js';
 import type { ChannelControl } from '../protocol.js';
 
 /**
@@ -12,6 +13,11 @@ export class InChannel {
   /** Events waiting (not yet consumed). */
   queued = 0;
   ended = false;
+  /** The watermark signal last popped from this channel (−∞ before any), and whether the sender is idle. */
+  watermark = Number.NEGATIVE_INFINITY;
+  idle = false;
+  /** When events or a watermark last arrived (barriers do not count: a quiet source sends those too). */
+  lastHeardAt = wallNow();
   private unreturned = 0;
   /** Events taken from the queue after which their credit goes back mid-turn. */
   private readonly half: number;
@@ -29,12 +35,19 @@ export class InChannel {
 
   pushEvents(events: SluiceEvent[]): void {
     if (events.length === 0) return;
+    this.lastHeardAt = wallNow();
     this.items.push(events);
     this.queued += events.length;
   }
 
   pushControl(control: ChannelControl): void {
+    if (control.kind === 'watermark') this.lastHeardAt = wallNow();
     this.items.push(control);
+  }
+
+  /** Nothing waits on the channel (no events, no markers). */
+  get empty(): boolean {
+    return this.items.length === 0;
   }
 
   /** The control marker at the head, if the head is one. */
@@ -46,6 +59,10 @@ export class InChannel {
   popControl(): ChannelControl {
     const c = this.items.shift() as ChannelControl;
     if (c.kind === 'end') this.ended = true;
+    else if (c.kind === 'watermark') {
+      if (c.time > this.watermark) this.watermark = c.time;
+      this.idle = c.idle;
+    }
     return c;
   }
 

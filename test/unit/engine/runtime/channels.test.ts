@@ -14,9 +14,13 @@ function pair(capacity: number) {
     0,
     0,
     capacity,
-    (events) => {
+    (events, wm) => {
       log.push(events.map((e) => e.value as number));
       inc.pushEvents(events);
+      if (wm) {
+        log.push({ ...wm, withBatch: true } as ChannelControl);
+        inc.pushControl(wm);
+      }
       return 0;
     },
     (c) => {
@@ -28,6 +32,35 @@ function pair(capacity: number) {
 }
 
 describe('channels', () => {
+  it('carry a watermark with the batch before it, and keep only the newest of watermarks not separated by events', () => {
+    const { out, inc, log } = pair(8);
+    out.pushWatermark(1, false); // nothing before it: a message of its own
+    out.push(ev(1));
+    out.push(ev(2));
+    out.pushWatermark(2, false);
+    out.pushWatermark(3, false); // replaces 2: no event between them
+    out.push(ev(3));
+    out.pushWatermark(4, true);
+    out.flush();
+    expect(log).toEqual([
+      { kind: 'watermark', time: 1, idle: false },
+      [1, 2],
+      { kind: 'watermark', time: 3, idle: false, withBatch: true },
+      [3],
+      { kind: 'watermark', time: 4, idle: true, withBatch: true },
+    ]);
+    // The receiver sees them in line: popped at the head, into the channel's signal.
+    expect(inc.peekControl()).toEqual({ kind: 'watermark', time: 1, idle: false });
+    inc.popControl();
+    expect(inc.watermark).toBe(1);
+    inc.consume(10, () => {});
+    inc.popControl();
+    expect(inc.watermark).toBe(3);
+    inc.consume(10, () => {});
+    inc.popControl();
+    expect([inc.watermark, inc.idle]).toEqual([4, true]);
+  });
+
   it('send no more than the credit the receiver granted, and the rest when credit returns', () => {
     const { out, inc, log } = pair(4);
     for (let i = 0; i < 10; i++) out.push(ev(i));
