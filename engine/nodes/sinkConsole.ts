@@ -1,5 +1,6 @@
 import type { NodeDescriptor } from '../contract/descriptor.js';
 import type { SluiceEvent } from '../contract/event.js';
+import { envelopeJson } from '../contract/event.js';
 import type { Operator, OperatorContext } from '../contract/operator.js';
 
 /** `sink.console`: one log line per event, as it arrives (at-least-once, not staged). */
@@ -26,6 +27,7 @@ class ConsoleSinkOperator implements Operator {
   }
   process(e: SluiceEvent): void {
     // The envelope literal, not envelopeOf(), to skip a call on a path that already formats JSON.
-    this.ctx.io.console(this.prefix + JSON.stringify({ id: e.id, key: e.key, time: e.time, value: e.value }));
+    // A value still encoded is printed as the text it arrived as.
+    this.ctx.io.console(this.prefix + envelopeJson(e));
   }
 }

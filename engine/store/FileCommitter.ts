@@ -59,6 +59,8 @@ export class FileCommitter implements TransactionalFile {
   /** The last seal's fsyncs (see `seal`), settled in order. */
   private sealing: Promise<void> = Promise.resolve();
   private backgroundUsed = false;
+  /** The staging folder was created and its name not yet fsynced in its parent. */
+  private stagingDirUnsynced = false;
 
   /**
    * @param log where commits are recorded (the run's `StateStore`)
@@ -139,6 +141,10 @@ export class FileCommitter implements TransactionalFile {
       return;
     }
     try {
+      if (this.stagingDirUnsynced) {
+        fsyncDirectory(nodePath.dirname(this.stagingDir));
+        this.stagingDirUnsynced = false;
+      }
       fs.fsyncSync(this.openFd);
       this.closeOpen(false);
       fs.renameSync(this.openPath, nodePath.join(this.stagingDir, String(checkpointId)));
@@ -178,9 +184,12 @@ export class FileCommitter implements TransactionalFile {
     this.openFd = -1;
     this.staged.add(checkpointId);
     const dir = this.stagingDir;
+    const parentToo = this.stagingDirUnsynced;
+    this.stagingDirUnsynced = false;
     this.sealing = this.sealing
       .then(() => fsyncAndClose(fd))
       .then(() => fsyncDirectoryAsync(dir))
+      .then(() => (parentToo ? fsyncDirectoryAsync(nodePath.dirname(dir)) : undefined))
       .catch((error: unknown) => {
         throw new UserError(
           `cannot stage output of sink file ${this.path} for checkpoint ${checkpointId}: ${(error as Error).message}`,
@@ -199,7 +208,8 @@ export class FileCommitter implements TransactionalFile {
       if (this.openFd < 0) {
         const created = !fs.existsSync(this.stagingDir);
         fs.mkdirSync(this.stagingDir, { recursive: true });
-        if (created) fsyncDirectory(nodePath.dirname(this.stagingDir));
+        // Its name is made durable by the seal that first needs it (stage, or seal's background).
+        if (created) this.stagingDirUnsynced = true;
         this.openFd = fs.openSync(this.openPath, 'w');
       }
       fs.writeSync(this.openFd, lines.join('\n') + '\n');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SluiceEvent } from '../../../../engine/contract/index.js';
-import { EncodedEvent, plainEvent, valueJson } from '../../../../engine/contract/index.js';
+import { EncodedEvent, envelopeJson, envelopeOf, plainEvent, valueJson } from '../../../../engine/contract/index.js';
 import { decodeBatch, encodeBatch } from '../../../../engine/runtime/batchCodec.js';
 
 const ev = (id: string, key: string | null, value: unknown): SluiceEvent => ({
@@ -47,6 +47,8 @@ describe('batchCodec', () => {
     expect(valueJson(a as SluiceEvent)).toBe('{"n":1,"s":"é"}');
     const [b] = decodeBatch(encodeBatch([a as SluiceEvent]));
     expect((b as EncodedEvent).json).toBe('{"n":1,"s":"é"}');
+    // sink.file's and sink.console's envelope: the same text as stringifying the decoded one.
+    expect(envelopeJson(b as SluiceEvent)).toBe(JSON.stringify(envelopeOf(plainEvent(b as SluiceEvent))));
     expect(JSON.stringify(b)).toBe('{"id":"a","key":"k","time":1.5,"value":{"n":1,"s":"é"},"emittedAt":2.25}');
   });
 
