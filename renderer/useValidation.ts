@@ -11,7 +11,7 @@ const DEBOUNCE_MS = 150;
 
 function validateHere(graph: GraphFile, schemas: GraphSchemas | null): Problem[] {
   try {
-    const problems = validate(graph, nodeRegistry, schemas?.schemas);
+    const problems = validate(graph, nodeRegistry, { schemas: schemas?.schemas });
     // A schema file that is broken is the graph's problem too (its contracts cannot be checked).
     for (const p of schemas?.problems ?? []) {
       const place = `schemas/${p.file}${p.line !== undefined ? `:${p.line}:${p.column ?? 1}` : ''}`;

@@ -36,7 +36,7 @@ export class CheckedGraph {
     graph: GraphFile,
     schemas?: readonly EventSchema[],
   ): { ok: true; checked: CheckedGraph } | { ok: false; errors: Problem[] } {
-    const problems = validate(graph, nodeRegistry, schemas);
+    const problems = validate(graph, nodeRegistry, { schemas, env: process.env });
     const errors = problems.filter((p) => p.severity === 'error');
     if (errors.length > 0) return { ok: false, errors };
     return { ok: true, checked: new CheckedGraph(graph, problems, schemas ?? []) };

@@ -30,6 +30,9 @@ export interface WorkerDeps {
   ): OperatorIo;
 }
 
+/** How long the end of a run waits for connector sinks to send what they committed. */
+const SETTLE_AT_END_MS = 10_000;
+
 type DeadLetterRow = Extract<WorkerFact, { type: 'deadLettered' }>['rows'][number];
 
 /**
@@ -75,7 +78,7 @@ export class WorkerRuntime {
     this.metrics = new WorkerMetrics(this.plan);
     this.inFlight = new Float64Array(start.progress);
     const wake = (): void => this.scheduler?.wake();
-    this.encoder = new SnapshotEncoder(deps.post, this.current, wake);
+    this.encoder = new SnapshotEncoder(deps.post, this.current, wake, (err) => this.fail(err));
     this.aligner = new BarrierAligner(this.encoder);
     this.timers = new WorkerTimers(this.tasks, this.current, this.inFlight, wake, (err) => this.fail(err));
   }
@@ -212,17 +215,18 @@ export class WorkerRuntime {
         this.aligner.trigger(this.tasks, cmd.checkpointId);
         for (const o of this.outs) o.flush();
         break;
-      case 'completeCheckpoint':
+      case 'completeCheckpoint': {
         this.aligner.complete(cmd.checkpointId);
         for (const h of this.hosts.values()) {
           this.current.host = h;
           h.op.onCheckpointComplete?.(cmd.checkpointId);
         }
         this.current.host = null;
-        // Counters first, so the coordinator's frame after the final checkpoint is exact.
-        this.reportMetrics();
-        this.deps.post({ type: 'checkpointCommitted', checkpointId: cmd.checkpointId, worker: this.start.worker });
+        // The final checkpoint waits for connector sinks to send what they committed.
+        if (cmd.final) void this.settleSinks().then((ok) => ok && this.committed(cmd.checkpointId));
+        else this.committed(cmd.checkpointId);
         break;
+      }
       case 'pauseSources':
         if (this.scheduler) this.scheduler.sourcesPaused = true;
         break;
@@ -265,6 +269,39 @@ export class WorkerRuntime {
         // closing is best effort: the run is over
       }
     }
+  }
+
+  /**
+   * The run's last checkpoint is durable: connector sinks send what it covers, and sources
+   * their last acknowledgements, before the worker confirms (then the run ends). Bounded, so a broker that is away does not hold a stop
+   * forever: what is not sent stays in the outbox, and the next run sends it.
+   */
+  private async settleSinks(): Promise<boolean> {
+    const waits: Array<Promise<boolean>> = [];
+    for (const h of this.hosts.values()) {
+      const w = h.op.settle?.(SETTLE_AT_END_MS);
+      if (w) waits.push(w);
+    }
+    if (waits.length === 0) return true;
+    const results = await Promise.all(waits.map((w) => w.catch(() => false)));
+    // A connection that failed for good (a refused login found only now) fails the run.
+    for (const h of this.hosts.values()) {
+      const status = h.op.connectorStatus?.();
+      if (status?.state === 'failed') {
+        this.current.host = h;
+        this.fail(Object.assign(new Error(status.error ?? 'the connection failed'), { name: 'UserError' }));
+        return false;
+      }
+    }
+    if (results.includes(false)) {
+      this.deps.post({
+        type: 'logged',
+        nodeId: null,
+        level: 'warn',
+        message: 'some connector output is not confirmed yet; it stays in the outbox and the next run sends it',
+      });
+    }
+    return true;
   }
 
   /** What each instance gets from this worker (see InstanceServices). */
@@ -368,6 +405,26 @@ export class WorkerRuntime {
     this.metrics.report(this.start.worker, { ins: this.ins, outs: this.outs, hosts: this.hosts.values() }, (f) =>
       this.deps.post(f),
     );
+  }
+
+  /**
+   * Tell the coordinator checkpoint `checkpointId` is committed here, once every commit that
+   * runs in the background (`durable()`: a sink's I/O on the thread pool) is recorded.
+   */
+  private committed(checkpointId: number): void {
+    const post = (): void => {
+      if (this.stopped) return;
+      // Counters first, so the coordinator's frame after the final checkpoint is exact.
+      this.reportMetrics();
+      this.deps.post({ type: 'checkpointCommitted', checkpointId, worker: this.start.worker });
+    };
+    const waits: Promise<void>[] = [];
+    for (const h of this.hosts.values()) {
+      const d = h.op.durable?.();
+      if (d) waits.push(d);
+    }
+    if (waits.length === 0) post();
+    else Promise.all(waits).then(post, (err: unknown) => this.fail(err));
   }
 
   private fail(err: unknown): void {
