@@ -3,6 +3,7 @@ import { updateEdge } from '../graph/graphEdits.js';
 import { selectProblemsGrouped } from '../store/selectors.js';
 import { useEditor } from '../EditorContext.js';
 import { useEditorStore } from '../store/useEditorStore.js';
+import { EdgeContractField } from './EdgeContractField.js';
 import { ProblemList } from './ProblemList.js';
 
 /** An edge's settings: its queue capacity. */
@@ -28,6 +29,7 @@ export function EdgeInspector({ edge }: { edge: GraphEdge }) {
         </code>
       </p>
       {problems && <ProblemList problems={problems} />}
+      <EdgeContractField edge={edge} />
       <div className="field">
         <label className="field-label" htmlFor="edge-capacity">
           Capacity

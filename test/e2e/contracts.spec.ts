@@ -76,9 +76,15 @@ test('contracts as you draw and as events flow: a mismatched edge, a missing fie
   await expect(problems.filter({ hasText: 'totals@1' })).toContainText('orders@1');
   await page.screenshot({ path: `${SHOTS}/40-contracts-mismatch.png` });
 
-  // Undo the wire, and remove the totals sink (it has no input); the run then checks each event
+  // The inspector names the new edge's contract; one the schemas/ folder lacks is an error too.
+  await page.getByTestId('edge-contract').fill('orders@9');
+  await expect(problems.filter({ hasText: 'orders@9' })).toContainText('orders@1');
+
+  // Undo both, and remove the totals sink (it has no input); the run then checks each event
   // against orders@1 as it leaves the source.
   await focusCanvas(page);
+  await page.keyboard.press('ControlOrMeta+Z');
+  await expect(problems.filter({ hasText: 'orders@9' })).toHaveCount(0);
   await page.keyboard.press('ControlOrMeta+Z');
   await expect(bad).toHaveCount(0);
   await selectNode(page, 'report');
