@@ -1,5 +1,6 @@
 import type { EngineApi } from '../engine/contract/EngineApi.js';
 import { ActionManager, type ActionContext } from './actions/ActionManager.js';
+import { debugActions } from './actions/debugActions.js';
 import { editActions } from './actions/editActions.js';
 import { fileActions } from './actions/fileActions.js';
 import { runActions } from './actions/runActions.js';
@@ -47,6 +48,7 @@ export function createEditor(deps: EditorDeps): Editor {
     ...editActions,
     ...viewActions,
     ...runActions,
+    ...debugActions,
   );
   return { store, engine: deps.engine, actions, actionContext, hooks };
 }

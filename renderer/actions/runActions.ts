@@ -1,6 +1,7 @@
 import { hasErrors } from '../../engine/contract/problem.js';
 import type { EditorState } from '../store/editorState.js';
 import type { Action, ActionContext } from './ActionManager.js';
+import { startDebugTaps } from './debugActions.js';
 
 /** A run of this window is starting or going: Run waits, Stop works. */
 export function runIsActive(s: EditorState): boolean {
@@ -37,6 +38,7 @@ export async function startRun(ctx: ActionContext, options: { fresh?: boolean } 
       trusted: s.trusted,
     });
     ctx.store.getState().runStarted(runId);
+    await startDebugTaps(ctx);
   } catch (err) {
     ctx.store.getState().runRefused(err instanceof Error ? err.message : String(err));
   }

@@ -88,6 +88,7 @@ export function Toolbar({ link }: { link: { state: string; reason?: string } }) 
         <ActionButton id="stop" className="stop-button">
           ■ Stop
         </ActionButton>
+        <ActionButton id="debugSidebar">Messages</ActionButton>
         <MenuButton label="Debug" actionIds={['crashRun']} testId="debug-menu" />
       </div>
     </header>

@@ -176,6 +176,8 @@ export const createRunSlice: StateCreator<EditorState, [], [], RunSlice> = (set,
         applyFrame(event.snapshot);
         return;
       case 'edgeTapped': {
+        const from = get().graph.edges.find((e) => e.id === event.edgeId)?.from.node ?? '';
+        get().debugReceived(event.runId, event.edgeId, from, event.events);
         const tap = get().tap;
         if (!tap || tap.edgeId !== event.edgeId) return;
         const received = tap.received + event.events.length;
