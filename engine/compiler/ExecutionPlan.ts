@@ -53,6 +53,8 @@ export interface PlanInstance {
   taskId: number;
   /** Channels into this instance (fused instances: 1). */
   inputCount: number;
+  /** The node is disabled: it runs `disabledOperator` (passes nothing, blocks nothing). */
+  disabled?: true;
   /** Output port → where its events go. */
   outputs: Record<string, OutputTarget[]>;
 }

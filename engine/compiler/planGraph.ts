@@ -75,6 +75,7 @@ export function planGraph(
         taskId: -1,
         inputCount: 0,
         outputs: {},
+        ...(byId.get(n.id)!.disabled === true ? { disabled: true as const } : {}),
       };
     }
   });

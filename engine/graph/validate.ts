@@ -11,6 +11,7 @@ import { isRecord } from './isRecord.js';
 import { parseGraph } from './loadGraph.js';
 import { nodeName } from './nodeName.js';
 import { shortList, shortText } from './shortText.js';
+import { validateAnnotations } from './validateAnnotations.js';
 import { validateConfig } from './validateConfig.js';
 import { validateTopology, type ResolvedEdge, type ResolvedNode } from './validateTopology.js';
 
@@ -59,6 +60,7 @@ export function validate(
   if (graph.nodes.length === 0) problems.push({ severity: 'warning', message: 'The graph has no nodes yet.' });
   problems.push(...validateTopology([...nodes.values()], edges));
   problems.push(...readAlerts(graph).problems);
+  problems.push(...validateAnnotations(graph));
   if (schemas) problems.push(...checkContracts(graph, registry, schemas));
   return problems;
 }

@@ -21,6 +21,7 @@ import { useEditorStore } from '../store/useEditorStore.js';
 import { useEditor } from '../EditorContext.js';
 import { LiveEdge } from './LiveEdge.js';
 import { EdgeHoverOverlay, LiveLayer } from './LiveLayer.js';
+import { OrganiseLayer } from './OrganiseLayer.js';
 import { LiveScene, LiveSceneContext } from './LiveScene.js';
 import { NodeSearch } from './NodeSearch.js';
 import { SluiceNode } from './SluiceNode.js';
@@ -141,6 +142,7 @@ export function Canvas({ onInit }: { onInit(flow: ReactFlowInstance<SluiceFlowNo
           defaultViewport={{ x: 40, y: 40, zoom: 1 }}
           proOptions={{ hideAttribution: true }}
         >
+          <OrganiseLayer />
           <LiveLayer />
           <EdgeHoverOverlay />
           <Background variant={BackgroundVariant.Dots} gap={GRID[0]} size={1.2} color="#c9ced8" />

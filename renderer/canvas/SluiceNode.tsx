@@ -28,6 +28,7 @@ export const SluiceNode = memo(function SluiceNode({ data, selected }: NodeProps
       className={`sl-node cat-${category}${selected ? ' selected' : ''}${errors ? ' has-error' : problems ? ' has-warning' : ''}${bottleneck ? ' bottleneck' : ''}${failed ? ' failed' : ''}`}
       data-testid={`node-${node.id}`}
       data-node-type={node.type}
+      data-disabled={node.disabled === true ? '' : undefined}
     >
       <div className="sl-node-head">
         <span className="sl-node-title">{label}</span>

@@ -68,6 +68,7 @@ export function Toolbar({ link }: { link: { state: string; reason?: string } }) 
           <ActionButton id="undo">↶</ActionButton>
           <ActionButton id="redo">↷</ActionButton>
           <ActionButton id="autoLayout">Layout</ActionButton>
+          <ActionButton id="addNote">Note</ActionButton>
           <ActionButton id="search">Find</ActionButton>
           <ActionButton id="help">?</ActionButton>
         </div>

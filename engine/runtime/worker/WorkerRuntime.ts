@@ -5,6 +5,7 @@ import { decodeState } from '../../store/stateCodec.js';
 import { wallNow } from '../clock.js';
 import { partitionOf } from '../partition.js';
 import type { StartWorker, WorkerCommand, WorkerFact } from '../protocol.js';
+import { disabledOperator } from './disabledOperator.js';
 import { BarrierAligner } from './BarrierAligner.js';
 import type { CurrentHost } from './CurrentHost.js';
 import type { InChannel } from './InChannel.js';
@@ -105,7 +106,7 @@ export class WorkerRuntime {
       const d = this.deps.registry.get(h.plan.type);
       if (!d) throw new Error(`unknown node type ${h.plan.type}`);
       this.current.host = h;
-      h.attach(d.create(h.context()));
+      h.attach(h.plan.disabled ? disabledOperator(d) : d.create(h.context()));
     }
     for (const h of this.hosts.values()) {
       for (const [port, targets] of Object.entries(h.plan.outputs)) {
