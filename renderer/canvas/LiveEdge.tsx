@@ -7,6 +7,7 @@ import type { SluiceFlowEdge } from '../store/selectors.js';
 import { useEditorStore } from '../store/useEditorStore.js';
 import { useLiveScene } from './LiveScene.js';
 import { LABEL_HIT } from './paintLive.js';
+import { EdgeAlertBadge } from './AlertBadges.js';
 
 /**
  * What an edge's stroke shows, as one string: a selector returning it re-renders the stroke only
@@ -40,6 +41,7 @@ export const LiveEdge = memo(function LiveEdge(props: EdgeProps<SluiceFlowEdge>)
     <>
       <EdgeStroke id={id} path={path} markerEnd={markerEnd} />
       <EdgeLabelHit id={id} x={labelX} y={labelY} />
+      <EdgeAlertBadge edgeId={id} x={labelX} y={labelY} />
     </>
   );
 });

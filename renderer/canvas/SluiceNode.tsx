@@ -4,6 +4,7 @@ import { nodeRegistry } from '../../engine/nodes/registry.js';
 import { inputHandle, outputHandle, portsOf } from '../graph/portsOf.js';
 import type { SluiceFlowNode } from '../store/selectors.js';
 import { useEditorStore } from '../store/useEditorStore.js';
+import { NodeAlertBadge } from './AlertBadges.js';
 import { NodeDebugToggle } from './NodeDebugToggle.js';
 import { NodeLiveBadges } from './NodeLiveBadges.js';
 
@@ -32,6 +33,7 @@ export const SluiceNode = memo(function SluiceNode({ data, selected }: NodeProps
     >
       <div className="sl-node-head">
         <span className="sl-node-title">{label}</span>
+        <NodeAlertBadge nodeId={node.id} />
         <NodeDebugToggle nodeId={node.id} />
         {problems && (
           <span

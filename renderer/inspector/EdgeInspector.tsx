@@ -4,6 +4,7 @@ import { selectProblemsGrouped } from '../store/selectors.js';
 import { useEditor } from '../EditorContext.js';
 import { useEditorStore } from '../store/useEditorStore.js';
 import { ProblemList } from './ProblemList.js';
+import { AlertRules } from './AlertRules.js';
 
 /** An edge's settings: its queue capacity. */
 export function EdgeInspector({ edge }: { edge: GraphEdge }) {
@@ -58,6 +59,7 @@ export function EdgeInspector({ edge }: { edge: GraphEdge }) {
           Events the queue holds before the producer waits (backpressure). Default: the graph's {defaultCapacity}.
         </div>
       </div>
+      <AlertRules subject={{ kind: 'edge', id: edge.id }} />
     </div>
   );
 }

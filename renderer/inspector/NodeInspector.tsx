@@ -6,6 +6,7 @@ import { useEditorStore } from '../store/useEditorStore.js';
 import { useEditor } from '../EditorContext.js';
 import { FieldEditor } from './FieldEditor.js';
 import { NodeOrganiseFields } from './OrganiseFields.js';
+import { AlertRules } from './AlertRules.js';
 import { ProblemList } from './ProblemList.js';
 
 /** The form for one node, generated from its descriptor's config schema. */
@@ -86,6 +87,7 @@ export function NodeInspector({ node }: { node: GraphNode }) {
             onChange={(v) => commit((g) => setConfigField(g, node.id, field, v), `config:${field}`)}
           />
         ))}
+      <AlertRules subject={{ kind: 'node', id: node.id }} />
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createAlertSlice } from './alertSlice.js';
 import { createDebugSlice } from './debugSlice.js';
 import { createDocumentSlice } from './documentSlice.js';
 import type { EditorState } from './editorState.js';
@@ -23,6 +24,7 @@ export function createEditorStore(options: EditorStoreOptions = {}): EditorStore
     ...createUiSlice(...a),
     ...createRunSlice(...a),
     ...createDebugSlice(...a),
+    ...createAlertSlice(...a),
     memo: new SelectorMemo(),
   }));
 }

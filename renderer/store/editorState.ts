@@ -1,3 +1,4 @@
+import type { AlertSlice } from './alertSlice.js';
 import type { DebugSlice } from './debugSlice.js';
 import type { DocumentSlice } from './documentSlice.js';
 import type { RunSlice } from './runSlice.js';
@@ -8,4 +9,8 @@ import type { UiSlice } from './uiSlice.js';
  * The whole editor state: the three slices of the one bound store, plus `memo` (dropped: the
  * caches of memoised selectors, one per store; never replaced by `set`).
  */
-export type EditorState = DocumentSlice & UiSlice & RunSlice & DebugSlice & { readonly memo: SelectorMemo };
+export type EditorState = DocumentSlice &
+  UiSlice &
+  RunSlice &
+  DebugSlice &
+  AlertSlice & { readonly memo: SelectorMemo };

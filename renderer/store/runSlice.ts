@@ -215,6 +215,10 @@ export const createRunSlice: StateCreator<EditorState, [], [], RunSlice> = (set,
         get().notify(`${event.title}: ${event.body}`);
         return;
       }
+      case 'alertFired':
+      case 'alertCleared':
+        get().alertChanged(event);
+        return;
       case 'runEnded':
         set({ runPhase: 'ended', runStatus: event.status, runReason: event.reason ?? get().runReason });
         return;
@@ -242,6 +246,7 @@ export const createRunSlice: StateCreator<EditorState, [], [], RunSlice> = (set,
     runStarting() {
       early = [];
       get().history.clear();
+      get().resetFiringAlerts();
       set({
         runId: null,
         runPhase: 'starting',
