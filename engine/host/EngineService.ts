@@ -8,6 +8,9 @@ import type {
   ExampleInfo,
   FileEntry,
   GraphFile,
+  InjectedEvent,
+  PreviewRequest,
+  PreviewResult,
   Problem,
   RunEvent,
   StartRunRequest,
@@ -17,6 +20,7 @@ import { UserError } from '../contract/index.js';
 import { watchRunAlerts } from '../graph/alerts/watchRunAlerts.js';
 import { loadGraph, parseGraph } from '../graph/loadGraph.js';
 import { validate as validateGraph } from '../graph/validate.js';
+import { applyDefaults } from '../graph/applyDefaults.js';
 import { graphHasCode } from '../graph/graphHasCode.js';
 import { nodeRegistry } from '../nodes/registry.js';
 import { CheckedGraph, problemPlace } from '../runtime/CheckedGraph.js';
@@ -24,6 +28,7 @@ import type { RunHandle, RunOptions } from '../runtime/RunHandle.js';
 import { startRun as startRealRun } from '../runtime/startRun.js';
 import { StateStore } from '../store/StateStore.js';
 import { FileAccess, isInside } from './FileAccess.js';
+import { previewExpression } from './previewExpression.js';
 import { defaultStatePath } from '../store/defaultStatePath.js';
 
 /** What an `EngineService` needs; small so tests can inject each part. */
@@ -52,6 +57,8 @@ interface LiveRun {
   ended: boolean;
   sawRunEnded: boolean;
   unsubscribe: () => void;
+  /** The graph as it runs, to check what an inject names. */
+  graph?: GraphFile;
 }
 
 interface ExampleEntry extends ExampleInfo {
@@ -74,6 +81,8 @@ export class EngineService implements EngineApi {
   private readonly listeners = new Set<(event: RunEvent) => void>();
   /** Live and ended runs of this session, so stop/tap/checkpoints can name them by id. */
   private readonly runs = new Map<string, LiveRun>();
+  /** Ids of injected events: `inject-1`, `inject-2`… in this session. */
+  private injected = 0;
 
   constructor(deps: EngineServiceDeps) {
     this.files = new FileAccess(deps.roots);
@@ -136,6 +145,7 @@ export class EngineService implements EngineApi {
     if (this.onConsole) options.onConsole = this.onConsole;
     const handle = await this.startRunFn(options);
     this.track(handle, statePath);
+    this.runs.get(handle.runId)!.graph = graph;
     watchRunAlerts(graph, handle, (event) => this.emit(event));
     return { runId: handle.runId };
   }
@@ -192,6 +202,31 @@ export class EngineService implements EngineApi {
     if (!run) throw new UserError(`There is no run with id ${runId}.`);
     if (run.ended) throw new UserError(`Run ${runId} has ended; start the graph again to replay its dead letters.`);
     return { replayed: run.handle.replayDeadLetters(ids) };
+  }
+
+  async injectEvent(runId: string, nodeId: string, port: string, event: InjectedEvent): Promise<void> {
+    const run = this.runs.get(runId);
+    if (!run) throw new UserError(`There is no run with id ${runId}.`);
+    if (run.ended) throw new UserError(`Run ${runId} has ended; start the graph again to inject events.`);
+    const node = run.graph?.nodes.find((n) => n.id === nodeId);
+    if (!node) throw new UserError(`The running graph has no node ${nodeId}.`);
+    const descriptor = nodeRegistry.get(node.type);
+    const inputs = descriptor ? descriptor.ports(applyDefaults(node.config ?? {}, descriptor)).inputs : [];
+    if (inputs.length === 0) {
+      throw new UserError(`Node ${nodeId} is a source: it has no input to inject into. Inject into a node it feeds.`);
+    }
+    if (!inputs.includes(port)) {
+      throw new UserError(
+        `Node ${nodeId} has no input port "${port}"; its inputs are ${inputs.map((p) => `"${p}"`).join(', ')}.`,
+      );
+    }
+    run.handle.inject(nodeId, port, [
+      { id: `inject-${++this.injected}`, key: event.key ?? null, time: event.time ?? Date.now(), value: event.value },
+    ]);
+  }
+
+  async previewExpression(request: PreviewRequest): Promise<PreviewResult> {
+    return previewExpression(request);
   }
 
   listFiles(dir?: string): Promise<FileEntry[]> {

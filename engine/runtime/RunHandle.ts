@@ -1,4 +1,4 @@
-import type { DeadLetter, GraphFile, RunEvent } from '../contract/index.js';
+import type { DeadLetter, EventEnvelope, GraphFile, RunEvent } from '../contract/index.js';
 import type { CheckedGraph } from './CheckedGraph.js';
 
 /** What starting a run needs. Small on purpose: a host passes only these. */
@@ -37,6 +37,8 @@ export interface RunHandle {
   deadLetters(limit: number): DeadLetter[];
   /** Feed stored dead letters back into their nodes; they leave the list. Returns how many. */
   replayDeadLetters(ids: readonly number[]): number;
+  /** Deliver events to an input port of a node now (the editor's Inject); at-most-once until the next checkpoint. */
+  inject(nodeId: string, port: string, events: readonly EventEnvelope[]): void;
   /** Start or stop sampling events on an edge; samples arrive as `edgeTapped` events. */
   tap(edgeId: string, on: boolean): void;
   /** Listen to this run's events (metrics frames, status, taps, logs). */

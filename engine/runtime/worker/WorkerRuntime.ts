@@ -214,7 +214,7 @@ export class WorkerRuntime {
         if (this.scheduler) this.scheduler.sourcesPaused = true;
         break;
       case 'injectEvents':
-        this.inject(cmd.nodeId, cmd.events);
+        this.inject(cmd.nodeId, cmd.events, cmd.port);
         break;
       case 'tapEdge':
         this.metrics.setTap(cmd.edgeIndex, cmd.on);
@@ -323,7 +323,7 @@ export class WorkerRuntime {
    * input; with parallelism, each goes to the instance its key hashes to (if it lives here).
    * A source has no input: a letter of one (its expression failed) cannot go back in.
    */
-  private inject(nodeId: string, events: EventEnvelope[]): void {
+  private inject(nodeId: string, events: EventEnvelope[], toPort?: string): void {
     const now = wallNow();
     for (const env of events) {
       const e: SluiceEvent = { id: env.id, key: env.key, time: env.time, value: env.value, emittedAt: now };
@@ -331,7 +331,7 @@ export class WorkerRuntime {
         if (h.plan.nodeId !== nodeId || h.source !== null) continue;
         if (h.plan.index !== partitionOf(e.key, h.plan.parallelism)) continue;
         this.current.host = h;
-        const port = this.deps.registry.get(h.plan.type)?.ports(h.plan.config).inputs[0] ?? 'in';
+        const port = toPort ?? this.deps.registry.get(h.plan.type)?.ports(h.plan.config).inputs[0] ?? 'in';
         h.deliverReplayed(e, port);
       }
     }

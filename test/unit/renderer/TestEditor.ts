@@ -1,4 +1,12 @@
-import type { EngineApi, ExampleInfo, RunEvent, StartRunRequest } from '../../../engine/contract/EngineApi.js';
+import type {
+  EngineApi,
+  ExampleInfo,
+  InjectedEvent,
+  PreviewRequest,
+  PreviewResult,
+  RunEvent,
+  StartRunRequest,
+} from '../../../engine/contract/EngineApi.js';
 import { ENGINE_API } from '../../../engine/contract/EngineApi.js';
 import type { GraphFile } from '../../../engine/contract/graphFile.js';
 import { UserError } from '../../../engine/contract/operator.js';
@@ -81,6 +89,15 @@ export class FakeEngine implements ServiceOf<typeof ENGINE_API> {
   async listDeadLetters(target: { runId?: string; graphPath?: string }) {
     this.record('listDeadLetters', [target]);
     return [];
+  }
+  /** What previewExpression answers (the engine's work; the editor only shows it). */
+  preview: (request: PreviewRequest) => PreviewResult = () => ({ ok: true, value: null });
+  async injectEvent(runId: string, nodeId: string, port: string, event: InjectedEvent): Promise<void> {
+    this.record('injectEvent', [runId, nodeId, port, event]);
+  }
+  async previewExpression(request: PreviewRequest): Promise<PreviewResult> {
+    this.record('previewExpression', [request]);
+    return this.preview(request);
   }
   async replayDeadLetters(runId: string, ids: number[]) {
     this.record('replayDeadLetters', [runId, ids]);
