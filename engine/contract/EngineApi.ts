@@ -37,6 +37,11 @@ export interface StartRunRequest {
   trusted?: boolean;
   /** Stop after this many ms (finite demo runs). */
   durationMs?: number;
+  /**
+   * A design run: sources with a pinned sample emit it instead of their own events, and the
+   * run keeps its state in memory (the saved state store is left as it was).
+   */
+  usePinned?: boolean;
 }
 
 /** A hand-written event sent into a node's input in a live run (the editor's Inject). */
@@ -166,6 +171,7 @@ const startRunRequest = record<StartRunRequest>({
   fresh: optional(boolean),
   trusted: optional(boolean),
   durationMs: optional(nonNegativeMs),
+  usePinned: optional(boolean),
 });
 
 /**

@@ -23,6 +23,8 @@ export interface GraphNode {
   config: Record<string, unknown>;
   /** Off: the node passes nothing and blocks nothing (engine/runtime/worker/disabledOperator.ts). */
   disabled?: boolean;
+  /** A sample a source emits instead of its own events in the editor's design runs (data, never code). */
+  pinned?: PinnedEvent[];
   /** Unknown keys of the node are kept so a save round-trips them. */
   [extra: string]: unknown;
 }
@@ -65,6 +67,13 @@ export interface GraphFile {
   groups?: GraphGroup[];
   /** Unknown top-level keys are kept on save (round-trip safe). */
   [extra: string]: unknown;
+}
+
+/** One event of a source's pinned sample: `value` as written; key null and time the run's start by default. */
+export interface PinnedEvent {
+  key?: string | null;
+  time?: number;
+  value: unknown;
 }
 
 /** A sticky note on the canvas (a comment): plain text, placed like a node. */

@@ -60,7 +60,7 @@ export function validate(
   if (graph.nodes.length === 0) problems.push({ severity: 'warning', message: 'The graph has no nodes yet.' });
   problems.push(...validateTopology([...nodes.values()], edges));
   problems.push(...readAlerts(graph).problems);
-  problems.push(...validateAnnotations(graph));
+  problems.push(...validateAnnotations(graph, registry));
   if (schemas) problems.push(...checkContracts(graph, registry, schemas));
   return problems;
 }

@@ -1,9 +1,13 @@
-import type { GraphFile } from '../contract/graphFile.js';
+import type { NodeDescriptor } from '../contract/descriptor.js';
+import type { GraphFile, GraphNode, PinnedEvent } from '../contract/graphFile.js';
 import type { Problem } from '../contract/problem.js';
 import { describeJsonType } from './describeJsonType.js';
 import { isRecord } from './isRecord.js';
 import { nodeName } from './nodeName.js';
 import { shortText } from './shortText.js';
+
+/** Events in one pinned sample: a sample to design with, not a data set. */
+export const MAX_PINNED = 1000;
 
 /** A note's text past this is not a note. */
 export const MAX_NOTE_TEXT = 10_000;
@@ -14,12 +18,13 @@ export const MAX_NOTE_TEXT = 10_000;
  * is a warning (the editor leaves it out), a disabled node is a warning saying what downstream
  * sees. Linear in nodes + notes + group members.
  */
-export function validateAnnotations(graph: GraphFile): Problem[] {
+export function validateAnnotations(graph: GraphFile, registry?: ReadonlyMap<string, NodeDescriptor>): Problem[] {
   const problems: Problem[] = [];
   const ids = new Set<string>();
   for (const node of graph.nodes) {
     if (!isRecord(node) || typeof node.id !== 'string') continue;
     ids.add(node.id);
+    if (node.pinned !== undefined) problems.push(...pinnedProblems(node, registry));
     if (node.disabled === undefined || node.disabled === false) continue;
     const name = nodeName(node.id, node.label);
     if (node.disabled !== true) {
@@ -107,4 +112,49 @@ function noteProblem(note: unknown, seen: Set<string>): string | null {
 
 function warning(field: string, message: string): Problem {
   return { severity: 'warning', field, message };
+}
+
+/** Problems of a node's pinned sample; a well-formed one on a source is a note of what runs. */
+function pinnedProblems(node: GraphNode, registry: ReadonlyMap<string, NodeDescriptor> | undefined): Problem[] {
+  const name = nodeName(node.id, node.label);
+  const at = (message: string): Problem => ({ severity: 'warning', nodeId: node.id, field: 'pinned', message });
+  const list: unknown = node.pinned;
+  if (!Array.isArray(list))
+    return [at(`${name}: "pinned" must be a list of events, not ${describeJsonType(list)}; it is ignored.`)];
+  const descriptor = registry?.get(node.type);
+  if (descriptor && descriptor.category !== 'source') {
+    return [at(`${name} is not a source, so its pinned sample is ignored.`)];
+  }
+  if (list.length > MAX_PINNED) {
+    return [
+      at(
+        `${name}: a pinned sample holds at most ${MAX_PINNED.toLocaleString('en-US')} events, not ${list.length.toLocaleString('en-US')}.`,
+      ),
+    ];
+  }
+  const bad = list.findIndex((e: unknown) => !isPinnedEvent(e));
+  if (bad >= 0) {
+    return [
+      at(`${name}: pinned event #${bad + 1} must be { "value": …, "key"?: text, "time"?: ms }; the sample is ignored.`),
+    ];
+  }
+  return [
+    at(
+      `${name} has a pinned sample of ${list.length} event${list.length === 1 ? '' : 's'}: the editor’s runs emit it instead, with state in memory.`,
+    ),
+  ];
+}
+
+function isPinnedEvent(e: unknown): boolean {
+  return (
+    isRecord(e) &&
+    'value' in e &&
+    (e.key === undefined || e.key === null || typeof e.key === 'string') &&
+    (e.time === undefined || (typeof e.time === 'number' && Number.isFinite(e.time)))
+  );
+}
+
+/** Whether a node's `pinned` is a sample a run can use (a list, not too long, every event well-formed). */
+export function isPinnedSample(list: unknown): list is PinnedEvent[] {
+  return Array.isArray(list) && list.length <= MAX_PINNED && list.every(isPinnedEvent);
 }

@@ -21,6 +21,7 @@ import { watchRunAlerts } from '../graph/alerts/watchRunAlerts.js';
 import { loadGraph, parseGraph } from '../graph/loadGraph.js';
 import { validate as validateGraph } from '../graph/validate.js';
 import { applyDefaults } from '../graph/applyDefaults.js';
+import { isPinnedSample } from '../graph/validateAnnotations.js';
 import { graphHasCode } from '../graph/graphHasCode.js';
 import { nodeRegistry } from '../nodes/registry.js';
 import { CheckedGraph, problemPlace } from '../runtime/CheckedGraph.js';
@@ -137,10 +138,15 @@ export class EngineService implements EngineApi {
     }
 
     if (this.confineRunPaths) await this.checkRunPaths(graph, baseDir);
+    // A design run with pinned samples keeps its state in memory: the saved store stays as it was.
+    const pinned =
+      request.usePinned === true && graph.nodes.some((n) => isPinnedSample(n.pinned) && n.disabled !== true);
+    if (pinned) statePath = undefined;
 
     const options: RunOptions = { graph: check.checked, baseDir };
     if (statePath !== undefined) options.statePath = statePath;
     if (request.fresh) options.fresh = true;
+    if (pinned) options.usePinned = true;
     if (typeof request.durationMs === 'number') options.durationMs = request.durationMs;
     if (this.onConsole) options.onConsole = this.onConsole;
     const handle = await this.startRunFn(options);

@@ -17,6 +17,8 @@ export interface RunOptions {
   onConsole?: (line: string) => void;
   /** Metrics frame interval; default 250 ms (≥ 4 Hz). */
   metricsIntervalMs?: number;
+  /** Sources with a pinned sample (`node.pinned`) emit it instead (the editor's design runs). */
+  usePinned?: boolean;
 }
 
 export interface RunResult {

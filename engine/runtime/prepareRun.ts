@@ -18,6 +18,8 @@ export interface PrepareOptions {
   maxWorkers: number;
   /** Fuse chains into one worker (default true). */
   fuse?: boolean;
+  /** Sources emit their pinned samples (see PlanOptions.usePinned). */
+  usePinned?: boolean;
 }
 
 /** Everything a run starts from, each part worked out once. */
@@ -44,6 +46,7 @@ export function prepareRun(checked: CheckedGraph, o: PrepareOptions): PreparedRu
   const plan = planGraph(checked.graph, nodeRegistry, {
     maxWorkers: o.maxWorkers,
     ...(o.fuse !== undefined ? { fuse: o.fuse } : {}),
+    ...(o.usePinned ? { usePinned: true } : {}),
   });
   const storage: CheckpointStorage = o.statePath
     ? StateStore.open(o.statePath, { fresh: o.fresh ?? false })

@@ -6,6 +6,7 @@ import { wallNow } from '../clock.js';
 import { partitionOf } from '../partition.js';
 import type { StartWorker, WorkerCommand, WorkerFact } from '../protocol.js';
 import { disabledOperator } from './disabledOperator.js';
+import { pinnedSource } from './pinnedSource.js';
 import { BarrierAligner } from './BarrierAligner.js';
 import type { CurrentHost } from './CurrentHost.js';
 import type { InChannel } from './InChannel.js';
@@ -106,7 +107,13 @@ export class WorkerRuntime {
       const d = this.deps.registry.get(h.plan.type);
       if (!d) throw new Error(`unknown node type ${h.plan.type}`);
       this.current.host = h;
-      h.attach(h.plan.disabled ? disabledOperator(d) : d.create(h.context()));
+      h.attach(
+        h.plan.disabled
+          ? disabledOperator(d)
+          : h.plan.pinned
+            ? pinnedSource(h.plan.pinned, h.plan.index, h.plan.parallelism)
+            : d.create(h.context()),
+      );
     }
     for (const h of this.hosts.values()) {
       for (const [port, targets] of Object.entries(h.plan.outputs)) {

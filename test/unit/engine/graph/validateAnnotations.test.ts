@@ -70,4 +70,30 @@ describe('notes, groups and disabled nodes in the graph file', () => {
       'The graph’s "groups" must be a list, not a string.',
     ]);
   });
+
+  it('a pinned sample on a source is noted; a malformed one, or one on a non-source, is a warning', () => {
+    const g = (pinned: unknown, node = 0): GraphFile => ({
+      ...base(),
+      nodes: base().nodes.map((n, i) => (i === node ? { ...n, pinned } : n)) as GraphFile['nodes'],
+    });
+    const messages = (graph: GraphFile) => validate(graph, nodeRegistry).map((p) => [p.severity, p.field, p.message]);
+    expect(messages(g([{ value: 1 }, { key: 'k', time: 3, value: { a: 1 } }]))).toEqual([
+      [
+        'warning',
+        'pinned',
+        'Node "gen" has a pinned sample of 2 events: the editor’s runs emit it instead, with state in memory.',
+      ],
+    ]);
+    expect(messages(g([{ value: 1 }, { key: 7, value: 2 }]))).toEqual([
+      [
+        'warning',
+        'pinned',
+        'Node "gen": pinned event #2 must be { "value": …, "key"?: text, "time"?: ms }; the sample is ignored.',
+      ],
+    ]);
+    expect(messages(g({ value: 1 }))[0]![2]).toBe(
+      'Node "gen": "pinned" must be a list of events, not an object; it is ignored.',
+    );
+    expect(messages(g([{ value: 1 }], 1))[0]![2]).toBe('Node "out" is not a source, so its pinned sample is ignored.');
+  });
 });
