@@ -35,6 +35,8 @@ export async function startRun(ctx: ActionContext, options: { fresh?: boolean } 
       graph: s.graph,
       ...(s.filePath ? { path: s.filePath } : {}),
       ...(options.fresh ? { fresh: true } : {}),
+      // Sources with a pinned sample emit it (a design run, state in memory).
+      ...(s.graph.nodes.some((n) => Array.isArray(n.pinned)) ? { usePinned: true } : {}),
       trusted: s.trusted,
     });
     ctx.store.getState().runStarted(runId);

@@ -9,19 +9,31 @@ import { useEditorStore } from '../store/useEditorStore.js';
 export function NodeDebugToggle({ nodeId }: { nodeId: string }) {
   const { actionContext } = useEditor();
   const on = useEditorStore((s) => s.debugNodes[nodeId] === true);
+  const pinned = useEditorStore((s) => Array.isArray(s.graph.nodes.find((n) => n.id === nodeId)?.pinned));
   return (
-    <button
-      type="button"
-      className={`sl-node-debug nodrag${on ? ' on' : ''}`}
-      data-testid={`node-debug-${nodeId}`}
-      aria-pressed={on}
-      title={on ? 'Debug on: its messages go to the debug sidebar (click to stop)' : 'Debug: show its messages'}
-      onClick={(e) => {
-        e.stopPropagation();
-        void setNodeDebug(actionContext, nodeId, !on);
-      }}
-    >
-      dbg
-    </button>
+    <>
+      {pinned && (
+        <span
+          className="sl-node-pinned"
+          data-testid={`node-pinned-${nodeId}`}
+          title="Design runs emit its pinned sample"
+        >
+          pinned
+        </span>
+      )}
+      <button
+        type="button"
+        className={`sl-node-debug nodrag${on ? ' on' : ''}`}
+        data-testid={`node-debug-${nodeId}`}
+        aria-pressed={on}
+        title={on ? 'Debug on: its messages go to the debug sidebar (click to stop)' : 'Debug: show its messages'}
+        onClick={(e) => {
+          e.stopPropagation();
+          void setNodeDebug(actionContext, nodeId, !on);
+        }}
+      >
+        dbg
+      </button>
+    </>
   );
 }

@@ -7,6 +7,7 @@ import { useEditor } from '../EditorContext.js';
 import { FieldEditor } from './FieldEditor.js';
 import { NodeOrganiseFields } from './OrganiseFields.js';
 import { AlertRules } from './AlertRules.js';
+import { ExpressionPreview, InjectForm, PinnedSample } from './DataTools.js';
 import { ProblemList } from './ProblemList.js';
 
 /** The form for one node, generated from its descriptor's config schema. */
@@ -87,6 +88,8 @@ export function NodeInspector({ node }: { node: GraphNode }) {
             onChange={(v) => commit((g) => setConfigField(g, node.id, field, v), `config:${field}`)}
           />
         ))}
+      <ExpressionPreview node={node} />
+      {descriptor?.category === 'source' ? <PinnedSample node={node} /> : <InjectForm node={node} />}
       <AlertRules subject={{ kind: 'node', id: node.id }} />
     </div>
   );
