@@ -6,10 +6,9 @@ import { useEditorStore } from '../store/useEditorStore.js';
  * The "debug" toggle in a node's head: on, the node's messages (what it emits; what a sink
  * receives) go to the debug sidebar while a run goes. Shown on hover, and always when on.
  */
-export function NodeDebugToggle({ nodeId }: { nodeId: string }) {
+export function NodeDebugToggle({ nodeId, pinned }: { nodeId: string; pinned: boolean }) {
   const { actionContext } = useEditor();
   const on = useEditorStore((s) => s.debugNodes[nodeId] === true);
-  const pinned = useEditorStore((s) => Array.isArray(s.graph.nodes.find((n) => n.id === nodeId)?.pinned));
   return (
     <>
       {pinned && (

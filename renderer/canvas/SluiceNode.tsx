@@ -34,7 +34,7 @@ export const SluiceNode = memo(function SluiceNode({ data, selected }: NodeProps
       <div className="sl-node-head">
         <span className="sl-node-title">{label}</span>
         <NodeAlertBadge nodeId={node.id} />
-        <NodeDebugToggle nodeId={node.id} />
+        <NodeDebugToggle nodeId={node.id} pinned={Array.isArray(node.pinned)} />
         {problems && (
           <span
             className={`sl-node-problem ${errors ? 'error' : 'warning'}`}
