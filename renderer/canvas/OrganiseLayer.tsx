@@ -1,4 +1,4 @@
-import { EdgeLabelRenderer, useReactFlow, ViewportPortal } from '@xyflow/react';
+import { ControlButton, EdgeLabelRenderer, useReactFlow, ViewportPortal } from '@xyflow/react';
 import { memo, useMemo, useRef, useState } from 'react';
 import type { GraphGroup, GraphNote } from '../../engine/contract/graphFile.js';
 import { useEditor } from '../EditorContext.js';
@@ -183,5 +183,20 @@ export function OrganiseLayer() {
         </ViewportPortal>
       )}
     </>
+  );
+}
+
+/** The canvas control that adds a sticky note (as Shift+N does). */
+export function AddNoteControl() {
+  const { actions } = useEditor();
+  return (
+    <ControlButton
+      title="Add a sticky note (Shift+N)"
+      aria-label="Add a sticky note"
+      data-testid="canvas-add-note"
+      onClick={() => void actions.run('addNote')}
+    >
+      <span className="sl-note-control">✎</span>
+    </ControlButton>
   );
 }

@@ -1,3 +1,4 @@
+import { DebugDockTab } from '../panels/DebugSidebar.js';
 import type { RunPanel } from '../store/runSlice.js';
 import { useEditor } from '../EditorContext.js';
 import { useEditorStore } from '../store/useEditorStore.js';
@@ -42,6 +43,7 @@ export function RunDock() {
             {t.id === 'charts' && hasCharts && <span className="count ok">live</span>}
           </button>
         ))}
+        <DebugDockTab />
       </div>
       {panel === 'deadLetters' && <DeadLettersPanel />}
       {panel === 'checkpoints' && <CheckpointsPanel />}

@@ -8,6 +8,25 @@ import './debugTools.css';
 /** Rows drawn at once; the rest are kept (up to DEBUG_KEEP) and reached by filtering. */
 const SHOWN = 200;
 
+/** The dock's tab that shows or hides the debug sidebar, with how many messages it holds. */
+export function DebugDockTab() {
+  const { actions } = useEditor();
+  const open = useEditorStore((s) => s.debugOpen);
+  const count = useEditorStore((s) => s.debugMessages.length);
+  return (
+    <button
+      role="tab"
+      aria-selected={open}
+      className={open ? 'active' : ''}
+      data-testid="dock-tab-debug"
+      title="Show/hide the debug sidebar (Ctrl+Shift+B)"
+      onClick={() => void actions.run('debugSidebar')}
+    >
+      Debug messages{count > 0 && <span className="count ok">{count}</span>}
+    </button>
+  );
+}
+
 /** Select the node a message came from and bring it into view at the current zoom. */
 export function revealNode(editor: ReturnType<typeof useEditor>, nodeId: string): void {
   const s = editor.store.getState();

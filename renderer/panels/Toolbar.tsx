@@ -68,7 +68,6 @@ export function Toolbar({ link }: { link: { state: string; reason?: string } }) 
           <ActionButton id="undo">↶</ActionButton>
           <ActionButton id="redo">↷</ActionButton>
           <ActionButton id="autoLayout">Layout</ActionButton>
-          <ActionButton id="addNote">Note</ActionButton>
           <ActionButton id="search">Find</ActionButton>
           <ActionButton id="help">?</ActionButton>
         </div>
@@ -89,7 +88,6 @@ export function Toolbar({ link }: { link: { state: string; reason?: string } }) 
         <ActionButton id="stop" className="stop-button">
           ■ Stop
         </ActionButton>
-        <ActionButton id="debugSidebar">Messages</ActionButton>
         <MenuButton label="Debug" actionIds={['crashRun']} testId="debug-menu" />
       </div>
     </header>

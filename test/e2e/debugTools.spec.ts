@@ -78,4 +78,9 @@ test('the debug sidebar shows a debugged node’s messages newest first, filters
   expect(await messages.count()).toBe(Math.min(200, await messages.count()));
   await page.getByTestId('debug-clear').click();
   await expect(messages).toHaveCount(0);
+  // The dock's tab hides and shows the sidebar.
+  await page.getByTestId('dock-tab-debug').click();
+  await expect(page.getByTestId('debug-sidebar')).toHaveCount(0);
+  await page.getByTestId('dock-tab-debug').click();
+  await expect(page.getByTestId('debug-sidebar')).toBeVisible();
 });

@@ -28,7 +28,7 @@ test('sticky notes, titled groups and a disabled node are drawn, saved in the gr
   await expect(page.getByTestId('doc-name')).toHaveText('Organised');
 
   // A note, written in place.
-  await page.getByTestId('action-addNote').click();
+  await page.getByTestId('canvas-add-note').click();
   const text = page.getByTestId('note-text-note');
   await expect(text).toBeFocused();
   await page.keyboard.type('Ticks feed the city namer.\nDisabled while we test.');
