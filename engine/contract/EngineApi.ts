@@ -35,13 +35,13 @@ export interface StartRunRequest {
   fresh?: boolean;
   /** The user confirmed they trust the code in this graph (SPEC §2). */
   trusted?: boolean;
-  /** Stop after this many ms (finite demo runs). */
-  durationMs?: number;
   /**
    * A design run: sources with a pinned sample emit it instead of their own events, and the
    * run keeps its state in memory (the saved state store is left as it was).
    */
   usePinned?: boolean;
+  /** Stop after this many ms (finite demo runs). */
+  durationMs?: number;
 }
 
 /** A hand-written event sent into a node's input in a live run (the editor's Inject). */
@@ -170,8 +170,8 @@ const startRunRequest = record<StartRunRequest>({
   path: optional(path),
   fresh: optional(boolean),
   trusted: optional(boolean),
-  durationMs: optional(nonNegativeMs),
   usePinned: optional(boolean),
+  durationMs: optional(nonNegativeMs),
 });
 
 /**

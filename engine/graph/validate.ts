@@ -3,6 +3,7 @@ import type { GraphFile } from '../contract/graphFile.js';
 import type { EventSchema } from '../contract/eventSchema.js';
 import type { Problem } from '../contract/problem.js';
 import { readAlerts } from './alerts/readAlerts.js';
+import { validateAnnotations } from './validateAnnotations.js';
 import { applyDefaults } from './applyDefaults.js';
 import { checkContracts } from './checkContracts.js';
 import { closestName } from './closestName.js';
@@ -11,7 +12,6 @@ import { isRecord } from './isRecord.js';
 import { parseGraph } from './loadGraph.js';
 import { nodeName } from './nodeName.js';
 import { shortList, shortText } from './shortText.js';
-import { validateAnnotations } from './validateAnnotations.js';
 import { validateConfig } from './validateConfig.js';
 import { validateTopology, type ResolvedEdge, type ResolvedNode } from './validateTopology.js';
 
@@ -58,9 +58,9 @@ export function validate(
   const byEnds = new Map<string, ResolvedEdge>();
   graph.edges.forEach((edge, i) => problems.push(...validateEdge(edge, i, nodes, seenEdgeIds, edges, byEnds)));
   if (graph.nodes.length === 0) problems.push({ severity: 'warning', message: 'The graph has no nodes yet.' });
+  problems.push(...validateAnnotations(graph, registry));
   problems.push(...validateTopology([...nodes.values()], edges));
   problems.push(...readAlerts(graph).problems);
-  problems.push(...validateAnnotations(graph, registry));
   if (schemas) problems.push(...checkContracts(graph, registry, schemas));
   return problems;
 }

@@ -28,8 +28,8 @@ import { CheckedGraph, problemPlace } from '../runtime/CheckedGraph.js';
 import type { RunHandle, RunOptions } from '../runtime/RunHandle.js';
 import { startRun as startRealRun } from '../runtime/startRun.js';
 import { StateStore } from '../store/StateStore.js';
-import { FileAccess, isInside } from './FileAccess.js';
 import { previewExpression } from './previewExpression.js';
+import { FileAccess, isInside } from './FileAccess.js';
 import { defaultStatePath } from '../store/defaultStatePath.js';
 
 /** What an `EngineService` needs; small so tests can inject each part. */
@@ -58,8 +58,6 @@ interface LiveRun {
   ended: boolean;
   sawRunEnded: boolean;
   unsubscribe: () => void;
-  /** The graph as it runs, to check what an inject names. */
-  graph?: GraphFile;
 }
 
 interface ExampleEntry extends ExampleInfo {
@@ -84,6 +82,8 @@ export class EngineService implements EngineApi {
   private readonly runs = new Map<string, LiveRun>();
   /** Ids of injected events: `inject-1`, `inject-2`… in this session. */
   private injected = 0;
+  /** The graph each run of this session runs, to check what an inject names. */
+  private readonly graphs = new Map<string, GraphFile>();
 
   constructor(deps: EngineServiceDeps) {
     this.files = new FileAccess(deps.roots);
@@ -138,20 +138,22 @@ export class EngineService implements EngineApi {
     }
 
     if (this.confineRunPaths) await this.checkRunPaths(graph, baseDir);
-    // A design run with pinned samples keeps its state in memory: the saved store stays as it was.
-    const pinned =
-      request.usePinned === true && graph.nodes.some((n) => isPinnedSample(n.pinned) && n.disabled !== true);
-    if (pinned) statePath = undefined;
 
     const options: RunOptions = { graph: check.checked, baseDir };
     if (statePath !== undefined) options.statePath = statePath;
     if (request.fresh) options.fresh = true;
-    if (pinned) options.usePinned = true;
     if (typeof request.durationMs === 'number') options.durationMs = request.durationMs;
     if (this.onConsole) options.onConsole = this.onConsole;
+    // A design run with pinned samples keeps its state in memory: the saved store stays as it was.
+    if (request.usePinned === true && graph.nodes.some((n) => isPinnedSample(n.pinned) && n.disabled !== true)) {
+      statePath = undefined;
+      delete options.statePath;
+      options.usePinned = true;
+    }
+
     const handle = await this.startRunFn(options);
+    this.graphs.set(handle.runId, graph);
     this.track(handle, statePath);
-    this.runs.get(handle.runId)!.graph = graph;
     watchRunAlerts(graph, handle, (event) => this.emit(event));
     return { runId: handle.runId };
   }
@@ -214,7 +216,7 @@ export class EngineService implements EngineApi {
     const run = this.runs.get(runId);
     if (!run) throw new UserError(`There is no run with id ${runId}.`);
     if (run.ended) throw new UserError(`Run ${runId} has ended; start the graph again to inject events.`);
-    const node = run.graph?.nodes.find((n) => n.id === nodeId);
+    const node = this.graphs.get(runId)?.nodes.find((n) => n.id === nodeId);
     if (!node) throw new UserError(`The running graph has no node ${nodeId}.`);
     const descriptor = nodeRegistry.get(node.type);
     const inputs = descriptor ? descriptor.ports(applyDefaults(node.config ?? {}, descriptor)).inputs : [];

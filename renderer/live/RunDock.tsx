@@ -1,8 +1,8 @@
-import { DebugDockTab } from '../panels/DebugSidebar.js';
 import type { RunPanel } from '../store/runSlice.js';
 import { useEditor } from '../EditorContext.js';
 import { useEditorStore } from '../store/useEditorStore.js';
 import { ChartsPanel } from './ChartsPanel.js';
+import { DebugDockTab } from '../panels/DebugSidebar.js';
 import { CheckpointsPanel } from './CheckpointsPanel.js';
 import { DeadLettersPanel } from './DeadLettersPanel.js';
 import { LogPanel } from './LogPanel.js';

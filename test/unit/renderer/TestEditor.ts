@@ -1,16 +1,9 @@
-import type {
-  EngineApi,
-  ExampleInfo,
-  InjectedEvent,
-  PreviewRequest,
-  PreviewResult,
-  RunEvent,
-  StartRunRequest,
-} from '../../../engine/contract/EngineApi.js';
+import type { EngineApi, ExampleInfo, RunEvent, StartRunRequest } from '../../../engine/contract/EngineApi.js';
 import { ENGINE_API } from '../../../engine/contract/EngineApi.js';
 import type { GraphFile } from '../../../engine/contract/graphFile.js';
 import { UserError } from '../../../engine/contract/operator.js';
 import type { Problem } from '../../../engine/contract/problem.js';
+import type { InjectedEvent, PreviewRequest, PreviewResult } from '../../../engine/contract/EngineApi.js';
 import { fromService } from '../../../engine/contract/rpc/fromService.js';
 import type { ServiceOf } from '../../../engine/contract/rpc/method.js';
 import { toService } from '../../../engine/contract/rpc/toService.js';
