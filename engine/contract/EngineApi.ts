@@ -2,19 +2,9 @@ import type { AlertSubject } from './alert.js';
 import type { GraphFile } from './graphFile.js';
 import type { MetricsSnapshot, RunStatus } from './metrics.js';
 import type { Problem } from './problem.js';
-import {
-  anything,
-  boolean,
-  idList,
-  nonNegativeMs,
-  nullable,
-  objectOf,
-  optional,
-  path,
-  record,
-  string,
-} from './rpc/check.js';
+import { anything, boolean, idList, nonNegativeMs, objectOf, optional, path, record, string } from './rpc/check.js';
 import { method, voidMethod, type ServiceOf } from './rpc/method.js';
+import { nullable } from './rpc/check.js';
 
 /** Bumped when a message or method changes shape; transports refuse a mismatch. */
 export const ENGINE_API_VERSION = 1;

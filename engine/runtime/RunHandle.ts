@@ -1,5 +1,6 @@
-import type { DeadLetter, EventEnvelope, GraphFile, RunEvent } from '../contract/index.js';
+import type { DeadLetter, GraphFile, RunEvent } from '../contract/index.js';
 import type { CheckedGraph } from './CheckedGraph.js';
+import type { EventEnvelope } from '../contract/EngineApi.js';
 
 /** What starting a run needs. Small on purpose: a host passes only these. */
 export interface RunOptions {

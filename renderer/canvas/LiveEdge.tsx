@@ -39,9 +39,9 @@ export const LiveEdge = memo(function LiveEdge(props: EdgeProps<SluiceFlowEdge>)
   });
   return (
     <>
+      <EdgeAlertBadge edgeId={id} x={labelX} y={labelY} />
       <EdgeStroke id={id} path={path} markerEnd={markerEnd} />
       <EdgeLabelHit id={id} x={labelX} y={labelY} />
-      <EdgeAlertBadge edgeId={id} x={labelX} y={labelY} />
     </>
   );
 });

@@ -1,11 +1,11 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { createAlertSlice } from './alertSlice.js';
-import { createDebugSlice } from './debugSlice.js';
 import { createDocumentSlice } from './documentSlice.js';
 import type { EditorState } from './editorState.js';
 import { createRunSlice } from './runSlice.js';
 import { SelectorMemo } from './SelectorMemo.js';
 import { createUiSlice } from './uiSlice.js';
+import { createAlertSlice } from './alertSlice.js';
+import { createDebugSlice } from './debugSlice.js';
 
 export type EditorStore = StoreApi<EditorState>;
 
@@ -22,9 +22,9 @@ export function createEditorStore(options: EditorStoreOptions = {}): EditorStore
   return createStore<EditorState>()((...a) => ({
     ...createDocumentSlice(options.now ?? Date.now)(...a),
     ...createUiSlice(...a),
-    ...createRunSlice(...a),
     ...createDebugSlice(...a),
     ...createAlertSlice(...a),
+    ...createRunSlice(...a),
     memo: new SelectorMemo(),
   }));
 }

@@ -1,9 +1,9 @@
-import type { AlertSlice } from './alertSlice.js';
-import type { DebugSlice } from './debugSlice.js';
 import type { DocumentSlice } from './documentSlice.js';
 import type { RunSlice } from './runSlice.js';
 import type { SelectorMemo } from './SelectorMemo.js';
 import type { UiSlice } from './uiSlice.js';
+import type { AlertSlice } from './alertSlice.js';
+import type { DebugSlice } from './debugSlice.js';
 
 /**
  * The whole editor state: the three slices of the one bound store, plus `memo` (dropped: the

@@ -5,8 +5,7 @@ import { decodeState } from '../../store/stateCodec.js';
 import { wallNow } from '../clock.js';
 import { partitionOf } from '../partition.js';
 import type { StartWorker, WorkerCommand, WorkerFact } from '../protocol.js';
-import { disabledOperator } from './disabledOperator.js';
-import { pinnedSource } from './pinnedSource.js';
+import { standInFor } from './standInFor.js';
 import { BarrierAligner } from './BarrierAligner.js';
 import type { CurrentHost } from './CurrentHost.js';
 import type { InChannel } from './InChannel.js';
@@ -104,16 +103,10 @@ export class WorkerRuntime {
     this.outs = [...channels.outs.values()];
 
     for (const h of this.hosts.values()) {
-      const d = this.deps.registry.get(h.plan.type);
+      const d = standInFor(h.plan, this.deps.registry.get(h.plan.type));
       if (!d) throw new Error(`unknown node type ${h.plan.type}`);
       this.current.host = h;
-      h.attach(
-        h.plan.disabled
-          ? disabledOperator(d)
-          : h.plan.pinned
-            ? pinnedSource(h.plan.pinned, h.plan.index, h.plan.parallelism)
-            : d.create(h.context()),
-      );
+      h.attach(d.create(h.context()));
     }
     for (const h of this.hosts.values()) {
       for (const [port, targets] of Object.entries(h.plan.outputs)) {
