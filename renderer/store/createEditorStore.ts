@@ -1,4 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createContractsSlice } from './contractsSlice.js';
 import { createDocumentSlice } from './documentSlice.js';
 import type { EditorState } from './editorState.js';
 import { createRunSlice } from './runSlice.js';
@@ -25,6 +26,7 @@ export function createEditorStore(options: EditorStoreOptions = {}): EditorStore
     ...createDebugSlice(...a),
     ...createAlertSlice(...a),
     ...createRunSlice(...a),
+    ...createContractsSlice(...a),
     memo: new SelectorMemo(),
   }));
 }

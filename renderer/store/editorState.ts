@@ -1,3 +1,4 @@
+import type { ContractsSlice } from './contractsSlice.js';
 import type { DocumentSlice } from './documentSlice.js';
 import type { RunSlice } from './runSlice.js';
 import type { SelectorMemo } from './SelectorMemo.js';
@@ -12,5 +13,6 @@ import type { DebugSlice } from './debugSlice.js';
 export type EditorState = DocumentSlice &
   UiSlice &
   RunSlice &
+  ContractsSlice &
   DebugSlice &
   AlertSlice & { readonly memo: SelectorMemo };
