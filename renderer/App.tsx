@@ -10,6 +10,8 @@ import { applyRunEventTimed } from './live/applyRunEventTimed.js';
 import { RunDock } from './live/RunDock.js';
 import { RunStatusBar } from './live/RunStatusBar.js';
 import { TapPanel } from './live/TapPanel.js';
+import { DebugSidebar } from './panels/DebugSidebar.js';
+import { AlertBanner } from './panels/AlertBanner.js';
 import { NoticeToast } from './panels/NoticeToast.js';
 import { Palette } from './panels/Palette.js';
 import { ProblemsPanel } from './panels/ProblemsPanel.js';
@@ -107,6 +109,8 @@ export function App({ editor, connection }: { editor: Editor; connection: Connec
               <div className="canvas-area">
                 <Canvas onInit={(flow) => (editor.hooks.flow = flow)} />
                 <TapPanel />
+                <DebugSidebar />
+                <AlertBanner />
               </div>
               <RunStatusBar />
               <RunDock />

@@ -1,7 +1,9 @@
 import type { EngineApi } from '../engine/contract/EngineApi.js';
 import { ActionManager, type ActionContext } from './actions/ActionManager.js';
+import { debugActions } from './actions/debugActions.js';
 import { editActions } from './actions/editActions.js';
 import { fileActions } from './actions/fileActions.js';
+import { organiseActions } from './actions/organiseActions.js';
 import { runActions } from './actions/runActions.js';
 import { viewActions } from './actions/viewActions.js';
 import type { Editor, EditorHooks } from './EditorContext.js';
@@ -47,6 +49,8 @@ export function createEditor(deps: EditorDeps): Editor {
     ...editActions,
     ...viewActions,
     ...runActions,
+    ...debugActions,
+    ...organiseActions,
   );
   return { store, engine: deps.engine, actions, actionContext, hooks };
 }

@@ -1,3 +1,5 @@
+import type { EventEnvelope } from '../contract/EngineApi.js';
+
 /**
  * The execution plan: what the compiler hands the runtime. Plain structured-clone-safe data,
  * sent as is to every worker.
@@ -55,6 +57,10 @@ export interface PlanInstance {
   taskId: number;
   /** Channels into this instance (fused instances: 1). */
   inputCount: number;
+  /** The node is disabled: it runs `disabledOperator` (passes nothing, blocks nothing). */
+  disabled?: true;
+  /** A design run's pinned sample: this source emits these (its share by index) instead of its own. */
+  pinned?: EventEnvelope[];
   /** Output port → where its events go. */
   outputs: Record<string, OutputTarget[]>;
 }

@@ -1,9 +1,10 @@
-import type { GraphFile, NodeDescriptor } from '../contract/index.js';
+import type { EventEnvelope, GraphFile, NodeDescriptor } from '../contract/index.js';
 import { DEFAULT_SETTINGS } from '../contract/index.js';
 import type { ExecutionPlan, OutputTarget, PlanChannel, PlanInstance, PlanTask } from './ExecutionPlan.js';
 import { fuseChains } from './fuseChains.js';
 import { configHashOf, operatorIdOf } from './operatorId.js';
 import { topologicalOrder } from '../graph/topologicalOrder.js';
+import { isPinnedSample } from '../graph/validateAnnotations.js';
 import { placeTasks } from './placeTasks.js';
 
 export interface PlanOptions {
@@ -11,6 +12,8 @@ export interface PlanOptions {
   maxWorkers: number;
   /** Fuse chains into plain calls (default true). */
   fuse?: boolean;
+  /** Sources with a pinned sample (`node.pinned`) emit it instead of their own events. */
+  usePinned?: boolean;
 }
 
 /** Thrown for a graph the compiler cannot plan; validation should have caught it first. */
@@ -59,6 +62,7 @@ export function planGraph(
     return { id, type: n.type, parallelism: parallelism.get(id)!, configHash: configHashOf(n.config ?? {}) };
   });
   const instances: Record<string, PlanInstance> = {};
+  const pinned = options.usePinned ? pinnedSamples(graph, descriptors) : new Map<string, EventEnvelope[]>();
   nodes.forEach((n, nodeIndex) => {
     const d = descriptors.get(n.id)!;
     const config = withDefaults(byId.get(n.id)!.config ?? {}, d);
@@ -76,6 +80,8 @@ export function planGraph(
         taskId: -1,
         inputCount: 0,
         outputs: {},
+        ...(byId.get(n.id)!.disabled === true ? { disabled: true as const } : {}),
+        ...(pinned.has(n.id) ? { pinned: pinned.get(n.id)! } : {}),
       };
     }
   });
@@ -172,5 +178,30 @@ function withDefaults(config: Record<string, unknown>, d: NodeDescriptor): Recor
   const out: Record<string, unknown> = {};
   for (const [k, f] of Object.entries(d.config)) if (f.default !== undefined) out[k] = f.default;
   for (const [k, v] of Object.entries(config)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+/**
+ * The pinned samples of sources, as envelopes: ids `pinned-<node>-<n>`, key null and time the
+ * plan's wall-clock ms plus the event's place by default (event time follows the list's order).
+ */
+function pinnedSamples(
+  graph: GraphFile,
+  descriptors: ReadonlyMap<string, NodeDescriptor>,
+): Map<string, EventEnvelope[]> {
+  const out = new Map<string, EventEnvelope[]>();
+  const now = Date.now();
+  for (const n of graph.nodes) {
+    if (descriptors.get(n.id)?.category !== 'source' || !isPinnedSample(n.pinned) || n.disabled === true) continue;
+    out.set(
+      n.id,
+      n.pinned.map((e, i) => ({
+        id: `pinned-${n.id}-${i + 1}`,
+        key: e.key ?? null,
+        time: e.time ?? now + i,
+        value: e.value,
+      })),
+    );
+  }
   return out;
 }

@@ -16,6 +16,7 @@ import {
   string,
 } from './rpc/check.js';
 import { method, voidMethod, type ServiceOf } from './rpc/method.js';
+import { nullable } from './rpc/check.js';
 
 /** Bumped when a message or method changes shape; transports refuse a mismatch. */
 export const ENGINE_API_VERSION = 1;
@@ -36,9 +37,35 @@ export interface StartRunRequest {
   fresh?: boolean;
   /** The user confirmed they trust the code in this graph (SPEC §2). */
   trusted?: boolean;
+  /**
+   * A design run: sources with a pinned sample emit it instead of their own events, and the
+   * run keeps its state in memory (the saved state store is left as it was).
+   */
+  usePinned?: boolean;
   /** Stop after this many ms (finite demo runs). */
   durationMs?: number;
 }
+
+/** A hand-written event sent into a node's input in a live run (the editor's Inject). */
+export interface InjectedEvent {
+  /** Default null. */
+  key?: string | null;
+  /** Event time in ms; default now. */
+  time?: number;
+  value: unknown;
+}
+
+/** An expression to try on a sample event, in the engine (the editor's CSP forbids eval). */
+export interface PreviewRequest {
+  expression: string;
+  /** The event the expression sees as `value`, `key`, `time` and `event`. */
+  sample: InjectedEvent;
+  /** The user trusts the graph's code (SPEC §2); without it nothing is evaluated. */
+  trusted: boolean;
+}
+
+/** What a preview gave: the result as JSON-able data, or the sentence of what went wrong. */
+export type PreviewResult = { ok: true; value: unknown } | { ok: false; error: string };
 
 export interface CheckpointInfo {
   id: number;
@@ -137,6 +164,14 @@ const MAX_TEXT = 64 * 1024 * 1024;
 const MAX_REPLAY = 10_000;
 
 const id = string(MAX_ID);
+/** An injected event's key: an id-like string, a bit longer than ids. */
+const injected = record<InjectedEvent>({
+  key: optional(nullable(string(4 * MAX_ID))),
+  time: optional(nonNegativeMs),
+  value: anything,
+});
+/** An expression past this is refused before it crosses processes (validation bounds it further). */
+const MAX_PREVIEW_EXPRESSION = 100_000;
 const text = string(MAX_TEXT);
 const target = record<RunTarget>({ runId: optional(id), graphPath: optional(path) });
 const startRunRequest = record<StartRunRequest>({
@@ -144,6 +179,7 @@ const startRunRequest = record<StartRunRequest>({
   path: optional(path),
   fresh: optional(boolean),
   trusted: optional(boolean),
+  usePinned: optional(boolean),
   durationMs: optional(nonNegativeMs),
 });
 
@@ -184,6 +220,25 @@ export const ENGINE_API = {
     ['runId', id],
     ['ids', idList(MAX_REPLAY, 'dead-letter ids')],
   ),
+  /**
+   * Send one hand-written event into an input port of a node in a live run, as if it had
+   * arrived on that port (it reaches the instance its key partitions to). At-most-once: the
+   * next checkpoint covers it, a crash before that loses it.
+   */
+  injectEvent: voidMethod<(runId: string, nodeId: string, port: string, event: InjectedEvent) => Promise<void>>(
+    ['runId', id],
+    ['nodeId', id],
+    ['port', id],
+    ['event', injected],
+  ),
+  /**
+   * Evaluate an expression over a sample event, for the inspector's preview as the user types.
+   * Only for a trusted graph; bounded in time (a loop is stopped and named).
+   */
+  previewExpression: method<(request: PreviewRequest) => Promise<PreviewResult>>([
+    'request',
+    record<PreviewRequest>({ expression: string(MAX_PREVIEW_EXPRESSION), sample: injected, trusted: boolean }),
+  ]),
   /** Files and folders in a folder the user opened (web host: confined to those folders). */
   listFiles: method<(dir?: string) => Promise<FileEntry[]>>(['dir', optional(path)]),
   openFile: method<(path: string) => Promise<{ path: string; text: string }>>(['path', path]),

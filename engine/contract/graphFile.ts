@@ -21,6 +21,10 @@ export interface GraphNode {
   /** Instances of this node, partitioned by a hash of the key. Default 1. */
   parallelism?: number;
   config: Record<string, unknown>;
+  /** Off: the node passes nothing and blocks nothing (engine/runtime/worker/disabledOperator.ts). */
+  disabled?: boolean;
+  /** A sample a source emits instead of its own events in the editor's design runs (data, never code). */
+  pinned?: PinnedEvent[];
   /** Unknown keys of the node are kept so a save round-trips them. */
   [extra: string]: unknown;
 }
@@ -57,7 +61,38 @@ export interface GraphFile {
   edges: GraphEdge[];
   /** Alert rules on the run's metrics (SPEC §14); checked by `validate`, kept as written on save. */
   alerts?: AlertRule[];
+  /** Sticky notes on the canvas: text only, never run. */
+  notes?: GraphNote[];
+  /** Titled groups of nodes, drawn as a box around their members. */
+  groups?: GraphGroup[];
   /** Unknown top-level keys are kept on save (round-trip safe). */
+  [extra: string]: unknown;
+}
+
+/** One event of a source's pinned sample: `value` as written; key null and time the run's start by default. */
+export interface PinnedEvent {
+  key?: string | null;
+  time?: number;
+  value: unknown;
+}
+
+/** A sticky note on the canvas (a comment): plain text, placed like a node. */
+export interface GraphNote {
+  id: string;
+  text: string;
+  position: Position;
+  /** Size on the canvas; the editor's default when missing. */
+  width?: number;
+  height?: number;
+  [extra: string]: unknown;
+}
+
+/** A titled group: the editor draws a box around its member nodes, wherever they are moved. */
+export interface GraphGroup {
+  id: string;
+  title: string;
+  /** Ids of the nodes in the group. */
+  nodes: string[];
   [extra: string]: unknown;
 }
 

@@ -3,6 +3,7 @@ import type { GraphFile } from '../contract/graphFile.js';
 import type { EventSchema } from '../contract/eventSchema.js';
 import type { Problem } from '../contract/problem.js';
 import { readAlerts } from './alerts/readAlerts.js';
+import { validateAnnotations } from './validateAnnotations.js';
 import { applyDefaults } from './applyDefaults.js';
 import { checkContracts } from './checkContracts.js';
 import { closestName } from './closestName.js';
@@ -69,6 +70,7 @@ export function validate(
   const byEnds = new Map<string, ResolvedEdge>();
   graph.edges.forEach((edge, i) => problems.push(...validateEdge(edge, i, nodes, seenEdgeIds, edges, byEnds)));
   if (graph.nodes.length === 0) problems.push({ severity: 'warning', message: 'The graph has no nodes yet.' });
+  problems.push(...validateAnnotations(graph, registry));
   problems.push(...validateTopology([...nodes.values()], edges));
   problems.push(...readAlerts(graph).problems);
   problems.push(...connectionProblems(graph, options.env ?? null));

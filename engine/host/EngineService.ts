@@ -8,6 +8,9 @@ import type {
   ExampleInfo,
   FileEntry,
   GraphFile,
+  InjectedEvent,
+  PreviewRequest,
+  PreviewResult,
   Problem,
   RunEvent,
   StartRunRequest,
@@ -19,6 +22,8 @@ import { SCHEMAS_FOLDER, schemaFileName } from '../contracts/common/schemaFileNa
 import { watchRunAlerts } from '../graph/alerts/watchRunAlerts.js';
 import { loadGraph, parseGraph } from '../graph/loadGraph.js';
 import { validate as validateGraph } from '../graph/validate.js';
+import { applyDefaults } from '../graph/applyDefaults.js';
+import { isPinnedSample } from '../graph/validateAnnotations.js';
 import { graphHasCode } from '../graph/graphHasCode.js';
 import { nodeRegistry } from '../nodes/registry.js';
 import { loadGraphSchemas } from '../contracts/node/loadGraphSchemas.js';
@@ -26,6 +31,7 @@ import { CheckedGraph, problemPlace } from '../runtime/CheckedGraph.js';
 import type { RunHandle, RunOptions } from '../runtime/RunHandle.js';
 import { startRun as startRealRun } from '../runtime/startRun.js';
 import { StateStore } from '../store/StateStore.js';
+import { previewExpression } from './previewExpression.js';
 import { FileAccess, isInside } from './FileAccess.js';
 import { defaultStatePath } from '../store/defaultStatePath.js';
 
@@ -79,6 +85,10 @@ export class EngineService implements EngineApi {
   private readonly listeners = new Set<(event: RunEvent) => void>();
   /** Live and ended runs of this session, so stop/tap/checkpoints can name them by id. */
   private readonly runs = new Map<string, LiveRun>();
+  /** Ids of injected events: `inject-1`, `inject-2`… in this session. */
+  private injected = 0;
+  /** The graph each run of this session runs, to check what an inject names. */
+  private readonly graphs = new Map<string, GraphFile>();
 
   constructor(deps: EngineServiceDeps) {
     this.files = new FileAccess(deps.roots);
@@ -144,7 +154,15 @@ export class EngineService implements EngineApi {
     if (request.fresh) options.fresh = true;
     if (typeof request.durationMs === 'number') options.durationMs = request.durationMs;
     if (this.onConsole) options.onConsole = this.onConsole;
+    // A design run with pinned samples keeps its state in memory: the saved store stays as it was.
+    if (request.usePinned === true && graph.nodes.some((n) => isPinnedSample(n.pinned) && n.disabled !== true)) {
+      statePath = undefined;
+      delete options.statePath;
+      options.usePinned = true;
+    }
+
     const handle = await this.startRunFn(options);
+    this.graphs.set(handle.runId, graph);
     this.track(handle, statePath);
     watchRunAlerts(graph, handle, (event) => this.emit(event));
     return { runId: handle.runId };
@@ -202,6 +220,31 @@ export class EngineService implements EngineApi {
     if (!run) throw new UserError(`There is no run with id ${runId}.`);
     if (run.ended) throw new UserError(`Run ${runId} has ended; start the graph again to replay its dead letters.`);
     return { replayed: run.handle.replayDeadLetters(ids) };
+  }
+
+  async injectEvent(runId: string, nodeId: string, port: string, event: InjectedEvent): Promise<void> {
+    const run = this.runs.get(runId);
+    if (!run) throw new UserError(`There is no run with id ${runId}.`);
+    if (run.ended) throw new UserError(`Run ${runId} has ended; start the graph again to inject events.`);
+    const node = this.graphs.get(runId)?.nodes.find((n) => n.id === nodeId);
+    if (!node) throw new UserError(`The running graph has no node ${nodeId}.`);
+    const descriptor = nodeRegistry.get(node.type);
+    const inputs = descriptor ? descriptor.ports(applyDefaults(node.config ?? {}, descriptor)).inputs : [];
+    if (inputs.length === 0) {
+      throw new UserError(`Node ${nodeId} is a source: it has no input to inject into. Inject into a node it feeds.`);
+    }
+    if (!inputs.includes(port)) {
+      throw new UserError(
+        `Node ${nodeId} has no input port "${port}"; its inputs are ${inputs.map((p) => `"${p}"`).join(', ')}.`,
+      );
+    }
+    run.handle.inject(nodeId, port, [
+      { id: `inject-${++this.injected}`, key: event.key ?? null, time: event.time ?? Date.now(), value: event.value },
+    ]);
+  }
+
+  async previewExpression(request: PreviewRequest): Promise<PreviewResult> {
+    return previewExpression(request);
   }
 
   listFiles(dir?: string): Promise<FileEntry[]> {

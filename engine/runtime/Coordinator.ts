@@ -155,6 +155,11 @@ export class Coordinator implements RunHandle {
     return letters.length;
   }
 
+  inject(nodeId: string, port: string, events: readonly EventEnvelope[]): void {
+    if (this.ended || this.supervisor.size === 0) throw new UserError('the run is not live; start it to inject events');
+    this.supervisor.broadcast({ type: 'injectEvents', nodeId, events: [...events], port });
+  }
+
   /** Stop: sources pause, a final checkpoint covers everything in flight, sinks commit, end. */
   async stop(): Promise<RunResult> {
     if (!this.ended && !this.stopReason) {

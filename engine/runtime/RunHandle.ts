@@ -1,5 +1,6 @@
 import type { DeadLetter, EventSchema, GraphFile, RunEvent } from '../contract/index.js';
 import type { CheckedGraph } from './CheckedGraph.js';
+import type { EventEnvelope } from '../contract/EngineApi.js';
 
 /** What starting a run needs. Small on purpose: a host passes only these. */
 export interface RunOptions {
@@ -19,6 +20,8 @@ export interface RunOptions {
   onConsole?: (line: string) => void;
   /** Metrics frame interval; default 250 ms (≥ 4 Hz). */
   metricsIntervalMs?: number;
+  /** Sources with a pinned sample (`node.pinned`) emit it instead (the editor's design runs). */
+  usePinned?: boolean;
 }
 
 export interface RunResult {
@@ -39,6 +42,8 @@ export interface RunHandle {
   deadLetters(limit: number): DeadLetter[];
   /** Feed stored dead letters back into their nodes; they leave the list. Returns how many. */
   replayDeadLetters(ids: readonly number[]): number;
+  /** Deliver events to an input port of a node now (the editor's Inject); at-most-once until the next checkpoint. */
+  inject(nodeId: string, port: string, events: readonly EventEnvelope[]): void;
   /** Start or stop sampling events on an edge; samples arrive as `edgeTapped` events. */
   tap(edgeId: string, on: boolean): void;
   /** Listen to this run's events (metrics frames, status, taps, logs). */

@@ -20,6 +20,8 @@ export interface PrepareOptions {
   maxWorkers: number;
   /** Fuse chains into one worker (default true). */
   fuse?: boolean;
+  /** Sources emit their pinned samples (see PlanOptions.usePinned). */
+  usePinned?: boolean;
 }
 
 /** Everything a run starts from, each part worked out once. */
@@ -48,6 +50,7 @@ export function prepareRun(checked: CheckedGraph, o: PrepareOptions): PreparedRu
   const plan = planGraph(checked.graph, nodeRegistry, {
     maxWorkers: o.maxWorkers,
     ...(o.fuse !== undefined ? { fuse: o.fuse } : {}),
+    ...(o.usePinned ? { usePinned: true } : {}),
   });
   resolveConfigs(plan, checked);
   const storage: CheckpointStorage = o.statePath

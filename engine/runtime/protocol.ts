@@ -70,7 +70,7 @@ export type WorkerCommand =
   | { type: 'pauseSources' }
   | { type: 'tapEdge'; edgeIndex: number; on: boolean }
   /** Deliver events to a node's input now (dead letters replayed); each worker takes its instances' share. */
-  | { type: 'injectEvents'; nodeId: string; events: EventEnvelope[] }
+  | { type: 'injectEvents'; nodeId: string; events: EventEnvelope[]; port?: string }
   | { type: 'shutdown' };
 
 export interface WorkerCounters {

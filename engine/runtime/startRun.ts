@@ -43,6 +43,7 @@ export async function startRun(options: StartRunOptions): Promise<StartedRun> {
     ...(options.statePath ? { statePath: options.statePath } : {}),
     ...(options.fresh ? { fresh: true } : {}),
     ...(options.fuse !== undefined ? { fuse: options.fuse } : {}),
+    ...(options.usePinned ? { usePinned: true } : {}),
   });
   const coordinator = new Coordinator({
     prepared,

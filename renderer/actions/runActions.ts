@@ -1,6 +1,7 @@
 import { hasErrors } from '../../engine/contract/problem.js';
 import type { EditorState } from '../store/editorState.js';
 import type { Action, ActionContext } from './ActionManager.js';
+import { startDebugTaps } from './debugActions.js';
 
 /** A run of this window is starting or going: Run waits, Stop works. */
 export function runIsActive(s: EditorState): boolean {
@@ -34,9 +35,12 @@ export async function startRun(ctx: ActionContext, options: { fresh?: boolean } 
       graph: s.graph,
       ...(s.filePath ? { path: s.filePath } : {}),
       ...(options.fresh ? { fresh: true } : {}),
+      // Sources with a pinned sample emit it (a design run, state in memory).
+      ...(s.graph.nodes.some((n) => Array.isArray(n.pinned)) ? { usePinned: true } : {}),
       trusted: s.trusted,
     });
     ctx.store.getState().runStarted(runId);
+    await startDebugTaps(ctx);
   } catch (err) {
     ctx.store.getState().runRefused(err instanceof Error ? err.message : String(err));
   }

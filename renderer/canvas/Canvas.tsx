@@ -21,6 +21,7 @@ import { useEditorStore } from '../store/useEditorStore.js';
 import { useEditor } from '../EditorContext.js';
 import { LiveEdge } from './LiveEdge.js';
 import { EdgeHoverOverlay, LiveLayer } from './LiveLayer.js';
+import { AddNoteControl, OrganiseLayer } from './OrganiseLayer.js';
 import { LiveScene, LiveSceneContext } from './LiveScene.js';
 import { NodeSearch } from './NodeSearch.js';
 import { SluiceNode } from './SluiceNode.js';
@@ -141,11 +142,14 @@ export function Canvas({ onInit }: { onInit(flow: ReactFlowInstance<SluiceFlowNo
           defaultViewport={{ x: 40, y: 40, zoom: 1 }}
           proOptions={{ hideAttribution: true }}
         >
+          <OrganiseLayer />
           <LiveLayer />
           <EdgeHoverOverlay />
           <Background variant={BackgroundVariant.Dots} gap={GRID[0]} size={1.2} color="#c9ced8" />
           <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} data-testid="minimap" />
-          <Controls showInteractive={false} />
+          <Controls showInteractive={false}>
+            <AddNoteControl />
+          </Controls>
         </ReactFlow>
       </LiveSceneContext.Provider>
       <NodeSearch />

@@ -8,6 +8,7 @@ import type { SluiceFlowEdge } from '../store/selectors.js';
 import { useEditorStore } from '../store/useEditorStore.js';
 import { useLiveScene } from './LiveScene.js';
 import { LABEL_HIT } from './paintLive.js';
+import { EdgeAlertBadge } from './AlertBadges.js';
 
 /**
  * What an edge's stroke shows, as one string: a selector returning it re-renders the stroke only
@@ -39,6 +40,7 @@ export const LiveEdge = memo(function LiveEdge(props: EdgeProps<SluiceFlowEdge>)
   });
   return (
     <>
+      <EdgeAlertBadge edgeId={id} x={labelX} y={labelY} />
       <EdgeStroke id={id} path={path} markerEnd={markerEnd} />
       <EdgeLabelHit id={id} x={labelX} y={labelY} />
       <EdgeContract id={id} x={labelX} y={labelY} />

@@ -4,6 +4,8 @@ import { nodeRegistry } from '../../engine/nodes/registry.js';
 import { inputHandle, outputHandle, portsOf } from '../graph/portsOf.js';
 import type { SluiceFlowNode } from '../store/selectors.js';
 import { useEditorStore } from '../store/useEditorStore.js';
+import { NodeAlertBadge } from './AlertBadges.js';
+import { NodeDebugToggle } from './NodeDebugToggle.js';
 import { NodeLiveBadges } from './NodeLiveBadges.js';
 
 /**
@@ -27,9 +29,12 @@ export const SluiceNode = memo(function SluiceNode({ data, selected }: NodeProps
       className={`sl-node cat-${category}${selected ? ' selected' : ''}${errors ? ' has-error' : problems ? ' has-warning' : ''}${bottleneck ? ' bottleneck' : ''}${failed ? ' failed' : ''}`}
       data-testid={`node-${node.id}`}
       data-node-type={node.type}
+      data-disabled={node.disabled === true ? '' : undefined}
     >
       <div className="sl-node-head">
         <span className="sl-node-title">{label}</span>
+        <NodeAlertBadge nodeId={node.id} />
+        <NodeDebugToggle nodeId={node.id} pinned={Array.isArray(node.pinned)} />
         {problems && (
           <span
             className={`sl-node-problem ${errors ? 'error' : 'warning'}`}

@@ -1,5 +1,6 @@
 import type { GraphEdge, GraphFile, GraphNode, PortRef, Position } from '../../engine/contract/graphFile.js';
 import { newId } from './newId.js';
+import { pruneGroups } from './organiseEdits.js';
 
 /**
  * Immutable edits of a graph file. Each returns a new graph that shares every untouched node and
@@ -29,7 +30,8 @@ export function removeElements(
   const nodes = graph.nodes.filter((n) => !nodeIds.has(n.id));
   const edges = graph.edges.filter((e) => !edgeIds.has(e.id) && !nodeIds.has(e.from.node) && !nodeIds.has(e.to.node));
   if (nodes.length === graph.nodes.length && edges.length === graph.edges.length) return graph;
-  return { ...graph, nodes, edges };
+  // A deleted node leaves its group; a group left empty goes.
+  return pruneGroups({ ...graph, nodes, edges });
 }
 
 export function updateNode(graph: GraphFile, id: string, update: (node: GraphNode) => GraphNode): GraphFile {

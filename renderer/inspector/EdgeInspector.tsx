@@ -5,6 +5,7 @@ import { useEditor } from '../EditorContext.js';
 import { useEditorStore } from '../store/useEditorStore.js';
 import { EdgeContractField } from './EdgeContractField.js';
 import { ProblemList } from './ProblemList.js';
+import { AlertRules } from './AlertRules.js';
 
 /** An edge's settings: its queue capacity. */
 export function EdgeInspector({ edge }: { edge: GraphEdge }) {
@@ -60,6 +61,7 @@ export function EdgeInspector({ edge }: { edge: GraphEdge }) {
           Events the queue holds before the producer waits (backpressure). Default: the graph's {defaultCapacity}.
         </div>
       </div>
+      <AlertRules subject={{ kind: 'edge', id: edge.id }} />
     </div>
   );
 }

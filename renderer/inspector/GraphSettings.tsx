@@ -3,6 +3,7 @@ import { DEFAULT_SETTINGS, type GraphFile } from '../../engine/contract/graphFil
 import type { EditorState } from '../store/editorState.js';
 import { useEditorStore } from '../store/useEditorStore.js';
 import { useEditor } from '../EditorContext.js';
+import { AlertRules } from './AlertRules.js';
 import { ProblemList } from './ProblemList.js';
 
 const selectGraphMeta = (s: EditorState) => s.graph;
@@ -96,6 +97,7 @@ export function GraphSettings() {
         />
         <div className="field-doc">Queue size of edges that set no capacity of their own.</div>
       </div>
+      <AlertRules />
     </div>
   );
 }

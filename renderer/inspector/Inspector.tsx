@@ -4,6 +4,7 @@ import { useEditorStore } from '../store/useEditorStore.js';
 import { EdgeInspector } from './EdgeInspector.js';
 import { GraphSettings } from './GraphSettings.js';
 import { NodeInspector } from './NodeInspector.js';
+import { SelectionTools } from './OrganiseFields.js';
 
 const selectSelectionCount = (s: EditorState) =>
   Object.keys(s.selectedNodes).length + Object.keys(s.selectedEdges).length;
@@ -23,6 +24,7 @@ export function Inspector() {
         <div className="inspector-body">
           <div className="panel-title">{count} items selected</div>
           <p className="muted">Delete, duplicate (Ctrl+D) or copy them, or select one to edit it.</p>
+          <SelectionTools />
         </div>
       ) : (
         <GraphSettings />

@@ -5,6 +5,9 @@ import { selectProblemsGrouped } from '../store/selectors.js';
 import { useEditorStore } from '../store/useEditorStore.js';
 import { useEditor } from '../EditorContext.js';
 import { FieldEditor } from './FieldEditor.js';
+import { NodeOrganiseFields } from './OrganiseFields.js';
+import { AlertRules } from './AlertRules.js';
+import { ExpressionPreview, InjectForm, PinnedSample } from './DataTools.js';
 import { ProblemList } from './ProblemList.js';
 
 /** The form for one node, generated from its descriptor's config schema. */
@@ -71,6 +74,7 @@ export function NodeInspector({ node }: { node: GraphNode }) {
           <div className="field-doc">Instances of this node, partitioned by key. Default: 1.</div>
         </div>
       )}
+      <NodeOrganiseFields node={node} />
       {descriptor && Object.keys(descriptor.config).length > 0 && <div className="section-title">Configuration</div>}
       {descriptor &&
         Object.entries(descriptor.config).map(([field, schema]) => (
@@ -84,6 +88,9 @@ export function NodeInspector({ node }: { node: GraphNode }) {
             onChange={(v) => commit((g) => setConfigField(g, node.id, field, v), `config:${field}`)}
           />
         ))}
+      <ExpressionPreview node={node} />
+      {descriptor?.category === 'source' ? <PinnedSample node={node} /> : <InjectForm node={node} />}
+      <AlertRules subject={{ kind: 'node', id: node.id }} />
     </div>
   );
 }

@@ -2,6 +2,7 @@ import type { RunPanel } from '../store/runSlice.js';
 import { useEditor } from '../EditorContext.js';
 import { useEditorStore } from '../store/useEditorStore.js';
 import { ChartsPanel } from './ChartsPanel.js';
+import { DebugDockTab } from '../panels/DebugSidebar.js';
 import { CheckpointsPanel } from './CheckpointsPanel.js';
 import { DeadLettersPanel } from './DeadLettersPanel.js';
 import { LogPanel } from './LogPanel.js';
@@ -42,6 +43,7 @@ export function RunDock() {
             {t.id === 'charts' && hasCharts && <span className="count ok">live</span>}
           </button>
         ))}
+        <DebugDockTab />
       </div>
       {panel === 'deadLetters' && <DeadLettersPanel />}
       {panel === 'checkpoints' && <CheckpointsPanel />}

@@ -12,7 +12,9 @@ export async function toggleTap(ctx: ActionContext, edgeId: string | null): Prom
   else s.openTap(edgeId);
   if (runId === null || s.runPhase !== 'live') return;
   try {
-    if (previous !== null && previous !== edgeId) await ctx.engine.tapEdge(runId, previous, false);
+    // An edge a debugged node still needs stays tapped.
+    if (previous !== null && previous !== edgeId && !(previous in s.debugEdges))
+      await ctx.engine.tapEdge(runId, previous, false);
     if (edgeId !== null) await ctx.engine.tapEdge(runId, edgeId, true);
   } catch (err) {
     ctx.store.getState().notify(`Tap failed: ${err instanceof Error ? err.message : String(err)}`, 'error');

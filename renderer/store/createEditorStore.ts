@@ -5,6 +5,8 @@ import type { EditorState } from './editorState.js';
 import { createRunSlice } from './runSlice.js';
 import { SelectorMemo } from './SelectorMemo.js';
 import { createUiSlice } from './uiSlice.js';
+import { createAlertSlice } from './alertSlice.js';
+import { createDebugSlice } from './debugSlice.js';
 
 export type EditorStore = StoreApi<EditorState>;
 
@@ -21,6 +23,8 @@ export function createEditorStore(options: EditorStoreOptions = {}): EditorStore
   return createStore<EditorState>()((...a) => ({
     ...createDocumentSlice(options.now ?? Date.now)(...a),
     ...createUiSlice(...a),
+    ...createDebugSlice(...a),
+    ...createAlertSlice(...a),
     ...createRunSlice(...a),
     ...createContractsSlice(...a),
     memo: new SelectorMemo(),

@@ -3,9 +3,16 @@ import type { DocumentSlice } from './documentSlice.js';
 import type { RunSlice } from './runSlice.js';
 import type { SelectorMemo } from './SelectorMemo.js';
 import type { UiSlice } from './uiSlice.js';
+import type { AlertSlice } from './alertSlice.js';
+import type { DebugSlice } from './debugSlice.js';
 
 /**
  * The whole editor state: the three slices of the one bound store, plus `memo` (dropped: the
  * caches of memoised selectors, one per store; never replaced by `set`).
  */
-export type EditorState = DocumentSlice & UiSlice & RunSlice & ContractsSlice & { readonly memo: SelectorMemo };
+export type EditorState = DocumentSlice &
+  UiSlice &
+  RunSlice &
+  ContractsSlice &
+  DebugSlice &
+  AlertSlice & { readonly memo: SelectorMemo };

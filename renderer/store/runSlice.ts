@@ -176,6 +176,8 @@ export const createRunSlice: StateCreator<EditorState, [], [], RunSlice> = (set,
         applyFrame(event.snapshot);
         return;
       case 'edgeTapped': {
+        const from = get().graph.edges.find((e) => e.id === event.edgeId)?.from.node ?? '';
+        get().debugReceived(event.runId, event.edgeId, from, event.events);
         const tap = get().tap;
         if (!tap || tap.edgeId !== event.edgeId) return;
         const received = tap.received + event.events.length;
@@ -213,6 +215,10 @@ export const createRunSlice: StateCreator<EditorState, [], [], RunSlice> = (set,
         get().notify(`${event.title}: ${event.body}`);
         return;
       }
+      case 'alertFired':
+      case 'alertCleared':
+        get().alertChanged(event);
+        return;
       case 'runEnded':
         set({ runPhase: 'ended', runStatus: event.status, runReason: event.reason ?? get().runReason });
         return;
@@ -240,6 +246,7 @@ export const createRunSlice: StateCreator<EditorState, [], [], RunSlice> = (set,
     runStarting() {
       early = [];
       get().history.clear();
+      get().resetFiringAlerts();
       set({
         runId: null,
         runPhase: 'starting',

@@ -5,6 +5,7 @@ import { decodeState } from '../../store/stateCodec.js';
 import { wallNow } from '../clock.js';
 import { partitionOf } from '../partition.js';
 import type { StartWorker, WorkerCommand, WorkerFact } from '../protocol.js';
+import { standInFor } from './standInFor.js';
 import { BarrierAligner } from './BarrierAligner.js';
 import { ContractGates } from './ContractGates.js';
 import type { CurrentHost } from './CurrentHost.js';
@@ -107,7 +108,7 @@ export class WorkerRuntime {
 
     const gates = new ContractGates(this.start.schemas);
     for (const h of this.hosts.values()) {
-      const d = this.deps.registry.get(h.plan.type);
+      const d = standInFor(h.plan, this.deps.registry.get(h.plan.type));
       if (!d) throw new Error(`unknown node type ${h.plan.type}`);
       this.current.host = h;
       h.attach(d.create(h.context()));
@@ -231,7 +232,7 @@ export class WorkerRuntime {
         if (this.scheduler) this.scheduler.sourcesPaused = true;
         break;
       case 'injectEvents':
-        this.inject(cmd.nodeId, cmd.events);
+        this.inject(cmd.nodeId, cmd.events, cmd.port);
         break;
       case 'tapEdge':
         this.metrics.setTap(cmd.edgeIndex, cmd.on);
@@ -373,7 +374,7 @@ export class WorkerRuntime {
    * input; with parallelism, each goes to the instance its key hashes to (if it lives here).
    * A source has no input: a letter of one (its expression failed) cannot go back in.
    */
-  private inject(nodeId: string, events: EventEnvelope[]): void {
+  private inject(nodeId: string, events: EventEnvelope[], toPort?: string): void {
     const now = wallNow();
     for (const env of events) {
       const e: SluiceEvent = { id: env.id, key: env.key, time: env.time, value: env.value, emittedAt: now };
@@ -381,7 +382,7 @@ export class WorkerRuntime {
         if (h.plan.nodeId !== nodeId || h.source !== null) continue;
         if (h.plan.index !== partitionOf(e.key, h.plan.parallelism)) continue;
         this.current.host = h;
-        const port = this.deps.registry.get(h.plan.type)?.ports(h.plan.config).inputs[0] ?? 'in';
+        const port = toPort ?? this.deps.registry.get(h.plan.type)?.ports(h.plan.config).inputs[0] ?? 'in';
         h.deliverReplayed(e, port);
       }
     }

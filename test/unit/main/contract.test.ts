@@ -46,6 +46,8 @@ const SAMPLES: Record<ApiMethod, unknown[]> = {
   crashRun: ['run-1'],
   replayDeadLetters: ['run-1', [1, 2]],
   tapEdge: ['run-1', 'e1', true],
+  injectEvent: ['run-1', 'double', 'in', { key: 'k1', value: { seq: 1 } }],
+  previewExpression: [{ expression: 'value.seq * 2', sample: { value: { seq: 1 } }, trusted: true }],
   listCheckpoints: [{ graphPath: '/g/a.sluice.json' }],
   listDeadLetters: [{ runId: 'run-1' }],
   listFiles: ['/g'],

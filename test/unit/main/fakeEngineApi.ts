@@ -27,6 +27,13 @@ export class FakeEngineApi implements EngineProcessService {
     if (request.graph.name === 'bad') throw new Error('Node "x" has an unknown type "nope".');
     return { runId: 'run-1' };
   }
+  async injectEvent(...args: Parameters<EngineApi['injectEvent']>) {
+    this.record('injectEvent', args);
+  }
+  async previewExpression(request: Parameters<EngineApi['previewExpression']>[0]) {
+    this.record('previewExpression', [request]);
+    return { ok: true as const, value: null };
+  }
   async replayDeadLetters(runId: string, ids: number[]) {
     this.record('replayDeadLetters', [runId, ids]);
     return { replayed: ids.length };

@@ -9,6 +9,7 @@ import { ENGINE_API } from '../../../engine/contract/EngineApi.js';
 import type { GraphFile } from '../../../engine/contract/graphFile.js';
 import { UserError } from '../../../engine/contract/operator.js';
 import type { Problem } from '../../../engine/contract/problem.js';
+import type { InjectedEvent, PreviewRequest, PreviewResult } from '../../../engine/contract/EngineApi.js';
 import { fromService } from '../../../engine/contract/rpc/fromService.js';
 import type { ServiceOf } from '../../../engine/contract/rpc/method.js';
 import { toService } from '../../../engine/contract/rpc/toService.js';
@@ -87,6 +88,15 @@ export class FakeEngine implements ServiceOf<typeof ENGINE_API> {
   async listDeadLetters(target: { runId?: string; graphPath?: string }) {
     this.record('listDeadLetters', [target]);
     return [];
+  }
+  /** What previewExpression answers (the engine's work; the editor only shows it). */
+  preview: (request: PreviewRequest) => PreviewResult = () => ({ ok: true, value: null });
+  async injectEvent(runId: string, nodeId: string, port: string, event: InjectedEvent): Promise<void> {
+    this.record('injectEvent', [runId, nodeId, port, event]);
+  }
+  async previewExpression(request: PreviewRequest): Promise<PreviewResult> {
+    this.record('previewExpression', [request]);
+    return this.preview(request);
   }
   async replayDeadLetters(runId: string, ids: number[]) {
     this.record('replayDeadLetters', [runId, ids]);

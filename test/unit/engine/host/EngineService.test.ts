@@ -97,6 +97,21 @@ describe('EngineService.startRun', () => {
     expect(runs[0]?.options.statePath).toBe(path.join(project, 'graphs', '.sluice', '_.._Fraud_ alerts_.db'));
   });
 
+  it('a design run with a pinned sample keeps its state in memory and leaves the saved store alone', async () => {
+    const file = path.join(project, 'p.sluice.json');
+    const g = smallGraph('Pinned') as { nodes: Array<Record<string, unknown>> };
+    const pinned = { ...g, nodes: g.nodes.map((n) => ({ ...n, pinned: [{ value: 1 }] })) };
+    await service.startRun({ graph: pinned as never, path: file, usePinned: true });
+    expect(runs[0]?.options.statePath).toBeUndefined();
+    expect(runs[0]?.options.usePinned).toBe(true);
+    // Without the flag (or without a sample) the saved store is used as always.
+    await service.startRun({ graph: pinned as never, path: file });
+    expect(runs[1]?.options.statePath).toBe(path.join(project, '.sluice', 'Pinned.db'));
+    expect(runs[1]?.options.usePinned).toBeUndefined();
+    await service.startRun({ graph: smallGraph('Pinned') as never, path: file, usePinned: true });
+    expect(runs[2]?.options.statePath).toBe(path.join(project, '.sluice', 'Pinned.db'));
+  });
+
   it('refuses a graph path outside the opened folders', async () => {
     await expect(
       service.startRun({ graph: smallGraph() as never, path: path.join(base, 'g.sluice.json') }),

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'nod
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import type { DeadLetter, RunEvent } from '../../../../engine/contract/index.js';
+import type { DeadLetter, EventEnvelope, RunEvent } from '../../../../engine/contract/index.js';
 import { EngineService } from '../../../../engine/host/EngineService.js';
 import { startWebHost } from '../../../../engine/host/WebHost.js';
 import type { WebHost } from '../../../../engine/host/WebHost.js';
@@ -52,6 +52,10 @@ export class FakeRun implements RunHandle {
   }
   crash(): void {
     this.crashes++;
+  }
+  injected: Array<[string, string, readonly EventEnvelope[]]> = [];
+  inject(nodeId: string, port: string, events: readonly EventEnvelope[]): void {
+    this.injected.push([nodeId, port, events]);
   }
   tap(edgeId: string, on: boolean): void {
     this.taps.push([edgeId, on]);

@@ -54,6 +54,7 @@ export async function runToEnd(
     fuse?: boolean;
     durationMs?: number;
     hangTimeoutMs?: number;
+    usePinned?: boolean;
   } = {},
 ): Promise<Finished> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'sluice-run-'));
@@ -70,6 +71,7 @@ export async function runToEnd(
     ...(opts.fuse !== undefined ? { fuse: opts.fuse } : {}),
     ...(opts.durationMs !== undefined ? { durationMs: opts.durationMs } : {}),
     ...(opts.hangTimeoutMs !== undefined ? { hangTimeoutMs: opts.hangTimeoutMs } : {}),
+    ...(opts.usePinned ? { usePinned: true } : {}),
   });
   run.subscribe((e) => {
     events.push(e);
