@@ -5,6 +5,7 @@ import { inputHandle, outputHandle, portsOf } from '../graph/portsOf.js';
 import type { SluiceFlowNode } from '../store/selectors.js';
 import { useEditorStore } from '../store/useEditorStore.js';
 import { NodeLiveBadges } from './NodeLiveBadges.js';
+import { ConnectionBadge } from './ConnectionBadge.js';
 
 /**
  * One node on the canvas: category stripe, title, label, every port as a named handle, and a
@@ -84,6 +85,7 @@ export const SluiceNode = memo(function SluiceNode({ data, selected }: NodeProps
           })}
         </div>
       )}
+      <ConnectionBadge nodeId={node.id} />
       <NodeLiveBadges nodeId={node.id} watermarked={EVENT_TIME_TYPES.has(node.type)} />
     </div>
   );

@@ -4,6 +4,7 @@ import type { EditorState } from '../store/editorState.js';
 import { useEditorStore } from '../store/useEditorStore.js';
 import { useEditor } from '../EditorContext.js';
 import { ProblemList } from './ProblemList.js';
+import { ConnectionsPanel } from './ConnectionsPanel.js';
 
 const selectGraphMeta = (s: EditorState) => s.graph;
 
@@ -96,6 +97,7 @@ export function GraphSettings() {
         />
         <div className="field-doc">Queue size of edges that set no capacity of their own.</div>
       </div>
+      <ConnectionsPanel />
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { useEditorStore } from '../store/useEditorStore.js';
 import { useEditor } from '../EditorContext.js';
 import { FieldEditor } from './FieldEditor.js';
 import { ProblemList } from './ProblemList.js';
+import { NodeConnectionTest } from './NodeConnectionTest.js';
 
 /** The form for one node, generated from its descriptor's config schema. */
 export function NodeInspector({ node }: { node: GraphNode }) {
@@ -84,6 +85,7 @@ export function NodeInspector({ node }: { node: GraphNode }) {
             onChange={(v) => commit((g) => setConfigField(g, node.id, field, v), `config:${field}`)}
           />
         ))}
+      <NodeConnectionTest node={node} />
     </div>
   );
 }
