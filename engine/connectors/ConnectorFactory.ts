@@ -30,4 +30,9 @@ export interface ConnectorFactory {
   kind: ConnectorKind;
   openReader?(options: BrokerReaderOptions, env: ConnectorEnv): BrokerReader;
   openWriter?(options: BrokerWriterOptions, env: ConnectorEnv): BrokerWriter;
+  /**
+   * "Test connection": open one connection to `url` with the connector's own client and
+   * options, then close it. Rejects with the failure (a `ConnectorError` where understood).
+   */
+  probe?(url: string, timeoutMs: number): Promise<void>;
 }

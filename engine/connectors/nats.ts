@@ -41,6 +41,10 @@ export const natsConnector: ConnectorFactory = {
   kind: 'nats',
   openReader: (options, env) => new NatsReader(options, env),
   openWriter: (options, env) => openNatsWriter(options, env),
+  probe: async (url, timeoutMs) => {
+    const s = await openSession(url, timeoutMs);
+    await s.nc.close().catch(() => {});
+  },
 };
 
 interface NatsSession {

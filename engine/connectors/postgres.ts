@@ -24,6 +24,19 @@ const ROWS_PER_BATCH = 1000;
 export const postgresConnector: ConnectorFactory = {
   kind: 'postgres',
   openWriter: (options, env) => openPostgresWriter(options, env),
+  probe: async (url, timeoutMs) => {
+    const { default: Pg } = await (loading ??= import('pg'));
+    const client = new Pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+    } catch (err) {
+      throw classify(err);
+    } finally {
+      await client.end().catch(() => {});
+    }
+  },
 };
 
 /** SQLSTATEs no retry fixes: refused login, unknown database or role, bad names, permissions. */

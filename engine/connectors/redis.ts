@@ -31,6 +31,7 @@ export const redisConnector: ConnectorFactory = {
   kind: 'redis',
   openReader: (options, env) => new RedisReader(options, env),
   openWriter: (options, env) => openRedisWriter(options, env),
+  probe: async (url, timeoutMs) => destroyQuietly(await openClient(url, timeoutMs)),
 };
 
 type Client = ReturnType<typeof RedisLib.createClient>;

@@ -1,4 +1,5 @@
 import type { AlertSubject } from './alert.js';
+import type { ConnectorKind } from './connector.js';
 import type { EventSchema, SchemaProblem } from './eventSchema.js';
 import type { GraphFile } from './graphFile.js';
 import type { MetricsSnapshot, RunStatus } from './metrics.js';
@@ -10,6 +11,7 @@ import {
   list,
   nonNegativeMs,
   objectOf,
+  oneOf,
   optional,
   path,
   record,
@@ -17,6 +19,15 @@ import {
 } from './rpc/check.js';
 import { method, voidMethod, type ServiceOf } from './rpc/method.js';
 import { nullable } from './rpc/check.js';
+
+/** "Test connection" (SPEC §10): a platform and a URL as the graph holds it (`${env:NAME}` allowed). */
+export interface TestConnectionRequest {
+  kind: ConnectorKind;
+  url: string;
+}
+
+/** Its answer: `message` is one line naming the URL without credentials and the cause. */
+export type TestConnectionResult = { ok: true } | { ok: false; message: string };
 
 /** Bumped when a message or method changes shape; transports refuse a mismatch. */
 export const ENGINE_API_VERSION = 1;
@@ -256,6 +267,14 @@ export const ENGINE_API = {
     ['name', id],
     ['samples', list(1000, 'sample values')],
   ),
+  /** Open the platform's connection once with a short timeout; never rejects for a bad URL. */
+  testConnection: method<(request: TestConnectionRequest) => Promise<TestConnectionResult>>([
+    'request',
+    record<TestConnectionRequest>({
+      kind: oneOf(['nats', 'redis', 'rabbitmq', 'mqtt', 'postgres', 'http']),
+      url: string(4096, { noNul: true, nonEmpty: true }),
+    }),
+  ]),
 };
 
 /** The name of a method a transport carries (everything but `subscribe`, which is events). */

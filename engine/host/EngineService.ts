@@ -14,6 +14,8 @@ import type {
   Problem,
   RunEvent,
   StartRunRequest,
+  TestConnectionRequest,
+  TestConnectionResult,
   Unsubscribe,
 } from '../contract/index.js';
 import { DEFAULT_COMPATIBILITY, isContractName, UserError, type GraphSchemas } from '../contract/index.js';
@@ -33,6 +35,7 @@ import { startRun as startRealRun } from '../runtime/startRun.js';
 import { StateStore } from '../store/StateStore.js';
 import { previewExpression } from './previewExpression.js';
 import { FileAccess, isInside } from './FileAccess.js';
+import { testConnection } from '../connectors/testConnection.js';
 import { defaultStatePath } from '../store/defaultStatePath.js';
 
 /** What an `EngineService` needs; small so tests can inject each part. */
@@ -294,6 +297,10 @@ export class EngineService implements EngineApi {
     await mkdir(path.dirname(file), { recursive: true });
     const written = await this.files.write(file, JSON.stringify(draft, null, 2) + '\n');
     return { ref, path: written };
+  }
+
+  async testConnection(request: TestConnectionRequest): Promise<TestConnectionResult> {
+    return testConnection(request, process.env);
   }
 
   async listExamples(): Promise<ExampleInfo[]> {

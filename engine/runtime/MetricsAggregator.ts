@@ -213,6 +213,13 @@ export class MetricsAggregator {
       };
       if (late[i]! > 0) nodes[n.id]!.late = late[i]!;
     });
+    // A broker source's consumer lag (JetStream pending, Redis group lag) shows on its edges.
+    for (const i of this.sourceNodes) {
+      const lag = nodes[plan.nodes[i]!.id]?.connection?.lag;
+      if (lag == null) continue;
+      for (const e of plan.edges)
+        if (e.fromNode === plan.nodes[i]!.id && edges[e.id]!.lag === undefined) edges[e.id]!.lag = lag;
+    }
     let sourceRate = 0;
     if (base !== totals) for (const i of this.sourceNodes) sourceRate += perSec(totals.nodeOut[i]!, base.nodeOut[i]!);
     return { t, run: { ...run, sourceRate }, nodes, edges };

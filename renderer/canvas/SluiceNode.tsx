@@ -7,6 +7,7 @@ import { useEditorStore } from '../store/useEditorStore.js';
 import { NodeAlertBadge } from './AlertBadges.js';
 import { NodeDebugToggle } from './NodeDebugToggle.js';
 import { NodeLiveBadges } from './NodeLiveBadges.js';
+import { ConnectionBadge } from './ConnectionBadge.js';
 
 /**
  * One node on the canvas: category stripe, title, label, every port as a named handle, and a
@@ -89,6 +90,7 @@ export const SluiceNode = memo(function SluiceNode({ data, selected }: NodeProps
           })}
         </div>
       )}
+      <ConnectionBadge nodeId={node.id} />
       <NodeLiveBadges nodeId={node.id} watermarked={EVENT_TIME_TYPES.has(node.type)} />
     </div>
   );

@@ -5,6 +5,7 @@ import { useEditorStore } from '../store/useEditorStore.js';
 import { useEditor } from '../EditorContext.js';
 import { AlertRules } from './AlertRules.js';
 import { ProblemList } from './ProblemList.js';
+import { ConnectionsPanel } from './ConnectionsPanel.js';
 
 const selectGraphMeta = (s: EditorState) => s.graph;
 
@@ -98,6 +99,7 @@ export function GraphSettings() {
         <div className="field-doc">Queue size of edges that set no capacity of their own.</div>
       </div>
       <AlertRules />
+      <ConnectionsPanel />
     </div>
   );
 }

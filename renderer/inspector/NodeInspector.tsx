@@ -9,6 +9,7 @@ import { NodeOrganiseFields } from './OrganiseFields.js';
 import { AlertRules } from './AlertRules.js';
 import { ExpressionPreview, InjectForm, PinnedSample } from './DataTools.js';
 import { ProblemList } from './ProblemList.js';
+import { NodeConnectionTest } from './NodeConnectionTest.js';
 
 /** The form for one node, generated from its descriptor's config schema. */
 export function NodeInspector({ node }: { node: GraphNode }) {
@@ -91,6 +92,7 @@ export function NodeInspector({ node }: { node: GraphNode }) {
       <ExpressionPreview node={node} />
       {descriptor?.category === 'source' ? <PinnedSample node={node} /> : <InjectForm node={node} />}
       <AlertRules subject={{ kind: 'node', id: node.id }} />
+      <NodeConnectionTest node={node} />
     </div>
   );
 }

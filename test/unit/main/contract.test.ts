@@ -57,6 +57,7 @@ const SAMPLES: Record<ApiMethod, unknown[]> = {
   openExample: ['fraud'],
   loadSchemas: ['/g/a.sluice.json'],
   saveContract: ['/g/a.sluice.json', 'orders', [{ seq: 1 }]],
+  testConnection: [{ kind: 'nats', url: 'nats://127.0.0.1:4222' }],
 };
 
 describe('desktop ↔ web contract', () => {

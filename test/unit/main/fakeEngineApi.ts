@@ -1,4 +1,4 @@
-import type { EngineApi, RunEvent } from '../../../engine/contract/EngineApi.js';
+import type { EngineApi, RunEvent, TestConnectionRequest } from '../../../engine/contract/EngineApi.js';
 import type { EngineChild } from '../../../main/EngineRelay.js';
 import { serveEngineProcess } from '../../../main/engineProcessApi.js';
 import type { EngineProcessService } from '../../../main/engineProcessApi.js';
@@ -85,6 +85,10 @@ export class FakeEngineApi implements EngineProcessService {
   async saveContract(graphPath: string, name: string, samples: unknown[]) {
     this.record('saveContract', [graphPath, name, samples]);
     return { ref: `${name}@1`, path: `/g/schemas/${name}@1.schema.json` };
+  }
+  async testConnection(request: TestConnectionRequest) {
+    this.record('testConnection', [request]);
+    return { ok: true as const };
   }
   async grantFolder(folder: string) {
     this.granted.push(folder);

@@ -4,6 +4,8 @@ import type {
   GraphSchemas,
   RunEvent,
   StartRunRequest,
+  TestConnectionRequest,
+  TestConnectionResult,
 } from '../../../engine/contract/EngineApi.js';
 import { ENGINE_API } from '../../../engine/contract/EngineApi.js';
 import type { GraphFile } from '../../../engine/contract/graphFile.js';
@@ -135,6 +137,12 @@ export class FakeEngine implements ServiceOf<typeof ENGINE_API> {
   async saveContract(graphPath: string, name: string, samples: unknown[]) {
     this.record('saveContract', [graphPath, name, samples]);
     return { ref: `${name}@1`, path: `schemas/${name}@1.schema.json` };
+  }
+  /** What `testConnection` answers, by URL (tests set them); unknown URLs answer ok. */
+  readonly connectionAnswers = new Map<string, TestConnectionResult>();
+  async testConnection(request: TestConnectionRequest): Promise<TestConnectionResult> {
+    this.record('testConnection', [request]);
+    return this.connectionAnswers.get(request.url) ?? { ok: true };
   }
 }
 

@@ -1,0 +1,38 @@
+import type { TestConnectionRequest, TestConnectionResult } from '../contract/EngineApi.js';
+import { resolveNodeConfig, type EnvLookup } from '../graph/resolveConnections.js';
+import { causeOf } from './ConnectorError.js';
+import { connectorRegistry } from './connectorRegistry.js';
+import { redactUrl } from './redactUrl.js';
+
+/** "Test connection" waits this long at most (a down host should answer fast in the editor). */
+export const TEST_CONNECTION_TIMEOUT_MS = 5_000;
+
+/**
+ * "Test connection" (SPEC §10): open the platform's connection once with the connector's own
+ * code and a short timeout, then close it. Never throws: a failure is one line naming the URL
+ * without credentials and the cause.
+ */
+export async function testConnection(
+  request: TestConnectionRequest,
+  env: EnvLookup,
+  timeoutMs = TEST_CONNECTION_TIMEOUT_MS,
+): Promise<TestConnectionResult> {
+  const { config, problems } = resolveNodeConfig({ url: request.url }, {}, env);
+  const error = problems.find((p) => p.severity === 'error');
+  if (error) return { ok: false, message: `url: ${error.message}` };
+  const url = String(config.url ?? '');
+  const probe = connectorRegistry.get(request.kind)?.probe;
+  if (!probe) return { ok: false, message: `This build cannot test ${request.kind} connections.` };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  try {
+    await Promise.race([probe(url, timeoutMs), timeout]);
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, message: `Cannot connect to ${redactUrl(url)}: ${causeOf(err)}` };
+  } finally {
+    clearTimeout(timer);
+  }
+}
