@@ -3,7 +3,10 @@ import type { Problem } from '../contract/problem.js';
 import { isRecord } from './isRecord.js';
 import { nodeName } from './nodeName.js';
 
-/** `${env:NAME}`: a value taken from the environment at run start (SPEC §10). */
+/**
+ * `${env:NAME}`: a value taken from the environment at run start (SPEC §10); `${env:NAME:-text}`
+ * falls back to `text` when NAME is unset (as a shell does), for values that are not secrets.
+ */
 const ENV_REF = /\$\{env:([^}]*)\}/g;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** A `url` that is a bare name refers to a connection. */
@@ -72,13 +75,16 @@ export function resolveNodeConfig(
 function fill(value: unknown, field: string, env: EnvLookup, problems: ResolvedConfig['problems']): unknown {
   if (typeof value === 'string') {
     if (!value.includes('${env:')) return value;
-    return value.replace(ENV_REF, (ref, name: string) => {
+    return value.replace(ENV_REF, (ref, inner: string) => {
+      const dash = inner.indexOf(':-');
+      const name = dash < 0 ? inner : inner.slice(0, dash);
+      const fallback = dash < 0 ? undefined : inner.slice(dash + 2);
       if (!ENV_NAME.test(name)) {
         problems.push({ field, severity: 'error', message: `${ref} is not a valid variable name.` });
         return ref;
       }
       if (env === null) return ref;
-      const v = env[name];
+      const v = env[name] ?? fallback;
       if (v === undefined) {
         problems.push({ field, severity: 'error', message: `${ref} is not set in the environment of this run.` });
         return ref;

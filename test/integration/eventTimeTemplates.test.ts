@@ -25,6 +25,7 @@ let copies = 0;
 function copyTemplate(id: string, edit: (g: Graph) => void = () => {}): { dir: string; file: string } {
   const dir = path.join(work, `${id}-${++copies}`);
   fs.cpSync(path.join(examples, 'data'), path.join(dir, 'data'), { recursive: true });
+  fs.cpSync(path.join(examples, 'schemas'), path.join(dir, 'schemas'), { recursive: true });
   const graph = JSON.parse(fs.readFileSync(path.join(examples, `${id}.sluice.json`), 'utf8')) as Graph;
   edit(graph);
   const file = path.join(dir, `${id}.sluice.json`);

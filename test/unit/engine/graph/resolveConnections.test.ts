@@ -23,6 +23,18 @@ describe('resolveNodeConfig', () => {
     });
   });
 
+  it('falls back to the text after :- when the variable is unset, and takes the variable when set', () => {
+    const url = 'postgres://${env:PGUSER:-postgres}@h:5432/${env:PGDATABASE:-}';
+    expect(resolveNodeConfig({ url }, {}, {})).toEqual({
+      config: { url: 'postgres://postgres@h:5432/' },
+      problems: [],
+    });
+    expect(resolveNodeConfig({ url }, {}, { PGUSER: 'app', PGDATABASE: 'orders' }).config.url).toBe(
+      'postgres://app@h:5432/orders',
+    );
+    expect(resolveNodeConfig({ url: '${env:BAD NAME:-x}' }, {}, {}).problems).toMatchObject([{ severity: 'error' }]);
+  });
+
   it('refuses a url that is neither a URL nor a connection, and warns of a password in the file', () => {
     expect(resolveNodeConfig({ url: 'nope' }, connections, {}).problems[0]!.message).toBe(
       '“nope” is neither a URL nor one of the graph’s connections (local).',
