@@ -2,11 +2,13 @@ import type { BrokerRecord, BrokerWriter } from '../../../../engine/contract/con
 import type { ConnectorEnv } from '../../../../engine/connectors/ConnectorFactory.js';
 import { MemoryOutbox } from '../../../../engine/connectors/Outbox.js';
 
-/** Wait until `check` returns a value other than undefined/false, polling; fail with `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
+type Check<T> = () => T | undefined | false | Promise<T | undefined | false>;
+
+/** Wait until `check` returns (or resolves to) a value other than undefined/false, polling; fail with `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: Check<T>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const v = check();
+    const v = await check();
     if (v !== undefined && v !== false) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));

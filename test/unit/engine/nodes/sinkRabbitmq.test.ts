@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ChannelModel, GetMessage } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueName } from '../connectors/connectorTestKit.js';
-import { deleteQueues, rabbitAdmin, RABBITMQ_URL } from '../connectors/rabbitmq/rabbitMqTestKit.js';
+import { uniqueName, waitFor } from '../connectors/connectorTestKit.js';
+import { deleteQueues, queueDepth, rabbitAdmin, RABBITMQ_URL } from '../connectors/rabbitmq/rabbitMqTestKit.js';
 import { graphOf, runToEnd } from '../runtime/runGraph.js';
 
 let admin: ChannelModel;
@@ -44,6 +44,12 @@ describe('sink.rabbitmq', () => {
     const statePath = path.join(dir, `${queue}.db`);
     const r = await runToEnd(graph, { dir, statePath });
     expect(r.result.status).toBe('finished');
+    // Under load the end-of-run settle may time out with confirms outstanding (the outbox keeps them): wait for the broker.
+    await waitFor(
+      '2000 messages in the queue',
+      async () => (await queueDepth(admin, queue)) >= 2000 || undefined,
+      30_000,
+    );
     const got = await drain(queue);
     // The bound queue gets both sinks' messages: `out` with the literal key, `keyed` per event key.
     const ids = got.map((m) => String(m.properties.messageId));
