@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
 import { connect as natsConnect, StringCodec } from 'nats';
 import { createServer } from 'node:net';
-import { openEditor, selectNode } from './editorHarness.js';
+import { openEditor, selectNode, SHOTS } from './editorHarness.js';
 import { freshDir, importGraph, runFresh, saveAs } from './liveHarness.js';
 
 /** A loopback port nothing listens on (taken and released). */
@@ -62,7 +62,7 @@ test('connectors in the editor: Connections panel, Test connection on a good and
     const bad = page.getByTestId('connection-conn1-test-answer');
     await expect(bad).toContainText(`Cannot connect to nats://127.0.0.1:${port}`, { timeout: 15_000 });
     await expect(bad).not.toContainText('s3cret');
-    await page.screenshot({ path: 'docs/connections-panel.png' });
+    await page.screenshot({ path: `${SHOTS}/connections-panel.png` });
     await page.getByTestId('connection-conn1-remove').click();
     await expect(page.getByTestId('connection-conn1')).toHaveCount(0);
 
@@ -77,7 +77,7 @@ test('connectors in the editor: Connections panel, Test connection on a good and
     // Lag 0 once the source has read all 20 orders (JetStream's pending count).
     await expect(page.getByTestId('edge-label-e1')).toHaveAttribute('aria-label', /lag 0/, { timeout: 20_000 });
     await page.mouse.move(5, 5);
-    await page.screenshot({ path: 'docs/connector-badge.png' });
+    await page.screenshot({ path: `${SHOTS}/connector-badge.png` });
     await page.getByTestId('action-stop').click();
     await expect(page.getByTestId('run-chip')).toHaveAttribute('data-status', /stopped|finished/, { timeout: 20_000 });
     await expect(page.getByTestId('edge-label-e1')).toHaveAttribute('data-total', '20');
