@@ -58,6 +58,8 @@ describe('source.nats', () => {
     expect(lines(out)).toHaveLength(500);
     expect(JSON.parse(lines(out)[0]!)).toMatchObject({ id: `${stream}:1`, value: { i: 0 } });
     expect(first.last!.nodes['in']!.connection).toMatchObject({ state: 'connected', attempts: 0 });
+    // The consumer lag (JetStream pending) also shows on the source's outgoing edge.
+    expect(Object.values(first.last!.edges)[0]!.lag).toBe(first.last!.nodes['in']!.connection!.lag ?? undefined);
 
     await publishJson(
       nc,
