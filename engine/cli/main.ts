@@ -18,6 +18,7 @@ const USAGE = `usage:
   sluice serve [--port <n>] [--open] [--token <t>]
   sluice schema check <graph|folder>
   sluice asyncapi <graph> [--out <file>]
+  sluice group <name> [--url <nats>] [--json]
 options: --verbose (stack traces), --help`;
 
 const FLAGS = {
@@ -33,6 +34,8 @@ const FLAGS = {
   out: 'value',
   verbose: 'switch',
   help: 'switch',
+  url: 'value',
+  json: 'switch',
 } as const;
 
 async function main(argv: string[]): Promise<number> {
@@ -103,6 +106,18 @@ async function main(argv: string[]): Promise<number> {
           out,
           err,
         );
+      case 'group': {
+        const { groupCommand } = await import('./commands/group.js');
+        const { defaultNatsUrl } = await import('../scaleout/connectNats.js');
+        return await groupCommand(
+          need('a group name'),
+          {
+            url: typeof a.flags['url'] === 'string' ? a.flags['url'] : defaultNatsUrl(),
+            json: a.flags['json'] === true,
+          },
+          out,
+        );
+      }
       default:
         throw new UsageError(`unknown command "${a.command}"`);
     }
