@@ -13,6 +13,7 @@ import { validateCommand } from './validateCommand.js';
 const USAGE = `usage:
   sluice validate <graph>
   sluice run <graph> [--state <db>] [--metrics <file.jsonl>] [--duration <ms>] [--fresh] [--prometheus <port>]
+  sluice run <graph> --group <name> [--url <nats>] [--duration <ms>]
   sluice checkpoints <db>
   sluice dead-letters <db> [--jsonl <file>]
   sluice serve [--port <n>] [--open] [--token <t>]
@@ -36,6 +37,7 @@ const FLAGS = {
   help: 'switch',
   url: 'value',
   json: 'switch',
+  group: 'value',
 } as const;
 
 async function main(argv: string[]): Promise<number> {
@@ -59,6 +61,21 @@ async function main(argv: string[]): Promise<number> {
       case 'run': {
         const tty = process.stderr.isTTY === true;
         const duration = intFlag(a.flags, 'duration');
+        if (typeof a.flags['group'] === 'string') {
+          const { groupRunCommand } = await import('./groupRunCommand.js');
+          const { defaultNatsUrl } = await import('../scaleout/connectNats.js');
+          return await groupRunCommand(
+            {
+              graphPath: need('a graph file'),
+              group: a.flags['group'],
+              url: typeof a.flags['url'] === 'string' ? a.flags['url'] : defaultNatsUrl(),
+              ...(typeof a.flags['state'] === 'string' ? { statePath: a.flags['state'] } : {}),
+              ...(duration !== undefined ? { durationMs: duration } : {}),
+              signals: process,
+            },
+            { out, err, progress: () => undefined },
+          );
+        }
         const prometheus = intFlag(a.flags, 'prometheus');
         return await runCommand(
           {

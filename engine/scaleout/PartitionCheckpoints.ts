@@ -29,6 +29,8 @@ export interface PartitionCheckpoint {
    * for lag and for people; the source's own snapshot holds it too.
    */
   sourceSequence: number | null;
+  /** The partition's input ended and this is its final checkpoint: there is nothing left to run. */
+  ended: boolean;
   snapshots: SnapshotInput[];
 }
 
@@ -37,6 +39,8 @@ export interface CheckpointToStore {
   checkpointId: number;
   startedAt: number;
   sourceSequence: number | null;
+  /** The run's last checkpoint after its input ended. */
+  ended?: boolean;
   snapshots: readonly SnapshotInput[];
 }
 
@@ -155,6 +159,7 @@ export class PartitionCheckpoints {
       writtenAt: Date.now(),
       writer: this.writer,
       sourceSequence: cp.sourceSequence,
+      ended: cp.ended ?? false,
     };
     const inline = JSON.stringify(snapshots);
     let body: StoredBody;
@@ -192,7 +197,7 @@ export class PartitionCheckpoints {
         );
       snapshots = JSON.parse(new TextDecoder().decode(data)) as StoredSnapshot[];
     }
-    const { partition, epoch, checkpointId, startedAt, writtenAt, writer, sourceSequence } = c;
+    const { partition, epoch, checkpointId, startedAt, writtenAt, writer, sourceSequence, ended } = c;
     return {
       partition,
       epoch,
@@ -201,6 +206,7 @@ export class PartitionCheckpoints {
       writtenAt,
       writer,
       sourceSequence,
+      ended: ended ?? false,
       snapshots: snapshots.map(loadSnapshot),
     };
   }

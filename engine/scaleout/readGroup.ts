@@ -35,11 +35,21 @@ export async function readGroup(nc: NatsConnection, group: string): Promise<Grou
   } catch {
     throw new UserError(`there is no group "${group}" on this NATS (no member has joined it)`);
   }
+  // A watch delivers each key's latest entry, then says it is initialized: one snapshot of the
+  // bucket (kv.keys() can come back short while members keep writing).
   const entries = new Map<string, { created: number; value: unknown }>();
-  for await (const key of await kv.keys()) {
-    const e = await kv.get(key);
-    if (e && e.operation === 'PUT') entries.set(key, { created: e.created.getTime(), value: decodeRecord(e.value) });
-  }
+  let initialized!: () => void;
+  const ready = new Promise<void>((r) => (initialized = r));
+  const watch = await kv.watch({ key: '>', initializedFn: () => initialized() });
+  const collect = (async () => {
+    for await (const e of watch) {
+      if (e.operation === 'PUT') entries.set(e.key, { created: e.created.getTime(), value: decodeRecord(e.value) });
+      else entries.delete(e.key);
+    }
+  })();
+  await ready;
+  watch.stop();
+  await collect.catch(() => undefined);
   const config = entries.get(keys.config)?.value as GroupConfig | undefined;
   if (!config) throw new UserError(`group "${group}" has no config yet (a member is joining)`);
   const now = Math.max(Date.now(), ...[...entries.values()].map((e) => e.created));

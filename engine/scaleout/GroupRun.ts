@@ -1,0 +1,188 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { NatsConnection } from 'nats';
+import type { GraphFile } from '../contract/graphFile.js';
+import { startRun, type StartedRun } from '../runtime/startRun.js';
+import { cachePartitionCheckpoint } from './cachePartitionCheckpoint.js';
+import { connectNats, shownUrl } from './connectNats.js';
+import { GroupMember, type HeldLease } from './GroupMember.js';
+import { newMemberId } from './groupNames.js';
+import { PartitionCheckpoints, type FencedPartition } from './PartitionCheckpoints.js';
+import { groupPartitions, partitionGraph } from './partitionGraph.js';
+
+export interface GroupRunOptions {
+  graph: GraphFile;
+  /** Folder the graph's relative paths resolve against. */
+  baseDir: string;
+  group: string;
+  url: string;
+  /** Folder of members' local caches: this one's is `<cacheDir>/<member id>/`, one SQLite store per partition, removed when it leaves. */
+  cacheDir: string;
+  leaseTtlMs?: number;
+  heartbeatMs?: number;
+  /** Worker threads per partition run (default 1: a member runs several partitions). */
+  workersPerPartition?: number;
+  hangTimeoutMs?: number;
+  log(line: string): void;
+  onConsole?(line: string): void;
+}
+
+interface PartitionRun {
+  lease: HeldLease;
+  run: StartedRun;
+  fenced: FencedPartition;
+  /** A stop was asked (handover, loss, leaving): its final checkpoint does not mean "input ended". */
+  stopping: boolean;
+}
+
+/**
+ * `sluice run <graph> --group <name>` (SPEC §15): this process is one member of the group. It
+ * runs each partition it holds as a run of its own (`partitionGraph`), and:
+ * 1. on acquiring partition p at epoch e: fences p's state in JetStream at e
+ *    (`PartitionCheckpoints.claim`), rebuilds the local SQLite cache from the checkpoint found
+ *    there, and starts the run, which resumes from it;
+ * 2. on every checkpoint of that run: after SQLite and before sinks commit, checks that the
+ *    lease is still held and writes the checkpoint to JetStream under e; a refusal (a newer
+ *    epoch claimed p) fails the run at once, committing nothing;
+ * 3. on a handover (rebalance, leaving): stops the run (a final checkpoint, written the same
+ *    way), then the lease is released;
+ * 4. on losing the lease without a handover: stops the run; its final checkpoint is refused,
+ *    so it ends without committing.
+ */
+export class GroupRun {
+  private readonly runs = new Map<number, PartitionRun>();
+  private member: GroupMember | null = null;
+  private readonly partitions: number;
+  private stopped: Promise<void> | null = null;
+
+  private constructor(
+    private readonly o: GroupRunOptions,
+    private readonly nc: NatsConnection,
+    private readonly store: PartitionCheckpoints,
+    readonly memberId: string,
+  ) {
+    this.partitions = groupPartitions(o.graph);
+    this.cacheDir = path.join(o.cacheDir, memberId);
+  }
+
+  private readonly cacheDir: string;
+
+  static async start(o: GroupRunOptions): Promise<GroupRun> {
+    groupPartitions(o.graph); // refuse before connecting
+    const nc = await connectNats(o.url, `sluice ${o.graph.name} (group ${o.group})`);
+    try {
+      const id = newMemberId();
+      const store = await PartitionCheckpoints.open(nc, o.group, id);
+      const g = new GroupRun(o, nc, store, id);
+      let joined!: () => void;
+      const ready = new Promise<void>((r) => (joined = r));
+      fs.mkdirSync(path.join(o.cacheDir, id), { recursive: true });
+      g.member = await GroupMember.join({
+        nc,
+        group: o.group,
+        partitions: g.partitions,
+        memberId: id,
+        ...(o.leaseTtlMs !== undefined ? { leaseTtlMs: o.leaseTtlMs } : {}),
+        ...(o.heartbeatMs !== undefined ? { heartbeatMs: o.heartbeatMs } : {}),
+        onAcquired: async (l) => {
+          await ready;
+          await g.acquired(l);
+        },
+        onRevoked: (l) => g.revoked(l),
+        onLost: (l, reason) => g.lost(l, reason),
+        log: (line) => o.log(line),
+      });
+      joined();
+      o.log(`group ${o.group} on ${shownUrl(o.url)}: joined as ${id} (${g.partitions} partitions)`);
+      return g;
+    } catch (err) {
+      await nc.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** The partitions this member runs now. */
+  running(): number[] {
+    return [...this.runs.keys()].sort((a, b) => a - b);
+  }
+
+  /** Leave the group: hand every partition over (final checkpoints), then disconnect. */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      await this.member?.leave();
+      for (const r of this.runs.values()) await r.run.stop();
+      await this.nc.drain().catch(() => undefined);
+      fs.rmSync(this.cacheDir, { recursive: true, force: true });
+    })();
+    return this.stopped;
+  }
+
+  private cachePath(p: number): string {
+    return path.join(this.cacheDir, `partition-${p}.db`);
+  }
+
+  private async acquired(lease: HeldLease): Promise<void> {
+    const { partition: p, epoch } = lease;
+    const fenced = await this.store.claim(p, epoch);
+    const from = fenced.restored;
+    cachePartitionCheckpoint(this.cachePath(p), from);
+    const entry: Partial<PartitionRun> & { lease: HeldLease; fenced: FencedPartition; stopping: boolean } = {
+      lease,
+      fenced,
+      stopping: false,
+    };
+    const run = await startRun({
+      graph: partitionGraph(this.o.graph, p, this.partitions),
+      baseDir: this.o.baseDir,
+      statePath: this.cachePath(p),
+      maxWorkers: this.o.workersPerPartition ?? 1,
+      ...(this.o.hangTimeoutMs !== undefined ? { hangTimeoutMs: this.o.hangTimeoutMs } : {}),
+      ...(this.o.onConsole ? { onConsole: this.o.onConsole } : {}),
+      publishCheckpoint: async (cp) => {
+        if (!this.member?.holds(p, epoch))
+          throw new Error(
+            `partition ${p}: the lease of epoch ${epoch} is no longer held, so checkpoint ${cp.id} is refused`,
+          );
+        await fenced.write({
+          checkpointId: cp.id,
+          startedAt: cp.startedAt,
+          sourceSequence: null,
+          ended: cp.final && !entry.stopping,
+          snapshots: cp.snapshots,
+        });
+        this.member.report(p, { checkpointId: cp.id, lag: null });
+      },
+    });
+    entry.run = run;
+    const pr = entry as PartitionRun;
+    this.runs.set(p, pr);
+    this.o.log(
+      `partition ${p}: running at epoch ${epoch}${from ? `, resumed from checkpoint ${from.checkpointId} (written by ${from.writer} at epoch ${from.epoch})` : ', from the start'}`,
+    );
+    void run.done.then((r) => {
+      if (this.runs.get(p) === pr && (r.status !== 'finished' || pr.stopping)) this.runs.delete(p);
+      if (r.status === 'failed') this.o.log(`partition ${p}: stopped at epoch ${epoch}: ${r.reason ?? 'failed'}`);
+      else if (r.status === 'finished') this.o.log(`partition ${p}: input ended`);
+    });
+    // Lost while it was starting: stop it now (its checkpoints are refused already).
+    if (!this.member?.holds(p, epoch)) this.lost(lease, 'the lease was lost while the partition started');
+  }
+
+  private async revoked(lease: HeldLease): Promise<void> {
+    const r = this.runs.get(lease.partition);
+    if (!r || r.lease.epoch !== lease.epoch) return;
+    r.stopping = true;
+    await r.run.stop();
+    this.runs.delete(lease.partition);
+  }
+
+  private lost(lease: HeldLease, reason: string): void {
+    const r = this.runs.get(lease.partition);
+    if (!r || r.lease.epoch !== lease.epoch) return;
+    r.stopping = true;
+    this.o.log(`partition ${lease.partition}: ${reason}; stopping it without committing`);
+    // The stop's final checkpoint goes through publishCheckpoint, which refuses it (the lease
+    // is gone), so the run fails without a commit.
+    void r.run.stop();
+  }
+}
