@@ -135,6 +135,12 @@ export interface BrokerWriter {
   commit(checkpointId: number): void;
   /** False while the outbox holds more unsent records than its bound. */
   ready(): boolean;
+  /**
+   * At the end of a run: resolves once everything committed so far is confirmed by the
+   * platform (true), or when the connection failed or `timeoutMs` passed (false; the outbox
+   * keeps the rest for the next run).
+   */
+  settle(timeoutMs: number): Promise<boolean>;
   status(): ConnectorStatus;
   close(): void;
 }

@@ -1,3 +1,5 @@
+import type { ConnectorStatus } from './connector.js';
+
 /**
  * Metrics frames (SPEC §7), published by the runtime at least 4 times a second. Plain data,
  * structured-clone and JSON safe. History (one minute per series) is kept by whoever listens
@@ -41,6 +43,8 @@ export interface NodeMetrics {
   watermark: number | null;
   stateSize: number;
   status: NodeStatus;
+  /** Connectors (SPEC §10): connection state, attempts, last error, broker lag (summed over instances). */
+  connection?: ConnectorStatus;
 }
 
 export type RunStatus = 'starting' | 'running' | 'recovering' | 'stopping' | 'finished' | 'stopped' | 'failed';

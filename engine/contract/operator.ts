@@ -1,3 +1,10 @@
+import type {
+  BrokerReader,
+  BrokerReaderOptions,
+  BrokerWriter,
+  BrokerWriterOptions,
+  ConnectorStatus,
+} from './connector.js';
 import type { SluiceEvent } from './event.js';
 
 /**
@@ -44,6 +51,8 @@ export interface Operator {
   onCheckpointComplete?(checkpointId: number): void;
   /** Approximate state size (keys, ids, retained events) for metrics. */
   stateSize?(): number;
+  /** Connector sinks: the connection's state and lag, read at each metrics report (SPEC §10). */
+  connectorStatus?(): ConnectorStatus | null;
   /**
    * For operators that pace their own output (topic subscriptions, throttle's delay queue):
    * called whenever downstream may have room. `credit(port)` is how many events the port can
@@ -77,6 +86,10 @@ export interface SourceOperator {
   snapshot(checkpointId: number): unknown;
   restore(state: unknown): void;
   onTimer?(now: number, out: Emitter): void;
+  /** The checkpoint is durable: acknowledge to the platform what it covers (connector sources). */
+  onCheckpointComplete?(checkpointId: number): void;
+  /** Connector sources: the connection's state and consumer lag, read at each metrics report. */
+  connectorStatus?(): ConnectorStatus | null;
   close?(): void;
 }
 
@@ -99,6 +112,14 @@ export interface OperatorIo {
   console(line: string): void;
   /** Ask for a notification (a desktop one in the app, stderr in the CLI, a notice in the browser). */
   notify(title: string, body: string): void;
+  /**
+   * A connection to an event platform for a source (SPEC §10): connects in the background,
+   * reconnects with backoff; a permanent failure shows in `status()`. Throws `UserError` for a
+   * kind this build has no connector for.
+   */
+  openBrokerReader(options: BrokerReaderOptions): BrokerReader;
+  /** A sink's connection with its durable outbox in the run's state store. */
+  openBrokerWriter(options: BrokerWriterOptions): BrokerWriter;
 }
 
 export interface LineReader {
@@ -151,6 +172,11 @@ export interface OperatorContext {
   now(): number;
   /** Ask for `onTimer` at wall-clock ms `at` (processing time). Later calls replace earlier. */
   setTimer(at: number): void;
+  /**
+   * Poll this source (or give this operator a turn) soon, even if it said 'idle': for clients
+   * that receive asynchronously. Safe to call from any callback, any number of times.
+   */
+  wake(): void;
   /** Feed no input to this operator until wall-clock ms `until` (throttle's delay mode). */
   pauseInput(until: number): void;
   /** Whether an output port has at least one edge (an unconnected `error` port dead-letters). */

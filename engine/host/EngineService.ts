@@ -86,7 +86,7 @@ export class EngineService implements EngineApi {
   async validate(graph: unknown): Promise<Problem[]> {
     const loaded = typeof graph === 'string' ? loadGraph(graph) : parseGraph(graph);
     if (!loaded.ok) return [{ severity: 'error', message: sentence(loaded.error) }];
-    return validateGraph(loaded.graph, nodeRegistry);
+    return validateGraph(loaded.graph, nodeRegistry, { env: process.env });
   }
 
   /**

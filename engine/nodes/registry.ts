@@ -16,6 +16,9 @@ import { sinkFile } from './sinkFile.js';
 import { sinkSqlite } from './sinkSqlite.js';
 import { sourceFile } from './sourceFile.js';
 import { sourceNexmark } from './sourceNexmark.js';
+import { sourceNats } from './sourceNats.js';
+import { sinkNats } from './sinkNats.js';
+import { sinkPostgres } from './sinkPostgres.js';
 import { throttle } from './throttle.js';
 import { topic } from './topic.js';
 import { window } from './window.js';
@@ -42,6 +45,9 @@ export const NODE_TYPES: readonly NodeDescriptor[] = [
   sinkChart,
   sinkNotify,
   sinkDiscard,
+  sourceNats,
+  sinkNats,
+  sinkPostgres,
 ];
 
 /** Descriptors by `type`. */

@@ -28,7 +28,7 @@ export class CheckedGraph {
 
   /** Validate `graph` once: the checked graph, or every error found. */
   static check(graph: GraphFile): { ok: true; checked: CheckedGraph } | { ok: false; errors: Problem[] } {
-    const problems = validate(graph, nodeRegistry);
+    const problems = validate(graph, nodeRegistry, { env: process.env });
     const errors = problems.filter((p) => p.severity === 'error');
     if (errors.length > 0) return { ok: false, errors };
     return { ok: true, checked: new CheckedGraph(graph, problems) };

@@ -197,7 +197,7 @@ export class CheckpointCoordinator {
     const complete = (): void => {
       for (const [key, p] of cp.positions)
         if (this.sinkInstances.has(key)) this.committedNow.set(key, p.received - p.setAside);
-      this.d.broadcast({ type: 'completeCheckpoint', checkpointId: cp.id });
+      this.d.broadcast({ type: 'completeCheckpoint', checkpointId: cp.id, ...(cp.final ? { final: true } : {}) });
     };
     const publish = this.d.publish;
     if (!publish) {

@@ -1,5 +1,13 @@
 import type { ExecutionPlan } from '../compiler/ExecutionPlan.js';
-import type { EdgeMetrics, MetricsSnapshot, NodeMetrics, NodeStatus, RunMetrics } from '../contract/index.js';
+import type {
+  ConnectorStatus,
+  EdgeMetrics,
+  MetricsSnapshot,
+  NodeMetrics,
+  NodeStatus,
+  RunMetrics,
+} from '../contract/index.js';
+import { mergeStatus } from './mergeStatus.js';
 import { addInto, newHistogram, percentile, subtract } from './Histogram.js';
 import type { WorkerCounters } from './protocol.js';
 
@@ -165,7 +173,13 @@ export class MetricsAggregator {
         const w = c.nodeWatermark[i];
         if (w != null) wm = wm === null ? w : Math.min(wm, w);
       }
+      let connection: ConnectorStatus | null = null;
+      for (const c of this.latest.values()) {
+        const s = c.nodeConnection?.[i];
+        if (s) connection = mergeStatus(connection, s);
+      }
       nodes[n.id] = {
+        ...(connection ? { connection } : {}),
         in: nodeIn[i]!,
         out: totals.nodeOut[i]!,
         errors: errors[i]!,
@@ -212,6 +226,7 @@ function emptyLike(c: WorkerCounters): WorkerCounters {
     nodeStateSize: zeros(c.nodeStateSize),
     edgeLag: c.edgeLag.map(() => null),
     edgeSkipped: zeros(c.edgeSkipped),
+    nodeConnection: c.nodeConnection.map(() => null),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { ExecutionPlan } from '../compiler/ExecutionPlan.js';
 import { planGraph } from '../compiler/planGraph.js';
 import { UserError } from '../contract/index.js';
+import { connectionsOf, resolveNodeConfig } from '../graph/resolveConnections.js';
 import { nodeRegistry } from '../nodes/registry.js';
 import { StateStore } from '../store/StateStore.js';
 import type { CheckedGraph } from './CheckedGraph.js';
@@ -45,6 +46,7 @@ export function prepareRun(checked: CheckedGraph, o: PrepareOptions): PreparedRu
     maxWorkers: o.maxWorkers,
     ...(o.fuse !== undefined ? { fuse: o.fuse } : {}),
   });
+  resolveConfigs(plan, checked);
   const storage: CheckpointStorage = o.statePath
     ? StateStore.open(o.statePath, { fresh: o.fresh ?? false })
     : new MemoryCheckpointStorage();
@@ -63,5 +65,18 @@ export function prepareRun(checked: CheckedGraph, o: PrepareOptions): PreparedRu
   } catch (err) {
     storage.close();
     throw err;
+  }
+}
+
+/**
+ * Connections and `${env:…}` are resolved here, at run start, into the instances' configs
+ * only: the config hash (which decides whether old state fits) and the graph keep the
+ * references, so a rotated secret neither shows in the state store nor discards state.
+ * `CheckedGraph` has already refused unset variables.
+ */
+function resolveConfigs(plan: ExecutionPlan, checked: CheckedGraph): void {
+  const connections = connectionsOf(checked.graph);
+  for (const inst of Object.values(plan.instances)) {
+    inst.config = resolveNodeConfig(inst.config, connections, process.env).config;
   }
 }

@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { ExecutionPlan } from '../compiler/ExecutionPlan.js';
-import type { EventEnvelope } from '../contract/index.js';
+import type { ConnectorStatus, EventEnvelope } from '../contract/index.js';
 import type { EncodedBatch } from './batchCodec.js';
 
 /**
@@ -57,7 +57,8 @@ export type WorkerCommand =
   /** Sources snapshot and emit barrier `checkpointId`; ended tasks snapshot directly. */
   | { type: 'triggerCheckpoint'; checkpointId: number }
   /** Checkpoint is durable: sinks make its staged output visible. */
-  | { type: 'completeCheckpoint'; checkpointId: number }
+  /** `final`: the run's last; connector sinks send what it covers before the worker confirms. */
+  | { type: 'completeCheckpoint'; checkpointId: number; final?: boolean }
   /** Sources stop polling (a stop or a duration limit); state is kept for resumption. */
   | { type: 'pauseSources' }
   | { type: 'tapEdge'; edgeIndex: number; on: boolean }
@@ -84,6 +85,8 @@ export interface WorkerCounters {
   /** Topic subscriptions: per edge index lag and skipped. */
   edgeLag: (number | null)[];
   edgeSkipped: number[];
+  /** Per node index: connector status (gauge; instances merged at report time), null for other nodes. */
+  nodeConnection: (ConnectorStatus | null)[];
 }
 
 export type WorkerFact =

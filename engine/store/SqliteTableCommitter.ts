@@ -28,7 +28,7 @@ export interface SqliteTableCommitterOptions {
 }
 
 /** Names of the state store's own tables, refused as sink tables in the state database. */
-const STATE_TABLES = new Set(['meta', 'checkpoints', 'snapshots', 'sink_commits', 'dead_letters']);
+const STATE_TABLES = new Set(['meta', 'checkpoints', 'snapshots', 'sink_commits', 'dead_letters', 'outbox']);
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Rows per multi-row INSERT when staging (6 parameters each, well under SQLite's limit). */
 const STAGE_CHUNK = 100;

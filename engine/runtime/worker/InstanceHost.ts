@@ -1,4 +1,5 @@
 import type {
+  ConnectorStatus,
   Emitter,
   Operator,
   OperatorContext,
@@ -39,6 +40,9 @@ export interface OperatorHooks {
   restore?(state: unknown): void;
   onCheckpointComplete?(checkpointId: number): void;
   stateSize?(): number;
+  connectorStatus?(): ConnectorStatus | null;
+  /** Connector sinks at the run's end: resolves once what committed checkpoints cover is sent (or `ms` passed). */
+  settle?(ms: number): Promise<boolean>;
   pump?(out: Emitter, credit: (port: string) => number): void;
   accepts?(): boolean;
   hasPending?(): boolean;
@@ -145,6 +149,7 @@ export class InstanceHost implements Emitter {
       config: p.config,
       now: wallNow,
       setTimer: (at) => s.setTimer(this, at),
+      wake: () => s.wake(this),
       pauseInput: (until) => s.pauseTask(this, until),
       isConnected: (port) => (this.routes[port]?.length ?? 0) > 0,
       subscriptions: (port) => s.subscriptions(p, port),

@@ -1,5 +1,6 @@
 import type { ExecutionPlan } from '../../compiler/ExecutionPlan.js';
 import type { SluiceEvent } from '../../contract/index.js';
+import { mergeStatus } from '../mergeStatus.js';
 import { envelopeOf } from '../../contract/index.js';
 import { wallNow } from '../clock.js';
 import { newHistogram, recordLatency } from '../Histogram.js';
@@ -44,6 +45,7 @@ export class WorkerMetrics {
       nodeStateSize: new Array(nN).fill(0),
       edgeLag: new Array(nE).fill(null),
       edgeSkipped: new Array(nE).fill(0),
+      nodeConnection: new Array(nN).fill(null),
     };
     this.tapped = new Array(nE).fill(false);
     this.fusedBlockedMs = new Array(nE).fill(0);
@@ -99,7 +101,10 @@ export class WorkerMetrics {
       c.edgeBlockedMs[e] = (c.edgeBlockedMs[e] as number) + (this.fusedBlockedMs[e] as number);
     c.nodeStateSize.fill(0);
     c.nodeIn.fill(0);
+    c.nodeConnection.fill(null);
     for (const h of parts.hosts) {
+      const status = h.op.connectorStatus?.();
+      if (status) c.nodeConnection[h.nodeIndex] = mergeStatus(c.nodeConnection[h.nodeIndex] ?? null, status);
       c.nodeStateSize[h.nodeIndex] = (c.nodeStateSize[h.nodeIndex] as number) + (h.op.stateSize?.() ?? 0);
       // Cumulative, like the counters: each instance's own count since the worker started.
       c.nodeIn[h.nodeIndex] = (c.nodeIn[h.nodeIndex] as number) + h.taken;

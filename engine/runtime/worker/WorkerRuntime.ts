@@ -29,6 +29,9 @@ export interface WorkerDeps {
   ): OperatorIo;
 }
 
+/** How long the end of a run waits for connector sinks to send what they committed. */
+const SETTLE_AT_END_MS = 10_000;
+
 type DeadLetterRow = Extract<WorkerFact, { type: 'deadLettered' }>['rows'][number];
 
 /**
@@ -198,17 +201,22 @@ export class WorkerRuntime {
         this.aligner.trigger(this.tasks, cmd.checkpointId);
         for (const o of this.outs) o.flush();
         break;
-      case 'completeCheckpoint':
+      case 'completeCheckpoint': {
         this.aligner.complete(cmd.checkpointId);
         for (const h of this.hosts.values()) {
           this.current.host = h;
           h.op.onCheckpointComplete?.(cmd.checkpointId);
         }
         this.current.host = null;
-        // Counters first, so the coordinator's frame after the final checkpoint is exact.
-        this.reportMetrics();
-        this.deps.post({ type: 'checkpointCommitted', checkpointId: cmd.checkpointId, worker: this.start.worker });
+        const committed = (): void => {
+          // Counters first, so the coordinator's frame after the final checkpoint is exact.
+          this.reportMetrics();
+          this.deps.post({ type: 'checkpointCommitted', checkpointId: cmd.checkpointId, worker: this.start.worker });
+        };
+        if (cmd.final) void this.settleSinks().then(committed);
+        else committed();
         break;
+      }
       case 'pauseSources':
         if (this.scheduler) this.scheduler.sourcesPaused = true;
         break;
@@ -250,6 +258,29 @@ export class WorkerRuntime {
       } catch {
         // closing is best effort: the run is over
       }
+    }
+  }
+
+  /**
+   * The run's last checkpoint is durable: connector sinks send what it covers before the worker
+   * confirms (then the run ends). Bounded, so a broker that is away does not hold a stop
+   * forever: what is not sent stays in the outbox, and the next run sends it.
+   */
+  private async settleSinks(): Promise<void> {
+    const waits: Array<Promise<boolean>> = [];
+    for (const h of this.hosts.values()) {
+      const w = h.op.settle?.(SETTLE_AT_END_MS);
+      if (w) waits.push(w);
+    }
+    if (waits.length === 0) return;
+    const results = await Promise.all(waits.map((w) => w.catch(() => false)));
+    if (results.includes(false)) {
+      this.deps.post({
+        type: 'logged',
+        nodeId: null,
+        level: 'warn',
+        message: 'some connector output is not confirmed yet; it stays in the outbox and the next run sends it',
+      });
     }
   }
 

@@ -19,6 +19,14 @@ import type {
   TransactionalTable,
 } from '../../../../engine/contract/operator.js';
 import { UserError } from '../../../../engine/contract/operator.js';
+import type {
+  BrokerReader,
+  BrokerReaderOptions,
+  BrokerWriter,
+  BrokerWriterOptions,
+} from '../../../../engine/contract/connector.js';
+import { openBrokerReader, openBrokerWriter } from '../../../../engine/connectors/openBroker.js';
+import { MemoryOutbox } from '../../../../engine/connectors/Outbox.js';
 
 /** Records every emitted (port, event) pair. */
 export class RecordingEmitter implements Emitter {
@@ -68,6 +76,22 @@ export class MemoryIo implements OperatorIo {
     let t = this.tables.get(name);
     if (!t) this.tables.set(name, (t = new MemoryTable(mode)));
     return t;
+  }
+  /** Real connections (connector tests run against the real servers), with an outbox in memory. */
+  readonly brokers: Array<BrokerReader | BrokerWriter> = [];
+  sinkId = `test-${Math.random().toString(36).slice(2)}`;
+  openBrokerReader(options: BrokerReaderOptions): BrokerReader {
+    const r = openBrokerReader(options, this.connectorEnv(options.kind));
+    this.brokers.push(r);
+    return r;
+  }
+  openBrokerWriter(options: BrokerWriterOptions): BrokerWriter {
+    const w = openBrokerWriter(options, this.connectorEnv(options.kind));
+    this.brokers.push(w);
+    return w;
+  }
+  private connectorEnv(kind: string) {
+    return { node: `${kind} test`, sinkId: this.sinkId, storeId: 'test-store', outbox: () => new MemoryOutbox() };
   }
   console(line: string): void {
     this.consoleLines.push(line);
@@ -197,6 +221,8 @@ export class FakeContext implements OperatorContext {
   /** The pending timer (later calls replace earlier, as in the contract). */
   timer: number | null = null;
   readonly timersSet: number[] = [];
+  /** Times `wake` was called (a connector client received messages). */
+  woken = 0;
   readonly pauses: number[] = [];
   readonly deadLetters: Array<{ event: SluiceEvent; error: string }> = [];
   readonly logs: Array<{ level: string; message: string }> = [];
@@ -220,6 +246,9 @@ export class FakeContext implements OperatorContext {
   }
   now(): number {
     return this.clock;
+  }
+  wake(): void {
+    this.woken++;
   }
   setTimer(at: number): void {
     this.timer = at;

@@ -28,6 +28,10 @@ const CATALOG_V1 = [
   // Added by the speed issue: the Nexmark benchmark's source and blackhole sink.
   'source.nexmark',
   'sink.discard',
+  // Added by the connectors issue (SPEC §10, catalog version 2).
+  'source.nats',
+  'sink.nats',
+  'sink.postgres',
 ];
 
 /** Why a default does not fit its own field schema, or null. */
@@ -65,6 +69,9 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   topic: { name: 't' },
   'sink.file': { path: 'out.jsonl' },
   'sink.sqlite': { table: 't' },
+  'source.nats': { url: 'nats://127.0.0.1:4222', stream: 'S' },
+  'sink.nats': { url: 'nats://127.0.0.1:4222', subject: 's' },
+  'sink.postgres': { url: 'postgres://127.0.0.1:5432/test', table: 't' },
 };
 
 describe('node registry', () => {

@@ -76,6 +76,12 @@ export function servicesFor(plan: ExecutionPlan): {
       openTransactionalFile: () => {
         throw new Error('no files in this test');
       },
+      openBrokerReader: () => {
+        throw new Error('no brokers in this test');
+      },
+      openBrokerWriter: () => {
+        throw new Error('no brokers in this test');
+      },
       openSqliteTable: () => {
         throw new Error('no tables in this test');
       },
