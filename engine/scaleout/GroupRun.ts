@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { NatsConnection } from 'nats';
 import type { GraphFile } from '../contract/graphFile.js';
 import { startRun, type StartedRun } from '../runtime/startRun.js';
-import { cachePartitionCheckpoint } from './cachePartitionCheckpoint.js';
+import { StateStore } from '../store/StateStore.js';
+import { cachePartitionCheckpoint, readOutbox } from './cachePartitionCheckpoint.js';
 import { connectNats, shownUrl } from './connectNats.js';
 import { GroupMember, type HeldLease } from './GroupMember.js';
 import { newMemberId } from './groupNames.js';
@@ -125,7 +126,10 @@ export class GroupRun {
     const { partition: p, epoch } = lease;
     const fenced = await this.store.claim(p, epoch);
     const from = fenced.restored;
-    cachePartitionCheckpoint(this.cachePath(p), from);
+    cachePartitionCheckpoint(this.cachePath(p), from, `group:${this.o.group}:partition:${p}`);
+    // A second connection to the cache, to read what its sinks still have to send (WAL: it
+    // sees every transaction the sink workers committed before their snapshots arrived).
+    const reader = StateStore.open(this.cachePath(p), { readonly: true });
     const entry: Partial<PartitionRun> & { lease: HeldLease; fenced: FencedPartition; stopping: boolean } = {
       lease,
       fenced,
@@ -149,6 +153,7 @@ export class GroupRun {
           sourceSequence: null,
           ended: cp.final && !entry.stopping,
           snapshots: cp.snapshots,
+          outbox: readOutbox(reader.connection, cp.id),
         });
         this.member.report(p, { checkpointId: cp.id, lag: null });
       },
@@ -160,6 +165,7 @@ export class GroupRun {
       `partition ${p}: running at epoch ${epoch}${from ? `, resumed from checkpoint ${from.checkpointId} (written by ${from.writer} at epoch ${from.epoch})` : ', from the start'}`,
     );
     void run.done.then((r) => {
+      reader.close();
       if (this.runs.get(p) === pr && (r.status !== 'finished' || pr.stopping)) this.runs.delete(p);
       if (r.status === 'failed') this.o.log(`partition ${p}: stopped at epoch ${epoch}: ${r.reason ?? 'failed'}`);
       else if (r.status === 'finished') this.o.log(`partition ${p}: input ended`);

@@ -14,6 +14,29 @@ export interface StoredSnapshot {
   state: string;
 }
 
+/**
+ * A connector sink's record that the checkpoint staged and its platform had not confirmed yet
+ * (the local `outbox` table's row): the next owner sends it, under the same seq, so a sink that
+ * deduplicates by (sink, store, seq) or by record id keeps it exactly once.
+ */
+export interface OutboxRow {
+  seq: number;
+  sinkId: string;
+  checkpointId: number;
+  id: string;
+  key: string | null;
+  time: number;
+  payload: string;
+  subject: string | null;
+}
+
+/** The sinks' side of a partition checkpoint: what is still to send, and where seqs continue. */
+export interface PartitionOutbox {
+  rows: OutboxRow[];
+  /** The highest outbox seq the writer had assigned: the next owner's seqs continue after it. */
+  lastSeq: number;
+}
+
 /** A partition's checkpoint as any member can restore it. */
 export interface PartitionCheckpoint {
   partition: number;
@@ -32,6 +55,7 @@ export interface PartitionCheckpoint {
   /** The partition's input ended and this is its final checkpoint: there is nothing left to run. */
   ended: boolean;
   snapshots: SnapshotInput[];
+  outbox: PartitionOutbox;
 }
 
 /** What a member hands `write`: one completed checkpoint of the partition. */
@@ -42,6 +66,7 @@ export interface CheckpointToStore {
   /** The run's last checkpoint after its input ended. */
   ended?: boolean;
   snapshots: readonly SnapshotInput[];
+  outbox?: PartitionOutbox;
 }
 
 /**
@@ -65,11 +90,17 @@ export class StaleEpochError extends Error {
 interface StateRecord {
   epoch: number;
   fencedBy: string;
-  checkpoint: (Omit<PartitionCheckpoint, 'snapshots'> & StoredBody) | null;
+  checkpoint: (Omit<PartitionCheckpoint, 'snapshots' | 'outbox'> & StoredBody) | null;
 }
 
-/** Snapshots inline (small), or in the object store under `object` (checked by sha256). */
-type StoredBody = { snapshots: StoredSnapshot[] } | { object: string; bytes: number; sha256: string };
+/** What a checkpoint carries besides its head. */
+interface Body {
+  snapshots: StoredSnapshot[];
+  outbox?: PartitionOutbox;
+}
+
+/** The body inline (small), or in the object store under `object` (checked by sha256). */
+type StoredBody = Body | { object: string; bytes: number; sha256: string };
 
 /** Checkpoints above this size go to the object store (KV values must fit in one message). */
 const INLINE_LIMIT = 256 * 1024;
@@ -150,7 +181,7 @@ export class PartitionCheckpoints {
     cp: CheckpointToStore,
     previous: StateRecord['checkpoint'],
   ): Promise<{ revision: number; record: StateRecord['checkpoint'] }> {
-    const snapshots = cp.snapshots.map(storeSnapshot);
+    const full: Body = { snapshots: cp.snapshots.map(storeSnapshot), ...(cp.outbox ? { outbox: cp.outbox } : {}) };
     const head = {
       partition: p,
       epoch,
@@ -161,9 +192,9 @@ export class PartitionCheckpoints {
       sourceSequence: cp.sourceSequence,
       ended: cp.ended ?? false,
     };
-    const inline = JSON.stringify(snapshots);
+    const inline = JSON.stringify(full);
     let body: StoredBody;
-    if (inline.length <= INLINE_LIMIT) body = { snapshots };
+    if (inline.length <= INLINE_LIMIT) body = full;
     else {
       const data = new TextEncoder().encode(inline);
       const object = `partition.${p}.epoch.${epoch}.checkpoint.${cp.checkpointId}`;
@@ -187,15 +218,15 @@ export class PartitionCheckpoints {
   }
 
   private async load(c: NonNullable<StateRecord['checkpoint']>): Promise<PartitionCheckpoint> {
-    let snapshots: StoredSnapshot[];
-    if ('snapshots' in c) snapshots = c.snapshots;
+    let full: Body;
+    if ('snapshots' in c) full = c;
     else {
       const data = await this.os.getBlob(c.object);
       if (!data || sha256(data) !== c.sha256)
         throw new Error(
           `partition ${c.partition}: checkpoint ${c.checkpointId} in the object store is ${data ? 'damaged (checksum differs)' : 'missing'}`,
         );
-      snapshots = JSON.parse(new TextDecoder().decode(data)) as StoredSnapshot[];
+      full = JSON.parse(new TextDecoder().decode(data)) as Body;
     }
     const { partition, epoch, checkpointId, startedAt, writtenAt, writer, sourceSequence, ended } = c;
     return {
@@ -207,7 +238,8 @@ export class PartitionCheckpoints {
       writer,
       sourceSequence,
       ended: ended ?? false,
-      snapshots: snapshots.map(loadSnapshot),
+      snapshots: full.snapshots.map(loadSnapshot),
+      outbox: full.outbox ?? { rows: [], lastSeq: 0 },
     };
   }
 }

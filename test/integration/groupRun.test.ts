@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { connect, type NatsConnection } from 'nats';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partitionOf } from '../../engine/runtime/partition.js';
 import { PartitionCheckpoints } from '../../engine/scaleout/PartitionCheckpoints.js';
@@ -20,6 +21,7 @@ import { CLI } from './sluiceCli.js';
 const PARTITIONS = 12;
 const KEYS = 36;
 const TTL = 3000;
+const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
 let nats: PrivateNats;
 let nc: NatsConnection;
@@ -38,8 +40,24 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function writeGraph(name: string, count: number, ratePerSec: number): string {
+/** A keyed count; its results into sink.discard, or into PostgreSQL (upsert) and a NATS changelog. */
+function writeGraph(
+  name: string,
+  count: number,
+  ratePerSec: number,
+  sinks?: { table: string; changelog: string },
+): string {
   const file = path.join(dir, `${name}.sluice.json`);
+  const out = sinks
+    ? [
+        { id: 'pg', type: 'sink.postgres', config: { url: PG_URL, table: sinks.table, mode: 'upsert' } },
+        {
+          id: 'chg',
+          type: 'sink.nats',
+          config: { url: nats.url, subject: `${sinks.changelog}.\${key}`, stream: sinks.changelog },
+        },
+      ]
+    : [{ id: 'out', type: 'sink.discard', config: {} }];
   const graph = {
     format: 'sluice/graph',
     version: 1,
@@ -48,11 +66,11 @@ function writeGraph(name: string, count: number, ratePerSec: number): string {
     nodes: [
       { id: 'gen', type: 'source.generator', config: { count, keys: KEYS, ratePerSec } },
       { id: 'agg', type: 'aggregate', config: { op: 'count' } },
-      { id: 'out', type: 'sink.discard', config: {} },
+      ...out,
     ],
     edges: [
       { id: 'e1', from: { node: 'gen', port: 'out' }, to: { node: 'agg', port: 'in' } },
-      { id: 'e2', from: { node: 'agg', port: 'out' }, to: { node: 'out', port: 'in' } },
+      ...out.map((o, i) => ({ id: `e${i + 2}`, from: { node: 'agg', port: 'out' }, to: { node: o.id, port: 'in' } })),
     ],
   };
   fs.writeFileSync(file, JSON.stringify(graph));
@@ -117,6 +135,25 @@ function expectExactlyOnce(counts: Map<string, number>, count: number): void {
   for (let k = 0; k < KEYS; k++) expect(counts.get(`k${k}`), `k${k}`).toBe(count / KEYS);
 }
 
+/** The changelog stream's messages: per key, the running counts in stream order. */
+async function readChangelog(stream: string, expected: number): Promise<Map<string, number[]>> {
+  const jsm = await nc.jetstreamManager();
+  const info = await jsm.streams.info(stream);
+  expect(info.state.messages).toBe(expected);
+  const consumer = await nc.jetstream().consumers.get(stream);
+  const out = new Map<string, number[]>();
+  const msgs = await consumer.consume();
+  let n = 0;
+  for await (const m of msgs) {
+    const v = m.json<{ key: string; value: number }>();
+    out.set(v.key, [...(out.get(v.key) ?? []), v.value]);
+    if (++n >= expected) break;
+  }
+  await msgs.close();
+  await jsm.streams.delete(stream);
+  return out;
+}
+
 async function leaveAll(members: readonly Member[]): Promise<void> {
   for (const m of members) if (m.child.exitCode === null && m.child.signalCode === null) m.child.kill('SIGTERM');
   for (const m of members) await m.exited;
@@ -126,7 +163,9 @@ describe('sluice run --group', () => {
   it('3 members, 12 partitions: SIGKILL one mid-run, its partitions are taken over within the lease TTL + 2 s, every event counted once', async () => {
     const group = `kill-${Date.now()}`;
     const count = 36_000;
-    const graph = writeGraph('kill', count, 3000);
+    const table = `group_kill_${Date.now()}`;
+    const changelog = `grpchg${Date.now()}`;
+    const graph = writeGraph('kill', count, 3000, { table, changelog });
     const ms = [member(graph, group), member(graph, group), member(graph, group)];
     const owners = await waitFor('12 partitions over 3 members', async () => {
       const o = await allOwned(group);
@@ -151,6 +190,29 @@ describe('sluice run --group', () => {
     expectExactlyOnce(counts, count);
     await leaveAll(ms.slice(0, 2));
     for (const m of ms.slice(0, 2)) expect(await m.exited).toBe(0);
+    // The table: one row per key holding the final count.
+    const pgc = new pg.Client({ connectionString: PG_URL });
+    await pgc.connect();
+    try {
+      const rows = await pgc.query<{ key: string; value: { count: number; value: number } }>(
+        `SELECT key, value FROM "${table}"`,
+      );
+      expect(rows.rows).toHaveLength(KEYS);
+      for (const r of rows.rows) expect(r.value.value, r.key).toBe(count / KEYS);
+      await pgc.query(`DROP TABLE "${table}"`);
+    } finally {
+      await pgc.end();
+    }
+    // The changelog: every result once, per key in order (1, 2, … count/KEYS).
+    const seen = await readChangelog(changelog, count);
+    for (let k = 0; k < KEYS; k++) {
+      const values = seen.get(`k${k}`) ?? [];
+      expect(values.length, `k${k}`).toBe(count / KEYS);
+      expect(
+        values.every((v, i) => v === i + 1),
+        `k${k} in order`,
+      ).toBe(true);
+    }
   }, 120_000);
 
   it('a member paused past its lease (SIGSTOP) finds out on SIGCONT and commits nothing', async () => {

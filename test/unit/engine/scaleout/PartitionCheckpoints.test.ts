@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { connect, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cachePartitionCheckpoint } from '../../../../engine/scaleout/cachePartitionCheckpoint.js';
+import { cachePartitionCheckpoint, readOutbox } from '../../../../engine/scaleout/cachePartitionCheckpoint.js';
 import { PartitionCheckpoints, StaleEpochError } from '../../../../engine/scaleout/PartitionCheckpoints.js';
 import { StateStore, type SnapshotInput } from '../../../../engine/store/StateStore.js';
 import { startNats, type PrivateNats } from '../../../support/natsServer.js';
@@ -106,6 +106,53 @@ describe('PartitionCheckpoints', () => {
       const latest = store.latestCheckpoint();
       expect(latest?.id).toBe(12);
       expect(new TextDecoder().decode(latest?.snapshots.get('op-agg')?.states[0])).toBe('state-12');
+    } finally {
+      store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('cachePartitionCheckpoint', () => {
+  it('gives the cache the partition’s lineage as store id, and the sinks’ unsent records under their seqs', async () => {
+    const g = group();
+    const a = await (await PartitionCheckpoints.open(nc, g, 'a')).claim(5, 1);
+    const row = { sinkId: 'op-out-0', checkpointId: 3, key: 'k1', time: 1, payload: '{"n":1}', subject: null };
+    await a.write({
+      checkpointId: 3,
+      startedAt: 1,
+      sourceSequence: null,
+      snapshots: [snap('s3')],
+      outbox: {
+        rows: [
+          { ...row, seq: 41, id: 'e-41' },
+          { ...row, seq: 42, id: 'e-42' },
+        ],
+        lastSeq: 57,
+      },
+    });
+    const b = await (await PartitionCheckpoints.open(nc, g, 'b')).claim(5, 2);
+    expect(b.restored?.outbox.rows.map((r) => r.seq)).toEqual([41, 42]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-cache-'));
+    const db = path.join(dir, 'p5.db');
+    cachePartitionCheckpoint(db, b.restored, 'group:g:partition:5');
+    const store = StateStore.open(db);
+    try {
+      expect(store.storeId).toBe('group:g:partition:5');
+      const out = readOutbox(store.connection, 3);
+      expect(out.rows.map((r) => [r.seq, r.id])).toEqual([
+        [41, 'e-41'],
+        [42, 'e-42'],
+      ]);
+      expect(out.lastSeq).toBe(57);
+      // A record written now continues after the last seq the previous owner assigned.
+      store.connection
+        .prepare(
+          `INSERT INTO outbox (sink_id, checkpoint_id, id, key, time, payload) VALUES ('op-out-0', NULL, 'e-new', 'k', 1, '1')`,
+        )
+        .run();
+      const seq = store.connection.prepare(`SELECT seq FROM outbox WHERE id = 'e-new'`).get() as { seq: number };
+      expect(seq.seq).toBe(58);
     } finally {
       store.close();
       fs.rmSync(dir, { recursive: true, force: true });
