@@ -122,7 +122,19 @@ export class GroupRun {
     return path.join(this.cacheDir, `partition-${p}.db`);
   }
 
-  private async acquired(lease: HeldLease): Promise<void> {
+  private retry(lease: HeldLease, attempt: number): void {
+    const delay = Math.min(60_000, 1000 * 2 ** Math.min(attempt - 1, 6));
+    this.o.log(`partition ${lease.partition}: trying again in ${Math.round(delay / 1000)} s`);
+    setTimeout(() => {
+      if (this.stopped || !this.member?.holds(lease.partition, lease.epoch) || this.runs.has(lease.partition)) return;
+      this.acquired(lease, attempt).catch((err: unknown) => {
+        this.o.log(`partition ${lease.partition}: ${(err as Error).message}`);
+        this.retry(lease, attempt + 1);
+      });
+    }, delay).unref();
+  }
+
+  private async acquired(lease: HeldLease, attempt = 0): Promise<void> {
     const { partition: p, epoch } = lease;
     const fenced = await this.store.claim(p, epoch);
     const from = fenced.restored;
@@ -157,6 +169,9 @@ export class GroupRun {
         });
         this.member.report(p, { checkpointId: cp.id, lag: null });
       },
+    }).catch((err: unknown) => {
+      reader.close();
+      throw err;
     });
     entry.run = run;
     const pr = entry as PartitionRun;
@@ -167,8 +182,12 @@ export class GroupRun {
     void run.done.then((r) => {
       reader.close();
       if (this.runs.get(p) === pr && (r.status !== 'finished' || pr.stopping)) this.runs.delete(p);
-      if (r.status === 'failed') this.o.log(`partition ${p}: stopped at epoch ${epoch}: ${r.reason ?? 'failed'}`);
-      else if (r.status === 'finished') this.o.log(`partition ${p}: input ended`);
+      if (r.status === 'finished') this.o.log(`partition ${p}: input ended`);
+      if (r.status !== 'failed') return;
+      this.o.log(`partition ${p}: stopped at epoch ${epoch}: ${r.reason ?? 'failed'}`);
+      // Failed on its own (its restart budget spent, a sink that refused): while the lease is
+      // still held, try again from the last published checkpoint, backing off up to a minute.
+      if (!pr.stopping) this.retry(lease, attempt + 1);
     });
     // Lost while it was starting: stop it now (its checkpoints are refused already).
     if (!this.member?.holds(p, epoch)) this.lost(lease, 'the lease was lost while the partition started');
