@@ -29,12 +29,13 @@ export interface GroupView {
  */
 export async function readGroup(nc: NatsConnection, group: string): Promise<GroupView> {
   checkGroupName(group);
-  let kv;
+  // The bucket's stream: a bound KV view does not check that it exists.
   try {
-    kv = await nc.jetstream().views.kv(groupBucket(group), { bindOnly: true });
+    await (await nc.jetstreamManager()).streams.info(`KV_${groupBucket(group)}`);
   } catch {
     throw new UserError(`there is no group "${group}" on this NATS (no member has joined it)`);
   }
+  const kv = await nc.jetstream().views.kv(groupBucket(group), { bindOnly: true });
   // A watch delivers each key's latest entry, then says it is initialized: one snapshot of the
   // bucket (kv.keys() can come back short while members keep writing).
   const entries = new Map<string, { created: number; value: unknown }>();
