@@ -48,8 +48,10 @@ interface Held {
   epoch: number;
   /** Revision of the lease key as this member last wrote it: the CAS base of its next write. */
   revision: number;
-  /** Monotonic ms until which this member may act as owner (send time of the last renewal + TTL). */
+  /** Monotonic ms: send time of the last successful renewal + TTL (past it, others may take over). */
   validUntil: number;
+  /** The renewal is overdue (logged once per episode). */
+  late?: boolean;
   phase: 'starting' | 'running' | 'revoking' | 'revoked';
 }
 
@@ -77,10 +79,10 @@ const mono = (): number => performance.now();
  *
  * Expiry is judged on the server's clock: an entry's server timestamp against the newest one
  * this member has seen in its watch (its own heartbeats keep that fresh), so machines' clocks
- * need not agree. A holder stops acting as owner by its own monotonic clock, TTL after it sent
- * its last successful renewal, which is no later than the moment others may take over.
- * The lease is only the first fence: checkpoints and sink commits carry the epoch and are
- * refused when stale (`PartitionCheckpoints`).
+ * need not agree. A holder paused past its TTL (SIGSTOP, a stall) learns of its loss from its
+ * next renewal, a failed swap; the lease is only the first fence: every checkpoint is written
+ * by compare-and-swap under the epoch, which a successor's claim makes fail
+ * (`PartitionCheckpoints`), and sinks commit only what was written.
  */
 export class GroupMember {
   readonly id: string;
@@ -137,12 +139,13 @@ export class GroupMember {
   }
 
   /**
-   * True while this member may act as `partition`'s owner under `epoch` (its lease renewed
-   * less than a TTL ago by its own clock). Check it before every checkpoint and commit.
+   * True while this member holds `partition` under `epoch` as far as it knows: not lost, not
+   * released. Checked before every checkpoint is published; the fence that cannot be fooled
+   * by a process that slept through its loss is the checkpoint key's compare-and-swap.
    */
   holds(partition: number, epoch: number): boolean {
     const h = this.held.get(partition);
-    return h !== undefined && h.epoch === epoch && h.phase !== 'revoked' && mono() < h.validUntil;
+    return h !== undefined && h.epoch === epoch && h.phase !== 'revoked';
   }
 
   /** What `sluice group` shows for a partition this member runs (lag, last checkpoint). */
@@ -288,9 +291,12 @@ export class GroupMember {
   }
 
   private async keep(h: Held, wanted: boolean): Promise<void> {
-    if (mono() >= h.validUntil) {
-      this.lose(h, `its lease on partition ${h.partition} (epoch ${h.epoch}) expired before it could be renewed`);
-      return;
+    if (mono() >= h.validUntil && !h.late) {
+      // Paused or starved past the TTL. Not a loss by itself: the renewal below tells (a failed
+      // swap means a successor took over); giving up on the local clock alone turned every long
+      // stall of a loaded machine into a storm of rebalances.
+      h.late = true;
+      this.log(`partition ${h.partition}: lease renewal is ${Math.round(mono() - h.validUntil)} ms past its TTL`);
     }
     if (h.phase === 'revoked') {
       await this.release(h);
@@ -326,6 +332,7 @@ export class GroupMember {
     try {
       h.revision = await this.kv.update(keys.lease(h.partition), encodeRecord(lease), h.revision);
       h.validUntil = sent + this.leaseTtlMs;
+      h.late = false;
     } catch (err) {
       if (!isCasConflict(err)) throw err;
       const now = this.view.get(keys.lease(h.partition))?.value as LeaseRecord | undefined;

@@ -136,6 +136,13 @@ export class GroupRun {
 
   private async acquired(lease: HeldLease, attempt = 0): Promise<void> {
     const { partition: p, epoch } = lease;
+    // Taken back after a loss: the old run must have let go of the cache (its store lock) first.
+    const old = this.runs.get(p);
+    if (old && old.lease.epoch !== epoch) {
+      old.stopping = true;
+      await old.run.stop();
+      if (this.runs.get(p) === old) this.runs.delete(p);
+    }
     const fenced = await this.store.claim(p, epoch);
     const from = fenced.restored;
     cachePartitionCheckpoint(this.cachePath(p), from, `group:${this.o.group}:partition:${p}`);

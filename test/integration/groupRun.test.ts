@@ -240,7 +240,7 @@ describe('sluice run --group', () => {
     const before = new Map<number, number | null>();
     for (let p = 0; p < PARTITIONS; p++) before.set(p, (await store.peek(p))?.checkpoint?.checkpointId ?? null);
     a.child.kill('SIGCONT');
-    await waitFor('a to notice', () => /stopping it without committing/.test(a.stderr()), 15_000);
+    await waitFor('a to notice', () => /lost: partition \d+ \(epoch \d+\) was taken over/.test(a.stderr()), 15_000);
     await new Promise((r) => setTimeout(r, 1500));
     // Nothing a wrote after it woke up landed: a partition's checkpoint is b's, or the one it
     // had before a woke up.

@@ -122,6 +122,33 @@ describe('GroupMember', () => {
     a.close();
   });
 
+  it('keeps its leases through a stall past the TTL when nobody took them over', async () => {
+    const group = `g${++groupSeq}-${Date.now()}`;
+    const ledger = new Ledger();
+    const lost: string[] = [];
+    const nc = await connect({ servers: nats.url });
+    conns.push(nc);
+    const m = await GroupMember.join({
+      nc,
+      group,
+      partitions: 4,
+      leaseTtlMs: TTL,
+      heartbeatMs: 250,
+      onAcquired: async (l) => ledger.start('m', l),
+      onRevoked: async () => undefined,
+      onLost: (l, reason) => lost.push(`${l.partition}: ${reason}`),
+    });
+    await waitFor('four leases', () => m.holdings().length === 4);
+    const before = m.holdings();
+    // The whole process stalls (a long GC, a starved machine) for longer than the TTL.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, TTL + 1000);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(lost).toEqual([]);
+    expect(m.holdings()).toEqual(before);
+    expect(m.holds(0, before[0]!.epoch)).toBe(true);
+    m.close();
+  });
+
   it('refuses a member whose graph has another partition count', async () => {
     const group = `g${++groupSeq}-${Date.now()}`;
     const ledger = new Ledger();
