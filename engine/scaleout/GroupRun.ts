@@ -87,7 +87,7 @@ export class GroupRun {
         ...(o.heartbeatMs !== undefined ? { heartbeatMs: o.heartbeatMs } : {}),
         onAcquired: async (l) => {
           await ready;
-          await g.acquired(l);
+          await g.oneAtATime(() => g.acquired(l));
         },
         onRevoked: (l) => g.revoked(l),
         onLost: (l, reason) => g.lost(l, reason),
@@ -122,12 +122,28 @@ export class GroupRun {
     return path.join(this.cacheDir, `partition-${p}.db`);
   }
 
+  /**
+   * Partition runs start one after another: starting one (plan, SQLite, a worker) holds the
+   * event loop for a while on a loaded machine, and a dozen at once held it past the lease TTL,
+   * so the heartbeats stopped and the other members took everything over.
+   */
+  private oneAtATime<T>(start: () => Promise<T>): Promise<T> {
+    const next = this.starting.then(start, start);
+    this.starting = next.then(
+      () => new Promise((r) => setImmediate(r)),
+      () => new Promise((r) => setImmediate(r)),
+    );
+    return next;
+  }
+
+  private starting: Promise<unknown> = Promise.resolve();
+
   private retry(lease: HeldLease, attempt: number): void {
     const delay = Math.min(60_000, 1000 * 2 ** Math.min(attempt - 1, 6));
     this.o.log(`partition ${lease.partition}: trying again in ${Math.round(delay / 1000)} s`);
     setTimeout(() => {
       if (this.stopped || !this.member?.holds(lease.partition, lease.epoch) || this.runs.has(lease.partition)) return;
-      this.acquired(lease, attempt).catch((err: unknown) => {
+      this.oneAtATime(() => this.acquired(lease, attempt)).catch((err: unknown) => {
         this.o.log(`partition ${lease.partition}: ${(err as Error).message}`);
         this.retry(lease, attempt + 1);
       });
