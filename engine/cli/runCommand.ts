@@ -1,3 +1,4 @@
+import { connectionBadge, connectionChanges } from './connectionLine.js';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { MetricsSnapshot, RunEvent } from '../contract/index.js';
@@ -86,6 +87,7 @@ export async function runCommand(o: RunCommandOptions, io: RunOutput): Promise<n
   const onEvent = (e: RunEvent): void => {
     prometheus?.observe(e);
     if (e.type === 'metricsPublished') {
+      for (const line of connectionChanges(last, e.snapshot)) io.err(line);
       last = e.snapshot;
       if (o.metricsPath && e.snapshot.t - lastWritten >= 1000) {
         lastWritten = e.snapshot.t;
@@ -132,7 +134,11 @@ export function progressLine(m: MetricsSnapshot, sinks: readonly string[]): stri
   const rate = m.run.sourceRate;
   const r = rate >= 1e6 ? `${(rate / 1e6).toFixed(2)}M` : rate >= 1e3 ? `${(rate / 1e3).toFixed(1)}k` : rate.toFixed(0);
   const counts = sinks.map((id) => `${id} ${m.nodes[id]?.in ?? 0}`).join(' · ');
-  return `${r} ev/s · ${(m.run.elapsedMs / 1000).toFixed(1)} s · ${counts} · checkpoints ${m.run.checkpoints.count}`;
+  const away = Object.entries(m.nodes)
+    .filter(([, n]) => n.connection && n.connection.state !== 'connected')
+    .map(([id, n]) => ` · ${id} ${connectionBadge(n.connection!)}`)
+    .join('');
+  return `${r} ev/s · ${(m.run.elapsedMs / 1000).toFixed(1)} s · ${counts} · checkpoints ${m.run.checkpoints.count}${away}`;
 }
 
 function hangTimeout(): { hangTimeoutMs?: number } {

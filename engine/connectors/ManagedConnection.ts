@@ -91,6 +91,8 @@ export class ManagedConnection<S> {
     if (s !== null) void this.shutQuietly(s);
     if (this.state === 'reconnecting' && this.timer !== null) return;
     this.state = this.wasUp ? 'reconnecting' : 'connecting';
+    // The loss is the first failure: "reconnecting (1)" while the first retry waits.
+    this.attempts = 1;
     this.error = `${this.spec.where}: ${causeOf(err)}`;
     this.schedule();
     this.spec.changed();
@@ -134,7 +136,6 @@ export class ManagedConnection<S> {
   private async attempt(): Promise<void> {
     if (this.closed || this.state === 'failed') return;
     const gen = ++this.generation;
-    this.attempts++;
     const limit = this.spec.attemptTimeoutMs ?? Math.min(10_000, Math.max(1000, this.spec.startTimeoutMs));
     let timeout: ReturnType<typeof setTimeout> | null = null;
     const opening = this.spec.open();
@@ -163,14 +164,17 @@ export class ManagedConnection<S> {
         () => {},
       );
       if (this.closed || gen !== this.generation) return;
+      this.attempts++;
       const message = `${this.spec.where}: ${causeOf(err)}`;
       if (err instanceof ConnectorError && err.permanent) {
         this.fail(message);
         return;
       }
       if (!this.wasUp && Date.now() - this.startedAt >= this.spec.startTimeoutMs) {
+        // Refused at start: most often the server is not running (a template's first run).
+        const hint = /refused|ECONNREFUSED/i.test(message) ? '; is the server running?' : '';
         this.fail(
-          `${message}; gave up after ${this.attempts} attempt${this.attempts === 1 ? '' : 's'} in ${Math.round((Date.now() - this.startedAt) / 100) / 10} s`,
+          `${message}; gave up after ${this.attempts} attempt${this.attempts === 1 ? '' : 's'} in ${Math.round((Date.now() - this.startedAt) / 100) / 10} s${hint}`,
         );
         return;
       }

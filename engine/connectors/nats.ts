@@ -339,19 +339,27 @@ function openNatsWriter(o: BrokerWriterOptions, env: ConnectorEnv): BrokerWriter
   );
 }
 
+/**
+ * The sink's stream captures its subject: created if missing, or the subject added to an
+ * existing one (several sinks may share a stream, each with its subject). Two sinks creating
+ * it at once: the loser finds it and adds its subject.
+ */
 async function ensureStream(s: NatsSession, stream: string, subject: string): Promise<void> {
-  try {
-    await s.jsm.streams.info(stream);
-    return;
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-  }
   const capture = subject.replace(/\$\{key\}$/, '>').replace(/\$\{key\}/g, '*');
-  try {
-    await s.jsm.streams.add({ name: stream, subjects: [capture] });
-  } catch (err) {
-    // Another instance created it meanwhile: fine. Anything else is the config's problem.
-    if (/already in use/i.test(causeOf(err))) return;
-    throw new ConnectorError(`could not create stream “${stream}” for “${capture}”: ${causeOf(err)}`, true);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    let subjects: string[] | null = null;
+    try {
+      subjects = (await s.jsm.streams.info(stream)).config.subjects ?? [];
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    try {
+      if (subjects === null) await s.jsm.streams.add({ name: stream, subjects: [capture] });
+      else if (!subjects.includes(capture)) await s.jsm.streams.update(stream, { subjects: [...subjects, capture] });
+      return;
+    } catch (err) {
+      if (/already in use|wrong last sequence/i.test(causeOf(err))) continue;
+      throw new ConnectorError(`could not make stream “${stream}” capture “${capture}”: ${causeOf(err)}`, true);
+    }
   }
 }

@@ -96,6 +96,11 @@ export interface BrokerReader {
    * alone is enough (JetStream, Redis without a group, RabbitMQ streams).
    */
   acknowledge(checkpointId: number): void;
+  /**
+   * At the end of a run: resolves once the acknowledgements sent so far are confirmed (or
+   * `timeoutMs` passed). Readers that acknowledge nothing need not have it.
+   */
+  settle?(timeoutMs: number): Promise<boolean>;
   /** True once a finite input is exhausted (live platforms never end). */
   readonly ended: boolean;
   status(): ConnectorStatus;

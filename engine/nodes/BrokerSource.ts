@@ -113,6 +113,11 @@ export class BrokerSourceOperator implements SourceOperator {
     this.reader?.acknowledge(checkpointId);
   }
 
+  /** At the run's end: the last acknowledgements reach the broker before the worker goes. */
+  settle(ms: number): Promise<boolean> {
+    return this.reader?.settle?.(ms) ?? Promise.resolve(true);
+  }
+
   connectorStatus(): ConnectorStatus | null {
     return this.reader?.status() ?? null;
   }

@@ -19,6 +19,8 @@ import { sourceNexmark } from './sourceNexmark.js';
 import { sourceNats } from './sourceNats.js';
 import { sinkNats } from './sinkNats.js';
 import { sinkPostgres } from './sinkPostgres.js';
+import { sourceRedis } from './sourceRedis.js';
+import { sinkRedis } from './sinkRedis.js';
 import { throttle } from './throttle.js';
 import { topic } from './topic.js';
 import { window } from './window.js';
@@ -48,6 +50,8 @@ export const NODE_TYPES: readonly NodeDescriptor[] = [
   sourceNats,
   sinkNats,
   sinkPostgres,
+  sourceRedis,
+  sinkRedis,
 ];
 
 /** Descriptors by `type`. */

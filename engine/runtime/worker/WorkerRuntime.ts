@@ -262,8 +262,8 @@ export class WorkerRuntime {
   }
 
   /**
-   * The run's last checkpoint is durable: connector sinks send what it covers before the worker
-   * confirms (then the run ends). Bounded, so a broker that is away does not hold a stop
+   * The run's last checkpoint is durable: connector sinks send what it covers, and sources
+   * their last acknowledgements, before the worker confirms (then the run ends). Bounded, so a broker that is away does not hold a stop
    * forever: what is not sent stays in the outbox, and the next run sends it.
    */
   private async settleSinks(): Promise<void> {

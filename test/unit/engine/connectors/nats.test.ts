@@ -14,7 +14,7 @@ import {
   streamMessages,
   suffix,
   waitFor,
-} from './natsTestServer.js';
+} from './brokerTestKit.js';
 
 let nc: NatsConnection;
 const streams: string[] = [];

@@ -4,7 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphOf, runToEnd } from '../runtime/runGraph.js';
-import { suffix } from './natsTestServer.js';
+import { suffix } from './brokerTestKit.js';
 
 export const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 

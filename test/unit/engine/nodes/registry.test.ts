@@ -32,6 +32,8 @@ const CATALOG_V1 = [
   'source.nats',
   'sink.nats',
   'sink.postgres',
+  'source.redis',
+  'sink.redis',
 ];
 
 /** Why a default does not fit its own field schema, or null. */
@@ -72,6 +74,8 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   'source.nats': { url: 'nats://127.0.0.1:4222', stream: 'S' },
   'sink.nats': { url: 'nats://127.0.0.1:4222', subject: 's' },
   'sink.postgres': { url: 'postgres://127.0.0.1:5432/test', table: 't' },
+  'source.redis': { url: 'redis://127.0.0.1:6379', stream: 's' },
+  'sink.redis': { url: 'redis://127.0.0.1:6379', stream: 's' },
 };
 
 describe('node registry', () => {

@@ -1,6 +1,6 @@
 /**
  * Helpers for connector tests against the real NATS server: the machine's service on 4222 for
- * tests that leave it alone, a private `nats-server -js` on a free port for tests that stop it.
+ * tests that leave it alone, a private `nats-server -js` on a free port for tests that stop it; the same for Redis.
  * Names carry a random suffix: other test runs use the same server at the same time.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -53,35 +53,55 @@ export async function deleteStream(nc: NatsConnection, stream: string): Promise<
   await jsm.streams.delete(stream).catch(() => false);
 }
 
-/** A private `nats-server -js` on a free port, with its own store dir; stop and start it at will. */
-export class PrivateNatsServer {
+/**
+ * A private server on a free port with its own data folder (nats-server -js, redis-server with
+ * an fsynced append-only file): stop (SIGKILL) and start it again, data kept.
+ */
+export class PrivateServer {
   private child: ChildProcess | null = null;
-  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-nats-'));
-  private constructor(readonly port: number) {}
+  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-broker-'));
+  private constructor(
+    readonly kind: 'nats' | 'redis',
+    readonly port: number,
+    private readonly extra: string[],
+  ) {}
 
-  static async start(): Promise<PrivateNatsServer> {
-    const s = new PrivateNatsServer(await freePort());
+  /** `extra`: more arguments (`--user u --pass p`, `--requirepass p`). */
+  static async start(kind: 'nats' | 'redis', extra: string[] = []): Promise<PrivateServer> {
+    const s = new PrivateServer(kind, await freePort(), extra);
     await s.start();
     return s;
   }
 
   get url(): string {
-    return `nats://127.0.0.1:${this.port}`;
+    return `${this.kind}://127.0.0.1:${this.port}`;
   }
 
   async start(): Promise<void> {
-    this.child = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.dir], {
-      stdio: 'ignore',
-    });
-    await waitFor(async () => {
-      try {
-        const nc = await connect({ servers: `127.0.0.1:${this.port}`, reconnect: false, timeout: 500 });
-        await nc.close();
-        return true;
-      } catch {
-        return false;
-      }
-    }, 10_000);
+    const p = String(this.port);
+    this.child =
+      this.kind === 'nats'
+        ? spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', p, '-sd', this.dir, ...this.extra], { stdio: 'ignore' })
+        : spawn(
+            'redis-server',
+            [
+              '--port',
+              p,
+              '--bind',
+              '127.0.0.1',
+              '--save',
+              '',
+              '--appendonly',
+              'yes',
+              '--appendfsync',
+              'always',
+              '--dir',
+              this.dir,
+              ...this.extra,
+            ],
+            { stdio: 'ignore' },
+          );
+    await waitFor(() => portOpen(this.port), 10_000, `${this.kind} on port ${p}`);
   }
 
   async stop(): Promise<void> {
@@ -97,6 +117,17 @@ export class PrivateNatsServer {
     await this.stop();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect(port, '127.0.0.1');
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.once('error', () => resolve(false));
+  });
 }
 
 /** Poll `cond` until it holds or `ms` pass. */
