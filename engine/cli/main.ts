@@ -62,6 +62,8 @@ async function main(argv: string[]): Promise<number> {
         const tty = process.stderr.isTTY === true;
         const duration = intFlag(a.flags, 'duration');
         if (typeof a.flags['group'] === 'string') {
+          for (const f of ['fresh', 'metrics', 'prometheus'])
+            if (a.flags[f] !== undefined) throw new UsageError(`--${f} does not work with --group yet`);
           const { groupRunCommand } = await import('./groupRunCommand.js');
           const { defaultNatsUrl } = await import('../scaleout/connectNats.js');
           return await groupRunCommand(
