@@ -36,7 +36,15 @@ export class OutboxWriter<S> implements BrokerWriter {
     private readonly outbox: Outbox,
     private readonly sender: Sender<S>,
   ) {
-    this.connection = new ManagedConnection<S>({ ...spec, up: () => void this.drain() });
+    this.connection = new ManagedConnection<S>({
+      ...spec,
+      up: () => void this.drain(),
+      changed: () => {
+        spec.changed();
+        // A connection that failed for good will send nothing more: whoever waits may go on.
+        if (this.connection.failed) this.notifyIdle();
+      },
+    });
     this.connection.start();
   }
 

@@ -1,16 +1,13 @@
-import {
-  AckPolicy,
-  connect,
+import type * as NatsLib from 'nats';
+import type {
+  ConnectionOptions,
+  Consumer,
+  ConsumerConfig,
   DeliverPolicy,
-  nanos,
-  type ConsumerConfig,
-  headers as natsHeaders,
-  type ConnectionOptions,
-  type Consumer,
-  type JetStreamClient,
-  type JetStreamManager,
-  type JsMsg,
-  type NatsConnection,
+  JetStreamClient,
+  JetStreamManager,
+  JsMsg,
+  NatsConnection,
 } from 'nats';
 import type {
   BrokerMessage,
@@ -52,6 +49,19 @@ interface NatsSession {
   js: JetStreamClient;
 }
 
+/**
+ * The client, loaded when the first NATS connection opens: every worker thread loads the
+ * connector registry, and the three platform clients together take 0.5-1 s to load.
+ */
+let lib: typeof NatsLib | null = null;
+let loading: Promise<typeof NatsLib> | null = null;
+async function loadNats(): Promise<typeof NatsLib> {
+  lib ??= await (loading ??= import('nats'));
+  return lib;
+}
+/** The loaded client (only called after a session opened). */
+const N = (): typeof NatsLib => lib!;
+
 /** `nats://user:pass@host:4222,host2:4222` → client options (credentials apart from the servers). */
 function natsOptions(url: string, timeoutMs: number): ConnectionOptions {
   const servers: string[] = [];
@@ -83,6 +93,7 @@ function natsOptions(url: string, timeoutMs: number): ConnectionOptions {
 async function openSession(url: string, timeoutMs: number): Promise<NatsSession> {
   let nc: NatsConnection;
   try {
+    const { connect } = await loadNats();
     nc = await connect(natsOptions(url, timeoutMs));
   } catch (err) {
     throw classify(err);
@@ -182,14 +193,14 @@ class NatsReader implements BrokerReader {
     if (this.start !== null || this.receivedSeq > 0) return;
     const c = this.o.config;
     const deliver = textOf(c, 'deliver') ?? 'all';
-    if (deliver === 'new') this.start = { policy: DeliverPolicy.StartSequence, seq: last + 1 };
+    if (deliver === 'new') this.start = { policy: N().DeliverPolicy.StartSequence, seq: last + 1 };
     else if (deliver === 'from-sequence')
-      this.start = { policy: DeliverPolicy.StartSequence, seq: Math.max(1, numberOf(c, 'startSequence', 1)) };
+      this.start = { policy: N().DeliverPolicy.StartSequence, seq: Math.max(1, numberOf(c, 'startSequence', 1)) };
     else if (deliver === 'from-time') {
       const t = c.startTime;
       const ms = typeof t === 'number' ? t : Date.parse(String(t ?? ''));
-      this.start = { policy: DeliverPolicy.StartTime, time: new Date(Number.isFinite(ms) ? ms : 0).toISOString() };
-    } else this.start = { policy: DeliverPolicy.All };
+      this.start = { policy: N().DeliverPolicy.StartTime, time: new Date(Number.isFinite(ms) ? ms : 0).toISOString() };
+    } else this.start = { policy: N().DeliverPolicy.All };
   }
 
   /**
@@ -200,18 +211,19 @@ class NatsReader implements BrokerReader {
   private consumerOptions(): Partial<ConsumerConfig> {
     const filter = textOf(this.o.config, 'subject');
     const base: Partial<ConsumerConfig> = {
-      ack_policy: AckPolicy.None,
-      inactive_threshold: nanos(CONSUMER_INACTIVE_MS),
+      ack_policy: N().AckPolicy.None,
+      inactive_threshold: N().nanos(CONSUMER_INACTIVE_MS),
       mem_storage: true,
       ...(filter ? { filter_subject: filter } : {}),
     };
     if (this.receivedSeq > 0) {
-      return { ...base, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.receivedSeq + 1 };
+      return { ...base, deliver_policy: N().DeliverPolicy.StartSequence, opt_start_seq: this.receivedSeq + 1 };
     }
-    const s = this.start ?? { policy: DeliverPolicy.All };
-    if (s.policy === DeliverPolicy.StartSequence) return { ...base, deliver_policy: s.policy, opt_start_seq: s.seq! };
-    if (s.policy === DeliverPolicy.StartTime) return { ...base, deliver_policy: s.policy, opt_start_time: s.time! };
-    return { ...base, deliver_policy: DeliverPolicy.All };
+    const s = this.start ?? { policy: N().DeliverPolicy.All };
+    if (s.policy === N().DeliverPolicy.StartSequence)
+      return { ...base, deliver_policy: s.policy, opt_start_seq: s.seq! };
+    if (s.policy === N().DeliverPolicy.StartTime) return { ...base, deliver_policy: s.policy, opt_start_time: s.time! };
+    return { ...base, deliver_policy: N().DeliverPolicy.All };
   }
 
   /** Pull batches while the session lasts and the buffer has room. */
@@ -318,7 +330,7 @@ function openNatsWriter(o: BrokerWriterOptions, env: ConnectorEnv): BrokerWriter
       async send(s: NatsSession, batch: readonly OutboxRecord[]): Promise<void> {
         // Pipelined: every publish of the batch is in flight at once, each acked by the stream.
         const acks = batch.map((r) => {
-          const h = natsHeaders();
+          const h = N().headers();
           if (r.key !== null) h.set('Sluice-Key', r.key);
           return s.js.publish(r.subject ?? subject, encoder.encode(r.payload), { msgID: r.id, headers: h });
         });

@@ -1,4 +1,7 @@
-import pg from 'pg';
+import type pg from 'pg';
+
+/** The client, loaded at the first connection (see nats.ts: loading every client costs). */
+let loading: Promise<typeof import('pg')> | null = null;
 import type { BrokerWriter, BrokerWriterOptions } from '../contract/connector.js';
 import { UserError } from '../contract/operator.js';
 import type { ConnectorEnv, ConnectorFactory } from './ConnectorFactory.js';
@@ -48,7 +51,8 @@ function openPostgresWriter(o: BrokerWriterOptions, env: ConnectorEnv): BrokerWr
       where: `PostgreSQL at ${redactUrl(url)}`,
       startTimeoutMs: timeout,
       open: async () => {
-        const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: Math.min(timeout, 10_000) });
+        const { default: Pg } = await (loading ??= import('pg'));
+        const client = new Pg.Client({ connectionString: url, connectionTimeoutMillis: Math.min(timeout, 10_000) });
         // Without a listener a dropped socket is an uncaught error; the next send finds it closed.
         client.on('error', () => {});
         try {

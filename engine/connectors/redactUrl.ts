@@ -6,6 +6,8 @@
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
+    // `user:pw@host` parses as scheme `user:` with no host: not a URL for this purpose.
+    if (u.host === '') throw new Error('no host');
     u.username = '';
     u.password = '';
     return u.toString().replace(/\/$/, '');

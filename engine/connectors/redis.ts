@@ -1,4 +1,4 @@
-import { createClient } from 'redis';
+import type * as RedisLib from 'redis';
 import type {
   BrokerMessage,
   BrokerReader,
@@ -33,10 +33,13 @@ export const redisConnector: ConnectorFactory = {
   openWriter: (options, env) => openRedisWriter(options, env),
 };
 
-type Client = ReturnType<typeof createClient>;
+type Client = ReturnType<typeof RedisLib.createClient>;
+/** The client, loaded at the first connection (see nats.ts: loading every client costs). */
+let loading: Promise<typeof RedisLib> | null = null;
 type Reply = unknown;
 
 async function openClient(url: string, timeoutMs: number): Promise<Client> {
+  const { createClient } = await (loading ??= import('redis'));
   const client = createClient({ url, socket: { connectTimeout: timeoutMs, reconnectStrategy: false } });
   // The loop that uses the client sees the failure; without a listener it would be uncaught.
   client.on('error', () => {});

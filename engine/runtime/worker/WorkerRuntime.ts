@@ -213,7 +213,7 @@ export class WorkerRuntime {
           this.reportMetrics();
           this.deps.post({ type: 'checkpointCommitted', checkpointId: cmd.checkpointId, worker: this.start.worker });
         };
-        if (cmd.final) void this.settleSinks().then(committed);
+        if (cmd.final) void this.settleSinks().then((ok) => ok && committed());
         else committed();
         break;
       }
@@ -266,14 +266,23 @@ export class WorkerRuntime {
    * their last acknowledgements, before the worker confirms (then the run ends). Bounded, so a broker that is away does not hold a stop
    * forever: what is not sent stays in the outbox, and the next run sends it.
    */
-  private async settleSinks(): Promise<void> {
+  private async settleSinks(): Promise<boolean> {
     const waits: Array<Promise<boolean>> = [];
     for (const h of this.hosts.values()) {
       const w = h.op.settle?.(SETTLE_AT_END_MS);
       if (w) waits.push(w);
     }
-    if (waits.length === 0) return;
+    if (waits.length === 0) return true;
     const results = await Promise.all(waits.map((w) => w.catch(() => false)));
+    // A connection that failed for good (a refused login found only now) fails the run.
+    for (const h of this.hosts.values()) {
+      const status = h.op.connectorStatus?.();
+      if (status?.state === 'failed') {
+        this.current.host = h;
+        this.fail(Object.assign(new Error(status.error ?? 'the connection failed'), { name: 'UserError' }));
+        return false;
+      }
+    }
     if (results.includes(false)) {
       this.deps.post({
         type: 'logged',
@@ -282,6 +291,7 @@ export class WorkerRuntime {
         message: 'some connector output is not confirmed yet; it stays in the outbox and the next run sends it',
       });
     }
+    return true;
   }
 
   /** What each instance gets from this worker (see InstanceServices). */
