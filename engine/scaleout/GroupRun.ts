@@ -190,13 +190,26 @@ export class GroupRun {
           snapshots: cp.snapshots,
           outbox: readOutbox(reader.connection, cp.id),
         });
-        this.member.report(p, { checkpointId: cp.id, lag: null });
       },
     }).catch((err: unknown) => {
       reader.close();
       throw err;
     });
     entry.run = run;
+    // The partition's lag for `sluice group`: what its sources' brokers report as pending
+    // (JetStream pending, Redis group lag), summed; null for sources that have none.
+    const sources = new Set(this.o.graph.nodes.filter((n) => n.type.startsWith('source.')).map((n) => n.id));
+    let lastCheckpoint: number | null = from?.checkpointId ?? null;
+    run.subscribe((e) => {
+      if (e.type !== 'metricsPublished') return;
+      let lag: number | null = null;
+      for (const id of sources) {
+        const l = e.snapshot.nodes[id]?.connection?.lag;
+        if (typeof l === 'number') lag = (lag ?? 0) + l;
+      }
+      lastCheckpoint = e.snapshot.run.checkpoints.lastId ?? lastCheckpoint;
+      if (this.member?.holds(p, epoch)) this.member.report(p, { checkpointId: lastCheckpoint, lag });
+    });
     const pr = entry as PartitionRun;
     this.runs.set(p, pr);
     this.o.log(

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphFile } from '../../../../engine/contract/graphFile.js';
 import { GroupRun } from '../../../../engine/scaleout/GroupRun.js';
 import { PartitionCheckpoints } from '../../../../engine/scaleout/PartitionCheckpoints.js';
+import { readGroup } from '../../../../engine/scaleout/readGroup.js';
 import { startNats, waitFor, type PrivateNats } from '../../../support/natsServer.js';
 import { graphOf } from '../runtime/runGraph.js';
 
@@ -72,6 +73,33 @@ describe('GroupRun', () => {
     await expect(start(graph({ type: 'sink.file', config: { path: 'x.jsonl' } }), 'gr-refused', lines)).rejects.toThrow(
       /sink.file cannot be shared/,
     );
+  });
+
+  it('reports each partition’s broker lag and last checkpoint for sluice group', async () => {
+    const group = `gr-lag-${Date.now()}`;
+    const stream = `grlag${Date.now()}`;
+    const jsm = await nc.jetstreamManager();
+    await jsm.streams.add({ name: stream, subjects: [`${stream}.>`] });
+    const js = nc.jetstream();
+    for (let i = 0; i < 200; i++) await js.publish(`${stream}.x`, JSON.stringify({ i }));
+    const g = graphOf({
+      settings: { checkpointIntervalMs: 200, partitions: 1 },
+      nodes: [
+        { id: 'in', type: 'source.nats', config: { url: nats.url, stream, deliver: 'all' } },
+        { id: 'out', type: 'sink.discard' },
+      ],
+      edges: ['in -> out'],
+    });
+    const lines: string[] = [];
+    const run = await start(g, group, lines);
+    const lease = await waitFor('a lag and a checkpoint in the group view', async () => {
+      const v = await readGroup(nc, group);
+      const l = v.leases[0]!;
+      return typeof l.lag === 'number' && l.checkpointId !== null ? l : undefined;
+    });
+    expect(lease.lag).toBeGreaterThanOrEqual(0);
+    await run.stop();
+    await jsm.streams.delete(stream);
   });
 
   it('tries a failed partition again, backing off, while it holds the lease', async () => {
