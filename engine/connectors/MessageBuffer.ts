@@ -1,7 +1,7 @@
 import type { BrokerMessage } from '../contract/connector.js';
 
 /** Messages a source's client has received and the graph has not taken yet, at most. */
-export const BUFFER_HIGH_WATER = 4096;
+export const BUFFER_HIGH_WATER = 16_384;
 
 /**
  * Between a client's callbacks and `BrokerReader.take`: a bounded queue. The client side

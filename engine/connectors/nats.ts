@@ -27,7 +27,7 @@ import type { OutboxRecord } from './Outbox.js';
 import { redactUrl } from './redactUrl.js';
 
 /** Messages asked for per pull; a pull waits at most `FETCH_EXPIRES_MS` for them. */
-const FETCH_BATCH = 1024;
+const FETCH_BATCH = 4096;
 const FETCH_EXPIRES_MS = 1000;
 /** A consumer left behind by a reader that went away (crash, lost connection) is deleted after this. */
 const CONSUMER_INACTIVE_MS = 60_000;

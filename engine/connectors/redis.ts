@@ -16,7 +16,7 @@ import { OutboxWriter } from './OutboxWriter.js';
 import { redactUrl } from './redactUrl.js';
 
 /** Entries asked for per read; a read blocks at most `BLOCK_MS` for them. */
-const READ_COUNT = 1000;
+const READ_COUNT = 4096;
 const BLOCK_MS = 500;
 /** Group lag is asked for at most this often. */
 const LAG_EVERY_MS = 1000;

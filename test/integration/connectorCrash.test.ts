@@ -111,7 +111,11 @@ async function killAndRestart(
   // The kills landed mid-stream, not after the end.
   expect(seen[seen.length - 1]).toBeLessThan(COUNT);
   const last = spawnRun(graphPath);
-  await waitFor(done, 60_000, 'the last run to deliver everything');
+  try {
+    await waitFor(done, 60_000, 'the last run to deliver everything');
+  } catch (error) {
+    throw new Error(`${(error as Error).message} (file: ${progress()} events; stderr: ${last.stderr()})`);
+  }
   last.child.kill('SIGINT');
   await last.exited;
   expect(last.child.exitCode, last.stderr()).toBe(0);
