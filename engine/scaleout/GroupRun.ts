@@ -105,7 +105,10 @@ export class GroupRun {
         ...(o.heartbeatMs !== undefined ? { heartbeatMs: o.heartbeatMs } : {}),
         onAcquired: async (l) => {
           await ready;
-          await g.oneAtATime(() => g.acquired(l));
+          // Fence at once (a stale owner's next checkpoint is refused from here on), then start
+          // the run in turn.
+          const fenced = await g.store.claim(l.partition, l.epoch);
+          await g.oneAtATime(() => g.acquired(l, 0, fenced));
         },
         onRevoked: (l) => g.revoked(l),
         onLost: (l, reason) => g.lost(l, reason),
@@ -170,7 +173,7 @@ export class GroupRun {
     }, delay).unref();
   }
 
-  private async acquired(lease: HeldLease, attempt = 0): Promise<void> {
+  private async acquired(lease: HeldLease, attempt = 0, claimed?: FencedPartition): Promise<void> {
     const { partition: p, epoch } = lease;
     // Taken back after a loss: the old run must have let go of the cache (its store lock) first.
     const old = this.runs.get(p);
@@ -179,7 +182,7 @@ export class GroupRun {
       await old.run.stop();
       if (this.runs.get(p) === old) this.runs.delete(p);
     }
-    const fenced = await this.store.claim(p, epoch);
+    const fenced = claimed ?? (await this.store.claim(p, epoch));
     const from = fenced.restored;
     cachePartitionCheckpoint(this.cachePath(p), from, `group:${this.o.group}:partition:${p}`);
     // A second connection to the cache, to read what its sinks still have to send (WAL: it

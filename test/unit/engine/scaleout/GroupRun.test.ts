@@ -39,15 +39,15 @@ const graph = (sink: { type: string; config?: Record<string, unknown> }, partiti
     edges: ['gen -> agg', 'agg -> out'],
   });
 
-async function start(g: GraphFile, group: string, lines: string[]): Promise<GroupRun> {
+async function start(g: GraphFile, group: string, lines: string[], leaseTtlMs = 1500): Promise<GroupRun> {
   return GroupRun.start({
     graph: g,
     baseDir: dir,
     group,
     url: nats.url,
     cacheDir: path.join(dir, 'cache'),
-    leaseTtlMs: 1500,
-    heartbeatMs: 250,
+    leaseTtlMs,
+    heartbeatMs: Math.floor(leaseTtlMs / 6),
     log: (l) => lines.push(l),
   });
 }
@@ -121,8 +121,9 @@ describe('GroupRun', () => {
       edges: ['gen -> t', 't -> agg', 'agg -> pg'],
     });
     const lines: string[] = [];
-    const a = await start(g, group, lines);
-    const b = await start(g, group, lines);
+    // Two members in one busy test process: a TTL that a stall of the whole process does not outlast.
+    const a = await start(g, group, lines, 5000);
+    const b = await start(g, group, lines, 5000);
     const client = new pg.Client({ connectionString: pgUrl });
     await client.connect();
     try {
@@ -143,6 +144,10 @@ describe('GroupRun', () => {
       expect(info.state.messages).toBe(3600);
       expect(lines.join('\n')).toMatch(/and the feed of topic "t" as unit 3/);
       await client.query(`DROP TABLE "${table}"`);
+    } catch (err) {
+      // What the members said, to see where it stuck.
+      console.log(lines.filter((l) => !/acquired at|released at|handing over/.test(l)).join('\n'));
+      throw err;
     } finally {
       await client.end();
       await a.stop();
