@@ -10,7 +10,6 @@ import { GroupMember, type HeldLease } from './GroupMember.js';
 import { newMemberId } from './groupNames.js';
 import { PartitionCheckpoints, type FencedPartition } from './PartitionCheckpoints.js';
 import { groupPartitions, partitionGraph } from './partitionGraph.js';
-import { brokerPartitionGraph, feedGraph, findBrokerTopic, type BrokerTopic } from './brokerTopicGraphs.js';
 
 export interface GroupRunOptions {
   graph: GraphFile;
@@ -65,29 +64,12 @@ export class GroupRun {
   ) {
     this.partitions = groupPartitions(o.graph);
     this.cacheDir = path.join(o.cacheDir, memberId);
-    this.topic = findBrokerTopic(o.graph);
   }
 
   private readonly cacheDir: string;
-  /** A broker-backed topic splits the graph: a feed (one more leased unit, numbered P) and P readers. */
-  private readonly topic: BrokerTopic | null;
-
-  /** Leased units: the partitions, and the feed when the graph has a broker-backed topic. */
-  private get units(): number {
-    return this.partitions + (this.topic ? 1 : 0);
-  }
-
-  private graphOf(p: number): GraphFile {
-    if (!this.topic) return partitionGraph(this.o.graph, p, this.partitions);
-    return p === this.partitions
-      ? feedGraph(this.o.graph, this.topic, this.partitions)
-      : brokerPartitionGraph(this.o.graph, this.topic, p);
-  }
 
   static async start(o: GroupRunOptions): Promise<GroupRun> {
     groupPartitions(o.graph); // refuse before connecting
-    const topic = findBrokerTopic(o.graph);
-    if (topic) await ensureTopicStream(topic);
     const nc = await connectNats(o.url, `sluice ${o.graph.name} (group ${o.group})`);
     try {
       const id = newMemberId();
@@ -99,7 +81,7 @@ export class GroupRun {
       g.member = await GroupMember.join({
         nc,
         group: o.group,
-        partitions: g.units,
+        partitions: g.partitions,
         memberId: id,
         ...(o.leaseTtlMs !== undefined ? { leaseTtlMs: o.leaseTtlMs } : {}),
         ...(o.heartbeatMs !== undefined ? { heartbeatMs: o.heartbeatMs } : {}),
@@ -115,9 +97,7 @@ export class GroupRun {
         log: (line) => o.log(line),
       });
       joined();
-      o.log(
-        `group ${o.group} on ${shownUrl(o.url)}: joined as ${id} (${g.partitions} partitions${topic ? `, and the feed of topic "${topic.node.id}" as unit ${g.partitions}` : ''})`,
-      );
+      o.log(`group ${o.group} on ${shownUrl(o.url)}: joined as ${id} (${g.partitions} partitions)`);
       return g;
     } catch (err) {
       await nc.close().catch(() => undefined);
@@ -193,9 +173,8 @@ export class GroupRun {
       fenced,
       stopping: false,
     };
-    const unitGraph = this.graphOf(p);
     const run = await startRun({
-      graph: unitGraph,
+      graph: partitionGraph(this.o.graph, p, this.partitions),
       baseDir: this.o.baseDir,
       statePath: this.cachePath(p),
       maxWorkers: this.o.workersPerPartition ?? 1,
@@ -222,7 +201,7 @@ export class GroupRun {
     entry.run = run;
     // The partition's lag for `sluice group`: what its sources' brokers report as pending
     // (JetStream pending, Redis group lag), summed; null for sources that have none.
-    const sources = new Set(unitGraph.nodes.filter((n) => n.type.startsWith('source.')).map((n) => n.id));
+    const sources = new Set(this.o.graph.nodes.filter((n) => n.type.startsWith('source.')).map((n) => n.id));
     let lastCheckpoint: number | null = from?.checkpointId ?? null;
     run.subscribe((e) => {
       if (e.type !== 'metricsPublished') return;
@@ -269,20 +248,5 @@ export class GroupRun {
     // The stop's final checkpoint goes through publishCheckpoint, which refuses it (the lease
     // is gone), so the run fails without a commit.
     void r.run.stop();
-  }
-}
-
-/** The topic's stream, created if missing (capturing `<stream>.>`, as sink.nats would), so readers can start before the feed. */
-async function ensureTopicStream(t: BrokerTopic): Promise<void> {
-  const nc = await connectNats(t.url, `sluice topic ${t.stream}`);
-  try {
-    const jsm = await nc.jetstreamManager();
-    try {
-      await jsm.streams.info(t.stream);
-    } catch {
-      await jsm.streams.add({ name: t.stream, subjects: [`${t.stream}.>`] });
-    }
-  } finally {
-    await nc.close();
   }
 }

@@ -7,9 +7,6 @@ import type { GraphFile } from '../../../../engine/contract/graphFile.js';
 import { GroupRun } from '../../../../engine/scaleout/GroupRun.js';
 import { PartitionCheckpoints } from '../../../../engine/scaleout/PartitionCheckpoints.js';
 import { readGroup } from '../../../../engine/scaleout/readGroup.js';
-import { partitionOf } from '../../../../engine/runtime/partition.js';
-import { decodeState } from '../../../../engine/store/stateCodec.js';
-import pg from 'pg';
 import { startNats, waitFor, type PrivateNats } from '../../../support/natsServer.js';
 import { graphOf } from '../runtime/runGraph.js';
 
@@ -104,62 +101,6 @@ describe('GroupRun', () => {
     await run.stop();
     await jsm.streams.delete(stream);
   });
-
-  it('splits a graph at a broker-backed topic: one feed publishes to <stream>.<p>, each partition reads its own, each result once', async () => {
-    const group = `gr-topic-${Date.now()}`;
-    const stream = `grtopic${Date.now()}`;
-    const table = `grtopic_${Date.now()}`;
-    const pgUrl = 'postgres://postgres@127.0.0.1:5432/test';
-    const g = graphOf({
-      settings: { checkpointIntervalMs: 200, partitions: 3 },
-      nodes: [
-        { id: 'gen', type: 'source.generator', config: { count: 3600, keys: 36, ratePerSec: 4000 } },
-        { id: 't', type: 'topic', config: { name: 'payments', broker: { url: nats.url, stream } } },
-        { id: 'agg', type: 'aggregate', config: { op: 'count' } },
-        { id: 'pg', type: 'sink.postgres', config: { url: pgUrl, table, mode: 'upsert' } },
-      ],
-      edges: ['gen -> t', 't -> agg', 'agg -> pg'],
-    });
-    const lines: string[] = [];
-    // Two members in one busy test process: a TTL that a stall of the whole process does not outlast.
-    const a = await start(g, group, lines, 5000);
-    const b = await start(g, group, lines, 5000);
-    const client = new pg.Client({ connectionString: pgUrl });
-    await client.connect();
-    try {
-      await waitFor(
-        'every key counted to 100',
-        async () => {
-          const r = await client
-            .query<{ n: string }>(`SELECT count(*) AS n FROM "${table}" WHERE (value->>'value')::int = 100`)
-            .catch(() => null);
-          return r !== null && Number(r.rows[0]!.n) === 36;
-        },
-        60_000,
-      );
-      const all = await client.query<{ value: { value: number } }>(`SELECT value FROM "${table}"`);
-      expect(all.rows).toHaveLength(36);
-      // The stream holds each event once, on the subject of its partition.
-      const info = await (await nc.jetstreamManager()).streams.info(stream);
-      expect(info.state.messages).toBe(3600);
-      expect(lines.join('\n')).toMatch(/and the feed of topic "t" as unit 3/);
-      await client.query(`DROP TABLE "${table}"`);
-    } catch (err) {
-      // What the members said, to see where it stuck.
-      console.log(lines.filter((l) => !/acquired at|released at|handing over/.test(l)).join('\n'));
-      throw err;
-    } finally {
-      await client.end();
-      await a.stop();
-      await b.stop();
-    }
-    const store = await PartitionCheckpoints.open(nc, group, 'reader');
-    for (let p = 0; p < 3; p++) {
-      const agg = (await store.peek(p))?.checkpoint?.snapshots.find((x) => x.nodeId === 'agg');
-      const keys = (decodeState(agg!.state) as { columns: { keys: string[] } }).columns.keys;
-      for (const k of keys) expect(partitionOf(k, 3)).toBe(p);
-    }
-  }, 90_000);
 
   it('tries a failed partition again, backing off, while it holds the lease', async () => {
     const group = `gr-retry-${Date.now()}`;
