@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import type { GraphSchemas } from '../engine/contract/EngineApi.js';
 import type { GraphFile } from '../engine/contract/graphFile.js';
 import type { Problem } from '../engine/contract/problem.js';
 import { validate } from '../engine/graph/validate.js';
@@ -8,9 +9,15 @@ import type { EditorStore } from './store/createEditorStore.js';
 /** Quiet time after the last edit before validating: fast enough to feel live, slow enough not to run per keystroke. */
 const DEBOUNCE_MS = 150;
 
-function validateHere(graph: GraphFile): Problem[] {
+function validateHere(graph: GraphFile, schemas: GraphSchemas | null): Problem[] {
   try {
-    return validate(graph, nodeRegistry);
+    const problems = validate(graph, nodeRegistry, { schemas: schemas?.schemas });
+    // A schema file that is broken is the graph's problem too (its contracts cannot be checked).
+    for (const p of schemas?.problems ?? []) {
+      const place = `schemas/${p.file}${p.line !== undefined ? `:${p.line}:${p.column ?? 1}` : ''}`;
+      problems.push({ severity: p.severity, message: `${place}: ${p.message}` });
+    }
+    return problems;
   } catch (err) {
     return [{ severity: 'error', message: `Validation failed: ${err instanceof Error ? err.message : String(err)}` }];
   }
@@ -26,11 +33,12 @@ export function useValidation(store: EditorStore): void {
     let timer: ReturnType<typeof setTimeout> | null = null;
     const run = () => {
       timer = null;
-      store.getState().setProblems(validateHere(store.getState().graph));
+      const s = store.getState();
+      s.setProblems(validateHere(s.graph, s.schemas));
     };
     run();
     const unsubscribe = store.subscribe((state, prev) => {
-      if (state.graph === prev.graph) return;
+      if (state.graph === prev.graph && state.schemas === prev.schemas) return;
       if (!state.validating) store.getState().setValidating(true);
       if (timer) clearTimeout(timer);
       timer = setTimeout(run, DEBOUNCE_MS);

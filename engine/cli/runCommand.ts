@@ -7,7 +7,9 @@ import { PrometheusExporter } from '../host/PrometheusExporter.js';
 import { CheckedGraph, describeProblem } from '../runtime/CheckedGraph.js';
 import { startRun, type StartedRun } from '../runtime/startRun.js';
 import { defaultStatePath } from '../store/defaultStatePath.js';
+import { loadGraphSchemas } from '../contracts/node/loadGraphSchemas.js';
 import { alertLine } from './alertLine.js';
+import { formatSchemaProblem } from './formatSchemaProblem.js';
 import { readGraphFile } from './readGraphFile.js';
 
 export interface RunCommandOptions {
@@ -55,7 +57,11 @@ export async function runCommand(o: RunCommandOptions, io: RunOutput): Promise<n
     return 2;
   }
   const graph = read.graph;
-  const check = CheckedGraph.check(graph);
+  // The contracts the workers check events against: the graph's schemas/ folder (SPEC §11).
+  const schemas = loadGraphSchemas(o.graphPath);
+  const schemaErrors = schemas.problems.filter((p) => p.severity === 'error');
+  for (const p of schemaErrors) io.err(formatSchemaProblem(schemas.folder, p));
+  const check = CheckedGraph.check(graph, schemas.schemas);
   if (!check.ok) {
     for (const p of check.errors) io.err(`error: ${describeProblem(p)}`);
     return 1;

@@ -13,9 +13,11 @@ import type { SluiceEvent } from './event.js';
  *
  *   open → (process | onTimer | snapshot | onCheckpointComplete)* → onEnd → close
  *
- * Watermarks are computed by the operators that need them (windows) from the events' times;
- * barriers and end-of-stream travel in line with the events on every channel, so `snapshot`
- * is called exactly between the events before a barrier and the events after it.
+ * Watermarks, barriers and end-of-stream travel in line with the events on every channel, so
+ * `snapshot` is called exactly between the events before a barrier and the events after it,
+ * and `onWatermark` after the events sent before the watermark (SPEC §12). Sources' watermarks
+ * come from the times of the events they emit (minus their `watermarkDelayMs`); an operator
+ * without `onWatermark` forwards the minimum over its inputs that are not idle.
  */
 export interface Operator {
   kind?: 'operator';
@@ -28,6 +30,14 @@ export interface Operator {
   process(event: SluiceEvent, port: string, out: Emitter, input: number): void;
   /** A processing-time timer asked for with `ctx.setTimer` has come due. */
   onTimer?(now: number, out: Emitter): void;
+  /**
+   * The watermark signal of input `input` moved to `wm` (−∞ before the first, +∞ once the input
+   * ended), or the input went idle (`idle`: it stops holding the watermark back) or active
+   * again. Event-time operators fire here what the watermark closes, and return the watermark
+   * they forward: never above the time of output they may still emit. Without this hook the
+   * runtime forwards the minimum over the inputs that are not idle.
+   */
+  onWatermark?(wm: number, input: number, idle: boolean, out: Emitter): number;
   /** Every input has ended: flush what is held (windows fire, batches emit). */
   onEnd?(out: Emitter): void;
   /**
@@ -42,6 +52,13 @@ export interface Operator {
    * build the value, not to encode it.
    */
   readonly snapshotOwned?: boolean;
+  /**
+   * Output the last `snapshot` staged in the background (a seal's fsync on the thread pool)
+   * is durable when this settles; null or undefined when nothing is in flight. The runtime
+   * reports the snapshot only then, and goes on delivering events meanwhile; a rejection fails
+   * the worker like a throw.
+   */
+  durable?(): Promise<void> | null;
   /** Restore what `snapshot` returned, before any event is processed. */
   restore?(state: unknown): void;
   /**
@@ -82,6 +99,12 @@ export interface SourceOperator {
    * 'end': finished.
    */
   poll(budget: number, out: Emitter): PollResult;
+  /**
+   * The newest event time emitted so far (−∞ before any): the runtime forwards it minus the
+   * source's `watermarkDelayMs` as its watermark after each poll. Without it the runtime reads
+   * the time of every event the source emits, which costs a little per event.
+   */
+  newestTime?(): number;
   /** The position to resume from (JSON-able). */
   snapshot(checkpointId: number): unknown;
   restore(state: unknown): void;
@@ -139,8 +162,16 @@ export interface TransactionalFile {
   write(lines: readonly string[]): void;
   /** Durably set aside everything written since the last barrier, and `lines`, as checkpoint `checkpointId`'s output (not visible yet). */
   stage(checkpointId: number, lines: readonly string[]): void;
+  /**
+   * `stage` with its fsync off the thread: sets the output aside at once and makes it durable
+   * in the background; output written after the call goes to the next segment. Durable when
+   * the promise resolves; seals resolve in order.
+   */
+  seal?(checkpointId: number, lines: readonly string[]): Promise<void>;
   /** Make visible, in order, what every checkpoint up to `checkpointId` staged. Idempotent. */
   commit(checkpointId: number): void;
+  /** `commit` with its I/O off the thread, after every earlier seal; settles once recorded. */
+  commitInBackground?(checkpointId: number): Promise<void>;
   close(): void;
 }
 
@@ -154,6 +185,8 @@ export interface SqliteRow {
 export interface TransactionalTable {
   write(rows: readonly SqliteRow[]): void;
   stage(checkpointId: number, rows: readonly SqliteRow[]): void;
+  /** `stage` with its fsync off the thread, as `TransactionalFile.seal`. */
+  seal?(checkpointId: number, rows: readonly SqliteRow[]): Promise<void>;
   commit(checkpointId: number): void;
   close(): void;
 }
@@ -196,6 +229,8 @@ export interface OperatorContext {
   countError(n: number): void;
   /** Report the watermark this node holds (windows), for metrics. */
   reportWatermark(wm: number): void;
+  /** Count events this node sent to its `late` port (windows, reorder, join), for metrics. */
+  countLate(n: number): void;
   log(level: 'info' | 'warn' | 'error', message: string): void;
   io: OperatorIo;
 }

@@ -5,8 +5,10 @@ import { dedupe } from './dedupe.js';
 import { filter } from './filter.js';
 import { functionNode } from './functionNode.js';
 import { generator } from './generator.js';
+import { join } from './join.js';
 import { keyBy } from './keyBy.js';
 import { map } from './map.js';
+import { reorder } from './reorder.js';
 import { router } from './router.js';
 import { sinkChart } from './sinkChart.js';
 import { sinkNotify } from './sinkNotify.js';
@@ -37,6 +39,8 @@ export const NODE_TYPES: readonly NodeDescriptor[] = [
   router,
   aggregate,
   window,
+  reorder,
+  join,
   dedupe,
   throttle,
   batch,

@@ -8,6 +8,7 @@ import type { CheckedGraph } from './CheckedGraph.js';
 import type { CheckpointStorage } from './CheckpointStorage.js';
 import { MemoryCheckpointStorage, matchState } from './CheckpointStorage.js';
 import type { StartWorker } from './protocol.js';
+import type { EventSchema } from '../contract/index.js';
 
 /** How to prepare a run of a checked graph. */
 export interface PrepareOptions {
@@ -32,6 +33,8 @@ export interface PreparedRun {
   resumedFrom: number | null;
   /** Sentences about state that could not be restored (changed or removed nodes). */
   notes: string[];
+  /** The graph's contracts, sent to every worker (each compiles the ones it checks). */
+  schemas: readonly EventSchema[];
 }
 
 /**
@@ -52,7 +55,7 @@ export function prepareRun(checked: CheckedGraph, o: PrepareOptions): PreparedRu
     : new MemoryCheckpointStorage();
   try {
     const latest = storage.latestCheckpoint();
-    if (!latest) return { plan, storage, restore: null, resumedFrom: null, notes: [] };
+    if (!latest) return { plan, storage, restore: null, resumedFrom: null, notes: [], schemas: checked.schemas };
     const match = matchState(plan, latest);
     if (match.refusal) throw new UserError(match.refusal);
     return {
@@ -61,6 +64,7 @@ export function prepareRun(checked: CheckedGraph, o: PrepareOptions): PreparedRu
       restore: { checkpointId: latest.id, states: match.states },
       resumedFrom: latest.id,
       notes: match.notes,
+      schemas: checked.schemas,
     };
   } catch (err) {
     storage.close();

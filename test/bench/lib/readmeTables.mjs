@@ -57,6 +57,7 @@ const QUERY_NAMES = {
   q2: 'selection',
   q5: 'hot items (sliding window)',
   q7: 'highest bid (tumbling window)',
+  q8: 'monitor new users (interval join; target 5×)',
 };
 
 function nexmark(r) {

@@ -1,4 +1,10 @@
-import type { EngineApi, ExampleInfo, RunEvent, StartRunRequest } from '../../../engine/contract/EngineApi.js';
+import type {
+  EngineApi,
+  ExampleInfo,
+  GraphSchemas,
+  RunEvent,
+  StartRunRequest,
+} from '../../../engine/contract/EngineApi.js';
 import { ENGINE_API } from '../../../engine/contract/EngineApi.js';
 import type { GraphFile } from '../../../engine/contract/graphFile.js';
 import { UserError } from '../../../engine/contract/operator.js';
@@ -109,6 +115,16 @@ export class FakeEngine implements ServiceOf<typeof ENGINE_API> {
     const example = this.examples.find((e) => e.id === id);
     if (!example) throw new UserError(`There is no example called "${id}".`);
     return { text: example.text };
+  }
+  /** The contracts `loadSchemas` returns (tests set them). */
+  schemas: GraphSchemas = { schemas: [], problems: [] };
+  async loadSchemas(graphPath: string) {
+    this.record('loadSchemas', [graphPath]);
+    return this.schemas;
+  }
+  async saveContract(graphPath: string, name: string, samples: unknown[]) {
+    this.record('saveContract', [graphPath, name, samples]);
+    return { ref: `${name}@1`, path: `schemas/${name}@1.schema.json` };
   }
 }
 

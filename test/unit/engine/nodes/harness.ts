@@ -230,6 +230,7 @@ export class FakeContext implements OperatorContext {
   readonly lags = new Map<string, { lag: number; skipped: number }>();
   dropped = 0;
   errors = 0;
+  late = 0;
   private readonly connected: Set<string> | null;
   private readonly subs: Record<string, string[]>;
 
@@ -277,6 +278,9 @@ export class FakeContext implements OperatorContext {
   }
   reportWatermark(wm: number): void {
     this.watermarks.push(wm);
+  }
+  countLate(n: number): void {
+    this.late += n;
   }
   log(level: 'info' | 'warn' | 'error', message: string): void {
     this.logs.push({ level, message });
@@ -331,6 +335,10 @@ export class Harness {
       this.op.onTimer?.(this.ctx.clock, this.out);
     }
     return this;
+  }
+  /** A watermark signal on `input` (idle: the input went quiet); returns what the operator forwards. */
+  watermark(wm: number, input = 0, idle = false): number | undefined {
+    return this.op.onWatermark?.(wm, input, idle, this.out);
   }
   end(): this {
     this.op.onEnd?.(this.out);

@@ -28,6 +28,9 @@ const CATALOG_V1 = [
   // Added by the speed issue: the Nexmark benchmark's source and blackhole sink.
   'source.nexmark',
   'sink.discard',
+  // Added by the event-time issue (SPEC §12).
+  'reorder',
+  'join',
   // Added by the connectors issue (SPEC §10, catalog version 2).
   'source.nats',
   'sink.nats',
@@ -112,6 +115,9 @@ describe('node registry', () => {
       if (d.category === 'source') {
         expect(ports.inputs).toEqual([]);
         expect(d.maxParallelism).toBe(1);
+      } else if (d.type === 'join') {
+        // The first node with two inputs (SPEC §12).
+        expect(ports.inputs).toEqual(['left', 'right']);
       } else {
         expect(ports.inputs).toEqual(['in']);
       }
