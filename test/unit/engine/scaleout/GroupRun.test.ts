@@ -58,12 +58,13 @@ describe('GroupRun', () => {
     await waitFor(
       'both partitions to end',
       async () => (await store.peek(0))?.checkpoint?.ended && (await store.peek(1))?.checkpoint?.ended,
+      60_000,
     );
     await run.stop();
     expect(lines.join('\n')).toMatch(/partition 0: running at epoch 1, from the start/);
     expect(lines.join('\n')).toMatch(/partition 1: released at epoch 1/);
     expect(fs.existsSync(path.join(dir, 'cache', run.memberId))).toBe(false);
-  });
+  }, 90_000);
 
   it('refuses a graph without partitions, or with a sink that commits on one machine, before connecting', async () => {
     const lines: string[] = [];
@@ -92,15 +93,19 @@ describe('GroupRun', () => {
     });
     const lines: string[] = [];
     const run = await start(g, group, lines);
-    const lease = await waitFor('a lag and a checkpoint in the group view', async () => {
-      const v = await readGroup(nc, group);
-      const l = v.leases[0]!;
-      return typeof l.lag === 'number' && l.checkpointId !== null ? l : undefined;
-    });
+    const lease = await waitFor(
+      'a lag and a checkpoint in the group view',
+      async () => {
+        const v = await readGroup(nc, group);
+        const l = v.leases[0]!;
+        return typeof l.lag === 'number' && l.checkpointId !== null ? l : undefined;
+      },
+      60_000,
+    );
     expect(lease.lag).toBeGreaterThanOrEqual(0);
     await run.stop();
     await jsm.streams.delete(stream);
-  });
+  }, 90_000);
 
   it('tries a failed partition again, backing off, while it holds the lease', async () => {
     const group = `gr-retry-${Date.now()}`;
@@ -116,10 +121,10 @@ describe('GroupRun', () => {
     await waitFor(
       'a second attempt',
       () => lines.filter((l) => /partition 0: running at epoch 1/.test(l)).length >= 2,
-      30_000,
+      60_000,
     );
     expect(lines.join('\n')).toMatch(/partition 0: stopped at epoch 1: node "out": .*sluice_no_such_user/);
     expect(lines.join('\n')).toMatch(/partition 0: trying again in 1 s/);
     await run.stop();
-  });
+  }, 90_000);
 });
