@@ -167,10 +167,14 @@ describe('sluice run --group', () => {
     const changelog = `grpchg${Date.now()}`;
     const graph = writeGraph('kill', count, 3000, { table, changelog });
     const ms = [member(graph, group), member(graph, group), member(graph, group)];
-    const owners = await waitFor('12 partitions over 3 members', async () => {
-      const o = await allOwned(group);
-      return o && new Set([...o.values()].map((x) => x.owner)).size === 3 ? o : undefined;
-    });
+    const owners = await waitFor(
+      '12 partitions over 3 members',
+      async () => {
+        const o = await allOwned(group);
+        return o && new Set([...o.values()].map((x) => x.owner)).size === 3 ? o : undefined;
+      },
+      60_000,
+    );
     // Let every partition checkpoint a few times, then kill one member.
     await new Promise((r) => setTimeout(r, 2000));
     const victim = ms[2]!;
@@ -213,7 +217,7 @@ describe('sluice run --group', () => {
         `k${k} in order`,
       ).toBe(true);
     }
-  }, 120_000);
+  }, 180_000);
 
   it('a member paused past its lease (SIGSTOP) finds out on SIGCONT and commits nothing', async () => {
     const group = `stop-${Date.now()}`;
@@ -221,10 +225,14 @@ describe('sluice run --group', () => {
     const graph = writeGraph('stop', count, 2000);
     const a = member(graph, group);
     const b = member(graph, group);
-    await waitFor('12 partitions over 2 members', async () => {
-      const o = await allOwned(group);
-      return o && new Set([...o.values()].map((x) => x.owner)).size === 2;
-    });
+    await waitFor(
+      '12 partitions over 2 members',
+      async () => {
+        const o = await allOwned(group);
+        return o && new Set([...o.values()].map((x) => x.owner)).size === 2;
+      },
+      60_000,
+    );
     await new Promise((r) => setTimeout(r, 1500));
     const aId = await waitFor('member a id', () => memberIdOf(a));
     a.child.kill('SIGSTOP');
@@ -252,17 +260,21 @@ describe('sluice run --group', () => {
     const counts = await waitFor('every partition to end', () => finalCounts(group), 60_000);
     expectExactlyOnce(counts, count);
     await leaveAll([a, b]);
-  }, 120_000);
+  }, 180_000);
 
   it('a member joining mid-run takes its share over by handover, without losing or repeating an event', async () => {
     const group = `join-${Date.now()}`;
     const count = 28_800;
     const graph = writeGraph('join', count, 2500);
     const ms = [member(graph, group), member(graph, group)];
-    await waitFor('12 partitions over 2 members', async () => {
-      const o = await allOwned(group);
-      return o && new Set([...o.values()].map((x) => x.owner)).size === 2;
-    });
+    await waitFor(
+      '12 partitions over 2 members',
+      async () => {
+        const o = await allOwned(group);
+        return o && new Set([...o.values()].map((x) => x.owner)).size === 2;
+      },
+      60_000,
+    );
     await new Promise((r) => setTimeout(r, 1500));
     const t0 = performance.now();
     const c = member(graph, group);
@@ -277,5 +289,5 @@ describe('sluice run --group', () => {
     expectExactlyOnce(counts, count);
     await leaveAll(ms);
     for (const m of ms) expect(await m.exited).toBe(0);
-  }, 120_000);
+  }, 180_000);
 });
