@@ -21,6 +21,8 @@ const AJV = ['ajv', 'ajv/**', 'ajv-formats'];
 
 /** The engine's Node side (`runtime`, `store`, `host`, `cli`, `contracts/node`) at any depth of relative path. */
 const ENGINE_NODE_SIDE = ['**/runtime/**', '**/store/**', '**/host/**', '**/cli/**', '**/contracts/node/**'];
+// engine/scaleout (group runs on NATS JetStream) is Node side too.
+ENGINE_NODE_SIDE.push('**/scaleout/**');
 
 /**
  * The import boundaries of STYLE.md, one list per side, so each folder's rule is whole (in a flat

@@ -13,11 +13,13 @@ import { validateCommand } from './validateCommand.js';
 const USAGE = `usage:
   sluice validate <graph>
   sluice run <graph> [--state <db>] [--metrics <file.jsonl>] [--duration <ms>] [--fresh] [--prometheus <port>]
+  sluice run <graph> --group <name> [--url <nats>] [--duration <ms>]
   sluice checkpoints <db>
   sluice dead-letters <db> [--jsonl <file>]
   sluice serve [--port <n>] [--open] [--token <t>]
   sluice schema check <graph|folder>
   sluice asyncapi <graph> [--out <file>]
+  sluice group <name> [--url <nats>] [--json]
 options: --verbose (stack traces), --help`;
 
 const FLAGS = {
@@ -33,6 +35,9 @@ const FLAGS = {
   out: 'value',
   verbose: 'switch',
   help: 'switch',
+  url: 'value',
+  json: 'switch',
+  group: 'value',
 } as const;
 
 async function main(argv: string[]): Promise<number> {
@@ -56,6 +61,23 @@ async function main(argv: string[]): Promise<number> {
       case 'run': {
         const tty = process.stderr.isTTY === true;
         const duration = intFlag(a.flags, 'duration');
+        if (typeof a.flags['group'] === 'string') {
+          for (const f of ['fresh', 'metrics', 'prometheus'])
+            if (a.flags[f] !== undefined) throw new UsageError(`--${f} does not work with --group yet`);
+          const { groupRunCommand } = await import('./groupRunCommand.js');
+          const { defaultNatsUrl } = await import('../scaleout/connectNats.js');
+          return await groupRunCommand(
+            {
+              graphPath: need('a graph file'),
+              group: a.flags['group'],
+              url: typeof a.flags['url'] === 'string' ? a.flags['url'] : defaultNatsUrl(),
+              ...(typeof a.flags['state'] === 'string' ? { statePath: a.flags['state'] } : {}),
+              ...(duration !== undefined ? { durationMs: duration } : {}),
+              signals: process,
+            },
+            { out, err, progress: () => undefined },
+          );
+        }
         const prometheus = intFlag(a.flags, 'prometheus');
         return await runCommand(
           {
@@ -103,6 +125,18 @@ async function main(argv: string[]): Promise<number> {
           out,
           err,
         );
+      case 'group': {
+        const { groupCommand } = await import('./commands/group.js');
+        const { defaultNatsUrl } = await import('../scaleout/connectNats.js');
+        return await groupCommand(
+          need('a group name'),
+          {
+            url: typeof a.flags['url'] === 'string' ? a.flags['url'] : defaultNatsUrl(),
+            json: a.flags['json'] === true,
+          },
+          out,
+        );
+      }
       default:
         throw new UsageError(`unknown command "${a.command}"`);
     }

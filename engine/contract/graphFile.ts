@@ -48,6 +48,8 @@ export interface GraphEdge {
 export interface GraphSettings {
   checkpointIntervalMs?: number;
   defaultEdgeCapacity?: number;
+  /** Partitions of the keyed part when run as a group (`sluice run --group`, SPEC §15). */
+  partitions?: number;
   [extra: string]: unknown;
 }
 

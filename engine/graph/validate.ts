@@ -98,6 +98,8 @@ function validateGraphFields(graph: GraphFile): Problem[] {
   const ranges: Record<string, [number, number, string]> = {
     checkpointIntervalMs: [GRAPH_LIMITS.minCheckpointIntervalMs, GRAPH_LIMITS.maxCheckpointIntervalMs, 'milliseconds'],
     defaultEdgeCapacity: [1, GRAPH_LIMITS.maxEdgeCapacity, 'events'],
+    // The keyed part's partitions in a group run (`sluice run --group`, engine/scaleout).
+    partitions: [1, 4096, 'partitions'],
   };
   for (const key of Object.keys(settings)) {
     const range = ranges[key];

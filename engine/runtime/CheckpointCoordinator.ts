@@ -27,7 +27,29 @@ export interface CheckpointCoordinatorDeps {
   /** The final checkpoint could not be written. */
   finalFailed(reason: string): void;
   logError(message: string): void;
+  /** Where a durable checkpoint must also land before sinks commit it (`StartRunOptions.publishCheckpoint`). */
+  publish?: CheckpointPublisher;
+  /** `publish` refused the checkpoint: the run must end at once, committing nothing more. */
+  fenced?(reason: string): void;
 }
+
+/**
+ * A checkpoint as handed to a publisher: written to SQLite already, not yet committed by sinks.
+ * `final`: the run's last (it ends, or stops, after it).
+ */
+export interface PublishedCheckpoint {
+  id: number;
+  startedAt: number;
+  final: boolean;
+  snapshots: readonly SnapshotInput[];
+}
+
+/**
+ * Copies each checkpoint somewhere else (a group's partition state in JetStream) between the
+ * SQLite write and the sinks' commit, so the copy is never behind what sinks made visible.
+ * A rejection (a stale lease epoch) fences the run: it ends without committing.
+ */
+export type CheckpointPublisher = (cp: PublishedCheckpoint) => Promise<void>;
 
 interface InFlight {
   id: number;
@@ -183,12 +205,24 @@ export class CheckpointCoordinator {
     };
     this.latestId = cp.id;
     const received = new Map<string, number>();
-    for (const [key, p] of cp.positions) {
-      received.set(key, p.received);
-      if (this.sinkInstances.has(key)) this.committedNow.set(key, p.received - p.setAside);
-    }
+    for (const [key, p] of cp.positions) received.set(key, p.received);
     this.d.durable(cp.id, received);
-    this.d.broadcast({ type: 'completeCheckpoint', checkpointId: cp.id, ...(cp.final ? { final: true } : {}) });
+    const complete = (): void => {
+      for (const [key, p] of cp.positions)
+        if (this.sinkInstances.has(key)) this.committedNow.set(key, p.received - p.setAside);
+      this.d.broadcast({ type: 'completeCheckpoint', checkpointId: cp.id, ...(cp.final ? { final: true } : {}) });
+    };
+    const publish = this.d.publish;
+    if (!publish) {
+      complete();
+      return;
+    }
+    publish({ id: cp.id, startedAt: cp.startedAt, final: cp.final, snapshots: [...cp.snapshots.values()] }).then(
+      () => {
+        if (!this.disposed && this.inFlight === cp) complete();
+      },
+      (err: unknown) => this.d.fenced?.(err instanceof Error ? err.message : String(err)),
+    );
   }
 
   /** Step 4: a worker committed; the last one ends the checkpoint. */

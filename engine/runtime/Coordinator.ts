@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { DeadLetter, EventEnvelope, NodeStatus, RunEvent, RunStatus } from '../contract/index.js';
 import { UserError } from '../contract/index.js';
-import { CheckpointCoordinator } from './CheckpointCoordinator.js';
+import { CheckpointCoordinator, type CheckpointPublisher } from './CheckpointCoordinator.js';
 import { wallNow } from './clock.js';
 import { MetricsAggregator } from './MetricsAggregator.js';
 import { PoisonTracker } from './PoisonTracker.js';
@@ -27,6 +27,8 @@ export interface CoordinatorOptions {
   restartBudget?: RestartLimits;
   /** The clock of the restart budget's window (tests). */
   now?: () => number;
+  /** Publish each checkpoint before sinks commit it (group members: the partition's state in JetStream). */
+  publishCheckpoint?: CheckpointPublisher;
 }
 
 /**
@@ -99,6 +101,13 @@ export class Coordinator implements RunHandle {
       committed: (_id, final) => this.onCommitted(final),
       finalFailed: (reason) => this.finish({ status: 'failed', reason }),
       logError: (message) => this.log('error', message),
+      ...(o.publishCheckpoint
+        ? {
+            publish: o.publishCheckpoint,
+            // Fenced: the workers are terminated, not stopped, so no sink commits anything more.
+            fenced: (reason: string) => this.finish({ status: 'failed', reason }),
+          }
+        : {}),
     });
   }
 

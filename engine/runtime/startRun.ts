@@ -1,4 +1,5 @@
 import { CheckedGraph } from './CheckedGraph.js';
+import type { CheckpointPublisher } from './CheckpointCoordinator.js';
 import { Coordinator, defaultWorkers } from './Coordinator.js';
 import { prepareRun } from './prepareRun.js';
 import type { RestartLimits } from './RestartBudget.js';
@@ -14,6 +15,11 @@ export interface StartRunOptions extends RunOptions {
   hangTimeoutMs?: number;
   /** Restarts allowed per window before the run fails (default 3 in 10 minutes). */
   restartBudget?: RestartLimits;
+  /**
+   * Copy each checkpoint out (a group member's partition state, fenced by its lease) after it is
+   * in SQLite and before sinks commit it; a rejection ends the run as failed, committing nothing.
+   */
+  publishCheckpoint?: CheckpointPublisher;
 }
 
 export interface StartedRun extends RunHandle {
@@ -54,6 +60,7 @@ export async function startRun(options: StartRunOptions): Promise<StartedRun> {
     ...(options.onConsole ? { onConsole: options.onConsole } : {}),
     ...(options.hangTimeoutMs !== undefined ? { hangTimeoutMs: options.hangTimeoutMs } : {}),
     ...(options.restartBudget ? { restartBudget: options.restartBudget } : {}),
+    ...(options.publishCheckpoint ? { publishCheckpoint: options.publishCheckpoint } : {}),
   });
   coordinator.begin();
   return Object.assign(coordinator, { resumedFrom: prepared.resumedFrom, stateNotes: prepared.notes });

@@ -34,6 +34,7 @@ describe('eslint.config.mjs import boundaries', () => {
       '../../engine/store/StateStore.js',
       '../../engine/host/FileAccess.js',
       '../../engine/cli/main.js',
+      '../../engine/scaleout/GroupRun.js',
       '../../engine/index.js',
       '../../main/menu.js',
       'node:fs',
@@ -48,6 +49,7 @@ describe('eslint.config.mjs import boundaries', () => {
     const forbidden = [
       '../../store/StateStore.js',
       '../../runtime/startRun.js',
+      '../../scaleout/GroupMember.js',
       '../../../renderer/App.js',
       'node:path',
     ];

@@ -417,6 +417,20 @@ describe('validate', () => {
     ]);
   });
 
+  it('knows settings.partitions (group runs) and checks its range', () => {
+    const g = pipeline();
+    g.settings = { partitions: 12 };
+    expect(check(g)).toEqual([]);
+    g.settings = { partitions: 0 };
+    expect(check(g)).toEqual([
+      {
+        severity: 'error',
+        field: 'settings.partitions',
+        message: 'The setting "partitions" must be a whole number of partitions from 1 to 4096, not 0.',
+      },
+    ]);
+  });
+
   it('warns about an edge that repeats another', () => {
     const g = pipeline();
     g.edges.push({ ...g.edges[1]!, id: 'e3' });

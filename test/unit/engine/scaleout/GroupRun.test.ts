@@ -1,0 +1,130 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { connect, type NatsConnection } from 'nats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GraphFile } from '../../../../engine/contract/graphFile.js';
+import { GroupRun } from '../../../../engine/scaleout/GroupRun.js';
+import { PartitionCheckpoints } from '../../../../engine/scaleout/PartitionCheckpoints.js';
+import { readGroup } from '../../../../engine/scaleout/readGroup.js';
+import { startNats, waitFor, type PrivateNats } from '../../../support/natsServer.js';
+import { graphOf } from '../runtime/runGraph.js';
+
+// GroupRun in this process (real worker threads, real SQLite caches, a private nats-server).
+let nats: PrivateNats;
+let nc: NatsConnection;
+let dir: string;
+beforeAll(async () => {
+  nats = await startNats();
+  nc = await connect({ servers: nats.url });
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-grouprun-'));
+});
+afterAll(async () => {
+  await nc.close();
+  await nats.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const graph = (sink: { type: string; config?: Record<string, unknown> }, partitions = 2): GraphFile =>
+  graphOf({
+    settings: { checkpointIntervalMs: 200, partitions },
+    nodes: [
+      { id: 'gen', type: 'source.generator', config: { count: 2000, keys: 8 } },
+      { id: 'agg', type: 'aggregate', config: { op: 'count' } },
+      { id: 'out', ...sink },
+    ],
+    edges: ['gen -> agg', 'agg -> out'],
+  });
+
+async function start(g: GraphFile, group: string, lines: string[], leaseTtlMs = 1500): Promise<GroupRun> {
+  return GroupRun.start({
+    graph: g,
+    baseDir: dir,
+    group,
+    url: nats.url,
+    cacheDir: path.join(dir, 'cache'),
+    leaseTtlMs,
+    heartbeatMs: Math.floor(leaseTtlMs / 6),
+    log: (l) => lines.push(l),
+  });
+}
+
+describe('GroupRun', () => {
+  it('runs every partition to its end, publishes the final checkpoints, and leaves cleanly', async () => {
+    const group = `gr-ok-${Date.now()}`;
+    const lines: string[] = [];
+    const run = await start(graph({ type: 'sink.discard' }), group, lines);
+    const store = await PartitionCheckpoints.open(nc, group, 'reader');
+    await waitFor(
+      'both partitions to end',
+      async () => (await store.peek(0))?.checkpoint?.ended && (await store.peek(1))?.checkpoint?.ended,
+      60_000,
+    );
+    await run.stop();
+    expect(lines.join('\n')).toMatch(/partition 0: running at epoch 1, from the start/);
+    expect(lines.join('\n')).toMatch(/partition 1: released at epoch 1/);
+    expect(fs.existsSync(path.join(dir, 'cache', run.memberId))).toBe(false);
+  }, 90_000);
+
+  it('refuses a graph without partitions, or with a sink that commits on one machine, before connecting', async () => {
+    const lines: string[] = [];
+    const none = graph({ type: 'sink.discard' });
+    none.settings = { checkpointIntervalMs: 200 };
+    await expect(start(none, 'gr-refused', lines)).rejects.toThrow(/has no settings.partitions/);
+    await expect(start(graph({ type: 'sink.file', config: { path: 'x.jsonl' } }), 'gr-refused', lines)).rejects.toThrow(
+      /sink.file cannot be shared/,
+    );
+  });
+
+  it('reports each partition’s broker lag and last checkpoint for sluice group', async () => {
+    const group = `gr-lag-${Date.now()}`;
+    const stream = `grlag${Date.now()}`;
+    const jsm = await nc.jetstreamManager();
+    await jsm.streams.add({ name: stream, subjects: [`${stream}.>`] });
+    const js = nc.jetstream();
+    for (let i = 0; i < 200; i++) await js.publish(`${stream}.x`, JSON.stringify({ i }));
+    const g = graphOf({
+      settings: { checkpointIntervalMs: 200, partitions: 1 },
+      nodes: [
+        { id: 'in', type: 'source.nats', config: { url: nats.url, stream, deliver: 'all' } },
+        { id: 'out', type: 'sink.discard' },
+      ],
+      edges: ['in -> out'],
+    });
+    const lines: string[] = [];
+    const run = await start(g, group, lines);
+    const lease = await waitFor(
+      'a lag and a checkpoint in the group view',
+      async () => {
+        const v = await readGroup(nc, group);
+        const l = v.leases[0]!;
+        return typeof l.lag === 'number' && l.checkpointId !== null ? l : undefined;
+      },
+      60_000,
+    );
+    expect(lease.lag).toBeGreaterThanOrEqual(0);
+    await run.stop();
+    await jsm.streams.delete(stream);
+  }, 90_000);
+
+  it('tries a failed partition again, backing off, while it holds the lease', async () => {
+    const group = `gr-retry-${Date.now()}`;
+    const lines: string[] = [];
+    const bad = graph(
+      {
+        type: 'sink.postgres',
+        config: { url: 'postgres://sluice_no_such_user@127.0.0.1:5432/test', table: 't_retry' },
+      },
+      1,
+    );
+    const run = await start(bad, group, lines);
+    await waitFor(
+      'a second attempt',
+      () => lines.filter((l) => /partition 0: running at epoch 1/.test(l)).length >= 2,
+      60_000,
+    );
+    expect(lines.join('\n')).toMatch(/partition 0: stopped at epoch 1: node "out": .*sluice_no_such_user/);
+    expect(lines.join('\n')).toMatch(/partition 0: trying again in 1 s/);
+    await run.stop();
+  }, 90_000);
+});
