@@ -26,6 +26,11 @@ export interface StartRunRequest {
   trusted?: boolean;
   /** Stop after this many ms (finite demo runs). */
   durationMs?: number;
+  /**
+   * The gallery template an unsaved graph was opened from: its relative files (data/orders.csv)
+   * resolve against the template's folder, copied into the app's data folder.
+   */
+  template?: string;
 }
 
 export interface CheckpointInfo {
@@ -126,6 +131,7 @@ const startRunRequest = record<StartRunRequest>({
   fresh: optional(boolean),
   trusted: optional(boolean),
   durationMs: optional(nonNegativeMs),
+  template: optional(id),
 });
 
 /**

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type {
   CheckpointInfo,
@@ -24,7 +24,7 @@ import type { RunHandle, RunOptions } from '../runtime/RunHandle.js';
 import { startRun as startRealRun } from '../runtime/startRun.js';
 import { StateStore } from '../store/StateStore.js';
 import { FileAccess, isInside } from './FileAccess.js';
-import { defaultStatePath } from '../store/defaultStatePath.js';
+import { defaultStatePath, safeFileName } from '../store/defaultStatePath.js';
 
 /** What an `EngineService` needs; small so tests can inject each part. */
 export interface EngineServiceDeps {
@@ -41,6 +41,12 @@ export interface EngineServiceDeps {
    * kind `path`). On by default: the web host must keep file access inside them (SPEC §9).
    */
   confineRunPaths?: boolean;
+  /**
+   * The app's own data folder (the desktop app's userData, the web host's per-user data dir).
+   * Unsaved graphs keep their state store here, and a template's files are copied here, so a
+   * template runs on first click from any folder. Absent: unsaved graphs run in memory.
+   */
+  dataDir?: string;
 }
 
 /** Dead letters sent in one answer: the newest ones; a poison stream can hold millions. */
@@ -71,6 +77,7 @@ export class EngineService implements EngineApi {
   private readonly startRunFn: (options: RunOptions) => Promise<RunHandle>;
   private readonly onConsole: ((line: string) => void) | undefined;
   private readonly confineRunPaths: boolean;
+  private readonly dataDir: string | undefined;
   private readonly listeners = new Set<(event: RunEvent) => void>();
   /** Live and ended runs of this session, so stop/tap/checkpoints can name them by id. */
   private readonly runs = new Map<string, LiveRun>();
@@ -81,6 +88,7 @@ export class EngineService implements EngineApi {
     this.startRunFn = deps.startRun ?? startRealRun;
     this.onConsole = deps.onConsole;
     this.confineRunPaths = deps.confineRunPaths ?? true;
+    this.dataDir = deps.dataDir !== undefined ? path.resolve(deps.dataDir) : undefined;
   }
 
   async validate(graph: unknown): Promise<Problem[]> {
@@ -93,8 +101,10 @@ export class EngineService implements EngineApi {
    * 1. Load and check the graph, once: the run is handed the checked graph. Refuse it with
    *    its first error if it has any.
    * 2. Refuse code the user has not trusted (SPEC §2).
-   * 3. Resolve the folder for relative paths and the state store: beside a saved graph, in
-   *    memory for an unsaved one.
+   * 3. Resolve the folder for relative paths and the state store: beside a saved graph; for an
+   *    unsaved one a store of its own in the app's data folder (always fresh: an unsaved
+   *    document has no saved progress to resume), and a template's files in a working copy of
+   *    the template's folder there. Without a data folder, in memory.
    * 4. Start the run and forward its events to every subscriber.
    */
   async startRun(request: StartRunRequest): Promise<{ runId: string }> {
@@ -117,21 +127,32 @@ export class EngineService implements EngineApi {
 
     let baseDir: string;
     let statePath: string | undefined;
+    let fresh = request.fresh === true;
+    let extraRoot: string | undefined;
     if (typeof request.path === 'string' && request.path !== '') {
       const graphPath = await this.files.resolve(request.path, { mustExist: false });
       baseDir = path.dirname(graphPath);
       statePath = defaultStatePath(graphPath, graph.name);
       await mkdir(path.dirname(statePath), { recursive: true });
+    } else if (this.dataDir !== undefined) {
+      baseDir = this.files.rootDirs[0] ?? process.cwd();
+      if (typeof request.template === 'string') {
+        baseDir = await this.templateWorkDir(request.template, graph);
+        extraRoot = baseDir;
+      }
+      statePath = path.join(this.dataDir, 'unsaved', `${safeFileName(graph.name)}.db`);
+      await mkdir(path.dirname(statePath), { recursive: true });
+      fresh = true;
     } else {
       baseDir = this.files.rootDirs[0] ?? process.cwd();
       statePath = undefined;
     }
 
-    if (this.confineRunPaths) await this.checkRunPaths(graph, baseDir);
+    if (this.confineRunPaths) await this.checkRunPaths(graph, baseDir, extraRoot);
 
     const options: RunOptions = { graph: check.checked, baseDir };
     if (statePath !== undefined) options.statePath = statePath;
-    if (request.fresh) options.fresh = true;
+    if (fresh) options.fresh = true;
     if (typeof request.durationMs === 'number') options.durationMs = request.durationMs;
     if (this.onConsole) options.onConsole = this.onConsole;
     const handle = await this.startRunFn(options);
@@ -229,15 +250,37 @@ export class EngineService implements EngineApi {
     await Promise.all([...this.runs.values()].filter((r) => !r.ended).map((r) => r.handle.stop()));
   }
 
-  /** Every `path` config field, resolved against `baseDir`, must stay in an opened folder. */
-  private async checkRunPaths(graph: GraphFile, baseDir: string): Promise<void> {
+  /**
+   * The working copy of template `id` in the data folder: its relative input files (those that
+   * exist in the template's folder) are copied there once, and its outputs are written there.
+   */
+  private async templateWorkDir(id: string, graph: GraphFile): Promise<string> {
+    const entry = (await this.readExamples()).find((e) => e.id === id);
+    if (!entry) throw new UserError(`There is no template called ${JSON.stringify(id)}.`);
+    const workDir = path.join(this.dataDir as string, 'templates', safeFileName(id));
+    await mkdir(workDir, { recursive: true });
+    for (const value of pathValues(graph)) {
+      if (path.isAbsolute(value)) continue;
+      const from = path.resolve(this.examplesDir, value);
+      const to = path.resolve(workDir, value);
+      if (!isInside(from, this.examplesDir) || !isInside(to, workDir) || !existsSync(from) || existsSync(to)) continue;
+      await mkdir(path.dirname(to), { recursive: true });
+      await copyFile(from, to);
+    }
+    return workDir;
+  }
+
+  /** Every `path` config field, resolved against `baseDir`, must stay in an opened folder (or `extraRoot`). */
+  private async checkRunPaths(graph: GraphFile, baseDir: string, extraRoot?: string): Promise<void> {
     for (const node of graph.nodes) {
       const descriptor = nodeRegistry.get(node.type);
       if (!descriptor) continue;
       for (const [field, schema] of Object.entries(descriptor.config)) {
         const value = node.config?.[field] ?? schema.default;
         if (schema.kind !== 'path' || typeof value !== 'string' || value === '') continue;
-        if (!(await this.files.contains(path.resolve(baseDir, value)))) {
+        const resolved = path.resolve(baseDir, value);
+        if (extraRoot !== undefined && isInside(resolved, extraRoot)) continue;
+        if (!(await this.files.contains(resolved))) {
           throw new UserError(`Node ${node.id} cannot run: its ${field} ${value} is outside the folders you opened.`);
         }
       }
@@ -326,6 +369,20 @@ export class EngineService implements EngineApi {
       ];
     });
   }
+}
+
+/** The values of every `path` config field of the graph's nodes (defaults included). */
+function pathValues(graph: GraphFile): string[] {
+  const values: string[] = [];
+  for (const node of graph.nodes) {
+    const descriptor = nodeRegistry.get(node.type);
+    if (!descriptor) continue;
+    for (const [field, schema] of Object.entries(descriptor.config)) {
+      const value = node.config?.[field] ?? schema.default;
+      if (schema.kind === 'path' && typeof value === 'string' && value !== '') values.push(value);
+    }
+  }
+  return values;
 }
 
 /** "not JSON: …" → "Not JSON: ….": load errors are fragments; problems are sentences. */

@@ -32,7 +32,7 @@ export async function startRun(ctx: ActionContext, options: { fresh?: boolean } 
   try {
     const { runId } = await ctx.engine.startRun({
       graph: s.graph,
-      ...(s.filePath ? { path: s.filePath } : {}),
+      ...(s.filePath ? { path: s.filePath } : s.templateId ? { template: s.templateId } : {}),
       ...(options.fresh ? { fresh: true } : {}),
       trusted: s.trusted,
     });

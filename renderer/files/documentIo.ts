@@ -14,6 +14,8 @@ export interface TextOrigin {
   filePath?: string;
   /** How the user knows the source, for messages ("orders.sluice.json"). */
   label: string;
+  /** The template's id (kind `example`): an unsaved run finds the template's files by it. */
+  exampleId?: string;
 }
 
 /** Ask before a change that would lose unsaved work; true when it is fine to go on. */
@@ -46,6 +48,7 @@ export function openGraphText(ctx: ActionContext, text: string, origin: TextOrig
     filePath: origin.kind === 'file' ? (origin.filePath ?? null) : null,
     trusted,
     saved: origin.kind === 'file',
+    ...(origin.kind === 'example' && origin.exampleId ? { templateId: origin.exampleId } : {}),
   });
   if (origin.kind === 'file' && origin.filePath) rememberRecentFile(ctx.storage, origin.filePath);
   const migrated = result.migratedFrom !== null ? ` (upgraded from version ${result.migratedFrom})` : '';

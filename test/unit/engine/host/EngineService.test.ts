@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -328,4 +328,71 @@ describe('EngineService on the real runtime', () => {
     await expect.poll(() => ended.length, { timeout: 20_000 }).toBe(2);
     expect(ended[1]).toMatchObject({ runId: second.runId, status: 'finished' });
   }, 30_000);
+});
+
+describe('EngineService: unsaved graphs and templates run from any folder', () => {
+  const repoExamples = path.resolve('assets/examples');
+
+  async function runToEnd(service: EngineService, request: Parameters<EngineService['startRun']>[0]) {
+    const ended: RunEvent[] = [];
+    service.subscribe((e) => {
+      if (e.type === 'runEnded') ended.push(e);
+    });
+    const { runId } = await service.startRun(request);
+    await expect.poll(() => ended.length, { timeout: 40_000 }).toBe(1);
+    return { runId, ended: ended[0] as Extract<RunEvent, { type: 'runEnded' }> };
+  }
+
+  it('gives an unsaved graph a state store of its own in the data folder, fresh on every run', async () => {
+    const dataDir = path.join(base, 'data');
+    const svc = new EngineService({
+      roots: [project],
+      examplesDir,
+      dataDir,
+      startRun: async (options) => {
+        const run = new FakeRun(options, runs.length + 1);
+        runs.push(run);
+        return run;
+      },
+    });
+    await svc.startRun({ graph: smallGraph('My: graph') as never });
+    expect(runs[0]?.options.statePath).toBe(path.join(dataDir, 'unsaved', 'My_ graph.db'));
+    expect(runs[0]?.options.fresh).toBe(true);
+    expect(runs[0]?.options.baseDir).toBe(project);
+  });
+
+  it('runs the ETL template (CSV in, SQLite out) unsaved, from an empty folder: its files resolve against the template', async () => {
+    const dataDir = path.join(base, 'data');
+    const svc = new EngineService({
+      roots: [project],
+      examplesDir: repoExamples,
+      dataDir,
+      startRun: (options) => startRealRun({ ...options, metricsIntervalMs: 100 }),
+    });
+    const { text } = await svc.openExample('etl-into-sqlite');
+    const graph = JSON.parse(text) as unknown;
+    const { ended } = await runToEnd(svc, { graph: graph as never, template: 'etl-into-sqlite', trusted: true });
+    expect(ended.reason ?? '').not.toMatch(/--state|not found/);
+    expect(ended.status).toBe('finished');
+    const work = path.join(dataDir, 'templates', 'etl-into-sqlite');
+    expect(existsSync(path.join(work, 'data', 'orders.csv'))).toBe(true);
+    expect(existsSync(path.join(work, 'out', 'warehouse.db'))).toBe(true);
+  }, 60_000);
+
+  it('runs the standard pipeline template (a sink.sqlite) unsaved without asking for a state store', async () => {
+    const svc = new EngineService({
+      roots: [project],
+      examplesDir: repoExamples,
+      dataDir: path.join(base, 'data'),
+      startRun: (options) => startRealRun({ ...options, metricsIntervalMs: 100 }),
+    });
+    const { text } = await svc.openExample('standard-pipeline');
+    const { ended } = await runToEnd(svc, {
+      graph: JSON.parse(text) as never,
+      template: 'standard-pipeline',
+      trusted: true,
+    });
+    expect(ended.reason ?? '').not.toContain('state store');
+    expect(ended.status).toBe('finished');
+  }, 60_000);
 });

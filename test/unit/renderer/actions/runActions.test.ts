@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricsSnapshot } from '../../../../engine/contract/metrics.js';
+import { openGraphText } from '../../../../renderer/files/documentIo.js';
 import { TestEditor, pipeline } from '../TestEditor.js';
 
 /** A frame as the engine publishes it, with only what the run slice reads. */
@@ -100,5 +101,23 @@ describe('run actions', () => {
     expect(t.state.runPhase).toBe('ended');
     expect(t.editor.actions.disabledReason('stop')).toBe('Nothing is running.');
     expect(t.editor.actions.disabledReason('run')).toBeNull();
+  });
+
+  it('an unsaved template runs with its template named, so the engine finds its files; once saved, with its path', async () => {
+    const t = new TestEditor();
+    openGraphText(t.editor.actionContext, JSON.stringify(pipeline()), {
+      kind: 'example',
+      label: 'template',
+      exampleId: 'etl-into-sqlite',
+    });
+    t.validate();
+    await t.run('run');
+    expect(t.engine.callsOf('startRun')[0]?.[0]).toMatchObject({ template: 'etl-into-sqlite' });
+    t.state.markSaved('/g/etl.sluice.json');
+    t.engine.emit({ type: 'runEnded', runId: 'run-1', status: 'finished' });
+    await t.run('run');
+    const second = t.engine.callsOf('startRun')[1]?.[0] as Record<string, unknown>;
+    expect(second.path).toBe('/g/etl.sluice.json');
+    expect(second.template).toBeUndefined();
   });
 });
