@@ -93,10 +93,14 @@ const EdgeLabelHit = memo(function EdgeLabelHit({ id, x, y }: { id: string; x: n
         className="edge-label"
         style={{
           // left/top, not a transform: 200 boxes would be 200 transform nodes for the compositor.
-          left: x - LABEL_HIT.width / 2,
-          top: y - LABEL_HIT.height / 2,
-          width: LABEL_HIT.width,
-          height: LABEL_HIT.height,
+          // The size follows --sl-label-k (set by the live layer): the label keeps its size on
+          // screen while the flow zooms out, and so does its box.
+          left: x,
+          top: y,
+          width: `calc(${LABEL_HIT.width}px * var(--sl-label-k, 1))`,
+          height: `calc(${LABEL_HIT.height}px * var(--sl-label-k, 1))`,
+          marginLeft: `calc(${-LABEL_HIT.width / 2}px * var(--sl-label-k, 1))`,
+          marginTop: `calc(${-LABEL_HIT.height / 2}px * var(--sl-label-k, 1))`,
         }}
         data-testid={`edge-label-${id}`}
         onMouseEnter={() => scene.hoverEnter(id)}

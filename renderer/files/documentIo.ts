@@ -1,3 +1,4 @@
+import { fitReadable } from '../canvas/fitReadable.js';
 import { loadGraph } from '../../engine/graph/loadGraph.js';
 import { saveGraph } from '../../engine/graph/saveGraph.js';
 import { nodeRegistry } from '../../engine/nodes/registry.js';
@@ -58,7 +59,7 @@ export function openGraphText(ctx: ActionContext, text: string, origin: TextOrig
       : `Opened ${origin.label}${migrated}. It holds code written elsewhere: you will be asked to trust it before it runs.`,
   );
   // Clamped so a huge graph opens readable, with only the visible part rendered.
-  ctx.afterPaint(() => ctx.flow()?.fitView({ padding: 0.15, duration: 0, maxZoom: 1.2, minZoom: 0.4 }));
+  ctx.afterPaint(() => void fitReadable(ctx.flow()));
   return true;
 }
 
