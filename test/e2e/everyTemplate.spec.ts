@@ -70,8 +70,8 @@ async function smallestText(page: Page): Promise<{ node: number; painted: number
     const viewport = document.querySelector<HTMLElement>('.react-flow__viewport');
     const zoom = viewport ? new DOMMatrix(getComputedStyle(viewport).transform).a : 1;
     let node = Infinity;
-    for (const el of document.querySelectorAll<HTMLElement>('.sl-node *')) {
-      const own = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent?.trim());
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>('.sl-node *'))) {
+      const own = Array.from(el.childNodes).some((n) => n.nodeType === Node.TEXT_NODE && n.textContent?.trim());
       if (!own || el.getClientRects().length === 0) continue;
       node = Math.min(node, parseFloat(getComputedStyle(el).fontSize) * zoom);
     }
