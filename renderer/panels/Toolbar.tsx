@@ -88,7 +88,7 @@ export function Toolbar({ link }: { link: { state: string; reason?: string } }) 
         <ActionButton id="stop" className="stop-button">
           ■ Stop
         </ActionButton>
-        <MenuButton label="Debug" actionIds={['crashRun']} testId="debug-menu" />
+        <MenuButton label="Debug ▾" actionIds={['crashRun', 'runFresh']} testId="debug-menu" />
       </div>
     </header>
   );
