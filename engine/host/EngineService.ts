@@ -34,7 +34,7 @@ export interface EngineServiceDeps {
   examplesDir: string;
   /** Starts a run; the real runtime by default. */
   startRun?: (options: RunOptions) => Promise<RunHandle>;
-  /** Where `sink.console` lines of runs go. */
+  /** Where `sink.console` lines of runs go instead of the run's log events (the Log panel). */
   onConsole?: (line: string) => void;
   /**
    * Refuse runs whose nodes read or write files outside the opened folders (config fields of
@@ -154,6 +154,7 @@ export class EngineService implements EngineApi {
     if (statePath !== undefined) options.statePath = statePath;
     if (fresh) options.fresh = true;
     if (typeof request.durationMs === 'number') options.durationMs = request.durationMs;
+    // Without an onConsole, sink.console lines are the run's log events (the Log panel).
     if (this.onConsole) options.onConsole = this.onConsole;
     const handle = await this.startRunFn(options);
     this.track(handle, statePath);

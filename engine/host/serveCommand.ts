@@ -62,7 +62,6 @@ export async function serveCommand(options: ServeOptions, out: ServeOutput): Pro
   const service = new EngineService({
     roots,
     examplesDir: path.resolve(options.examplesDir ?? path.join(repo, 'assets', 'examples')),
-    onConsole: (line) => out.info(line),
     dataDir: options.dataDir ?? userDataDir(),
   });
   let host: WebHost;

@@ -106,7 +106,8 @@ export type WorkerFact =
   | { type: 'metricsReported'; worker: number; at: number; counters: WorkerCounters }
   | { type: 'deadLettered'; rows: Array<{ nodeId: string; error: string; event: EventEnvelope; time: number }> }
   | { type: 'logged'; nodeId: string | null; level: 'info' | 'warn' | 'error'; message: string }
-  | { type: 'consoleWritten'; lines: string[] }
+  /** `nodes[i]` is the node that wrote `lines[i]`. */
+  | { type: 'consoleWritten'; lines: string[]; nodes?: string[] }
   | { type: 'notified'; nodeId: string; title: string; body: string }
   | { type: 'edgeTapped'; edgeIndex: number; events: EventEnvelope[] }
   | { type: 'workerFailed'; worker: number; message: string; userError: boolean; nodeId: string | null };

@@ -3,6 +3,7 @@ import { loadGraph } from '../../engine/graph/loadGraph.js';
 import { saveGraph } from '../../engine/graph/saveGraph.js';
 import { nodeRegistry } from '../../engine/nodes/registry.js';
 import type { ActionContext } from '../actions/ActionManager.js';
+import { runIsActive } from '../actions/runActions.js';
 import { selectDirty } from '../store/selectors.js';
 import { codeFingerprint } from './codeFingerprint.js';
 import { rememberRecentFile } from './recentFiles.js';
@@ -19,11 +20,20 @@ export interface TextOrigin {
   exampleId?: string;
 }
 
-/** Ask before a change that would lose unsaved work; true when it is fine to go on. */
+/**
+ * Ask before a change that would lose unsaved work; true when it is fine to go on. Going on
+ * leaves the document's run too: a live one is stopped (final checkpoint), since the editor
+ * forgets it with the document it belongs to.
+ */
 export function confirmDiscard(ctx: ActionContext): boolean {
   const s = ctx.store.getState();
-  if (!selectDirty(s)) return true;
-  return ctx.confirm(`"${s.graph.name}" has unsaved changes. Discard them?`);
+  if (selectDirty(s) && !ctx.confirm(`"${s.graph.name}" has unsaved changes. Discard them?`)) return false;
+  if (s.runId !== null && runIsActive(s)) {
+    const runId = s.runId;
+    ctx.engine.stopRun(runId).catch(() => undefined);
+    s.notify(`Stopped the run of "${s.graph.name}".`);
+  }
+  return true;
 }
 
 /**

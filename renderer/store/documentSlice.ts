@@ -140,6 +140,8 @@ export const createDocumentSlice =
         problems: [],
         measured: {},
       });
+      // The last graph's figures (rates on edges with the same ids, a refusal) are not this one's.
+      get().clearRun();
     },
 
     markSaved(filePath) {

@@ -92,6 +92,8 @@ export interface RunSlice {
   motion: boolean;
   /** A run was asked for: forget the last run's live state. */
   runStarting(): void;
+  /** Another document was opened: forget the last run and everything it showed. */
+  clearRun(): void;
   /** The engine answered with the run's id; events it sent before that are applied now. */
   runStarted(runId: string): void;
   runRefused(message: string): void;
@@ -237,6 +239,25 @@ export const createRunSlice: StateCreator<EditorState, [], [], RunSlice> = (set,
     hoveredEdge: null,
     motion: true,
 
+    clearRun() {
+      early = [];
+      get().history.clear();
+      set({
+        runId: null,
+        runPhase: 'idle',
+        runStatus: null,
+        runReason: null,
+        runNote: null,
+        resumedFrom: null,
+        frame: null,
+        bottleneck: null,
+        checkpointSeenAt: null,
+        tap: null,
+        charts: {},
+        logs: [],
+        hoveredEdge: null,
+      });
+    },
     runStarting() {
       early = [];
       get().history.clear();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../../engine/contract/index.js';
 import { EngineService } from '../../../../engine/host/EngineService.js';
+import { CONSOLE_LOG_PER_SECOND } from '../../../../engine/runtime/Coordinator.js';
 import { startRun as startRealRun } from '../../../../engine/runtime/startRun.js';
 import { StateStore } from '../../../../engine/store/StateStore.js';
 import { FakeRun, smallGraph } from './hostFixture.js';
@@ -395,4 +396,49 @@ describe('EngineService: unsaved graphs and templates run from any folder', () =
     expect(ended.reason ?? '').not.toContain('state store');
     expect(ended.status).toBe('finished');
   }, 60_000);
+});
+
+describe('EngineService: console output is the run log', () => {
+  const consoleGraph = (count: number) => ({
+    ...smallGraph('Console'),
+    nodes: [
+      { id: 'gen', type: 'source.generator', config: { count } },
+      { id: 'print', type: 'sink.console', config: { prefix: 'ok' } },
+    ],
+    edges: [{ id: 'e1', from: { node: 'gen', port: 'out' }, to: { node: 'print', port: 'in' } }],
+  });
+
+  async function logsOf(count: number): Promise<Array<Extract<RunEvent, { type: 'logged' }>>> {
+    const svc = new EngineService({
+      roots: [project],
+      examplesDir,
+      startRun: (options) => startRealRun({ ...options, metricsIntervalMs: 100 }),
+    });
+    const logged: Array<Extract<RunEvent, { type: 'logged' }>> = [];
+    let ended = false;
+    svc.subscribe((e) => {
+      if (e.type === 'logged') logged.push(e);
+      if (e.type === 'runEnded') ended = true;
+    });
+    await svc.startRun({ graph: consoleGraph(count) as never });
+    await expect.poll(() => ended, { timeout: 20_000 }).toBe(true);
+    return logged;
+  }
+
+  it('sends sink.console lines to subscribers as log lines of their node, with the prefix set apart', async () => {
+    const logged = await logsOf(3);
+    const lines = logged.filter((e) => e.nodeId === 'print');
+    expect(lines.map((e) => e.message)).toEqual([0, 1, 2].map((i) => expect.stringMatching(`^ok \\{"id":"gen-${i}"`)));
+    expect(lines.every((e) => e.level === 'info')).toBe(true);
+  }, 30_000);
+
+  it('sends at most CONSOLE_LOG_PER_SECOND lines a second and says how many more there were', async () => {
+    const logged = await logsOf(5000);
+    const lines = logged.filter((e) => e.nodeId === 'print');
+    expect(lines.length).toBeGreaterThanOrEqual(CONSOLE_LOG_PER_SECOND);
+    expect(lines.length).toBeLessThan(5000);
+    const summaries = logged.filter((e) => e.nodeId === null && /more console lines/.test(e.message));
+    const skipped = summaries.reduce((n, e) => n + Number(/… (\d+) more/.exec(e.message)![1]), 0);
+    expect(lines.length + skipped).toBe(5000);
+  }, 30_000);
 });

@@ -120,4 +120,31 @@ describe('run actions', () => {
     expect(second.path).toBe('/g/etl.sluice.json');
     expect(second.template).toBeUndefined();
   });
+
+  it('opening another graph clears the last run’s live data, and stops the run if it is live', async () => {
+    const t = new TestEditor().load(pipeline(), { filePath: '/g/p.sluice.json' });
+    t.validate();
+    await t.run('run');
+    t.engine.emit({ type: 'metricsPublished', runId: 'run-1', snapshot: frame('running', 3) });
+    t.engine.emit({ type: 'logged', runId: 'run-1', nodeId: 'out', level: 'info', message: 'ok {"id":"gen-0"}' });
+    expect(t.state.frame).not.toBeNull();
+    expect(t.state.logs).toHaveLength(1);
+    openGraphText(t.editor.actionContext, JSON.stringify(pipeline('Other')), { kind: 'import', label: 'other' });
+    expect(t.state.graph.name).toBe('Other');
+    expect(t.state).toMatchObject({ runId: null, runPhase: 'idle', frame: null, logs: [], runNote: null });
+    expect(t.engine.callsOf('stopRun')).toEqual([['run-1']]);
+    // Its late frames do not come back.
+    t.engine.emit({ type: 'metricsPublished', runId: 'run-1', snapshot: frame('running', 4) });
+    expect(t.state.frame).toBeNull();
+  });
+
+  it('a refusal is forgotten when another graph opens', async () => {
+    const t = new TestEditor().load(pipeline());
+    t.validate();
+    t.engine.failing.set('startRun', 'The graph cannot run: nope.');
+    await t.run('run');
+    expect(t.state.runNote).toMatch(/^Run refused/);
+    openGraphText(t.editor.actionContext, JSON.stringify(pipeline('Other')), { kind: 'import', label: 'other' });
+    expect(t.state).toMatchObject({ runPhase: 'idle', runNote: null });
+  });
 });
