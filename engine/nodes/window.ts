@@ -260,6 +260,13 @@ class WindowOperator implements Operator {
     if (target.end !== targetEnd) this.due.push({ end: target.end, start: target.start, seq: this.seq++, win: target });
   }
 
+  /** The newest event time seen on any input. */
+  private newestTime(): number {
+    let max = -Infinity;
+    for (const t of this.maxTimes) if (t > max) max = t;
+    return max;
+  }
+
   private advance(t: number, input: number, out: Emitter): void {
     const times = this.maxTimes;
     while (input >= times.length) times.push(-Infinity);
@@ -270,7 +277,7 @@ class WindowOperator implements Operator {
     const wm = min - this.delay;
     if (wm <= this.watermark) return;
     this.watermark = wm;
-    this.ctx.reportWatermark(wm);
+    this.ctx.reportWatermark(wm, this.newestTime());
     this.fire(out);
   }
 
@@ -373,7 +380,7 @@ class WindowOperator implements Operator {
       this.openCount++;
       this.due.push({ end: win.end, start: win.start, seq: this.seq++, win });
     }
-    if (this.watermark > -Infinity) this.ctx.reportWatermark(this.watermark);
+    if (this.watermark > -Infinity) this.ctx.reportWatermark(this.watermark, this.newestTime());
   }
 
   stateSize(): number {

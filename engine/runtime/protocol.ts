@@ -80,6 +80,8 @@ export interface WorkerCounters {
   nodeDropped: number[];
   nodeBusyMs: number[];
   nodeWatermark: (number | null)[];
+  /** The newest event time the node has seen, where it reports one with its watermark. */
+  nodeEventTime?: (number | null)[];
   nodeStateSize: number[];
   /** Topic subscriptions: per edge index lag and skipped. */
   edgeLag: (number | null)[];

@@ -208,7 +208,7 @@ export class LivePainter {
       const m = frame.nodes[id];
       const node = lookup.get(id);
       if (!m || !node) continue;
-      const c = cached(this.nodeViews, id, m, final, () => nodeBadgeView(m, frame.t, badge.watermarked, final));
+      const c = cached(this.nodeViews, id, m, final, () => nodeBadgeView(m, badge.watermarked, final));
       mirrorBadge(c, badge.el);
       const at = node.internals.positionAbsolute;
       const offset = this.badgeOffset(id, badge.el, node.measured.width, node.measured.height);

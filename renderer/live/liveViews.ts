@@ -54,7 +54,7 @@ export interface NodeBadgeView {
   busy: number;
   /** "12k" when the node keeps state, else "". */
   state: string;
-  /** Window nodes: "12:00:01 · 2.1 s behind" or "none yet"; others "". */
+  /** Window nodes: "12:00:01 · 2.1 s behind newest" or "none yet"; others "". */
   watermark: string;
   /** Exact in, out and errors once the run is over. */
   exact: { in: number; out: number; errors: number } | null;
@@ -66,7 +66,18 @@ function clock(ms: number): string {
   return Number.isFinite(d.getTime()) ? d.toLocaleTimeString([], { hour12: false }) : '–';
 }
 
-export function nodeBadgeView(m: NodeMetrics, frameTime: number, watermarked: boolean, final: boolean): NodeBadgeView {
+/**
+ * A window's watermark: its time, and how far it trails the newest event time the node has
+ * seen (not the wall clock: events of 2023 replayed today are not "1.1k d behind").
+ */
+function watermarkText(m: NodeMetrics): string {
+  if (m.watermark === null) return 'none yet';
+  const newest = m.eventTime;
+  if (newest === undefined || newest === null || !Number.isFinite(newest)) return clock(m.watermark);
+  return `${clock(m.watermark)} · ${formatMs(Math.max(0, newest - m.watermark))} behind newest`;
+}
+
+export function nodeBadgeView(m: NodeMetrics, watermarked: boolean, final: boolean): NodeBadgeView {
   return {
     status: m.status,
     in: formatCount(m.in),
@@ -77,11 +88,7 @@ export function nodeBadgeView(m: NodeMetrics, frameTime: number, watermarked: bo
     hasDropped: m.dropped > 0,
     busy: Math.round(Math.max(0, Math.min(1, m.busy)) * 20) * 5,
     state: m.stateSize > 0 ? formatCount(m.stateSize) : '',
-    watermark: !watermarked
-      ? ''
-      : m.watermark === null
-        ? 'none yet'
-        : `${clock(m.watermark)} · ${formatMs(frameTime - m.watermark)} behind`,
+    watermark: watermarked ? watermarkText(m) : '',
     exact: final ? { in: m.in, out: m.out, errors: m.errors } : null,
   };
 }

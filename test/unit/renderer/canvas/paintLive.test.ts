@@ -91,7 +91,7 @@ const badge = (over: Partial<NodeMetrics> = {}): BadgeItem => ({
   x: 100,
   y: 100,
   width: 200,
-  view: nodeBadgeView({ ...nodeMetrics, ...over }, 0, false, false),
+  view: nodeBadgeView({ ...nodeMetrics, ...over }, false, false),
 });
 const paint = (zoom: number, labels: LabelItem[], badges: BadgeItem[] = []) => {
   const ctx = new Recorder();
