@@ -2,6 +2,7 @@ import { BaseEdge, EdgeLabelRenderer, getSmoothStepPath, type EdgeProps } from '
 import { memo, useLayoutEffect, useRef } from 'react';
 import { pressureLevel, type PressureLevel } from '../live/findBottleneck.js';
 import { strokeWidthFor } from '../live/format.js';
+import { isFinal } from '../live/liveViews.js';
 import type { EditorState } from '../store/editorState.js';
 import type { SluiceFlowEdge } from '../store/selectors.js';
 import { useEditorStore } from '../store/useEditorStore.js';
@@ -15,9 +16,11 @@ import { LABEL_HIT } from './paintLive.js';
 function strokeView(s: EditorState, id: string): string | null {
   const m = s.frame?.edges[id];
   if (!m) return null;
-  const flowing = m.rate > 0;
+  // Once the run is over nothing flows and nothing presses, whatever its last frame measured.
+  const final = isFinal(s.runStatus);
+  const flowing = !final && m.rate > 0;
   const onBottleneck = s.bottleneck?.edgeIds.includes(id) ?? false;
-  return `${pressureLevel(m)}|${strokeWidthFor(m.rate).toFixed(1)}|${flowing ? 1 : ''}|${flowing && s.motion ? 1 : ''}|${onBottleneck ? 1 : ''}`;
+  return `${final ? 'idle' : pressureLevel(m)}|${strokeWidthFor(m.rate).toFixed(1)}|${flowing ? 1 : ''}|${flowing && s.motion ? 1 : ''}|${onBottleneck ? 1 : ''}`;
 }
 
 /**

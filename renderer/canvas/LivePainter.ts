@@ -269,12 +269,13 @@ function mirrorLabel(c: Cached<EdgeLabelView>, el: HTMLElement): void {
 function mirrorBadge(c: Cached<NodeBadgeView>, el: HTMLElement): void {
   const v = c.view;
   const text = nodeBadgeText(v);
-  if (!stale(c, el, `${text}|${v.exact?.in}|${v.exact?.out}|${v.exact?.errors}`)) return;
+  if (!stale(c, el, `${text}|${v.exact?.in}|${v.exact?.out}|${v.exact?.errors}|${v.exact?.dropped}`)) return;
   el.setAttribute('aria-label', text);
   setData(el, 'data-status', v.status);
   setData(el, 'data-in', v.exact ? String(v.exact.in) : undefined);
   setData(el, 'data-out', v.exact ? String(v.exact.out) : undefined);
   setData(el, 'data-errors', v.exact ? String(v.exact.errors) : undefined);
+  setData(el, 'data-dropped', v.exact ? String(v.exact.dropped) : undefined);
 }
 
 /** The theme's colours and font, from the CSS variables the rest of the editor uses. */

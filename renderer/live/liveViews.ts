@@ -13,7 +13,7 @@ export const isFinal = (status: RunStatus | null | undefined): boolean =>
   status === 'finished' || status === 'stopped' || status === 'failed';
 
 export interface EdgeLabelView {
-  /** "400/s": two significant digits, so jitter keeps the text. */
+  /** "400/s": two significant digits, so jitter keeps the text; "20k in all" once the run is over. */
   rate: string;
   /** "12/1k": queued / capacity. */
   queue: string;
@@ -27,11 +27,13 @@ export interface EdgeLabelView {
 
 export function edgeLabelView(m: EdgeMetrics, final: boolean): EdgeLabelView {
   return {
-    rate: formatRate(m.rate),
+    // A run that is over flows at no rate: its label says what crossed the edge in all.
+    rate: final ? `${formatCount(m.total)} in all` : formatRate(m.rate),
     queue: `${formatCount(m.queued)}/${formatCount(m.capacity)}`,
     lag: m.lag === undefined ? '' : `lag ${formatCount(m.lag)}`,
-    level: pressureLevel(m),
-    flowing: m.rate > 0,
+    // Once the run is over its last frame's queues are history, not pressure.
+    level: final ? 'idle' : pressureLevel(m),
+    flowing: !final && m.rate > 0,
     total: final ? String(m.total) : '',
   };
 }
@@ -56,8 +58,8 @@ export interface NodeBadgeView {
   state: string;
   /** Window nodes: "12:00:01 · 2.1 s behind newest" or "none yet"; others "". */
   watermark: string;
-  /** Exact in, out and errors once the run is over. */
-  exact: { in: number; out: number; errors: number } | null;
+  /** Exact in, out, errors and drops once the run is over. */
+  exact: { in: number; out: number; errors: number; dropped: number } | null;
 }
 
 /** The wall-clock time of a watermark, to the second. */
@@ -89,7 +91,7 @@ export function nodeBadgeView(m: NodeMetrics, watermarked: boolean, final: boole
     busy: Math.round(Math.max(0, Math.min(1, m.busy)) * 20) * 5,
     state: m.stateSize > 0 ? formatCount(m.stateSize) : '',
     watermark: watermarked ? watermarkText(m) : '',
-    exact: final ? { in: m.in, out: m.out, errors: m.errors } : null,
+    exact: final ? { in: m.in, out: m.out, errors: m.errors, dropped: m.dropped } : null,
   };
 }
 

@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { EventEnvelope, RunEvent } from '../../engine/contract/EngineApi.js';
 import type { MetricsSnapshot, RunStatus } from '../../engine/contract/metrics.js';
 import { findBottleneck, type Bottleneck } from '../live/findBottleneck.js';
+import { isFinal } from '../live/liveViews.js';
 import type { EditorState } from './editorState.js';
 import { MetricsHistory } from './MetricsHistory.js';
 
@@ -122,7 +123,8 @@ export const createRunSlice: StateCreator<EditorState, [], [], RunSlice> = (set,
         : lastId === null
           ? null
           : s.checkpointSeenAt;
-    const found = findBottleneck(s.graph, snapshot);
+    // A finished run has no bottleneck: its last frame's busy shares are history.
+    const found = isFinal(snapshot.run.status) ? null : findBottleneck(s.graph, snapshot);
     const prev = s.bottleneck;
     // Keep the old object when nothing the canvas shows changed, so subscribers skip a render.
     const bottleneck =
@@ -216,7 +218,13 @@ export const createRunSlice: StateCreator<EditorState, [], [], RunSlice> = (set,
         return;
       }
       case 'runEnded':
-        set({ runPhase: 'ended', runStatus: event.status, runReason: event.reason ?? get().runReason });
+        // A recovery's reason ("worker 0 exited") does not outlive the run; a failure's does.
+        set({
+          runPhase: 'ended',
+          runStatus: event.status,
+          runReason: event.reason ?? (event.status === 'failed' ? get().runReason : null),
+          bottleneck: null,
+        });
         return;
     }
   }

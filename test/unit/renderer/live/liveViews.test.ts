@@ -60,7 +60,7 @@ describe('node badge view', () => {
       watermark: '',
       exact: null,
     });
-    expect(nodeBadgeView(node(), false, true).exact).toEqual({ in: 1234, out: 1200, errors: 0 });
+    expect(nodeBadgeView(node(), false, true).exact).toEqual({ in: 1234, out: 1200, errors: 0, dropped: 0 });
     expect(nodeBadgeText(v)).toBe('in 1.2k, out 1.2k, 0 errors, 0 dropped, 35% busy');
   });
 
@@ -74,7 +74,9 @@ describe('node badge view', () => {
     );
     expect(v).toMatchObject({ hasErrors: true, hasDropped: true, errors: '50', state: '20k', status: 'failed' });
     expect(v.watermark).toMatch(/ · 2\.5 s behind newest$/);
-    expect(nodeBadgeText(v)).toMatch(/^failed, in 1\.2k, .*50 errors, 3 dropped, .*state 20k, watermark .* behind newest$/);
+    expect(nodeBadgeText(v)).toMatch(
+      /^failed, in 1\.2k, .*50 errors, 3 dropped, .*state 20k, watermark .* behind newest$/,
+    );
     expect(nodeBadgeView(node(), true, false).watermark).toBe('none yet');
     // Without the newest event time there is no lag figure at all, never one against the wall clock.
     expect(nodeBadgeView(node({ watermark: t }), true, false).watermark).not.toMatch(/behind/);
@@ -83,5 +85,20 @@ describe('node badge view', () => {
   it('knows which run statuses are final', () => {
     expect(['finished', 'stopped', 'failed'].every((s) => isFinal(s as never))).toBe(true);
     expect(['running', 'recovering', 'starting', null].some((s) => isFinal(s as never))).toBe(false);
+  });
+
+  it('a label of a run that is over says what crossed the edge in all, with no pressure and no flow', () => {
+    const m = {
+      total: 20_000,
+      rate: 900,
+      bytesRate: 0,
+      queued: 60,
+      capacity: 64,
+      backpressure: 0.9,
+      latencyP50: 1,
+      latencyP99: 1,
+    };
+    expect(edgeLabelView(m, true)).toMatchObject({ rate: '20k in all', level: 'idle', flowing: false, total: '20000' });
+    expect(edgeLabelView(m, false)).toMatchObject({ level: 'blocked', flowing: true, total: '' });
   });
 });
