@@ -33,6 +33,25 @@ export interface StartRunRequest {
   template?: string;
 }
 
+/**
+ * What a run would restore from its state store's latest checkpoint, before it starts: the
+ * editor shows it when an edited graph resumes, beside "Run from scratch".
+ */
+export interface RestorePreview {
+  /** The checkpoint the run would resume from. */
+  checkpointId: number;
+  /** Nodes that resume with their state (or source position). */
+  restored: string[];
+  /** Nodes that start empty, and why ("config changed", "new since the checkpoint"). */
+  empty: Array<{ nodeId: string; why: string }>;
+  /** Nodes of the checkpoint that are no longer in the graph (their state is dropped). */
+  dropped: string[];
+  /** What that means downstream, one sentence each (a restarted source counted again). */
+  consequences: string[];
+  /** Why the run would be refused unless from scratch (changed parallelism), or null. */
+  refusal: string | null;
+}
+
 export interface CheckpointInfo {
   id: number;
   startedAt: number;
@@ -145,6 +164,11 @@ export const ENGINE_API = {
   validate: method<(graph: unknown) => Promise<Problem[]>>(['graph', anything]),
   /** Start a run; refuses an invalid graph, or untrusted code, with a clear message. */
   startRun: method<(request: StartRunRequest) => Promise<{ runId: string }>>(['request', startRunRequest]),
+  /**
+   * What `startRun(request)` would restore from the graph's state store, without starting it:
+   * null when it would start from empty (unsaved, fresh, or no checkpoint yet).
+   */
+  previewRun: method<(request: StartRunRequest) => Promise<RestorePreview | null>>(['request', startRunRequest]),
   /** Stop a run: final checkpoint, then end. */
   stopRun: voidMethod<(runId: string) => Promise<void>>(['runId', id]),
   /**

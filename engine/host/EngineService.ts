@@ -9,6 +9,7 @@ import type {
   FileEntry,
   GraphFile,
   Problem,
+  RestorePreview,
   RunEvent,
   StartRunRequest,
   Unsubscribe,
@@ -21,7 +22,10 @@ import { graphHasCode } from '../graph/graphHasCode.js';
 import { nodeRegistry } from '../nodes/registry.js';
 import { CheckedGraph, problemPlace } from '../runtime/CheckedGraph.js';
 import type { RunHandle, RunOptions } from '../runtime/RunHandle.js';
-import { startRun as startRealRun } from '../runtime/startRun.js';
+import { startRun as startRealRun, type StartedRun } from '../runtime/startRun.js';
+import { defaultWorkers } from '../runtime/Coordinator.js';
+import { previewRestore } from '../runtime/previewRestore.js';
+import { planGraph } from '../compiler/planGraph.js';
 import { StateStore } from '../store/StateStore.js';
 import { FileAccess, isInside } from './FileAccess.js';
 import { defaultStatePath, safeFileName } from '../store/defaultStatePath.js';
@@ -158,8 +162,46 @@ export class EngineService implements EngineApi {
     if (this.onConsole) options.onConsole = this.onConsole;
     const handle = await this.startRunFn(options);
     this.track(handle, statePath);
+    // The runtime says it started before anyone could subscribe: say it again, with where it
+    // resumed from and what it could not restore (the CLI prints the same notes).
+    const started = handle as Partial<StartedRun>;
+    this.emit({
+      type: 'runStarted',
+      runId: handle.runId,
+      graphName: graph.name,
+      resumedFrom: started.resumedFrom ?? null,
+    });
+    for (const note of started.stateNotes ?? []) {
+      this.emit({ type: 'logged', runId: handle.runId, nodeId: null, level: 'warn', message: note });
+    }
     watchRunAlerts(graph, handle, (event) => this.emit(event));
     return { runId: handle.runId };
+  }
+
+  /**
+   * What a run of this request would restore: the saved graph's state store, read without its
+   * lock, its latest checkpoint matched to the graph's plan. Null for a run that starts empty
+   * (unsaved graphs always do; `fresh`; no store or checkpoint yet).
+   */
+  async previewRun(request: StartRunRequest): Promise<RestorePreview | null> {
+    if (request.fresh || typeof request.path !== 'string' || request.path === '') return null;
+    const loaded = parseGraph(request.graph);
+    if (!loaded.ok) throw new UserError(`The graph cannot run: it is ${loaded.error}.`);
+    const check = CheckedGraph.check(loaded.graph);
+    if (!check.ok) return null;
+    const graph = check.checked.graph;
+    const graphPath = await this.files.resolve(request.path, { mustExist: false });
+    const statePath = defaultStatePath(graphPath, graph.name);
+    return this.readStore(
+      statePath,
+      (store) => {
+        const latest = store.latestCheckpoint();
+        if (!latest) return null;
+        const plan = planGraph(graph, nodeRegistry, { maxWorkers: defaultWorkers() });
+        return previewRestore(plan, latest);
+      },
+      null,
+    );
   }
 
   async stopRun(runId: string): Promise<void> {

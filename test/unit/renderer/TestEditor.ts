@@ -1,4 +1,10 @@
-import type { EngineApi, ExampleInfo, RunEvent, StartRunRequest } from '../../../engine/contract/EngineApi.js';
+import type {
+  EngineApi,
+  ExampleInfo,
+  RestorePreview,
+  RunEvent,
+  StartRunRequest,
+} from '../../../engine/contract/EngineApi.js';
 import { ENGINE_API } from '../../../engine/contract/EngineApi.js';
 import type { GraphFile } from '../../../engine/contract/graphFile.js';
 import { UserError } from '../../../engine/contract/operator.js';
@@ -64,6 +70,12 @@ export class FakeEngine implements ServiceOf<typeof ENGINE_API> {
     const runId = `run-${++this.runs}`;
     for (const event of this.eventsBeforeAnswer(runId)) this.emit(event);
     return { runId };
+  }
+  /** What `previewRun` answers (null: the run would start empty). */
+  preview: RestorePreview | null = null;
+  async previewRun(request: StartRunRequest): Promise<RestorePreview | null> {
+    this.record('previewRun', [request]);
+    return this.preview;
   }
   async stopRun(runId: string): Promise<void> {
     this.record('stopRun', [runId]);

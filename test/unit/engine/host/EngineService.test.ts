@@ -442,3 +442,56 @@ describe('EngineService: console output is the run log', () => {
     expect(lines.length + skipped).toBe(5000);
   }, 30_000);
 });
+
+describe('EngineService.previewRun: what a resumed run restores', () => {
+  it('names the nodes that restore and those that start empty, says what that means downstream, and the run says where it resumed', async () => {
+    const svc = new EngineService({
+      roots: [project],
+      examplesDir,
+      startRun: (options) => startRealRun({ ...options, metricsIntervalMs: 100 }),
+    });
+    const events: RunEvent[] = [];
+    svc.subscribe((e) => events.push(e));
+    const graph = (count: number) => ({
+      ...smallGraph('Counts'),
+      settings: { checkpointIntervalMs: 100 },
+      nodes: [
+        { id: 'gen', type: 'source.generator', config: { count, keys: 3 } },
+        { id: 'agg', type: 'aggregate', config: { op: 'count' } },
+        { id: 'out', type: 'sink.discard', config: {} },
+      ],
+      edges: [
+        { id: 'e1', from: { node: 'gen', port: 'out' }, to: { node: 'agg', port: 'in' } },
+        { id: 'e2', from: { node: 'agg', port: 'out' }, to: { node: 'out', port: 'in' } },
+      ],
+    });
+    const file = path.join(project, 'counts.sluice.json');
+    expect(await svc.previewRun({ graph: graph(2000) as never, path: file })).toBeNull();
+    const first = await svc.startRun({ graph: graph(2000) as never, path: file });
+    await expect
+      .poll(() => events.some((e) => e.type === 'runEnded' && e.runId === first.runId), { timeout: 20_000 })
+      .toBe(true);
+    expect(events.find((e) => e.type === 'runStarted' && e.runId === first.runId)).toMatchObject({ resumedFrom: null });
+
+    // Unchanged: everything restores, nothing to warn about.
+    const same = await svc.previewRun({ graph: graph(2000) as never, path: file });
+    expect(same).toMatchObject({ empty: [], dropped: [], consequences: [], refusal: null });
+    expect(same!.restored).toEqual(['gen', 'agg', 'out']);
+    // The generator's count changed: it starts over while the aggregate keeps its totals.
+    const edited = await svc.previewRun({ graph: graph(3000) as never, path: file });
+    expect(edited!.empty).toEqual([{ nodeId: 'gen', why: expect.stringMatching(/^config changed/) }]);
+    expect(edited!.restored).toEqual(['agg', 'out']);
+    expect(edited!.consequences).toEqual([
+      expect.stringMatching(/^"gen" starts again from its first event while "agg" keeps its state/),
+    ]);
+    expect(await svc.previewRun({ graph: graph(3000) as never, path: file, fresh: true })).toBeNull();
+
+    const second = await svc.startRun({ graph: graph(3000) as never, path: file });
+    const started = events.find((e) => e.type === 'runStarted' && e.runId === second.runId);
+    expect(started).toMatchObject({ resumedFrom: same!.checkpointId });
+    expect(
+      events.some((e) => e.type === 'logged' && e.runId === second.runId && /config changed/.test(e.message)),
+    ).toBe(true);
+    await svc.stopAll();
+  }, 40_000);
+});
