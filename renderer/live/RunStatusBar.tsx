@@ -109,7 +109,11 @@ export function RunStatusBar() {
           {run!.restarts} restart{run!.restarts === 1 ? '' : 's'}
         </span>
       )}
-      {resumedFrom !== null && <span className="muted">resumed from checkpoint {resumedFrom}</span>}
+      {resumedFrom !== null && (
+        <span className="resumed" data-testid="run-resumed">
+          resumed from checkpoint {resumedFrom}
+        </span>
+      )}
       <span className="checkpoint" data-testid="run-checkpoint" title="the last completed checkpoint">
         {cp && cp.lastId !== null
           ? `checkpoint #${cp.lastId} · ${formatMs(cp.lastDurationMs)} · ${formatBytes(cp.lastBytes ?? 0)}${age ? ` · ${age}` : ''}`

@@ -171,6 +171,8 @@ export const createRunSlice: StateCreator<EditorState, [], [], RunSlice> = (set,
   function apply(event: RunEvent): void {
     switch (event.type) {
       case 'runStarted':
+        if (event.resumedFrom !== null && get().resumedFrom !== event.resumedFrom)
+          get().notify(`Resumed from checkpoint ${event.resumedFrom}.`);
         set({ resumedFrom: event.resumedFrom });
         return;
       case 'runStatusChanged':

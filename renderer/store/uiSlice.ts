@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand';
+import type { RestorePreview } from '../../engine/contract/EngineApi.js';
 import type { Problem } from '../../engine/contract/problem.js';
 import type { EditorState } from './editorState.js';
 
@@ -15,7 +16,8 @@ export type Dialog =
   | { kind: 'saveAs' }
   | { kind: 'templates' }
   | { kind: 'help' }
-  | { kind: 'trust' }
+  | { kind: 'trust'; fresh?: boolean }
+  | { kind: 'resume'; preview: RestorePreview }
   | { kind: 'message'; title: string; text: string };
 
 export interface Size {

@@ -54,7 +54,7 @@ describe('run actions', () => {
     const t = new TestEditor().load(pipeline(), { trusted: false });
     t.validate();
     await t.run('run');
-    expect(t.state.dialog).toEqual({ kind: 'trust' });
+    expect(t.state.dialog).toEqual({ kind: 'trust', fresh: false });
     expect(t.engine.callsOf('startRun')).toEqual([]);
     expect(t.state.runPhase).toBe('idle');
   });
@@ -146,5 +146,46 @@ describe('run actions', () => {
     expect(t.state.runNote).toMatch(/^Run refused/);
     openGraphText(t.editor.actionContext, JSON.stringify(pipeline('Other')), { kind: 'import', label: 'other' });
     expect(t.state).toMatchObject({ runPhase: 'idle', runNote: null });
+  });
+
+  it('a saved graph that no longer matches its checkpoint asks first: resume or run from scratch', async () => {
+    const t = new TestEditor().load(pipeline(), { filePath: '/g/p.sluice.json' });
+    t.validate();
+    t.engine.preview = {
+      checkpointId: 8,
+      restored: ['double', 'out'],
+      empty: [{ nodeId: 'gen', why: 'config changed' }],
+      dropped: [],
+      consequences: ['"gen" starts again from its first event while "double" keeps its state.'],
+      refusal: null,
+    };
+    await t.run('run');
+    expect(t.engine.callsOf('previewRun')).toHaveLength(1);
+    expect(t.engine.callsOf('startRun')).toEqual([]);
+    expect(t.state.dialog).toEqual({ kind: 'resume', preview: t.engine.preview });
+    // Run from scratch asks nothing.
+    t.state.openDialog(null);
+    await t.run('runFresh');
+    expect(t.engine.callsOf('previewRun')).toHaveLength(1);
+    expect(t.engine.callsOf('startRun')[0]?.[0]).toMatchObject({ fresh: true });
+  });
+
+  it('a graph whose checkpoint still fits resumes without a question, and says where it resumed from', async () => {
+    const t = new TestEditor().load(pipeline(), { filePath: '/g/p.sluice.json' });
+    t.validate();
+    t.engine.preview = {
+      checkpointId: 8,
+      restored: ['gen', 'double', 'out'],
+      empty: [],
+      dropped: [],
+      consequences: [],
+      refusal: null,
+    };
+    await t.run('run');
+    expect(t.state.dialog).toBeNull();
+    expect(t.engine.callsOf('startRun')).toHaveLength(1);
+    t.engine.emit({ type: 'runStarted', runId: 'run-1', graphName: 'Pipeline', resumedFrom: 8 });
+    expect(t.state.resumedFrom).toBe(8);
+    expect(t.state.notice?.text).toBe('Resumed from checkpoint 8.');
   });
 });
