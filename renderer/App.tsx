@@ -35,8 +35,8 @@ function isTextTarget(target: EventTarget | null): boolean {
 
 /** The editor window: toolbar, palette, canvas, inspector, problems, dialogs. */
 export function App({ editor, connection }: { editor: Editor; connection: ConnectionSource }) {
-  const { store } = editor;
-  useValidation(store);
+  const { store, engine } = editor;
+  useValidation(store, engine);
   const link = useSyncExternalStore(connection.subscribe.bind(connection), () => connection.get());
 
   useEffect(() => {

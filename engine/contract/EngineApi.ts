@@ -169,6 +169,12 @@ export const ENGINE_API = {
    * null when it would start from empty (unsaved, fresh, or no checkpoint yet).
    */
   previewRun: method<(request: StartRunRequest) => Promise<RestorePreview | null>>(['request', startRunRequest]),
+  /**
+   * Problems with the graph's file paths that only the host can see: a path that resolves
+   * outside the folders the user opened (one error per field, saying where it resolves).
+   * The editor adds them to its own validation, so they show before Run, not at it.
+   */
+  checkPaths: method<(request: StartRunRequest) => Promise<Problem[]>>(['request', startRunRequest]),
   /** Stop a run: final checkpoint, then end. */
   stopRun: voidMethod<(runId: string) => Promise<void>>(['runId', id]),
   /**

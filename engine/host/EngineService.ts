@@ -315,6 +315,13 @@ export class EngineService implements EngineApi {
 
   /** Every `path` config field, resolved against `baseDir`, must stay in an opened folder (or `extraRoot`). */
   private async checkRunPaths(graph: GraphFile, baseDir: string, extraRoot?: string): Promise<void> {
+    const first = (await this.pathProblems(graph, baseDir, extraRoot))[0];
+    if (first) throw new UserError(first.message);
+  }
+
+  /** The path fields that resolve outside the opened folders, one problem each. */
+  private async pathProblems(graph: GraphFile, baseDir: string, extraRoot?: string): Promise<Problem[]> {
+    const problems: Problem[] = [];
     for (const node of graph.nodes) {
       const descriptor = nodeRegistry.get(node.type);
       if (!descriptor) continue;
@@ -324,10 +331,32 @@ export class EngineService implements EngineApi {
         const resolved = path.resolve(baseDir, value);
         if (extraRoot !== undefined && isInside(resolved, extraRoot)) continue;
         if (!(await this.files.contains(resolved))) {
-          throw new UserError(`Node ${node.id} cannot run: its ${field} ${value} is outside the folders you opened.`);
+          const where = resolved === value ? '' : ` It resolves to ${resolved};`;
+          const opened = this.files.rootDirs.join(', ');
+          problems.push({
+            severity: 'error',
+            nodeId: node.id,
+            message: `Node ${node.id} cannot run: its ${field} ${value} is outside the folders you opened.${where || ''} ${where ? 'the' : 'The'} opened folder${this.files.rootDirs.length === 1 ? ' is' : 's are'} ${opened}.`,
+          });
         }
       }
     }
+    return problems;
+  }
+
+  async checkPaths(request: StartRunRequest): Promise<Problem[]> {
+    const loaded = parseGraph(request?.graph);
+    if (!loaded.ok || !this.confineRunPaths) return [];
+    const graph = loaded.graph;
+    let baseDir = this.files.rootDirs[0] ?? process.cwd();
+    let extraRoot: string | undefined;
+    if (typeof request.path === 'string' && request.path !== '') {
+      baseDir = path.dirname(await this.files.resolve(request.path, { mustExist: false }));
+    } else if (this.dataDir !== undefined && typeof request.template === 'string') {
+      baseDir = path.join(this.dataDir, 'templates', safeFileName(request.template));
+      extraRoot = baseDir;
+    }
+    return this.pathProblems(graph, baseDir, extraRoot);
   }
 
   private track(handle: RunHandle, statePath: string | undefined): void {

@@ -82,7 +82,10 @@ export async function saveTo(ctx: ActionContext, path: string): Promise<void> {
   if (s.trusted) trustCode(ctx.storage, codeFingerprint(graph, nodeRegistry));
   ctx.store.getState().markSaved(path);
   rememberRecentFile(ctx.storage, path);
-  ctx.store.getState().notify(`Saved ${path}.`);
+  // Name the folder: "Saved orders.sluice.json in /home/ana/flows."
+  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  const where = cut > 0 ? path.slice(0, cut) : 'the folder Sluice was opened in';
+  ctx.store.getState().notify(`Saved ${path.slice(cut + 1)} in ${where}.`);
 }
 
 /** Read a file the user picked for Import (client side; nothing goes to the host). */

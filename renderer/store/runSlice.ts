@@ -219,7 +219,17 @@ export const createRunSlice: StateCreator<EditorState, [], [], RunSlice> = (set,
         get().notify(`${event.title}: ${event.body}`);
         return;
       }
-      case 'runEnded':
+      case 'runEnded': {
+        // A resumed run of a graph that had already finished ends at once with nothing to do:
+        // say so, or pressing Run again looks like nothing happened.
+        const s = get();
+        let idle = s.resumedFrom !== null && event.status === 'finished';
+        if (idle && s.frame) for (const id in s.frame.edges) if (s.frame.edges[id]!.total > 0) idle = false;
+        if (idle) {
+          const text = `Nothing new to process: it had finished by checkpoint ${s.resumedFrom}. Use Run from scratch to process it again.`;
+          set({ runNote: text });
+          s.notify(text);
+        }
         // A recovery's reason ("worker 0 exited") does not outlive the run; a failure's does.
         set({
           runPhase: 'ended',
@@ -228,6 +238,7 @@ export const createRunSlice: StateCreator<EditorState, [], [], RunSlice> = (set,
           bottleneck: null,
         });
         return;
+      }
     }
   }
 

@@ -71,6 +71,10 @@ export class FakeEngine implements ServiceOf<typeof ENGINE_API> {
     for (const event of this.eventsBeforeAnswer(runId)) this.emit(event);
     return { runId };
   }
+  async checkPaths(request: StartRunRequest): Promise<Problem[]> {
+    this.record('checkPaths', [request]);
+    return [];
+  }
   /** What `previewRun` answers (null: the run would start empty). */
   preview: RestorePreview | null = null;
   async previewRun(request: StartRunRequest): Promise<RestorePreview | null> {

@@ -116,6 +116,23 @@ describe('EngineService.startRun', () => {
     expect(runs).toHaveLength(0);
   });
 
+  it('reports paths outside the opened folders as problems before a run, in full: where they resolve, what is open', async () => {
+    const graph = {
+      ...smallGraph('Reader'),
+      nodes: [{ id: 'src', type: 'source.file', config: { path: '../../etc/passwd', format: 'jsonl' } }],
+    };
+    const problems = await service.checkPaths({ graph: graph as never });
+    expect(problems).toEqual([
+      {
+        severity: 'error',
+        nodeId: 'src',
+        message: `Node src cannot run: its path ../../etc/passwd is outside the folders you opened. It resolves to ${path.resolve(project, '../../etc/passwd')}; the opened folder is ${project}.`,
+      },
+    ]);
+    graph.nodes[0]!.config.path = 'data/in.jsonl';
+    expect(await service.checkPaths({ graph: graph as never })).toEqual([]);
+  });
+
   it('refuses a run whose sink writes through an absolute path outside the opened folders', async () => {
     const graph = {
       ...smallGraph('Writer'),
@@ -143,8 +160,9 @@ describe('EngineService.startRun', () => {
     runs[0]?.emit(event);
     offB();
     runs[0]?.emit({ ...event, status: 'stopping' });
-    expect(a).toHaveLength(2);
-    expect(b).toEqual([event]);
+    // First the service's own announcement of the run (where it resumed from), then the run's.
+    expect(a).toHaveLength(3);
+    expect(b).toEqual([{ type: 'runStarted', runId, graphName: 'Small graph', resumedFrom: null }, event]);
   });
 
   it('tells subscribers a run ended even when the runtime ended without saying so', async () => {
@@ -153,7 +171,7 @@ describe('EngineService.startRun', () => {
     const { runId } = await service.startRun({ graph: smallGraph() as never });
     runs[0]?.end({ status: 'failed', reason: 'worker died three times' });
     await expect
-      .poll(() => seen)
+      .poll(() => seen.filter((e) => e.type !== 'runStarted'))
       .toEqual([{ type: 'runEnded', runId, status: 'failed', reason: 'worker died three times' }]);
   });
 });
@@ -185,7 +203,7 @@ describe('EngineService alerts', () => {
     });
     for (const [i, rate] of [100, 0, 0, 0].entries()) runs[0]?.emit(frame(i * 250, rate));
     runs[0]?.emit({ type: 'runStatusChanged', runId, status: 'stopped' });
-    expect(seen.filter((e) => e.type !== 'metricsPublished')).toEqual([
+    expect(seen.filter((e) => e.type !== 'metricsPublished' && e.type !== 'runStarted')).toEqual([
       expect.objectContaining({ type: 'alertFired', alertId: 'stalled', message: 'run rate 0 < 1 for 500 ms' }),
       {
         type: 'notificationRequested',

@@ -188,4 +188,19 @@ describe('run actions', () => {
     expect(t.state.resumedFrom).toBe(8);
     expect(t.state.notice?.text).toBe('Resumed from checkpoint 8.');
   });
+
+  it('running a graph that had already finished says there was nothing new, and how to run it again', async () => {
+    const t = new TestEditor().load(pipeline(), { filePath: '/g/p.sluice.json' });
+    t.validate();
+    await t.run('run');
+    t.engine.emit({ type: 'runStarted', runId: 'run-1', graphName: 'Pipeline', resumedFrom: 4 });
+    const done = frame('finished', 4);
+    done.edges = { e1: { total: 0 } as never, e2: { total: 0 } as never };
+    t.engine.emit({ type: 'metricsPublished', runId: 'run-1', snapshot: done });
+    t.engine.emit({ type: 'runEnded', runId: 'run-1', status: 'finished' });
+    expect(t.state.runNote).toBe(
+      'Nothing new to process: it had finished by checkpoint 4. Use Run from scratch to process it again.',
+    );
+    expect(t.state.notice?.text).toBe(t.state.runNote);
+  });
 });
