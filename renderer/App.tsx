@@ -15,6 +15,7 @@ import { Palette } from './panels/Palette.js';
 import { ProblemsPanel } from './panels/ProblemsPanel.js';
 import { Toolbar } from './panels/Toolbar.js';
 import { selectDirty } from './store/selectors.js';
+import { useSchemas } from './useSchemas.js';
 import { useValidation } from './useValidation.js';
 
 /** The transport's link state, shown in the toolbar. */
@@ -37,6 +38,7 @@ function isTextTarget(target: EventTarget | null): boolean {
 export function App({ editor, connection }: { editor: Editor; connection: ConnectionSource }) {
   const { store, engine } = editor;
   useValidation(store, engine);
+  useSchemas(editor);
   const link = useSyncExternalStore(connection.subscribe.bind(connection), () => connection.get());
 
   useEffect(() => {

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import type { EngineApi } from '../engine/contract/EngineApi.js';
+import type { EngineApi, GraphSchemas } from '../engine/contract/EngineApi.js';
 import type { GraphFile } from '../engine/contract/graphFile.js';
 import type { Problem } from '../engine/contract/problem.js';
 import { validate } from '../engine/graph/validate.js';
@@ -17,9 +17,15 @@ function hasPathFields(graph: GraphFile): boolean {
   );
 }
 
-function validateHere(graph: GraphFile): Problem[] {
+function validateHere(graph: GraphFile, schemas: GraphSchemas | null): Problem[] {
   try {
-    return validate(graph, nodeRegistry);
+    const problems = validate(graph, nodeRegistry, { schemas: schemas?.schemas });
+    // A schema file that is broken is the graph's problem too (its contracts cannot be checked).
+    for (const p of schemas?.problems ?? []) {
+      const place = `schemas/${p.file}${p.line !== undefined ? `:${p.line}:${p.column ?? 1}` : ''}`;
+      problems.push({ severity: p.severity, message: `${place}: ${p.message}` });
+    }
+    return problems;
   } catch (err) {
     return [{ severity: 'error', message: `Validation failed: ${err instanceof Error ? err.message : String(err)}` }];
   }
@@ -37,7 +43,7 @@ export function useValidation(store: EditorStore, engine?: Pick<EngineApi, 'chec
       timer = null;
       const s = store.getState();
       const graph = s.graph;
-      const local = validateHere(graph);
+      const local = validateHere(graph, s.schemas);
       s.setProblems(local);
       // Paths outside the opened folders only the host can see: asked for when there are
       // paths, and added if the graph is still the one asked about.
@@ -52,7 +58,7 @@ export function useValidation(store: EditorStore, engine?: Pick<EngineApi, 'chec
     };
     run();
     const unsubscribe = store.subscribe((state, prev) => {
-      if (state.graph === prev.graph) return;
+      if (state.graph === prev.graph && state.schemas === prev.schemas) return;
       if (!state.validating) store.getState().setValidating(true);
       if (timer) clearTimeout(timer);
       timer = setTimeout(run, DEBOUNCE_MS);

@@ -1,3 +1,4 @@
+import { connectionBadge, connectionChanges } from './connectionLine.js';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { MetricsSnapshot, RunEvent } from '../contract/index.js';
@@ -6,7 +7,9 @@ import { PrometheusExporter } from '../host/PrometheusExporter.js';
 import { CheckedGraph, describeProblem } from '../runtime/CheckedGraph.js';
 import { startRun, type StartedRun } from '../runtime/startRun.js';
 import { defaultStatePath } from '../store/defaultStatePath.js';
+import { loadGraphSchemas } from '../contracts/node/loadGraphSchemas.js';
 import { alertLine } from './alertLine.js';
+import { formatSchemaProblem } from './formatSchemaProblem.js';
 import { readGraphFile } from './readGraphFile.js';
 
 export interface RunCommandOptions {
@@ -54,7 +57,11 @@ export async function runCommand(o: RunCommandOptions, io: RunOutput): Promise<n
     return 2;
   }
   const graph = read.graph;
-  const check = CheckedGraph.check(graph);
+  // The contracts the workers check events against: the graph's schemas/ folder (SPEC §11).
+  const schemas = loadGraphSchemas(o.graphPath);
+  const schemaErrors = schemas.problems.filter((p) => p.severity === 'error');
+  for (const p of schemaErrors) io.err(formatSchemaProblem(schemas.folder, p));
+  const check = CheckedGraph.check(graph, schemas.schemas);
   if (!check.ok) {
     for (const p of check.errors) io.err(`error: ${describeProblem(p)}`);
     return 1;
@@ -86,6 +93,7 @@ export async function runCommand(o: RunCommandOptions, io: RunOutput): Promise<n
   const onEvent = (e: RunEvent): void => {
     prometheus?.observe(e);
     if (e.type === 'metricsPublished') {
+      for (const line of connectionChanges(last, e.snapshot)) io.err(line);
       last = e.snapshot;
       if (o.metricsPath && e.snapshot.t - lastWritten >= 1000) {
         lastWritten = e.snapshot.t;
@@ -132,7 +140,11 @@ export function progressLine(m: MetricsSnapshot, sinks: readonly string[]): stri
   const rate = m.run.sourceRate;
   const r = rate >= 1e6 ? `${(rate / 1e6).toFixed(2)}M` : rate >= 1e3 ? `${(rate / 1e3).toFixed(1)}k` : rate.toFixed(0);
   const counts = sinks.map((id) => `${id} ${m.nodes[id]?.in ?? 0}`).join(' · ');
-  return `${r} ev/s · ${(m.run.elapsedMs / 1000).toFixed(1)} s · ${counts} · checkpoints ${m.run.checkpoints.count}`;
+  const away = Object.entries(m.nodes)
+    .filter(([, n]) => n.connection && n.connection.state !== 'connected')
+    .map(([id, n]) => ` · ${id} ${connectionBadge(n.connection!)}`)
+    .join('');
+  return `${r} ev/s · ${(m.run.elapsedMs / 1000).toFixed(1)} s · ${counts} · checkpoints ${m.run.checkpoints.count}${away}`;
 }
 
 function hangTimeout(): { hangTimeoutMs?: number } {

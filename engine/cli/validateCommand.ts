@@ -15,7 +15,7 @@ export function validateCommand(path: string, out: (line: string) => void, err: 
   // The graph's contracts are checked against its schemas/ folder (none: no schemas).
   const schemas = loadGraphSchemas(path);
   for (const p of schemas.problems) (p.severity === 'error' ? err : out)(formatSchemaProblem(schemas.folder, p));
-  const problems = validate(read.graph, nodeRegistry, schemas.schemas);
+  const problems = validate(read.graph, nodeRegistry, { schemas: schemas.schemas, env: process.env });
   for (const p of problems) (p.severity === 'error' ? err : out)(`${p.severity}: ${describeProblem(p)}`);
   const errors =
     problems.filter((p) => p.severity === 'error').length +

@@ -37,6 +37,8 @@ export interface PlanEdge {
   toNode: string;
   toPort: string;
   capacity: number;
+  /** The contract the edge declares (`"orders@2"`): events on it are checked against it. */
+  contract?: string;
 }
 
 export interface PlanInstance {

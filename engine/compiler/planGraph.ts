@@ -50,6 +50,7 @@ export function planGraph(
     toNode: e.to.node,
     toPort: e.to.port,
     capacity: Math.max(1, Math.floor(e.capacity ?? defaultCapacity)),
+    ...(typeof e.contract === 'string' ? { contract: e.contract } : {}),
   }));
 
   // 2. expand

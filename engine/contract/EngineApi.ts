@@ -1,8 +1,20 @@
 import type { AlertSubject } from './alert.js';
+import type { EventSchema, SchemaProblem } from './eventSchema.js';
 import type { GraphFile } from './graphFile.js';
 import type { MetricsSnapshot, RunStatus } from './metrics.js';
 import type { Problem } from './problem.js';
-import { anything, boolean, idList, nonNegativeMs, objectOf, optional, path, record, string } from './rpc/check.js';
+import {
+  anything,
+  boolean,
+  idList,
+  list,
+  nonNegativeMs,
+  objectOf,
+  optional,
+  path,
+  record,
+  string,
+} from './rpc/check.js';
 import { method, voidMethod, type ServiceOf } from './rpc/method.js';
 
 /** Bumped when a message or method changes shape; transports refuse a mismatch. */
@@ -80,6 +92,13 @@ export interface ExampleInfo {
   id: string;
   name: string;
   description: string;
+}
+
+/** A graph's contracts: its `schemas/` folder, loaded and checked (SPEC §11). */
+export interface GraphSchemas {
+  schemas: EventSchema[];
+  /** Problems with the schema files (file, line, column). */
+  problems: SchemaProblem[];
 }
 
 /** Facts pushed from the engine to whoever subscribed (past tense: they happened). */
@@ -207,6 +226,17 @@ export const ENGINE_API = {
   saveFile: voidMethod<(path: string, text: string) => Promise<void>>(['path', path], ['text', text]),
   listExamples: method<() => Promise<ExampleInfo[]>>(),
   openExample: method<(id: string) => Promise<{ text: string }>>(['id', id]),
+  /** The contracts beside a saved graph: its `schemas/` folder (none: no schemas). */
+  loadSchemas: method<(graphPath: string) => Promise<GraphSchemas>>(['graphPath', path]),
+  /**
+   * "Save as contract": draft `schemas/<name>@<next version>.schema.json` beside the graph from
+   * sample values (a tapped edge's), with `inferSchema`, for the user to edit. Returns its ref.
+   */
+  saveContract: method<(graphPath: string, name: string, samples: unknown[]) => Promise<{ ref: string; path: string }>>(
+    ['graphPath', path],
+    ['name', id],
+    ['samples', list(1000, 'sample values')],
+  ),
 };
 
 /** The name of a method a transport carries (everything but `subscribe`, which is events). */

@@ -96,6 +96,11 @@ export interface BrokerReader {
    * alone is enough (JetStream, Redis without a group, RabbitMQ streams).
    */
   acknowledge(checkpointId: number): void;
+  /**
+   * At the end of a run: resolves once the acknowledgements sent so far are confirmed (or
+   * `timeoutMs` passed). Readers that acknowledge nothing need not have it.
+   */
+  settle?(timeoutMs: number): Promise<boolean>;
   /** True once a finite input is exhausted (live platforms never end). */
   readonly ended: boolean;
   status(): ConnectorStatus;
@@ -135,6 +140,12 @@ export interface BrokerWriter {
   commit(checkpointId: number): void;
   /** False while the outbox holds more unsent records than its bound. */
   ready(): boolean;
+  /**
+   * At the end of a run: resolves once everything committed so far is confirmed by the
+   * platform (true), or when the connection failed or `timeoutMs` passed (false; the outbox
+   * keeps the rest for the next run).
+   */
+  settle(timeoutMs: number): Promise<boolean>;
   status(): ConnectorStatus;
   close(): void;
 }

@@ -1,3 +1,5 @@
+import type { ConnectorStatus } from './connector.js';
+
 /**
  * Metrics frames (SPEC §7), published by the runtime at least 4 times a second. Plain data,
  * structured-clone and JSON safe. History (one minute per series) is kept by whoever listens
@@ -26,6 +28,12 @@ export interface EdgeMetrics {
   lag?: number;
   /** Topic subscriptions in drop-oldest mode: events this subscriber skipped. */
   skipped?: number;
+  /** Event time (SPEC §12): the watermark last forwarded on the edge, null before any. */
+  watermark?: number | null;
+  /** The newest event time sent on the edge (its producer's), null before any. */
+  newestTime?: number | null;
+  /** The producer has gone idle: the edge does not hold its consumer's watermark back. */
+  idle?: boolean;
 }
 
 export type NodeStatus = 'starting' | 'running' | 'idle' | 'ended' | 'failed';
@@ -46,6 +54,10 @@ export interface NodeMetrics {
   eventTime?: number | null;
   stateSize: number;
   status: NodeStatus;
+  /** Events sent to the `late` port (windows, reorder, join). */
+  late?: number;
+  /** Connectors (SPEC §10): connection state, attempts, last error, broker lag (summed over instances). */
+  connection?: ConnectorStatus;
 }
 
 export type RunStatus = 'starting' | 'running' | 'recovering' | 'stopping' | 'finished' | 'stopped' | 'failed';
@@ -65,6 +77,8 @@ export interface RunMetrics {
      * encoding it, on its own thread, while its events wait. ms.
      */
     lastPauseMs: number | null;
+    /** The node whose operator took that pause. */
+    lastPauseNodeId?: string | null;
   };
   restarts: number;
 }

@@ -1,3 +1,10 @@
+import type {
+  BrokerReader,
+  BrokerReaderOptions,
+  BrokerWriter,
+  BrokerWriterOptions,
+  ConnectorStatus,
+} from './connector.js';
 import type { SluiceEvent } from './event.js';
 
 /**
@@ -6,9 +13,11 @@ import type { SluiceEvent } from './event.js';
  *
  *   open → (process | onTimer | snapshot | onCheckpointComplete)* → onEnd → close
  *
- * Watermarks are computed by the operators that need them (windows) from the events' times;
- * barriers and end-of-stream travel in line with the events on every channel, so `snapshot`
- * is called exactly between the events before a barrier and the events after it.
+ * Watermarks, barriers and end-of-stream travel in line with the events on every channel, so
+ * `snapshot` is called exactly between the events before a barrier and the events after it,
+ * and `onWatermark` after the events sent before the watermark (SPEC §12). Sources' watermarks
+ * come from the times of the events they emit (minus their `watermarkDelayMs`); an operator
+ * without `onWatermark` forwards the minimum over its inputs that are not idle.
  */
 export interface Operator {
   kind?: 'operator';
@@ -21,6 +30,14 @@ export interface Operator {
   process(event: SluiceEvent, port: string, out: Emitter, input: number): void;
   /** A processing-time timer asked for with `ctx.setTimer` has come due. */
   onTimer?(now: number, out: Emitter): void;
+  /**
+   * The watermark signal of input `input` moved to `wm` (−∞ before the first, +∞ once the input
+   * ended), or the input went idle (`idle`: it stops holding the watermark back) or active
+   * again. Event-time operators fire here what the watermark closes, and return the watermark
+   * they forward: never above the time of output they may still emit. Without this hook the
+   * runtime forwards the minimum over the inputs that are not idle.
+   */
+  onWatermark?(wm: number, input: number, idle: boolean, out: Emitter): number;
   /** Every input has ended: flush what is held (windows fire, batches emit). */
   onEnd?(out: Emitter): void;
   /**
@@ -35,6 +52,13 @@ export interface Operator {
    * build the value, not to encode it.
    */
   readonly snapshotOwned?: boolean;
+  /**
+   * Output the last `snapshot` staged in the background (a seal's fsync on the thread pool)
+   * is durable when this settles; null or undefined when nothing is in flight. The runtime
+   * reports the snapshot only then, and goes on delivering events meanwhile; a rejection fails
+   * the worker like a throw.
+   */
+  durable?(): Promise<void> | null;
   /** Restore what `snapshot` returned, before any event is processed. */
   restore?(state: unknown): void;
   /**
@@ -44,6 +68,8 @@ export interface Operator {
   onCheckpointComplete?(checkpointId: number): void;
   /** Approximate state size (keys, ids, retained events) for metrics. */
   stateSize?(): number;
+  /** Connector sinks: the connection's state and lag, read at each metrics report (SPEC §10). */
+  connectorStatus?(): ConnectorStatus | null;
   /**
    * For operators that pace their own output (topic subscriptions, throttle's delay queue):
    * called whenever downstream may have room. `credit(port)` is how many events the port can
@@ -73,10 +99,20 @@ export interface SourceOperator {
    * 'end': finished.
    */
   poll(budget: number, out: Emitter): PollResult;
+  /**
+   * The newest event time emitted so far (−∞ before any): the runtime forwards it minus the
+   * source's `watermarkDelayMs` as its watermark after each poll. Without it the runtime reads
+   * the time of every event the source emits, which costs a little per event.
+   */
+  newestTime?(): number;
   /** The position to resume from (JSON-able). */
   snapshot(checkpointId: number): unknown;
   restore(state: unknown): void;
   onTimer?(now: number, out: Emitter): void;
+  /** The checkpoint is durable: acknowledge to the platform what it covers (connector sources). */
+  onCheckpointComplete?(checkpointId: number): void;
+  /** Connector sources: the connection's state and consumer lag, read at each metrics report. */
+  connectorStatus?(): ConnectorStatus | null;
   close?(): void;
 }
 
@@ -99,6 +135,14 @@ export interface OperatorIo {
   console(line: string): void;
   /** Ask for a notification (a desktop one in the app, stderr in the CLI, a notice in the browser). */
   notify(title: string, body: string): void;
+  /**
+   * A connection to an event platform for a source (SPEC §10): connects in the background,
+   * reconnects with backoff; a permanent failure shows in `status()`. Throws `UserError` for a
+   * kind this build has no connector for.
+   */
+  openBrokerReader(options: BrokerReaderOptions): BrokerReader;
+  /** A sink's connection with its durable outbox in the run's state store. */
+  openBrokerWriter(options: BrokerWriterOptions): BrokerWriter;
 }
 
 export interface LineReader {
@@ -118,8 +162,16 @@ export interface TransactionalFile {
   write(lines: readonly string[]): void;
   /** Durably set aside everything written since the last barrier, and `lines`, as checkpoint `checkpointId`'s output (not visible yet). */
   stage(checkpointId: number, lines: readonly string[]): void;
+  /**
+   * `stage` with its fsync off the thread: sets the output aside at once and makes it durable
+   * in the background; output written after the call goes to the next segment. Durable when
+   * the promise resolves; seals resolve in order.
+   */
+  seal?(checkpointId: number, lines: readonly string[]): Promise<void>;
   /** Make visible, in order, what every checkpoint up to `checkpointId` staged. Idempotent. */
   commit(checkpointId: number): void;
+  /** `commit` with its I/O off the thread, after every earlier seal; settles once recorded. */
+  commitInBackground?(checkpointId: number): Promise<void>;
   close(): void;
 }
 
@@ -133,6 +185,8 @@ export interface SqliteRow {
 export interface TransactionalTable {
   write(rows: readonly SqliteRow[]): void;
   stage(checkpointId: number, rows: readonly SqliteRow[]): void;
+  /** `stage` with its fsync off the thread, as `TransactionalFile.seal`. */
+  seal?(checkpointId: number, rows: readonly SqliteRow[]): Promise<void>;
   commit(checkpointId: number): void;
   close(): void;
 }
@@ -151,6 +205,11 @@ export interface OperatorContext {
   now(): number;
   /** Ask for `onTimer` at wall-clock ms `at` (processing time). Later calls replace earlier. */
   setTimer(at: number): void;
+  /**
+   * Poll this source (or give this operator a turn) soon, even if it said 'idle': for clients
+   * that receive asynchronously. Safe to call from any callback, any number of times.
+   */
+  wake(): void;
   /** Feed no input to this operator until wall-clock ms `until` (throttle's delay mode). */
   pauseInput(until: number): void;
   /** Whether an output port has at least one edge (an unconnected `error` port dead-letters). */
@@ -173,6 +232,8 @@ export interface OperatorContext {
    * has seen (what the watermark lags behind).
    */
   reportWatermark(wm: number, newestEventTime?: number): void;
+  /** Count events this node sent to its `late` port (windows, reorder, join), for metrics. */
+  countLate(n: number): void;
   log(level: 'info' | 'warn' | 'error', message: string): void;
   io: OperatorIo;
 }

@@ -1,6 +1,6 @@
 import type { NodeDescriptor } from '../contract/descriptor.js';
 import { CONTRACT_KEY } from '../contract/eventSchema.js';
-import type { GraphFile, GraphNode } from '../contract/graphFile.js';
+import type { GraphEdge, GraphFile, GraphNode } from '../contract/graphFile.js';
 import { isRecord } from './isRecord.js';
 import { topologicalOrder } from './topologicalOrder.js';
 
@@ -65,8 +65,18 @@ export function contractFlow(graph: GraphFile, registry: ReadonlyMap<string, Nod
     for (const e of graph.edges) if (typeof e.contract === 'string') flow.edges.set(e.id, e.contract);
     return flow;
   }
+  // Edges by node, once: the passes below stay linear in nodes + edges (the editor runs this as
+  // the user draws).
+  const into = new Map<string, GraphEdge[]>();
+  const outOf = new Map<string, GraphEdge[]>();
+  for (const e of graph.edges) {
+    const to = e.to?.node;
+    const from = e.from?.node;
+    if (typeof to === 'string') (into.get(to) ?? into.set(to, []).get(to)!).push(e);
+    if (typeof from === 'string') (outOf.get(from) ?? outOf.set(from, []).get(from)!).push(e);
+  }
   for (const node of order) {
-    const incoming = graph.edges.filter((e) => e.to?.node === node.id);
+    const incoming = into.get(node.id) ?? [];
     const carried = new Map<string, string>();
     for (const e of incoming) {
       const c = flow.edges.get(e.id);
@@ -77,7 +87,7 @@ export function contractFlow(graph: GraphFile, registry: ReadonlyMap<string, Nod
     else if (distinct.size > 1) flow.mixedInputs.set(node.id, carried);
 
     const descriptor = registry.get(node.type);
-    for (const e of graph.edges.filter((x) => x.from?.node === node.id)) {
+    for (const e of outOf.get(node.id) ?? []) {
       const carried =
         typeof e.contract === 'string' ? e.contract : emittedOn(node, e.from.port, descriptor, flow.inputs);
       if (carried !== undefined) flow.edges.set(e.id, carried);

@@ -11,6 +11,7 @@ import { isRecord } from './isRecord.js';
 import { parseGraph } from './loadGraph.js';
 import { nodeName } from './nodeName.js';
 import { shortList, shortText } from './shortText.js';
+import { connectionProblems, type EnvLookup } from './resolveConnections.js';
 import { validateConfig } from './validateConfig.js';
 import { validateTopology, type ResolvedEdge, type ResolvedNode } from './validateTopology.js';
 
@@ -40,11 +41,22 @@ export const GRAPH_LIMITS = {
  * unknown type gets no port checks, a node with a broken config gets no `check()` and no ports.
  * With the graph's `schemas` (its `schemas/` folder, loaded), the contracts pass runs last.
  */
+export interface ValidateOptions {
+  /** The graph's `schemas/` folder, loaded: the contracts pass runs last. */
+  schemas?: readonly EventSchema[];
+  /**
+   * The environment `${env:NAME}` references resolve from at run start: an unset one is an
+   * error. Without it (the editor) references are only checked for form.
+   */
+  env?: EnvLookup;
+}
+
 export function validate(
   input: unknown,
   registry: ReadonlyMap<string, NodeDescriptor>,
-  schemas?: readonly EventSchema[],
+  options: ValidateOptions = {},
 ): Problem[] {
+  const { schemas } = options;
   const loaded = parseGraph(input);
   if (!loaded.ok) return [{ severity: 'error', message: `Cannot read this graph: ${loaded.error}.` }];
   const graph = loaded.graph;
@@ -59,6 +71,7 @@ export function validate(
   if (graph.nodes.length === 0) problems.push({ severity: 'warning', message: 'The graph has no nodes yet.' });
   problems.push(...validateTopology([...nodes.values()], edges));
   problems.push(...readAlerts(graph).problems);
+  problems.push(...connectionProblems(graph, options.env ?? null));
   if (schemas) problems.push(...checkContracts(graph, registry, schemas));
   return problems;
 }

@@ -14,12 +14,15 @@ import type {
   StartRunRequest,
   Unsubscribe,
 } from '../contract/index.js';
-import { UserError } from '../contract/index.js';
+import { DEFAULT_COMPATIBILITY, isContractName, UserError, type GraphSchemas } from '../contract/index.js';
+import { inferSchema } from '../contracts/common/inferSchema.js';
+import { SCHEMAS_FOLDER, schemaFileName } from '../contracts/common/schemaFileName.js';
 import { watchRunAlerts } from '../graph/alerts/watchRunAlerts.js';
 import { loadGraph, parseGraph } from '../graph/loadGraph.js';
 import { validate as validateGraph } from '../graph/validate.js';
 import { graphHasCode } from '../graph/graphHasCode.js';
 import { nodeRegistry } from '../nodes/registry.js';
+import { loadGraphSchemas } from '../contracts/node/loadGraphSchemas.js';
 import { CheckedGraph, problemPlace } from '../runtime/CheckedGraph.js';
 import type { RunHandle, RunOptions } from '../runtime/RunHandle.js';
 import { startRun as startRealRun, type StartedRun } from '../runtime/startRun.js';
@@ -55,6 +58,8 @@ export interface EngineServiceDeps {
 
 /** Dead letters sent in one answer: the newest ones; a poison stream can hold millions. */
 export const MAX_DEAD_LETTERS = 1000;
+/** Sample values "Save as contract" drafts from, at most (a tap's worth). */
+export const MAX_SAMPLES = 1000;
 
 interface LiveRun {
   handle: RunHandle;
@@ -98,7 +103,7 @@ export class EngineService implements EngineApi {
   async validate(graph: unknown): Promise<Problem[]> {
     const loaded = typeof graph === 'string' ? loadGraph(graph) : parseGraph(graph);
     if (!loaded.ok) return [{ severity: 'error', message: sentence(loaded.error) }];
-    return validateGraph(loaded.graph, nodeRegistry);
+    return validateGraph(loaded.graph, nodeRegistry, { env: process.env });
   }
 
   /**
@@ -114,7 +119,13 @@ export class EngineService implements EngineApi {
   async startRun(request: StartRunRequest): Promise<{ runId: string }> {
     const loaded = parseGraph(request?.graph);
     if (!loaded.ok) throw new UserError(`The graph cannot run: it is ${loaded.error}.`);
-    const check = CheckedGraph.check(loaded.graph);
+    // A saved graph's contracts (its schemas/ folder) are checked as events flow (SPEC §11).
+    const graphPath =
+      typeof request.path === 'string' && request.path !== ''
+        ? await this.files.resolve(request.path, { mustExist: false })
+        : null;
+    const schemas = graphPath !== null ? loadGraphSchemas(graphPath).schemas : undefined;
+    const check = CheckedGraph.check(loaded.graph, schemas);
     if (!check.ok) {
       const first = check.errors[0] as Problem;
       const n = check.errors.length - 1;
@@ -133,8 +144,7 @@ export class EngineService implements EngineApi {
     let statePath: string | undefined;
     let fresh = request.fresh === true;
     let extraRoot: string | undefined;
-    if (typeof request.path === 'string' && request.path !== '') {
-      const graphPath = await this.files.resolve(request.path, { mustExist: false });
+    if (graphPath !== null) {
       baseDir = path.dirname(graphPath);
       statePath = defaultStatePath(graphPath, graph.name);
       await mkdir(path.dirname(statePath), { recursive: true });
@@ -268,6 +278,43 @@ export class EngineService implements EngineApi {
 
   async saveFile(filePath: string, text: string): Promise<void> {
     await this.files.write(filePath, text);
+  }
+
+  async loadSchemas(graphPath: string): Promise<GraphSchemas> {
+    const graphFile = await this.files.resolve(graphPath, { mustExist: false });
+    // The folder is held to the opened folders too (a schemas/ link that leaves them is refused).
+    await this.files.resolve(path.join(path.dirname(graphFile), SCHEMAS_FOLDER), { mustExist: false });
+    const { schemas, problems } = loadGraphSchemas(graphFile);
+    return { schemas, problems };
+  }
+
+  /**
+   * 1. Check the name (a contract name) and the samples (a list, at most `MAX_SAMPLES`).
+   * 2. Take the next free version of that name in the graph's schemas/ (1 for a new contract).
+   * 3. Write the draft (inferSchema, `$schema`, `x-sluice.compatibility` BACKWARD) through the
+   *    same confined file access as Save.
+   */
+  async saveContract(graphPath: string, name: string, samples: unknown[]): Promise<{ ref: string; path: string }> {
+    if (!isContractName(name)) {
+      throw new UserError(
+        `"${name}" cannot name a contract: use letters, digits, ".", "_" or "-", starting with a letter or digit.`,
+      );
+    }
+    if (!Array.isArray(samples) || samples.length === 0) {
+      throw new UserError('There are no sample events to draft a contract from: tap the edge while events flow.');
+    }
+    const graphFile = await this.files.resolve(graphPath, { mustExist: false });
+    const loaded = loadGraphSchemas(graphFile);
+    const version = Math.max(0, ...loaded.schemas.filter((s) => s.name === name).map((s) => s.version)) + 1;
+    const ref = `${name}@${version}`;
+    const draft = {
+      ...inferSchema(samples.slice(0, MAX_SAMPLES), name),
+      'x-sluice': { compatibility: DEFAULT_COMPATIBILITY },
+    };
+    const file = path.join(path.dirname(graphFile), SCHEMAS_FOLDER, schemaFileName({ name, version }));
+    await mkdir(path.dirname(file), { recursive: true });
+    const written = await this.files.write(file, JSON.stringify(draft, null, 2) + '\n');
+    return { ref, path: written };
   }
 
   async listExamples(): Promise<ExampleInfo[]> {

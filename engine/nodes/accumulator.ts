@@ -1,7 +1,5 @@
 import type { SluiceEvent } from '../contract/event.js';
-import type { CompiledCode } from '../graph/expression.js';
-import { compileExpression } from '../graph/expression.js';
-import { EVENT_VARS } from './userCodeFailed.js';
+import { compileEventExpression, type EventExpression } from './eventExpression.js';
 
 /** The aggregate operations shared by `aggregate` and `window`. */
 export const AGGREGATE_OPS = ['count', 'sum', 'avg', 'min', 'max'] as const;
@@ -67,18 +65,17 @@ export function toAggregateNumber(x: unknown): number {
 /** What each event adds to an accumulator: the node's `op`, and the number its `field` picks. */
 export class AggregateInput {
   readonly op: AggregateOp;
-  private readonly field: CompiledCode | null;
+  private readonly field: EventExpression | null;
 
   constructor(config: Readonly<Record<string, unknown>>) {
     this.op = (config.op as AggregateOp | undefined) ?? 'count';
     const f = config.field;
-    this.field =
-      this.op !== 'count' && typeof f === 'string' && f.trim() !== '' ? compileExpression(f, EVENT_VARS) : null;
+    this.field = this.op !== 'count' && typeof f === 'string' && f.trim() !== '' ? compileEventExpression(f) : null;
   }
 
   /** 0 for count; else the field's number (the value itself without a field). Throws on user-code failure or a non-number. */
   of(e: SluiceEvent): number {
     if (this.op === 'count') return 0;
-    return toAggregateNumber(this.field === null ? e.value : this.field(e.value, e.key, e.time, e));
+    return toAggregateNumber(this.field === null ? e.value : this.field(e));
   }
 }

@@ -34,6 +34,8 @@ export const batch: NodeDescriptor = {
 class BatchOperator implements Operator {
   private buffer: SluiceEvent[] = [];
   private deadline = Infinity;
+  /** The oldest event time held: the watermark waits for it, or the batch would come out late. */
+  private oldest = Infinity;
   private readonly size: number;
   private readonly maxDelay: number;
 
@@ -45,6 +47,7 @@ class BatchOperator implements Operator {
   process(e: SluiceEvent, _port: string, out: Emitter): void {
     if (this.buffer.length === 0) this.startDeadline();
     this.buffer.push(e);
+    if (e.time < this.oldest) this.oldest = e.time;
     if (this.buffer.length >= this.size) this.flush(out);
   }
 
@@ -56,6 +59,10 @@ class BatchOperator implements Operator {
   onTimer(now: number, out: Emitter): void {
     // A timer set for an already flushed batch may still arrive; the deadline tells.
     if (this.buffer.length > 0 && now >= this.deadline) this.flush(out);
+  }
+
+  onWatermark(wm: number): number {
+    return Math.min(wm, this.oldest);
   }
 
   onEnd(out: Emitter): void {
@@ -76,6 +83,7 @@ class BatchOperator implements Operator {
     }
     this.buffer = [];
     this.deadline = Infinity;
+    this.oldest = Infinity;
     out.emit('out', { id: first.id + '+' + n, key, time: last.time, value: values, emittedAt: first.emittedAt });
   }
 
@@ -86,6 +94,7 @@ class BatchOperator implements Operator {
   restore(state: unknown): void {
     const buffer = (state as { buffer?: unknown } | null)?.buffer;
     this.buffer = Array.isArray(buffer) ? (buffer as SluiceEvent[]) : [];
+    this.oldest = this.buffer.reduce((m, e) => Math.min(m, e.time), Infinity);
     // The wait restarts: the original arrival clock did not survive the restart.
     if (this.buffer.length > 0) this.startDeadline();
   }

@@ -1,8 +1,7 @@
 import type { NodeDescriptor } from '../contract/descriptor.js';
 import type { SluiceEvent } from '../contract/event.js';
 import type { Emitter, Operator, OperatorContext } from '../contract/operator.js';
-import type { CompiledCode } from '../graph/expression.js';
-import { compileExpression } from '../graph/expression.js';
+import { compileEventExpression, type EventExpression } from './eventExpression.js';
 import { EVENT_VARS, userCodeFailed } from './userCodeFailed.js';
 
 const DEFAULT_ID = 'event.id';
@@ -55,7 +54,7 @@ export const dedupe: NodeDescriptor = {
 
 class DedupeOperator implements Operator {
   private readonly seen = new Map<string, number>();
-  private readonly idFn: CompiledCode | null;
+  private readonly idFn: EventExpression | null;
   private readonly ttl: number;
   private readonly maxIds: number;
 
@@ -63,7 +62,7 @@ class DedupeOperator implements Operator {
     const c = ctx.config;
     const expr = typeof c.idExpression === 'string' ? c.idExpression.trim() : DEFAULT_ID;
     // The default needs no compiled call on the hot path.
-    this.idFn = expr === DEFAULT_ID || expr === '' ? null : compileExpression(expr, EVENT_VARS);
+    this.idFn = expr === DEFAULT_ID || expr === '' ? null : compileEventExpression(expr);
     this.ttl = typeof c.ttlMs === 'number' && c.ttlMs > 0 ? c.ttlMs : Infinity;
     this.maxIds = typeof c.maxIds === 'number' && c.maxIds > 0 ? c.maxIds : Infinity;
   }
@@ -74,7 +73,7 @@ class DedupeOperator implements Operator {
       id = e.id;
     } else {
       try {
-        id = String(this.idFn(e.value, e.key, e.time, e));
+        id = String(this.idFn(e));
       } catch (err) {
         userCodeFailed(this.ctx, out, e, err);
         return;

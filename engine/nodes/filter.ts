@@ -1,8 +1,7 @@
 import type { NodeDescriptor } from '../contract/descriptor.js';
 import type { SluiceEvent } from '../contract/event.js';
 import type { Emitter, Operator, OperatorContext } from '../contract/operator.js';
-import type { CompiledCode } from '../graph/expression.js';
-import { compileExpression } from '../graph/expression.js';
+import { compileEventExpression, type EventExpression } from './eventExpression.js';
 import { EVENT_VARS, userCodeFailed } from './userCodeFailed.js';
 
 /** `filter`: keep events whose predicate is truthy. */
@@ -27,14 +26,14 @@ export const filter: NodeDescriptor = {
 };
 
 class FilterOperator implements Operator {
-  private readonly fn: CompiledCode;
+  private readonly fn: EventExpression;
   constructor(private readonly ctx: OperatorContext) {
-    this.fn = compileExpression(String(ctx.config.predicate), EVENT_VARS);
+    this.fn = compileEventExpression(String(ctx.config.predicate));
   }
   process(e: SluiceEvent, _port: string, out: Emitter): void {
     let keep: unknown;
     try {
-      keep = this.fn(e.value, e.key, e.time, e);
+      keep = this.fn(e);
     } catch (err) {
       userCodeFailed(this.ctx, out, e, err);
       return;

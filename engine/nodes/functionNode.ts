@@ -1,5 +1,6 @@
 import type { NodeDescriptor } from '../contract/descriptor.js';
 import type { SluiceEvent } from '../contract/event.js';
+import { plainEvent } from '../contract/event.js';
 import type { Emitter, Operator, OperatorContext } from '../contract/operator.js';
 import type { CompiledCode } from '../graph/expression.js';
 import { compileBody } from '../graph/expression.js';
@@ -165,7 +166,8 @@ class FunctionOperator implements Operator {
     this.pendingEvents.length = 0;
     let result: unknown;
     try {
-      result = this.fn(e, this.userCtx, e.value, e.key, e.time);
+      const p = plainEvent(e);
+      result = this.fn(p, this.userCtx, p.value, p.key, p.time);
       if (Array.isArray(result)) {
         for (let i = 0; i < result.length; i++) this.collect(result[i], undefined);
       } else if (result !== undefined) {

@@ -1,4 +1,5 @@
 import type { NodeDescriptor } from '../contract/descriptor.js';
+import { sourceTimeConfig } from './sourceTimeConfig.js';
 import type { Emitter, OperatorContext, PollResult, SourceOperator } from '../contract/operator.js';
 import type { CompiledCode } from '../graph/expression.js';
 import { compileExpression } from '../graph/expression.js';
@@ -48,6 +49,7 @@ export const generator: NodeDescriptor = {
       label: 'Event time',
       doc: 'JavaScript expression over `i` giving the event time in ms. Empty: the wall clock.',
     },
+    ...sourceTimeConfig,
   },
   ports: () => ({ inputs: [], outputs: ['out'] }),
   runsUserCode: false,
@@ -76,6 +78,7 @@ class GeneratorOperator implements SourceOperator {
   private readonly burst: number;
   private tokens = 1;
   private lastRefill = -1;
+  private newest = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly ctx: OperatorContext) {
     const c = ctx.config;
@@ -125,6 +128,7 @@ class GeneratorOperator implements SourceOperator {
           emittedAt: now,
         });
       }
+      if (end > this.next && now > this.newest) this.newest = now;
     } else {
       for (let i = this.next; i < end; i++) this.emitComputed(i, now, out);
     }
@@ -151,7 +155,12 @@ class GeneratorOperator implements SourceOperator {
       this.ctx.deadLetter({ id, key, time, value: null, emittedAt: now }, `event ${i}: ${errorMessage(err)}`);
       return;
     }
+    if (time > this.newest) this.newest = time;
     out.emit('out', { id, key, time, value, emittedAt: now });
+  }
+
+  newestTime(): number {
+    return this.newest;
   }
 
   /** Nothing to do: the timer only wakes the runtime to poll again once a token is due. */

@@ -1,8 +1,8 @@
 import type { NodeDescriptor } from '../contract/descriptor.js';
 import type { SluiceEvent } from '../contract/event.js';
+import { withKey } from '../contract/event.js';
 import type { Emitter, Operator, OperatorContext } from '../contract/operator.js';
-import type { CompiledCode } from '../graph/expression.js';
-import { compileExpression } from '../graph/expression.js';
+import { compileEventExpression, type EventExpression } from './eventExpression.js';
 import { EVENT_VARS, userCodeFailed } from './userCodeFailed.js';
 
 /** `keyBy`: key := String(expression); downstream is re-partitioned by the new key. */
@@ -27,18 +27,19 @@ export const keyBy: NodeDescriptor = {
 };
 
 class KeyByOperator implements Operator {
-  private readonly fn: CompiledCode;
+  private readonly fn: EventExpression;
   constructor(private readonly ctx: OperatorContext) {
-    this.fn = compileExpression(String(ctx.config.key), EVENT_VARS);
+    this.fn = compileEventExpression(String(ctx.config.key));
   }
   process(e: SluiceEvent, _port: string, out: Emitter): void {
     let key: string;
     try {
-      key = String(this.fn(e.value, e.key, e.time, e));
+      key = String(this.fn(e));
     } catch (err) {
       userCodeFailed(this.ctx, out, e, err);
       return;
     }
-    out.emit('out', { id: e.id, key, time: e.time, value: e.value, emittedAt: e.emittedAt });
+    // A value still encoded stays so: a key expression that names no value never decodes it.
+    out.emit('out', withKey(e, key));
   }
 }

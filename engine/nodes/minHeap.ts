@@ -47,6 +47,11 @@ export class MinHeap<T> {
     return top;
   }
 
+  /** The items in heap order (a copy), for snapshots. */
+  toArray(): T[] {
+    return this.items.slice();
+  }
+
   clear(): void {
     this.items.length = 0;
   }

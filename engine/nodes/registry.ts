@@ -5,8 +5,10 @@ import { dedupe } from './dedupe.js';
 import { filter } from './filter.js';
 import { functionNode } from './functionNode.js';
 import { generator } from './generator.js';
+import { join } from './join.js';
 import { keyBy } from './keyBy.js';
 import { map } from './map.js';
+import { reorder } from './reorder.js';
 import { router } from './router.js';
 import { sinkChart } from './sinkChart.js';
 import { sinkNotify } from './sinkNotify.js';
@@ -16,6 +18,11 @@ import { sinkFile } from './sinkFile.js';
 import { sinkSqlite } from './sinkSqlite.js';
 import { sourceFile } from './sourceFile.js';
 import { sourceNexmark } from './sourceNexmark.js';
+import { sourceNats } from './sourceNats.js';
+import { sinkNats } from './sinkNats.js';
+import { sinkPostgres } from './sinkPostgres.js';
+import { sourceRedis } from './sourceRedis.js';
+import { sinkRedis } from './sinkRedis.js';
 import { throttle } from './throttle.js';
 import { topic } from './topic.js';
 import { window } from './window.js';
@@ -32,6 +39,8 @@ export const NODE_TYPES: readonly NodeDescriptor[] = [
   router,
   aggregate,
   window,
+  reorder,
+  join,
   dedupe,
   throttle,
   batch,
@@ -42,6 +51,11 @@ export const NODE_TYPES: readonly NodeDescriptor[] = [
   sinkChart,
   sinkNotify,
   sinkDiscard,
+  sourceNats,
+  sinkNats,
+  sinkPostgres,
+  sourceRedis,
+  sinkRedis,
 ];
 
 /** Descriptors by `type`. */

@@ -1,8 +1,7 @@
 import type { NodeDescriptor } from '../contract/descriptor.js';
 import type { SluiceEvent } from '../contract/event.js';
 import type { Emitter, Operator, OperatorContext } from '../contract/operator.js';
-import type { CompiledCode } from '../graph/expression.js';
-import { compileExpression } from '../graph/expression.js';
+import { compileEventExpression, type EventExpression } from './eventExpression.js';
 import { EVENT_VARS, userCodeFailed } from './userCodeFailed.js';
 
 /** Port names a route may not take, because the router already has them. */
@@ -83,18 +82,18 @@ export const router: NodeDescriptor = {
 
 class RouterOperator implements Operator {
   private readonly ports: string[];
-  private readonly predicates: CompiledCode[];
+  private readonly predicates: EventExpression[];
   constructor(private readonly ctx: OperatorContext) {
     const routes = routesOf(ctx.config);
     this.ports = routes.map((r) => r.port);
-    this.predicates = routes.map((r) => compileExpression(r.predicate, EVENT_VARS));
+    this.predicates = routes.map((r) => compileEventExpression(r.predicate));
   }
   process(e: SluiceEvent, _port: string, out: Emitter): void {
     const predicates = this.predicates;
     let match = -1;
     try {
       for (let i = 0; i < predicates.length; i++) {
-        if ((predicates[i] as CompiledCode)(e.value, e.key, e.time, e)) {
+        if ((predicates[i] as EventExpression)(e)) {
           match = i;
           break;
         }

@@ -1,8 +1,7 @@
 import type { NodeDescriptor } from '../contract/descriptor.js';
 import type { SluiceEvent } from '../contract/event.js';
 import type { Emitter, Operator, OperatorContext } from '../contract/operator.js';
-import type { CompiledCode } from '../graph/expression.js';
-import { compileExpression } from '../graph/expression.js';
+import { compileEventExpression, type EventExpression } from './eventExpression.js';
 import { EVENT_VARS, userCodeFailed } from './userCodeFailed.js';
 
 /** How often at most the points are sent to the app: one log line per this many ms. */
@@ -47,14 +46,14 @@ export const sinkChart: NodeDescriptor = {
 };
 
 class ChartSinkOperator implements Operator {
-  private readonly fn: CompiledCode;
+  private readonly fn: EventExpression;
   private readonly maxPoints: number;
   /** Points since the last flush, newest last; never more than `maxPoints`. */
   private pending: Array<[number, number]> = [];
   private timerSet = false;
 
   constructor(private readonly ctx: OperatorContext) {
-    this.fn = compileExpression(String(ctx.config.expression ?? 'value'), EVENT_VARS);
+    this.fn = compileEventExpression(String(ctx.config.expression ?? 'value'));
     const max = Number(ctx.config.maxPoints);
     this.maxPoints = Number.isInteger(max) && max >= 2 ? max : 300;
   }
@@ -62,7 +61,7 @@ class ChartSinkOperator implements Operator {
   process(e: SluiceEvent, _port: string, out: Emitter): void {
     let y: unknown;
     try {
-      y = this.fn(e.value, e.key, e.time, e);
+      y = this.fn(e);
     } catch (err) {
       userCodeFailed(this.ctx, out, e, err);
       return;

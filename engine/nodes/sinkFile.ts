@@ -1,6 +1,6 @@
 import type { NodeDescriptor } from '../contract/descriptor.js';
 import type { SluiceEvent } from '../contract/event.js';
-import { envelopeOf } from '../contract/event.js';
+import { envelopeJson, valueJson } from '../contract/event.js';
 import type { OperatorContext } from '../contract/operator.js';
 import { TwoPhaseSink, type TwoPhaseTarget } from './stagedBatches.js';
 
@@ -52,6 +52,7 @@ class FileSinkOperator extends TwoPhaseSink<string> {
   }
 
   process(e: SluiceEvent): void {
-    this.add(JSON.stringify(this.envelope ? envelopeOf(e) : e.value) ?? 'null');
+    // A value still encoded is written as the text it arrived as: no parse, no stringify.
+    this.add(this.envelope ? envelopeJson(e) : valueJson(e));
   }
 }

@@ -1,8 +1,7 @@
 import type { NodeDescriptor } from '../contract/descriptor.js';
 import type { SluiceEvent } from '../contract/event.js';
 import type { Emitter, Operator, OperatorContext } from '../contract/operator.js';
-import type { CompiledCode } from '../graph/expression.js';
-import { compileExpression } from '../graph/expression.js';
+import { compileEventExpression, type EventExpression } from './eventExpression.js';
 import { EVENT_VARS, userCodeFailed } from './userCodeFailed.js';
 
 /**
@@ -42,14 +41,14 @@ export const sinkNotify: NodeDescriptor = {
 };
 
 class NotifySinkOperator implements Operator {
-  private readonly body: CompiledCode | null;
+  private readonly body: EventExpression | null;
   private readonly title: string;
   private readonly interval: number;
   private last = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly ctx: OperatorContext) {
     const expr = ctx.config.bodyExpression;
-    this.body = typeof expr === 'string' && expr.trim() !== '' ? compileExpression(expr, EVENT_VARS) : null;
+    this.body = typeof expr === 'string' && expr.trim() !== '' ? compileEventExpression(expr) : null;
     this.title = typeof ctx.config.title === 'string' && ctx.config.title !== '' ? ctx.config.title : 'Sluice';
     const interval = Number(ctx.config.minIntervalMs ?? 1000);
     this.interval = Number.isFinite(interval) && interval >= 0 ? interval : 1000;
@@ -63,7 +62,7 @@ class NotifySinkOperator implements Operator {
     }
     let text: string;
     try {
-      const v = this.body ? this.body(e.value, e.key, e.time, e) : e.value;
+      const v = this.body ? this.body(e) : e.value;
       text = typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
     } catch (err) {
       userCodeFailed(this.ctx, out, e, err);

@@ -1,8 +1,8 @@
 import type { NodeDescriptor } from '../contract/descriptor.js';
 import type { SluiceEvent } from '../contract/event.js';
+import { valueJson } from '../contract/event.js';
 import type { Emitter, OperatorContext, SqliteRow } from '../contract/operator.js';
-import type { CompiledCode } from '../graph/expression.js';
-import { compileExpression } from '../graph/expression.js';
+import { compileEventExpression, type EventExpression } from './eventExpression.js';
 import { TwoPhaseSink, type TwoPhaseTarget } from './stagedBatches.js';
 import { EVENT_VARS, userCodeFailed } from './userCodeFailed.js';
 
@@ -57,12 +57,12 @@ export const sinkSqlite: NodeDescriptor = {
 };
 
 class SqliteSinkOperator extends TwoPhaseSink<SqliteRow> {
-  private readonly keyFn: CompiledCode | null;
+  private readonly keyFn: EventExpression | null;
 
   constructor(private readonly ctx: OperatorContext) {
     super();
     const k = ctx.config.keyExpression;
-    this.keyFn = typeof k === 'string' && k.trim() !== '' ? compileExpression(k, EVENT_VARS) : null;
+    this.keyFn = typeof k === 'string' && k.trim() !== '' ? compileEventExpression(k) : null;
   }
 
   protected connect(): TwoPhaseTarget<SqliteRow> {
@@ -75,13 +75,13 @@ class SqliteSinkOperator extends TwoPhaseSink<SqliteRow> {
     let key = e.key;
     if (this.keyFn !== null) {
       try {
-        const k = this.keyFn(e.value, e.key, e.time, e);
+        const k = this.keyFn(e);
         key = k === null || k === undefined ? null : String(k);
       } catch (err) {
         userCodeFailed(this.ctx, out, e, err);
         return;
       }
     }
-    this.add({ key, time: e.time, value: JSON.stringify(e.value) ?? 'null' });
+    this.add({ key, time: e.time, value: valueJson(e) });
   }
 }

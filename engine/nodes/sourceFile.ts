@@ -1,4 +1,5 @@
 import type { NodeDescriptor } from '../contract/descriptor.js';
+import { sourceTimeConfig } from './sourceTimeConfig.js';
 import type { Emitter, LineReader, OperatorContext, PollResult, SourceOperator } from '../contract/operator.js';
 import { parseCsvLine } from './parseCsvLine.js';
 import { errorMessage } from './userCodeFailed.js';
@@ -48,6 +49,7 @@ export const sourceFile: NodeDescriptor = {
       doc: 'At the end of the file, wait for more lines instead of ending.',
       default: false,
     },
+    ...sourceTimeConfig,
   },
   ports: () => ({ inputs: [], outputs: ['out'] }),
   runsUserCode: false,
@@ -57,6 +59,7 @@ export const sourceFile: NodeDescriptor = {
 };
 
 class FileSourceOperator implements SourceOperator {
+  private newest = Number.NEGATIVE_INFINITY;
   readonly kind = 'source' as const;
   private reader: LineReader | null = null;
   private pos: FilePosition = { offset: 0, line: 0, header: null };
@@ -126,13 +129,13 @@ class FileSourceOperator implements SourceOperator {
         return;
       }
     }
-    out.emit('out', {
-      id: this.idPrefix + lineNo,
-      key: this.keyOf(value),
-      time: this.timeOf(value, now),
-      value,
-      emittedAt: now,
-    });
+    const time = this.timeOf(value, now);
+    if (time > this.newest) this.newest = time;
+    out.emit('out', { id: this.idPrefix + lineNo, key: this.keyOf(value), time, value, emittedAt: now });
+  }
+
+  newestTime(): number {
+    return this.newest;
   }
 
   private keyOf(value: unknown): string | null {

@@ -1,4 +1,5 @@
 import type { FieldSchema, NodeDescriptor } from '../contract/descriptor.js';
+import { sourceTimeConfig } from './sourceTimeConfig.js';
 import type { Emitter, OperatorContext, PollResult, SourceOperator } from '../contract/operator.js';
 import type { NexmarkSettings } from './NexmarkModel.js';
 import { NEXMARK_DEFAULTS, NexmarkModel } from './NexmarkModel.js';
@@ -86,6 +87,7 @@ export const sourceNexmark: NodeDescriptor = {
       'Out-of-order group',
       'Events are shuffled within groups of this many (1: in order).',
     ),
+    ...sourceTimeConfig,
   },
   ports: () => ({ inputs: [], outputs: ['out'] }),
   runsUserCode: false,
@@ -97,6 +99,7 @@ export const sourceNexmark: NodeDescriptor = {
 class NexmarkOperator implements SourceOperator {
   readonly kind = 'source' as const;
   private next = 0;
+  private newest = Number.NEGATIVE_INFINITY;
   private readonly count: number;
   private readonly model: NexmarkModel;
   private readonly idPrefix: string;
@@ -129,9 +132,19 @@ class NexmarkOperator implements SourceOperator {
       }
       end = due;
     }
-    for (let i = this.next; i < end; i++) out.emit('out', this.model.event(i, this.idPrefix, now));
+    let newest = this.newest;
+    for (let i = this.next; i < end; i++) {
+      const e = this.model.event(i, this.idPrefix, now);
+      if (e.time > newest) newest = e.time;
+      out.emit('out', e);
+    }
+    this.newest = newest;
     this.next = end;
     return end >= this.count ? 'end' : 'more';
+  }
+
+  newestTime(): number {
+    return this.newest;
   }
 
   /** Nothing to do: the timer only wakes the runtime to poll again once an event is due. */

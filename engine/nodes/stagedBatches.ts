@@ -60,6 +60,8 @@ export class StagedBatches<T> {
 export interface TwoPhaseTarget<T> {
   write(items: readonly T[]): void;
   stage(checkpointId: number, items: readonly T[]): void;
+  seal?(checkpointId: number, items: readonly T[]): Promise<void>;
+  commitInBackground?(checkpointId: number): Promise<void>;
   commit(checkpointId: number): void;
   close(): void;
 }
@@ -73,6 +75,8 @@ export interface TwoPhaseTarget<T> {
 export abstract class TwoPhaseSink<T> implements Operator {
   private readonly batches = new StagedBatches<T>();
   private target: TwoPhaseTarget<T> | null = null;
+  /** The last seal or commit in flight (its I/O on the thread pool), until it settles. */
+  private sealing: Promise<void> | null = null;
   private readonly write = (items: T[]): void => this.openTarget().write(items);
 
   /** Open the io layer's target; called once, at open or at first use. */
@@ -93,15 +97,41 @@ export abstract class TwoPhaseSink<T> implements Operator {
     this.openTarget();
   }
 
-  /** Stages the items since the last barrier in the io layer; the checkpoint holds nothing. */
+  /**
+   * Stages the items since the last barrier in the io layer; the checkpoint holds nothing. A
+   * target that can seal off the thread does: the operator goes on while the fsync runs, and
+   * the runtime waits for `durable()` before it reports the snapshot.
+   */
   snapshot(checkpointId: number): unknown {
     const target = this.openTarget();
-    this.batches.stageTo(checkpointId, (id, items) => target.stage(id, items));
+    if (target.seal) {
+      this.batches.stageTo(checkpointId, (id, items) => this.inBackground(target.seal!(id, items)));
+    } else {
+      this.batches.stageTo(checkpointId, (id, items) => target.stage(id, items));
+    }
     return undefined;
   }
 
+  durable(): Promise<void> | null {
+    return this.sealing;
+  }
+
+  /** The target's background work settles in order: the last one stands for all. */
+  private inBackground(work: Promise<void>): void {
+    this.sealing = work;
+    void work.then(
+      () => {
+        if (this.sealing === work) this.sealing = null;
+      },
+      () => undefined, // reported through durable()
+    );
+  }
+
+  /** Commits in the background when the target can; `durable()` settles once it is recorded. */
   onCheckpointComplete(checkpointId: number): void {
-    this.openTarget().commit(checkpointId);
+    const target = this.openTarget();
+    if (target.commitInBackground) this.inBackground(target.commitInBackground(checkpointId));
+    else target.commit(checkpointId);
   }
 
   restore(state: unknown): void {

@@ -10,6 +10,7 @@ import {
   newAccumulator,
   AggregateInput,
 } from './accumulator.js';
+import { inputIdleTimeout } from './EventClock.js';
 import { MinHeap } from './minHeap.js';
 import { EVENT_VARS, userCodeFailed } from './userCodeFailed.js';
 
@@ -38,8 +39,30 @@ interface Due {
 const dueFirst = (a: Due, b: Due): boolean =>
   a.end !== b.end ? a.end < b.end : a.start !== b.start ? a.start < b.start : a.seq < b.seq;
 
+/**
+ * The open windows in columns, one entry per window in each (fresh arrays of numbers and
+ * strings: handed over, so a large state is encoded in slices between turns). Snapshots written
+ * before the columns hold `windows` instead, one object per window; `restore` reads both.
+ */
 interface WindowSnapshot {
   /** Per input channel, the max event time seen; null stands for −∞ (not heard from). */
+  maxTimes: Array<number | null>;
+  /** Per input channel, the watermark signal (null: −∞) and whether it is idle. */
+  signals?: Array<number | null>;
+  idle?: boolean[];
+  /** The watermark reached (null: −∞); it never goes back, idle inputs or not. */
+  watermark?: number | null;
+  keys: Array<string | null>;
+  starts: number[];
+  ends: number[];
+  emittedAt: number[];
+  counts: number[];
+  sums: number[];
+  mins: Array<number | null>;
+  maxs: Array<number | null>;
+}
+
+interface LegacyWindowSnapshot {
   maxTimes: Array<number | null>;
   windows: Array<{ key: string | null; start: number; end: number; acc: Accumulator; emittedAt: number }>;
 }
@@ -47,8 +70,10 @@ interface WindowSnapshot {
 /**
  * `window`: event-time windows per key, fired by the watermark.
  *
- * 1. Each input channel's watermark is the max event time seen on it; the node's watermark is
- *    the min over channels (one not heard from holds it at −∞) minus `watermarkDelayMs`.
+ * 1. Each input channel's watermark is the larger of its watermark signal and the max event
+ *    time seen on it (SPEC §12); the node's watermark is the min over channels that are not
+ *    idle (one not heard from holds it at −∞) minus `watermarkDelayMs`. It forwards its
+ *    watermark minus `allowedLatenessMs`: no window it fires later ends before that.
  * 2. An event is late, and goes unchanged to `late`, when its window would already have fired
  *    (`end + allowedLatenessMs ≤ watermark`); a sliding event is late only when all of its
  *    windows would have, otherwise it joins the ones still open. A session event is late when
@@ -108,6 +133,7 @@ export const window: NodeDescriptor = {
       default: 0,
       min: 0,
     },
+    idleTimeoutMs: inputIdleTimeout,
     allowedLatenessMs: {
       kind: 'number',
       label: 'Allowed lateness (ms)',
@@ -149,6 +175,7 @@ export const window: NodeDescriptor = {
 };
 
 class WindowOperator implements Operator {
+  readonly snapshotOwned = true;
   private readonly windowKind: WindowKind;
   private readonly size: number;
   private readonly slide: number;
@@ -157,6 +184,9 @@ class WindowOperator implements Operator {
   private readonly lateness: number;
   private readonly input: AggregateInput;
   private maxTimes: number[];
+  /** Per input: watermark signal and idleness (SPEC §12). */
+  private signals: number[];
+  private idle: boolean[];
   private watermark = -Infinity;
   /** Tumbling and sliding windows by key, then start. */
   private readonly fixed = new Map<string | null, Map<number, OpenWindow>>();
@@ -177,6 +207,8 @@ class WindowOperator implements Operator {
     this.lateness = Number(c.allowedLatenessMs ?? 0);
     this.input = new AggregateInput(c);
     this.maxTimes = new Array<number>(Math.max(1, ctx.inputCount)).fill(-Infinity);
+    this.signals = new Array<number>(this.maxTimes.length).fill(-Infinity);
+    this.idle = new Array<boolean>(this.maxTimes.length).fill(false);
     this.idPrefix = ctx.nodeId + ':';
   }
 
@@ -192,18 +224,40 @@ class WindowOperator implements Operator {
     const horizon = this.watermark - this.lateness; // windows with end ≤ horizon have fired
     if (this.windowKind === 'tumbling') {
       const start = Math.floor(t / this.size) * this.size;
-      if (start + this.size <= horizon) out.emit('late', e);
+      if (start + this.size <= horizon) this.late(e, out);
       else this.addFixed(e, start, x);
     } else if (this.windowKind === 'sliding') {
       const last = Math.floor(t / this.slide) * this.slide;
-      if (last + this.size <= horizon) out.emit('late', e);
+      if (last + this.size <= horizon) this.late(e, out);
       else for (let s = last; s > t - this.size && s + this.size > horizon; s -= this.slide) this.addFixed(e, s, x);
     } else if (t + this.gap <= horizon) {
-      out.emit('late', e);
+      this.late(e, out);
     } else {
       this.addToSession(e, x);
     }
+    if (this.idle[input] === true) this.idle[input] = false;
     this.advance(t, input, out);
+  }
+
+  onWatermark(wm: number, input: number, idle: boolean, out: Emitter): number {
+    this.grow(input);
+    if (wm > (this.signals[input] as number)) this.signals[input] = wm;
+    this.idle[input] = idle;
+    this.recompute(out);
+    return this.watermark - this.lateness;
+  }
+
+  private grow(input: number): void {
+    while (input >= this.maxTimes.length) {
+      this.maxTimes.push(-Infinity);
+      this.signals.push(-Infinity);
+      this.idle.push(false);
+    }
+  }
+
+  private late(e: SluiceEvent, out: Emitter): void {
+    this.ctx.countLate(1);
+    out.emit('late', e);
   }
 
   private addFixed(e: SluiceEvent, start: number, x: number): void {
@@ -269,11 +323,27 @@ class WindowOperator implements Operator {
 
   private advance(t: number, input: number, out: Emitter): void {
     const times = this.maxTimes;
-    while (input >= times.length) times.push(-Infinity);
+    if (input >= times.length) this.grow(input);
     if (!(t > (times[input] as number))) return;
     times[input] = t;
+    this.recompute(out);
+  }
+
+  /** The watermark: min over inputs not idle of max(signal, max time seen), minus the delay. */
+  private recompute(out: Emitter): void {
+    const times = this.maxTimes;
+    const signals = this.signals;
     let min = Infinity;
-    for (let i = 0; i < times.length; i++) if ((times[i] as number) < min) min = times[i] as number;
+    let active = false;
+    for (let i = 0; i < times.length; i++) {
+      if (this.idle[i]) continue;
+      active = true;
+      const t = times[i] as number;
+      const s = signals[i] as number;
+      const w = s > t ? s : t;
+      if (w < min) min = w;
+    }
+    if (!active) return;
     const wm = min - this.delay;
     if (wm <= this.watermark) return;
     this.watermark = wm;
@@ -336,19 +406,40 @@ class WindowOperator implements Operator {
   }
 
   snapshot(): unknown {
-    const windows: WindowSnapshot['windows'] = [];
-    const add = (w: OpenWindow): void => {
-      windows.push({ key: w.key, start: w.start, end: w.end, acc: { ...w.acc }, emittedAt: w.emittedAt });
+    const snap: WindowSnapshot = {
+      maxTimes: this.maxTimes.map((t) => (t === -Infinity ? null : t)),
+      keys: [],
+      starts: [],
+      ends: [],
+      emittedAt: [],
+      counts: [],
+      sums: [],
+      mins: [],
+      maxs: [],
     };
+    const add = (w: OpenWindow): void => {
+      snap.keys.push(w.key);
+      snap.starts.push(w.start);
+      snap.ends.push(w.end);
+      snap.emittedAt.push(w.emittedAt);
+      snap.counts.push(w.acc.count);
+      snap.sums.push(w.acc.sum);
+      snap.mins.push(w.acc.min);
+      snap.maxs.push(w.acc.max);
+    };
+    // No sort: restore pushes every window on the heap, which orders them by (end, start) and,
+    // among equals, by this order, as the heap of the run did.
     for (const byStart of this.fixed.values()) for (const w of byStart.values()) add(w);
     for (const list of this.sessions.values()) for (const w of list) add(w);
-    windows.sort((a, b) => a.end - b.end || a.start - b.start);
-    const snap: WindowSnapshot = { maxTimes: this.maxTimes.map((t) => (t === -Infinity ? null : t)), windows };
+    const orNull = (t: number): number | null => (t === -Infinity ? null : t);
+    snap.signals = this.signals.map(orNull);
+    snap.idle = [...this.idle];
+    snap.watermark = orNull(this.watermark);
     return snap;
   }
 
   restore(state: unknown): void {
-    const s = state as Partial<WindowSnapshot> | null;
+    const s = state as Partial<WindowSnapshot & LegacyWindowSnapshot> | null;
     this.fixed.clear();
     this.sessions.clear();
     this.due.clear();
@@ -356,31 +447,58 @@ class WindowOperator implements Operator {
     const saved = Array.isArray(s?.maxTimes) ? s.maxTimes.map((t) => (typeof t === 'number' ? t : -Infinity)) : [];
     while (saved.length < this.maxTimes.length) saved.push(-Infinity);
     this.maxTimes = saved;
-    const min = saved.reduce((m, t) => Math.min(m, t), Infinity);
+    const n = saved.length;
+    const signals = Array.isArray(s?.signals) ? s.signals.map((t) => (typeof t === 'number' ? t : -Infinity)) : [];
+    this.signals = Array.from({ length: n }, (_, i) => signals[i] ?? -Infinity);
+    this.idle = Array.from({ length: n }, (_, i) => s?.idle?.[i] === true);
+    let min = Infinity;
+    for (let i = 0; i < n; i++) {
+      if (this.idle[i]) continue;
+      min = Math.min(min, Math.max(saved[i] as number, this.signals[i] as number));
+    }
     this.watermark = min === Infinity ? -Infinity : min - this.delay;
-    for (const w of s?.windows ?? []) {
-      const win: OpenWindow = {
-        key: w.key,
-        start: w.start,
-        end: w.end,
-        acc: { ...w.acc },
-        emittedAt: w.emittedAt,
-        done: false,
-      };
-      if (this.windowKind === 'session') {
-        let list = this.sessions.get(win.key);
-        if (list === undefined) this.sessions.set(win.key, (list = []));
-        list.push(win);
-        list.sort((a, b) => a.start - b.start);
-      } else {
-        let byStart = this.fixed.get(win.key);
-        if (byStart === undefined) this.fixed.set(win.key, (byStart = new Map()));
-        byStart.set(win.start, win);
+    if (typeof s?.watermark === 'number' && s.watermark > this.watermark) this.watermark = s.watermark;
+    if (Array.isArray(s?.keys)) {
+      const c = s as WindowSnapshot;
+      for (let i = 0; i < c.keys.length; i++) {
+        this.reopen({
+          key: c.keys[i] ?? null,
+          start: c.starts[i] as number,
+          end: c.ends[i] as number,
+          acc: {
+            count: c.counts[i] as number,
+            sum: c.sums[i] as number,
+            min: c.mins[i] ?? null,
+            max: c.maxs[i] ?? null,
+          },
+          emittedAt: c.emittedAt[i] as number,
+          done: false,
+        });
       }
-      this.openCount++;
-      this.due.push({ end: win.end, start: win.start, seq: this.seq++, win });
+    } else {
+      const legacy = [...(s?.windows ?? [])].sort((a, b) => a.end - b.end || a.start - b.start);
+      for (const w of legacy) {
+        this.reopen({ key: w.key, start: w.start, end: w.end, acc: { ...w.acc }, emittedAt: w.emittedAt, done: false });
+      }
     }
     if (this.watermark > -Infinity) this.ctx.reportWatermark(this.watermark, this.newestTime());
+  }
+
+  private reopen(win: OpenWindow): void {
+    if (this.windowKind === 'session') {
+      let list = this.sessions.get(win.key);
+      if (list === undefined) this.sessions.set(win.key, (list = []));
+      // Sessions of a key are kept sorted by start (they were snapshotted in that order).
+      let at = list.length;
+      while (at > 0 && (list[at - 1] as OpenWindow).start > win.start) at--;
+      list.splice(at, 0, win);
+    } else {
+      let byStart = this.fixed.get(win.key);
+      if (byStart === undefined) this.fixed.set(win.key, (byStart = new Map()));
+      byStart.set(win.start, win);
+    }
+    this.openCount++;
+    this.due.push({ end: win.end, start: win.start, seq: this.seq++, win });
   }
 
   stateSize(): number {

@@ -1,4 +1,4 @@
-import type { GraphFile, Problem } from '../contract/index.js';
+import type { EventSchema, GraphFile, Problem } from '../contract/index.js';
 import { UserError } from '../contract/index.js';
 import { shortText } from '../graph/shortText.js';
 import { validate } from '../graph/validate.js';
@@ -25,23 +25,31 @@ export class CheckedGraph {
     readonly graph: GraphFile,
     /** Problems that do not block a run. */
     readonly warnings: readonly Problem[],
+    /** The graph's contracts (its `schemas/` folder), which the workers check events against. */
+    readonly schemas: readonly EventSchema[] = [],
   ) {}
 
-  /** Validate `graph` once: the checked graph, or every error found. */
-  static check(graph: GraphFile): { ok: true; checked: CheckedGraph } | { ok: false; errors: Problem[] } {
-    const problems = validate(graph, nodeRegistry);
+  /**
+   * Validate `graph` once: the checked graph, or every error found. With the graph's `schemas`
+   * the contracts pass runs too (a contract that does not exist blocks the run).
+   */
+  static check(
+    graph: GraphFile,
+    schemas?: readonly EventSchema[],
+  ): { ok: true; checked: CheckedGraph } | { ok: false; errors: Problem[] } {
+    const problems = validate(graph, nodeRegistry, { schemas, env: process.env });
     const errors = problems.filter((p) => p.severity === 'error');
     if (errors.length > 0) return { ok: false, errors };
     // Nodes wired to nothing (a stray paste) are left out, as their warning says.
     const out = new Set(isolatedNodes(graph, (type) => nodeRegistry.get(type)?.category));
     const run = out.size === 0 ? graph : { ...graph, nodes: graph.nodes.filter((n) => !out.has(n.id)) };
-    return { ok: true, checked: new CheckedGraph(run, problems) };
+    return { ok: true, checked: new CheckedGraph(run, problems, schemas ?? []) };
   }
 
   /** `graph` as it is if already checked, else checked now; an invalid one is a `UserError` listing every error. */
-  static require(graph: GraphFile | CheckedGraph): CheckedGraph {
+  static require(graph: GraphFile | CheckedGraph, schemas?: readonly EventSchema[]): CheckedGraph {
     if (graph instanceof CheckedGraph) return graph;
-    const r = CheckedGraph.check(graph);
+    const r = CheckedGraph.check(graph, schemas);
     if (r.ok) return r.checked;
     const n = r.errors.length;
     throw new UserError(

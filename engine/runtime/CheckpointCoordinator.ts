@@ -38,6 +38,8 @@ interface InFlight {
   positions: Map<string, { received: number; setAside: number }>;
   /** The longest operator pause reported for this checkpoint so far. */
   pauseMs: number;
+  /** The node of that operator. */
+  pauseNodeId: string | null;
   committedBy: Set<number>;
 }
 
@@ -59,7 +61,8 @@ export class CheckpointCoordinator {
   private inFlight: InFlight | null = null;
   private lastTriggeredId = 0;
   private count = 0;
-  private last: { id: number; durationMs: number; bytes: number; pauseMs: number } | null = null;
+  private last: { id: number; durationMs: number; bytes: number; pauseMs: number; pauseNodeId: string | null } | null =
+    null;
   private pendingDeadLetters: NewDeadLetter[] = [];
   private timer: NodeJS.Timeout | null = null;
   private disposed = false;
@@ -119,6 +122,7 @@ export class CheckpointCoordinator {
       snapshots: new Map(),
       positions: new Map(),
       pauseMs: 0,
+      pauseNodeId: null,
       committedBy: new Set(),
     };
     this.d.broadcast({ type: 'triggerCheckpoint', checkpointId: id });
@@ -135,7 +139,10 @@ export class CheckpointCoordinator {
     if (!cp || cp.id !== f.checkpointId) return;
     const inst = this.d.plan.instances[f.instance]!;
     const node = this.d.plan.nodes[inst.nodeIndex]!;
-    cp.pauseMs = Math.max(cp.pauseMs, f.pauseMs);
+    if (f.pauseMs >= cp.pauseMs) {
+      cp.pauseMs = f.pauseMs;
+      cp.pauseNodeId = inst.nodeId;
+    }
     cp.positions.set(f.instance, { received: f.received, setAside: f.setAside });
     cp.snapshots.set(f.instance, {
       operatorId: inst.operatorId,
@@ -167,7 +174,13 @@ export class CheckpointCoordinator {
       return;
     }
     this.count++;
-    this.last = { id: cp.id, durationMs: wallNow() - cp.startedAt, bytes, pauseMs: cp.pauseMs };
+    this.last = {
+      id: cp.id,
+      durationMs: wallNow() - cp.startedAt,
+      bytes,
+      pauseMs: cp.pauseMs,
+      pauseNodeId: cp.pauseNodeId,
+    };
     this.latestId = cp.id;
     const received = new Map<string, number>();
     for (const [key, p] of cp.positions) {
@@ -175,7 +188,7 @@ export class CheckpointCoordinator {
       if (this.sinkInstances.has(key)) this.committedNow.set(key, p.received - p.setAside);
     }
     this.d.durable(cp.id, received);
-    this.d.broadcast({ type: 'completeCheckpoint', checkpointId: cp.id });
+    this.d.broadcast({ type: 'completeCheckpoint', checkpointId: cp.id, ...(cp.final ? { final: true } : {}) });
   }
 
   /** Step 4: a worker committed; the last one ends the checkpoint. */
@@ -228,6 +241,7 @@ export class CheckpointCoordinator {
       lastDurationMs: this.last?.durationMs ?? null,
       lastBytes: this.last?.bytes ?? null,
       lastPauseMs: this.last?.pauseMs ?? null,
+      lastPauseNodeId: this.last?.pauseNodeId ?? null,
     };
   }
 

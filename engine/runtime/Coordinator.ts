@@ -83,6 +83,7 @@ export class Coordinator implements RunHandle {
     const poison = new PoisonTracker(plan);
     this.supervisor = new WorkerSupervisor({
       plan,
+      schemas: o.prepared.schemas,
       baseDir: o.baseDir,
       statePath: o.statePath,
       metricsIntervalMs: o.metricsIntervalMs,

@@ -1,5 +1,13 @@
 import type { ExecutionPlan } from '../compiler/ExecutionPlan.js';
-import type { EdgeMetrics, MetricsSnapshot, NodeMetrics, NodeStatus, RunMetrics } from '../contract/index.js';
+import type {
+  ConnectorStatus,
+  EdgeMetrics,
+  MetricsSnapshot,
+  NodeMetrics,
+  NodeStatus,
+  RunMetrics,
+} from '../contract/index.js';
+import { mergeStatus } from './mergeStatus.js';
 import { addInto, newHistogram, percentile, subtract } from './Histogram.js';
 import type { WorkerCounters } from './protocol.js';
 
@@ -139,6 +147,24 @@ export class MetricsAggregator {
         m.lag = lag;
         m.skipped = skipped[i]!;
       }
+      // Event time: the slowest producer instance's watermark, idle only if all are.
+      let active: number | null = null;
+      let quiet: number | null = null;
+      let newest: number | null = null;
+      for (const c of this.latest.values()) {
+        const w = c.edgeWatermark[i];
+        if (w != null) {
+          if (c.edgeIdle[i]) quiet = quiet === null ? w : Math.min(quiet, w);
+          else active = active === null ? w : Math.min(active, w);
+        }
+        const t = c.edgeNewest[i];
+        if (t != null) newest = newest === null ? t : Math.max(newest, t);
+      }
+      if (active !== null || quiet !== null) {
+        m.watermark = active ?? quiet;
+        m.idle = active === null;
+      }
+      if (newest !== null) m.newestTime = newest;
       edges[e.id] = m;
     });
 
@@ -158,6 +184,10 @@ export class MetricsAggregator {
       sum((c) => c.nodeStateSize),
       nN,
     );
+    const late = pad(
+      sum((c) => c.nodeLate),
+      nN,
+    );
     const nodes: Record<string, NodeMetrics> = {};
     plan.nodes.forEach((n, i) => {
       let wm: number | null = null;
@@ -168,7 +198,13 @@ export class MetricsAggregator {
         const e = c.nodeEventTime?.[i];
         if (e != null) newest = newest === null ? e : Math.max(newest, e);
       }
+      let connection: ConnectorStatus | null = null;
+      for (const c of this.latest.values()) {
+        const s = c.nodeConnection?.[i];
+        if (s) connection = mergeStatus(connection, s);
+      }
       nodes[n.id] = {
+        ...(connection ? { connection } : {}),
         in: nodeIn[i]!,
         out: totals.nodeOut[i]!,
         errors: errors[i]!,
@@ -179,6 +215,7 @@ export class MetricsAggregator {
         stateSize: stateSize[i]!,
         status: nodeStatus(i),
       };
+      if (late[i]! > 0) nodes[n.id]!.late = late[i]!;
     });
     let sourceRate = 0;
     if (base !== totals) for (const i of this.sourceNodes) sourceRate += perSec(totals.nodeOut[i]!, base.nodeOut[i]!);
@@ -197,6 +234,7 @@ const CUMULATIVE = [
   'nodeDropped',
   'nodeBusyMs',
   'edgeSkipped',
+  'nodeLate',
 ] as const;
 
 function emptyLike(c: WorkerCounters): WorkerCounters {
@@ -217,6 +255,11 @@ function emptyLike(c: WorkerCounters): WorkerCounters {
     nodeStateSize: zeros(c.nodeStateSize),
     edgeLag: c.edgeLag.map(() => null),
     edgeSkipped: zeros(c.edgeSkipped),
+    nodeLate: zeros(c.nodeLate),
+    edgeWatermark: c.edgeWatermark.map(() => null),
+    edgeIdle: c.edgeIdle.map(() => false),
+    edgeNewest: c.edgeNewest.map(() => null),
+    nodeConnection: c.nodeConnection.map(() => null),
   };
 }
 

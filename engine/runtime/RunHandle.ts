@@ -1,4 +1,4 @@
-import type { DeadLetter, GraphFile, RunEvent } from '../contract/index.js';
+import type { DeadLetter, EventSchema, GraphFile, RunEvent } from '../contract/index.js';
 import type { CheckedGraph } from './CheckedGraph.js';
 
 /** What starting a run needs. Small on purpose: a host passes only these. */
@@ -7,6 +7,8 @@ export interface RunOptions {
   graph: GraphFile | CheckedGraph;
   /** Folder that relative config paths resolve against (the graph file's folder). */
   baseDir: string;
+  /** The graph's contracts, for a `graph` not yet checked (a checked one carries its own). */
+  schemas?: readonly EventSchema[];
   /** SQLite state store path; undefined keeps checkpoints in memory (tests, unsaved graphs). */
   statePath?: string;
   /** Ignore existing state and start empty. */

@@ -1,5 +1,6 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { ExecutionPlan } from '../compiler/ExecutionPlan.js';
+import type { EventSchema } from '../contract/index.js';
 import { wallNow } from './clock.js';
 import { POISON_ATTEMPTS, type PoisonTracker } from './PoisonTracker.js';
 import type { StartWorker, WorkerCommand, WorkerFact } from './protocol.js';
@@ -19,6 +20,8 @@ const SHUTDOWN_GRACE_MS = 50;
 
 export interface SupervisorOptions {
   plan: ExecutionPlan;
+  /** The graph's contracts (`StartWorker.schemas`). */
+  schemas?: readonly EventSchema[];
   baseDir: string;
   statePath: string | null;
   metricsIntervalMs: number;
@@ -127,6 +130,7 @@ export class WorkerSupervisor {
         type: 'startWorker',
         protocol: PROTOCOL_VERSION,
         plan,
+        schemas: this.o.schemas ?? [],
         worker: i,
         baseDir: this.o.baseDir,
         statePath: this.o.statePath,

@@ -1,12 +1,14 @@
 import type { ExecutionPlan } from '../compiler/ExecutionPlan.js';
 import { planGraph } from '../compiler/planGraph.js';
 import { UserError } from '../contract/index.js';
+import { connectionsOf, resolveNodeConfig } from '../graph/resolveConnections.js';
 import { nodeRegistry } from '../nodes/registry.js';
 import { StateStore } from '../store/StateStore.js';
 import type { CheckedGraph } from './CheckedGraph.js';
 import type { CheckpointStorage } from './CheckpointStorage.js';
 import { MemoryCheckpointStorage, matchState } from './CheckpointStorage.js';
 import type { StartWorker } from './protocol.js';
+import type { EventSchema } from '../contract/index.js';
 
 /** How to prepare a run of a checked graph. */
 export interface PrepareOptions {
@@ -31,6 +33,8 @@ export interface PreparedRun {
   resumedFrom: number | null;
   /** Sentences about state that could not be restored (changed or removed nodes). */
   notes: string[];
+  /** The graph's contracts, sent to every worker (each compiles the ones it checks). */
+  schemas: readonly EventSchema[];
 }
 
 /**
@@ -45,12 +49,13 @@ export function prepareRun(checked: CheckedGraph, o: PrepareOptions): PreparedRu
     maxWorkers: o.maxWorkers,
     ...(o.fuse !== undefined ? { fuse: o.fuse } : {}),
   });
+  resolveConfigs(plan, checked);
   const storage: CheckpointStorage = o.statePath
     ? StateStore.open(o.statePath, { fresh: o.fresh ?? false })
     : new MemoryCheckpointStorage();
   try {
     const latest = storage.latestCheckpoint();
-    if (!latest) return { plan, storage, restore: null, resumedFrom: null, notes: [] };
+    if (!latest) return { plan, storage, restore: null, resumedFrom: null, notes: [], schemas: checked.schemas };
     const match = matchState(plan, latest);
     if (match.refusal) throw new UserError(match.refusal);
     return {
@@ -59,9 +64,23 @@ export function prepareRun(checked: CheckedGraph, o: PrepareOptions): PreparedRu
       restore: { checkpointId: latest.id, states: match.states },
       resumedFrom: latest.id,
       notes: match.notes,
+      schemas: checked.schemas,
     };
   } catch (err) {
     storage.close();
     throw err;
+  }
+}
+
+/**
+ * Connections and `${env:…}` are resolved here, at run start, into the instances' configs
+ * only: the config hash (which decides whether old state fits) and the graph keep the
+ * references, so a rotated secret neither shows in the state store nor discards state.
+ * `CheckedGraph` has already refused unset variables.
+ */
+function resolveConfigs(plan: ExecutionPlan, checked: CheckedGraph): void {
+  const connections = connectionsOf(checked.graph);
+  for (const inst of Object.values(plan.instances)) {
+    inst.config = resolveNodeConfig(inst.config, connections, process.env).config;
   }
 }

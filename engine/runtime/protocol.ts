@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { ExecutionPlan } from '../compiler/ExecutionPlan.js';
-import type { EventEnvelope } from '../contract/index.js';
+import type { ConnectorStatus, EventEnvelope, EventSchema } from '../contract/index.js';
 import type { EncodedBatch } from './batchCodec.js';
 
 /**
@@ -15,7 +15,9 @@ import type { EncodedBatch } from './batchCodec.js';
  * 1. A channel is FIFO: events, barriers and end-of-stream arrive in the order they were sent
  *    (one MessagePort per channel; MessagePort preserves order).
  * 2. A sender never has more than `capacity` events in a receiver's queue: it sends only against
- *    credit, and the receiver returns credit as it consumes.
+ *    credit, and the receiver returns credit as it takes events out of the queue (mid-turn once
+ *    half the capacity is taken, before processing them: the sender prepares its next batch
+ *    while this one is processed).
  * 3. A barrier is sent only after every event emitted before it has been sent; a task snapshots
  *    only when the barrier has arrived on every input that has not ended (alignment).
  * 4. `end` is the last message on a channel.
@@ -28,6 +30,11 @@ export interface StartWorker {
   type: 'startWorker';
   protocol: typeof PROTOCOL_VERSION;
   plan: ExecutionPlan;
+  /**
+   * The graph's contracts (plain data): the worker compiles those its sources, sinks and edges
+   * name, once, and checks events against them as they flow (SPEC §11).
+   */
+  schemas: readonly EventSchema[];
   worker: number;
   baseDir: string;
   statePath: string | null;
@@ -57,7 +64,8 @@ export type WorkerCommand =
   /** Sources snapshot and emit barrier `checkpointId`; ended tasks snapshot directly. */
   | { type: 'triggerCheckpoint'; checkpointId: number }
   /** Checkpoint is durable: sinks make its staged output visible. */
-  | { type: 'completeCheckpoint'; checkpointId: number }
+  /** `final`: the run's last; connector sinks send what it covers before the worker confirms. */
+  | { type: 'completeCheckpoint'; checkpointId: number; final?: boolean }
   /** Sources stop polling (a stop or a duration limit); state is kept for resumption. */
   | { type: 'pauseSources' }
   | { type: 'tapEdge'; edgeIndex: number; on: boolean }
@@ -82,10 +90,18 @@ export interface WorkerCounters {
   nodeWatermark: (number | null)[];
   /** The newest event time the node has seen, where it reports one with its watermark. */
   nodeEventTime?: (number | null)[];
+  /** Per node index: events sent to its `late` port. */
+  nodeLate: number[];
+  /** Per edge index: the watermark last forwarded on it, whether it is idle, the newest event time sent on it. */
+  edgeWatermark: (number | null)[];
+  edgeIdle: boolean[];
+  edgeNewest: (number | null)[];
   nodeStateSize: number[];
   /** Topic subscriptions: per edge index lag and skipped. */
   edgeLag: (number | null)[];
   edgeSkipped: number[];
+  /** Per node index: connector status (gauge; instances merged at report time), null for other nodes. */
+  nodeConnection: (ConnectorStatus | null)[];
 }
 
 export type WorkerFact =
@@ -114,7 +130,21 @@ export type WorkerFact =
   | { type: 'edgeTapped'; edgeIndex: number; events: EventEnvelope[] }
   | { type: 'workerFailed'; worker: number; message: string; userError: boolean; nodeId: string | null };
 
-export type ChannelControl = { kind: 'barrier'; checkpointId: number } | { kind: 'end' };
+/**
+ * In-line signals. `watermark` (SPEC §12): no event with an earlier time follows on this channel
+ * (until `idle`: the sender has gone quiet and stops holding the receiver's watermark back; any
+ * later message on the channel makes it active again). Sent at most once per batch, only when
+ * it moved; consecutive ones not separated by events are coalesced by the sender.
+ */
+export type ChannelControl = { kind: 'barrier'; checkpointId: number } | { kind: 'end' } | WatermarkControl;
 
+export type WatermarkControl = { kind: 'watermark'; time: number; idle: boolean };
+
+/**
+ * A batch may carry the watermark that follows it (`wm`, `wmIdle`: plain numbers, cheaper to
+ * clone than a nested control), so a watermark costs no message of its own.
+ */
 export type ChannelMessage =
-  { type: 'batch'; batch: EncodedBatch } | { type: 'control'; control: ChannelControl } | { type: 'credit'; n: number };
+  | { type: 'batch'; batch: EncodedBatch; wm?: number; wmIdle?: boolean }
+  | { type: 'control'; control: ChannelControl }
+  | { type: 'credit'; n: number };

@@ -56,6 +56,9 @@ export class FileCommitter implements TransactionalFile {
   /** `owner.json` in the staging folder: which store and sink committed into the file. */
   private readonly ownerPath: string;
   private ownerWritten = false;
+  /** The last seal's fsyncs (see `seal`), settled in order. */
+  private sealing: Promise<void> = Promise.resolve();
+  private backgroundUsed = false;
 
   /**
    * @param log where commits are recorded (the run's `StateStore`)
@@ -149,6 +152,44 @@ export class FileCommitter implements TransactionalFile {
   }
 
   /**
+   * `stage` with the fsync on the thread pool: the open segment (with `lines`) is renamed to
+   * `checkpointId` at once and a new one opens at the next write, so the operator goes on while
+   * the segment's data and the folder entry are fsynced. Seals settle in order (each waits for
+   * the one before). Sound after a crash because the checkpoint completes only once the
+   * promise resolved: a segment renamed but not yet durable belongs to a checkpoint that never
+   * completed, and recovery drops it like any other.
+   */
+  seal(checkpointId: number, lines: readonly string[]): Promise<void> {
+    if (lines.length > 0) this.write(lines);
+    if (this.openFd < 0) return this.sealing; // nothing since the last barrier
+    if (checkpointId <= this.lastCheckpointId) {
+      this.closeOpen(true);
+      return this.sealing;
+    }
+    const fd = this.openFd;
+    try {
+      fs.renameSync(this.openPath, nodePath.join(this.stagingDir, String(checkpointId)));
+    } catch (error) {
+      throw new UserError(
+        `cannot stage output of sink file ${this.path} for checkpoint ${checkpointId}: ${(error as Error).message}`,
+      );
+    }
+    // The seal owns the descriptor from here (close() leaves it alone).
+    this.openFd = -1;
+    this.staged.add(checkpointId);
+    const dir = this.stagingDir;
+    this.sealing = this.sealing
+      .then(() => fsyncAndClose(fd))
+      .then(() => fsyncDirectoryAsync(dir))
+      .catch((error: unknown) => {
+        throw new UserError(
+          `cannot stage output of sink file ${this.path} for checkpoint ${checkpointId}: ${(error as Error).message}`,
+        );
+      });
+    return this.sealing;
+  }
+
+  /**
    * Pre-stage lines as they arrive, before the barrier that will own them: appended to the open
    * staging segment without fsync, so the barrier itself only fsyncs and renames it.
    */
@@ -191,6 +232,47 @@ export class FileCommitter implements TransactionalFile {
     this.dropStaged(ids);
   }
 
+  /**
+   * `commit` with its I/O on the thread pool: the staged segments are read, appended at the
+   * committed end and fsynced there, then the record lands (on this thread, when the fsync is
+   * done) and the segments are removed. Chained after every earlier seal and commit, so the
+   * steps and their crash cases are `commit`'s, in the same order; the operator goes on
+   * meanwhile. Settles when the commit is recorded.
+   */
+  commitInBackground(checkpointId: number): Promise<void> {
+    this.backgroundUsed = true;
+    this.sealing = this.sealing.then(async () => {
+      if (this.fd < 0) return; // closed meanwhile: the next open recommits
+      const ids = [...this.staged].filter((id) => id <= checkpointId).sort((a, b) => a - b);
+      const due = ids.filter((id) => id > this.lastCheckpointId);
+      if (due.length > 0) {
+        const parts = await Promise.all(
+          due.map((id) => fs.promises.readFile(nodePath.join(this.stagingDir, String(id)))),
+        );
+        if (this.fd < 0) return;
+        const data = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+        try {
+          await writeAllAt(this.fd, data, this.length);
+          await fsyncFd(this.fd);
+        } catch (error) {
+          try {
+            if (this.fd >= 0) fs.ftruncateSync(this.fd, this.length);
+          } catch {
+            /* the next open truncates anyway */
+          }
+          throw new UserError(
+            `cannot write sink file ${this.path} for checkpoint ${checkpointId}: ${(error as Error).message}`,
+          );
+        }
+        if (this.fd < 0) return; // closed before the record: the next open cuts the bytes and recommits
+        this.recordAppend(checkpointId, data.length);
+      }
+      await Promise.all(ids.map((id) => fs.promises.rm(nodePath.join(this.stagingDir, String(id)), { force: true })));
+      for (const id of ids) this.staged.delete(id);
+    });
+    return this.sealing;
+  }
+
   private dropStaged(ids: readonly number[]): void {
     for (const id of ids) {
       fs.rmSync(nodePath.join(this.stagingDir, String(id)), { force: true });
@@ -217,7 +299,12 @@ export class FileCommitter implements TransactionalFile {
         `cannot write sink file ${this.path} for checkpoint ${checkpointId}: ${(error as Error).message}`,
       );
     }
-    const length = this.length + data.length;
+    this.recordAppend(checkpointId, data.length);
+  }
+
+  /** `bytes` more are in the file and durable: record the commit. */
+  private recordAppend(checkpointId: number, bytes: number): void {
+    const length = this.length + bytes;
     this.log.recordSinkCommit(this.operatorId, checkpointId, { length } satisfies FileCommitInfo);
     this.length = length;
     this.lastCheckpointId = checkpointId;
@@ -327,8 +414,13 @@ export class FileCommitter implements TransactionalFile {
   close(): void {
     this.closeOpen(false);
     if (this.fd >= 0) {
-      fs.closeSync(this.fd);
+      const fd = this.fd;
       this.fd = -1;
+      // A background commit may still write to it: the descriptor closes once the chain settles
+      // (its later steps see fd -1 and stop), so its number is never reused under it.
+      const closeFd = (): void => fs.closeSync(fd);
+      if (this.backgroundUsed) void this.sealing.then(closeFd, closeFd);
+      else closeFd();
     }
   }
 }
@@ -354,4 +446,39 @@ function fsyncDirectory(dir: string): void {
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
+}
+
+/** fsync then close a descriptor on the thread pool; closed also when the fsync fails. */
+function fsyncAndClose(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    fs.fsync(fd, (error) => {
+      fs.close(fd, () => (error ? reject(error) : resolve()));
+    });
+  });
+}
+
+/** `fsyncDirectory` on the thread pool. */
+function fsyncDirectoryAsync(dir: string): Promise<void> {
+  return new Promise((resolve) => {
+    fs.open(dir, 'r', (openError, fd) => {
+      if (openError) return resolve(); // EISDIR/EPERM on Windows
+      fs.fsync(fd, () => fs.close(fd, () => resolve()));
+    });
+  });
+}
+
+/** Positional write of all of `data` at `position`, on the thread pool. */
+async function writeAllAt(fd: number, data: Buffer, position: number): Promise<void> {
+  let written = 0;
+  while (written < data.length) {
+    written += await new Promise<number>((resolve, reject) =>
+      fs.write(fd, data, written, data.length - written, position + written, (error, n) =>
+        error ? reject(error) : resolve(n),
+      ),
+    );
+  }
+}
+
+function fsyncFd(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fs.fsync(fd, (error) => (error ? reject(error) : resolve())));
 }

@@ -28,7 +28,7 @@ export interface SqliteTableCommitterOptions {
 }
 
 /** Names of the state store's own tables, refused as sink tables in the state database. */
-const STATE_TABLES = new Set(['meta', 'checkpoints', 'snapshots', 'sink_commits', 'dead_letters']);
+const STATE_TABLES = new Set(['meta', 'checkpoints', 'snapshots', 'sink_commits', 'dead_letters', 'outbox']);
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Rows per multi-row INSERT when staging (6 parameters each, well under SQLite's limit). */
 const STAGE_CHUNK = 100;
@@ -68,6 +68,8 @@ export class SqliteTableCommitter implements TransactionalTable {
   /** The id of the last pending row written, and whether rows came since the last mark. */
   private lastPending = 0;
   private unmarked = false;
+  /** The last seal's fsync of the write-ahead log (see `seal`), settled in order. */
+  private sealing: Promise<void> = Promise.resolve();
   private readonly where: string;
   private readonly lastCommitted: () => number;
   private readonly record: (checkpointId: number, rows: number) => void;
@@ -290,6 +292,33 @@ export class SqliteTableCommitter implements TransactionalTable {
   }
 
   /**
+   * `stage` with the fsync on the thread pool: the staging transaction commits without fsync
+   * (synchronous NORMAL), then the write-ahead log is fsynced in the background, which makes it
+   * durable as a FULL commit would have. Sound for WAL with NORMAL: frames that SQLite moves
+   * out of the log before the fsync are synced into the database file before the log is
+   * reused, and a log that is gone was checkpointed (and synced) when it was closed. Seals
+   * settle in order; the checkpoint completes only once the promise resolved.
+   */
+  seal(checkpointId: number, rows: readonly SqliteRow[]): Promise<void> {
+    if (rows.length === 0 && !this.unmarked) return this.sealing;
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      this.stage(checkpointId, rows);
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
+    const wal = `${this.db.name}-wal`;
+    this.sealing = this.sealing
+      .then(() => fsyncIfExists(wal))
+      .catch((error: unknown) => {
+        throw new UserError(
+          `cannot stage rows of ${this.where} for checkpoint ${checkpointId}: ${(error as Error).message}`,
+        );
+      });
+    return this.sealing;
+  }
+
+  /**
    * Commit (phase two): move, in order, what every checkpoint up to `checkpointId` staged into
    * the sink table, with the commit record, in one transaction. Skipped when that checkpoint
    * (or a later one) is already recorded. With `rows`, stages them first (one step).
@@ -383,4 +412,14 @@ function ensureTable(db: Database, table: string, mode: 'append' | 'upsert', whe
       );
     }
   }
+}
+
+/** fsync a file on the thread pool; a file that is gone needs none (ENOENT resolves). */
+function fsyncIfExists(path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    fs.open(path, 'r+', (openError, fd) => {
+      if (openError) return openError.code === 'ENOENT' ? resolve() : reject(openError);
+      fs.fsync(fd, (error) => fs.close(fd, () => (error ? reject(error) : resolve())));
+    });
+  });
 }

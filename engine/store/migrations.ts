@@ -61,6 +61,30 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: 'the outbox of connector sinks',
+    up(db) {
+      db.exec(`
+        -- Records of connector sinks (sink.nats, sink.redis, …) between a checkpoint and their
+        -- broker's confirmation (SPEC §10). checkpoint_id NULL: written since the last barrier,
+        -- not staged yet. A row staged by a checkpoint that never completed is dropped on
+        -- restore; a row of a completed one stays until the broker confirmed it, so a crash
+        -- in between sends it again, with the same id.
+        CREATE TABLE outbox (
+          seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+          sink_id       TEXT    NOT NULL,
+          checkpoint_id INTEGER,
+          id            TEXT    NOT NULL,
+          key           TEXT,
+          time          REAL    NOT NULL,
+          payload       TEXT    NOT NULL,
+          subject       TEXT
+        );
+        CREATE INDEX outbox_by_sink ON outbox (sink_id, seq);
+      `);
+    },
+  },
 ];
 
 /** The schema version this Sluice writes. */

@@ -4,6 +4,7 @@ import { pressureLevel, type PressureLevel } from '../live/findBottleneck.js';
 import { strokeWidthFor } from '../live/format.js';
 import { isFinal } from '../live/liveViews.js';
 import type { EditorState } from '../store/editorState.js';
+import { selectEdgeContract } from '../store/selectContracts.js';
 import type { SluiceFlowEdge } from '../store/selectors.js';
 import { useEditorStore } from '../store/useEditorStore.js';
 import { useLiveScene } from './LiveScene.js';
@@ -43,6 +44,7 @@ export const LiveEdge = memo(function LiveEdge(props: EdgeProps<SluiceFlowEdge>)
     <>
       <EdgeStroke id={id} path={path} markerEnd={markerEnd} />
       <EdgeLabelHit id={id} x={labelX} y={labelY} />
+      <EdgeContract id={id} x={labelX} y={labelY} />
     </>
   );
 });
@@ -109,6 +111,27 @@ const EdgeLabelHit = memo(function EdgeLabelHit({ id, x, y }: { id: string; x: n
         onMouseEnter={() => scene.hoverEnter(id)}
         onMouseLeave={() => scene.hoverLeave()}
       />
+    </EdgeLabelRenderer>
+  );
+});
+
+/**
+ * The contract an edge carries (its own, or the one its producer emits: SPEC §11), as a pill
+ * under the edge's midpoint; hovering it shows the schema. Nothing for an edge without one.
+ */
+const EdgeContract = memo(function EdgeContract({ id, x, y }: { id: string; x: number; y: number }) {
+  const contract = useEditorStore((s) => selectEdgeContract(s, id));
+  if (contract === null) return null;
+  return (
+    <EdgeLabelRenderer>
+      <div
+        className={`edge-contract${contract.declared ? ' declared' : ''}${contract.schema ? '' : ' unknown'}`}
+        style={{ left: x, top: y + LABEL_HIT.height / 2 + 4 }}
+        data-testid={`edge-contract-${id}`}
+        title={contract.schema ?? `${contract.ref}: not in the graph's schemas/ folder`}
+      >
+        {contract.ref}
+      </div>
     </EdgeLabelRenderer>
   );
 });

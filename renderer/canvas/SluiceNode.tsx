@@ -84,7 +84,10 @@ export const SluiceNode = memo(function SluiceNode({ data, selected }: NodeProps
           })}
         </div>
       )}
-      <NodeLiveBadges nodeId={node.id} watermarked={node.type === 'window'} />
+      <NodeLiveBadges nodeId={node.id} watermarked={EVENT_TIME_TYPES.has(node.type)} />
     </div>
   );
 });
+
+/** Nodes that hold a watermark of their own (SPEC §12): their badges show it and the late count. */
+const EVENT_TIME_TYPES: ReadonlySet<string> = new Set(['window', 'reorder', 'join']);

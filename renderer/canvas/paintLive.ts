@@ -321,9 +321,13 @@ export function paintLive(
       shapes.add(ERROR, '', 0, right - tw - 12, row2 - 7, tw + 12, 14, 4);
       texts.add(badgeBold, '#ffffff', 'FAILED', right - 6, row2, 'right');
     } else if (v.state) {
-      texts.add(badgeFont, palette.muted, `state ${v.state}`, right, row2, 'right');
+      // On event-time nodes the state is what is open (windows, held events).
+      texts.add(badgeFont, palette.muted, `${v.watermark ? 'open' : 'state'} ${v.state}`, right, row2, 'right');
     }
-    if (v.watermark) texts.add(badgeFont, WATERMARK, `wm ${v.watermark}`, x0, row2 + BADGE_ROW + BADGE_GAP);
+    if (v.watermark) {
+      const wm = v.late ? `wm ${v.watermark} · ${v.late}` : `wm ${v.watermark}`;
+      texts.add(badgeFont, WATERMARK, wm, x0, row2 + BADGE_ROW + BADGE_GAP);
+    }
   }
 
   shapes.draw(ctx);

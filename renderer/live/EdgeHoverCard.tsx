@@ -2,6 +2,7 @@ import { useEditor } from '../EditorContext.js';
 import type { EdgeSeries } from '../store/MetricsHistory.js';
 import { useEditorStore } from '../store/useEditorStore.js';
 import { pressureLevel } from './findBottleneck.js';
+import { edgeWatermarkText } from './liveViews.js';
 import { formatBytes, formatCount, formatMs, formatRate, formatShare } from './format.js';
 import { Sparkline } from './Sparkline.js';
 import { toggleTap } from './toggleTap.js';
@@ -60,6 +61,12 @@ export function EdgeHoverCard({ edgeId }: { edgeId: string }) {
               </td>
             </tr>
           ))}
+          {edgeWatermarkText(m) !== '' && (
+            <tr data-testid="edge-watermark">
+              <th>watermark</th>
+              <td colSpan={2}>{edgeWatermarkText(m)}</td>
+            </tr>
+          )}
         </tbody>
       </table>
       <button

@@ -2,6 +2,7 @@ import { memo, useState } from 'react';
 import { useEditor } from '../EditorContext.js';
 import type { TapEntry } from '../store/runSlice.js';
 import { useEditorStore } from '../store/useEditorStore.js';
+import { SaveAsContract } from './SaveAsContract.js';
 import { toggleTap } from './toggleTap.js';
 
 const TapRow = memo(function TapRow({ entry }: { entry: TapEntry }) {
@@ -70,6 +71,7 @@ export function TapPanel() {
         </button>
         {tap.paused && <span className="muted">paused</span>}
       </div>
+      <SaveAsContract edgeId={tap.edgeId} />
       {newestFirst.length === 0 ? (
         <p className="muted dock-empty">Waiting for events on this edge…</p>
       ) : (

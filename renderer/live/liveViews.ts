@@ -17,7 +17,7 @@ export interface EdgeLabelView {
   rate: string;
   /** "12/1k": queued / capacity. */
   queue: string;
-  /** "lag 3.4k" on topic subscriptions, else "". */
+  /** "lag 3.4k" on topic subscriptions; "wm idle" where the producer is idle (SPEC §12); else "". */
   lag: string;
   level: PressureLevel;
   flowing: boolean;
@@ -30,7 +30,7 @@ export function edgeLabelView(m: EdgeMetrics, final: boolean): EdgeLabelView {
     // A run that is over flows at no rate: its label says what crossed the edge in all.
     rate: final ? `${formatCount(m.total)} in all` : formatRate(m.rate),
     queue: `${formatCount(m.queued)}/${formatCount(m.capacity)}`,
-    lag: m.lag === undefined ? '' : `lag ${formatCount(m.lag)}`,
+    lag: m.lag !== undefined ? `lag ${formatCount(m.lag)}` : m.idle ? 'wm idle' : '',
     // Once the run is over its last frame's queues are history, not pressure.
     level: final ? 'idle' : pressureLevel(m),
     flowing: !final && m.rate > 0,
@@ -60,6 +60,23 @@ export interface NodeBadgeView {
   watermark: string;
   /** Exact in, out, errors and drops once the run is over. */
   exact: { in: number; out: number; errors: number; dropped: number } | null;
+  /** Event-time nodes: "3 late" once events went to `late`, else "". */
+  late: string;
+}
+
+/**
+ * An edge's event time for its hover card: the watermark, how far it trails the newest event
+ * time sent on the edge (event time, not the wall clock), and whether the producer is idle.
+ */
+export function edgeWatermarkText(m: EdgeMetrics): string {
+  const wm = m.watermark;
+  if (wm === undefined || wm === null) return '';
+  if (wm === Number.POSITIVE_INFINITY) return 'end of input';
+  const parts = [clock(wm)];
+  if (m.newestTime !== undefined && m.newestTime !== null)
+    parts.push(`${formatMs(Math.max(0, m.newestTime - wm))} behind the newest event`);
+  if (m.idle) parts.push('idle');
+  return parts.join(' · ');
 }
 
 /** The wall-clock time of a watermark, to the second. */
@@ -92,6 +109,7 @@ export function nodeBadgeView(m: NodeMetrics, watermarked: boolean, final: boole
     state: m.stateSize > 0 ? formatCount(m.stateSize) : '',
     watermark: watermarked ? watermarkText(m) : '',
     exact: final ? { in: m.in, out: m.out, errors: m.errors, dropped: m.dropped } : null,
+    late: m.late ? `${formatCount(m.late)} late` : '',
   };
 }
 
@@ -107,5 +125,6 @@ export function nodeBadgeText(v: NodeBadgeView): string {
   ];
   if (v.state) parts.push(`state ${v.state}`);
   if (v.watermark) parts.push(`watermark ${v.watermark}`);
+  if (v.late) parts.push(v.late);
   return parts.join(', ');
 }

@@ -1,4 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createContractsSlice } from './contractsSlice.js';
 import { createDocumentSlice } from './documentSlice.js';
 import type { EditorState } from './editorState.js';
 import { createRunSlice } from './runSlice.js';
@@ -21,6 +22,7 @@ export function createEditorStore(options: EditorStoreOptions = {}): EditorStore
     ...createDocumentSlice(options.now ?? Date.now)(...a),
     ...createUiSlice(...a),
     ...createRunSlice(...a),
+    ...createContractsSlice(...a),
     memo: new SelectorMemo(),
   }));
 }

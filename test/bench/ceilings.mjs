@@ -12,19 +12,21 @@
 // so a busy machine slows both sides of a ratio alike); ratios are the median over rounds.
 // Sluice's events/s use the run's own clock (metrics run.elapsedMs: from start to the final
 // checkpoint, process start-up excluded); the plain loops time the loop, file and fsync included.
-// Env: BENCH_CEILINGS_COUNT (5,000,000), BENCH_REPEAT (3), BENCH_NODERED_COUNT (100,000; 0 skips it).
+// Env: BENCH_CEILINGS_COUNT (5,000,000), BENCH_REPEAT (3), BENCH_NODERED_COUNT (100,000; 0 skips it),
+// BENCH_CEILINGS_SINKS (none,file,sqlite), BENCH_BASE_CLI (another build, run beside dist/cli.js in
+// each round for an A/B of a change: its figures print on stderr as `base`).
 // Prints one JSON object and writes test-results/bench-ceilings.json.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { NODE_RED_VERSION, runNodeRed } from './lib/nodeRed.mjs';
-import { ROOT, median, requireBuild, round, runGraph } from './lib/runCli.mjs';
+import { BASE_CLI, ROOT, median, requireBuild, round, runGraph } from './lib/runCli.mjs';
 import { KEYS, pipelineGraph, plainPipeline } from './lib/standardPipeline.mjs';
 
 const COUNT = Number(process.env.BENCH_CEILINGS_COUNT ?? 5_000_000);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const NODE_RED_COUNT = Number(process.env.BENCH_NODERED_COUNT ?? 100_000);
-const SINKS = ['none', 'file', 'sqlite'];
+const SINKS = (process.env.BENCH_CEILINGS_SINKS ?? 'none,file,sqlite').split(',');
 const TARGET = { none: null, file: 0.75, sqlite: 0.75 };
 
 requireBuild();
@@ -41,6 +43,15 @@ for (let r = 0; r < REPEAT; r++) {
     const s = await runGraph(work, `sluice-${sink}-${r}`, pipelineGraph(COUNT, sink));
     const outputs = sink === 'none' ? s.last.nodes.total.out : s.last.nodes.out.in;
     fs.rmSync(s.dir, { recursive: true, force: true }); // the file sink's output is ~200 MB
+    if (BASE_CLI) {
+      const b = await runGraph(work, `base-${sink}-${r}`, pipelineGraph(COUNT, sink), BASE_CLI);
+      fs.rmSync(b.dir, { recursive: true, force: true });
+      const bRate = COUNT / (b.runMs / 1000);
+      console.error(
+        `round ${r + 1}, ${sink}: base ${Math.round(bRate)} events/s (${round(bRate / plain.eventsPerSec, 3)}), ` +
+          `CPU ${round(b.cpuMs / 1000, 2)} s`,
+      );
+    }
     round_[sink] = {
       plainEventsPerSec: plain.eventsPerSec,
       sluiceEventsPerSec: COUNT / (s.runMs / 1000),
@@ -52,7 +63,7 @@ for (let r = 0; r < REPEAT; r++) {
     };
     console.error(
       `round ${r + 1}, ${sink}: plain ${Math.round(plain.eventsPerSec)} events/s, Sluice ` +
-        `${Math.round(round_[sink].sluiceEventsPerSec)} (${round(round_[sink].ratio, 3)})`,
+        `${Math.round(round_[sink].sluiceEventsPerSec)} (${round(round_[sink].ratio, 3)}), CPU ${round(s.cpuMs / 1000, 2)} s`,
     );
   }
   rounds.push(round_);

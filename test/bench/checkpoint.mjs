@@ -9,7 +9,8 @@
 //      lastPauseMs). Target ≤ 10 ms. Edge latency p99 during the run is reported beside it.
 //   c) restart to first output with 100k keys of state: SIGKILL mid-run, then from the rerun's
 //      spawn to the changelog growing past its committed length. Target ≤ 1 s.
-// Env: BENCH_COUNT (3,000,000), BENCH_REPEAT (3).
+// Env: BENCH_COUNT (3,000,000), BENCH_REPEAT (3), BENCH_CHECKPOINT_PARTS (overhead,pause,restart:
+// which of a, b, c to run), BENCH_BASE_CLI (another build: b runs with it too, figures on stderr).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,6 +22,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const cli = path.join(root, 'dist', 'cli.js');
 const COUNT = Number(process.env.BENCH_COUNT ?? 3_000_000);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+const PARTS = new Set((process.env.BENCH_CHECKPOINT_PARTS ?? 'overhead,pause,restart').split(','));
+const BASE_CLI = process.env.BENCH_BASE_CLI ? path.resolve(root, process.env.BENCH_BASE_CLI) : null;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-bench-cp-'));
 
 if (!fs.existsSync(cli)) {
@@ -75,10 +78,10 @@ function setup(name, graph) {
   };
 }
 
-function run(args, { cwd, killAfterMs, onSpawn } = {}) {
+function run(args, { cwd, killAfterMs, onSpawn, cliPath = cli } = {}) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [cli, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [cliPath, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     let resumedAt = null;
     child.stderr.setEncoding('utf8').on('data', (d) => {
@@ -122,7 +125,7 @@ async function throughput(intervalMs, name) {
 // a) overhead, alternating the two settings so drift hits both alike.
 const on = [];
 const off = [];
-for (let i = 0; i < REPEAT; i++) {
+for (let i = 0; PARTS.has('overhead') && i < REPEAT; i++) {
   off.push(await throughput(3_600_000, `off-${i}`));
   on.push(await throughput(1000, `on-${i}`));
 }
@@ -132,33 +135,54 @@ const overheadPct = ((offEps - onEps) / offEps) * 100;
 
 // b) checkpoints with 100k keys of aggregate state, at full speed.
 const KEYS_BIG = 100_000;
-const b = setup('big-state', pipeline({ count: 2_000_000, keys: KEYS_BIG, checkpointIntervalMs: 1000 }));
-const rb = await run(['run', b.file, '--state', b.state, '--metrics', b.metrics], { cwd: b.dir });
-if (rb.code !== 0) throw new Error(`big state: exit ${rb.code}: ${rb.stderr}`);
-const perCheckpoint = new Map();
-let latencyP99Max = 0;
-const p99s = [];
-for (const f of frames(b.metrics)) {
-  const c = f.run.checkpoints;
-  if (c.lastId !== null)
-    perCheckpoint.set(c.lastId, { durationMs: c.lastDurationMs, bytes: c.lastBytes, pauseMs: c.lastPauseMs });
-  const l = f.edges.e2?.latencyP99;
-  if (typeof l === 'number') {
-    p99s.push(l);
-    latencyP99Max = Math.max(latencyP99Max, l);
+async function bigState(name, cliPath) {
+  const b = setup(name, pipeline({ count: 2_000_000, keys: KEYS_BIG, checkpointIntervalMs: 1000 }));
+  const rb = await run(['run', b.file, '--state', b.state, '--metrics', b.metrics], { cwd: b.dir, cliPath });
+  if (rb.code !== 0) throw new Error(`big state: exit ${rb.code}: ${rb.stderr}`);
+  const perCheckpoint = new Map();
+  let latencyP99Max = 0;
+  const p99s = [];
+  for (const f of frames(b.metrics)) {
+    const c = f.run.checkpoints;
+    if (c.lastId !== null)
+      perCheckpoint.set(c.lastId, {
+        durationMs: c.lastDurationMs,
+        bytes: c.lastBytes,
+        pauseMs: c.lastPauseMs,
+        pauseNode: c.lastPauseNodeId,
+      });
+    const l = f.edges.e2?.latencyP99;
+    if (typeof l === 'number') {
+      p99s.push(l);
+      latencyP99Max = Math.max(latencyP99Max, l);
+    }
   }
+  // The per-node state sizes of the stored checkpoints, to show the aggregate really held 100k keys.
+  const db = new BetterSqlite3(b.state, { readonly: true });
+  const aggBytes = db.prepare(`SELECT MAX(bytes) AS b FROM snapshots WHERE node_id = 'totals'`).get().b;
+  const storedDurations = db
+    .prepare(`SELECT duration_ms AS d FROM checkpoints WHERE completed_at IS NOT NULL`)
+    .all()
+    .map((r) => r.d);
+  db.close();
+  const durations = [...perCheckpoint.values()].map((c) => c.durationMs);
+  const pauses = [...perCheckpoint.values()].map((c) => c.pauseMs);
+  fs.rmSync(b.dir, { recursive: true, force: true });
+  const pauseNodes = [...perCheckpoint.values()].map((c) => `${c.pauseNode}:${round(c.pauseMs)}`);
+  return { aggBytes, storedDurations, durations, pauses, pauseNodes, p99s, latencyP99Max };
 }
-// The per-node state sizes of the stored checkpoints, to show the aggregate really held 100k keys.
-const db = new BetterSqlite3(b.state, { readonly: true });
-const aggBytes = db.prepare(`SELECT MAX(bytes) AS b FROM snapshots WHERE node_id = 'totals'`).get().b;
-const storedDurations = db
-  .prepare(`SELECT duration_ms AS d FROM checkpoints WHERE completed_at IS NOT NULL`)
-  .all()
-  .map((r) => r.d);
-db.close();
-const durations = [...perCheckpoint.values()].map((c) => c.durationMs);
-const pauses = [...perCheckpoint.values()].map((c) => c.pauseMs);
-fs.rmSync(b.dir, { recursive: true, force: true });
+let big = { aggBytes: null, storedDurations: [], durations: [], pauses: [], p99s: [], latencyP99Max: null };
+if (PARTS.has('pause')) {
+  for (let i = 0; BASE_CLI && i < REPEAT; i++) {
+    const base = await bigState(`big-state-base-${i}`, BASE_CLI);
+    big = await bigState(`big-state-${i}`, cli);
+    const line = (x) =>
+      `pause median ${round(median(x.pauses))} max ${round(Math.max(...x.pauses))} ms (${x.pauseNodes.join(' ')})`;
+    console.error(`round ${i + 1}: base ${line(base)}; this build ${line(big)}`);
+  }
+  if (!BASE_CLI) big = await bigState('big-state', cli);
+}
+const { aggBytes, storedDurations, durations, pauses, p99s, latencyP99Max } = big;
 
 // c) restart to first output with 100k keys of state.
 async function restart(intervalMs) {
@@ -205,7 +229,7 @@ async function restart(intervalMs) {
     spawnToFirstOutputMs: round(firstOutputMs),
   };
 }
-const restarts = [await restart(1000), await restart(200)];
+const restarts = PARTS.has('restart') ? [await restart(1000), await restart(200)] : [];
 
 const result = {
   name: 'checkpoint',
@@ -239,6 +263,7 @@ const result = {
       median: round(median(pauses), 1),
       max: round(Math.max(...pauses), 1),
       all: pauses.map((d) => round(d, 1)),
+      byNode: big.pauseNodes,
     },
     operatorPauseTarget: 'no operator stalls > 10 ms because of a checkpoint',
     operatorPauseMet: pauses.length > 0 && Math.max(...pauses) <= 10,

@@ -14,16 +14,19 @@
 // some 300k windows per million events; with 5 M a loaded machine takes over the 10-s hang limit.
 // A query that fails is reported as failed; the others still run.
 // Env: BENCH_NEXMARK_COUNT (5,000,000), BENCH_NEXMARK_Q5_COUNT, BENCH_REPEAT (3),
-// BENCH_NEXMARK_QUERIES (q0,q1,q2,q5,q7).
+// BENCH_NEXMARK_QUERIES (q0,q1,q2,q5,q7,q8), BENCH_BASE_CLI (another build, run beside dist/cli.js in
+// each round for an A/B of a change: its figures print on stderr as `base`).
 // Prints one JSON object and writes test-results/bench-nexmark.json.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
-import { ROOT, median, requireBuild, round, runGraph } from './lib/runCli.mjs';
+import { BASE_CLI, ROOT, median, requireBuild, round, runGraph } from './lib/runCli.mjs';
 
-const FLINK_PER_CORE = { q0: 155_000, q1: 158_000, q2: 175_000, q5: 22_100, q7: 12_300 };
+const FLINK_PER_CORE = { q0: 155_000, q1: 158_000, q2: 175_000, q5: 22_100, q7: 12_300, q8: 146_000 };
+// q8 (issue 13: the interval join) aims at 5× Flink; the others at TARGET.
+const TARGET_OF = { q8: 5 };
 const COUNT = Number(process.env.BENCH_NEXMARK_COUNT ?? 5_000_000);
 const Q5_COUNT = Number(process.env.BENCH_NEXMARK_Q5_COUNT ?? Math.min(COUNT, 2_000_000));
 const countOf = (q) => (q === 'q5' ? Q5_COUNT : COUNT);
@@ -61,6 +64,8 @@ function template(q, count) {
   const source = g.nodes.find((n) => n.type === 'source.nexmark');
   source.config = { ...source.config, count, firstEventRate: EVENT_RATE };
   g.settings = { ...g.settings, checkpointIntervalMs: 1000 };
+  // q8's join holds every person until 10 s of event time pass: at 10 M events/s that is all of them.
+  for (const n of g.nodes) if (n.type === 'join') n.config = { ...n.config, maxBuffered: Math.max(100_000, count) };
   return g;
 }
 
@@ -84,6 +89,13 @@ async function measure(q, count) {
   fs.rmSync(idle.dir, { recursive: true, force: true });
   const runs = [];
   for (let r = 0; r < REPEAT; r++) {
+    if (BASE_CLI) {
+      const b = await runGraph(work, `${q}-base-${r}`, template(q, count), BASE_CLI);
+      fs.rmSync(b.dir, { recursive: true, force: true });
+      console.error(
+        `${q} #${r + 1}: base ${Math.round(count / (b.cpuMs / 1000))} events/s per core (${round(b.cpuMs / 1000, 2)} CPU s)`,
+      );
+    }
     const s = await runGraph(work, `${q}-${r}`, template(q, count));
     const p = plain(q, count);
     runs.push({
@@ -115,7 +127,8 @@ async function measure(q, count) {
     timesFlink: round(perCore / FLINK_PER_CORE[q], 1),
     plainLoopPerCore: Math.round(plainPerCore),
     shareOfPlainLoop: round(perCore / plainPerCore, 3),
-    met: perCore / FLINK_PER_CORE[q] >= TARGET,
+    target: TARGET_OF[q] ?? TARGET,
+    met: perCore / FLINK_PER_CORE[q] >= (TARGET_OF[q] ?? TARGET),
     resultsMatchPlainLoop: runs.every((x) => x.results === x.plainResults),
     runs: runs.map((x) => ({
       ...x,

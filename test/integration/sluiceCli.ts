@@ -28,6 +28,11 @@ export interface CliOptions {
   /** Send `killSignal` after this many ms (if the process is still running). */
   killAfterMs?: number;
   killSignal?: NodeJS.Signals;
+  /**
+   * Send `killSignal` once this returns true (polled every 50 ms): a signal tied to what the run
+   * has done, not to a time a loaded machine may not keep.
+   */
+  killWhen?: () => boolean;
   /** Fail (SIGKILL and reject) if the process runs longer than this. */
   timeoutMs?: number;
   /** Called once per stderr chunk (to react to a line, e.g. send SIGINT when the run started). */
@@ -63,6 +68,16 @@ export function runCli(args: readonly string[], o: CliOptions = {}): Promise<Cli
             }
           }, o.killAfterMs)
         : null;
+    const killPoll =
+      o.killWhen !== undefined
+        ? setInterval(() => {
+            if (child.exitCode === null && child.signalCode === null && o.killWhen!()) {
+              killed = true;
+              child.kill(o.killSignal ?? 'SIGKILL');
+              clearInterval(killPoll!);
+            }
+          }, 50)
+        : null;
     const timeout = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
@@ -70,6 +85,7 @@ export function runCli(args: readonly string[], o: CliOptions = {}): Promise<Cli
     child.on('error', reject);
     child.on('close', (code, signal) => {
       if (killTimer) clearTimeout(killTimer);
+      if (killPoll) clearInterval(killPoll);
       clearTimeout(timeout);
       if (timedOut) {
         reject(new Error(`sluice ${args.join(' ')} did not end within ${o.timeoutMs ?? 60_000} ms; stderr: ${stderr}`));

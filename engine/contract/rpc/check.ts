@@ -115,6 +115,13 @@ export function objectOf<T extends object>(what: string): Check<T> {
   );
 }
 
+/** A list of at most `max` values of any kind (sample event values). */
+export function list(max: number, what: string): Check<unknown[]> {
+  return make((v) =>
+    Array.isArray(v) && v.length <= max ? null : `must be a list of at most ${max} ${what}, not ${kindOf(v)}`,
+  );
+}
+
 /** A list of at most `max` whole numbers above 0 (ids). */
 export function idList(max: number, what: string): Check<number[]> {
   return make((v) =>

@@ -13,7 +13,8 @@ export type ContractChecker = (value: unknown) => ContractViolation | null;
  * keeps the failing path cheap. Throws only for a schema the loader would have refused.
  */
 export function compileContractChecker(schema: EventSchema): ContractChecker {
-  const validate = newAjv().compile(schema.schema);
+  // The loader validated the schema against the meta-schema; compiling it is all that is left.
+  const validate = newAjv({ validateSchema: false }).compile(schema.schema);
   const contract = schema.ref;
   return (value) => {
     if (validate(value)) return null;

@@ -15,7 +15,9 @@ import { SLUICE_KEY } from '../../graph/parseSchemaFile.js';
  * which are not errors in JSON Schema but are almost always typos. `allErrors` makes it report
  * every failure instead of the first (for checking schemas; checking events wants the first).
  */
-export function newAjv(options: { warn?: (message: string) => void; allErrors?: boolean } = {}): Ajv2020 {
+export function newAjv(
+  options: { warn?: (message: string) => void; allErrors?: boolean; validateSchema?: boolean } = {},
+): Ajv2020 {
   const { warn } = options;
   const ajv = new Ajv2020({
     strict: warn ? 'log' : false,
@@ -24,6 +26,9 @@ export function newAjv(options: { warn?: (message: string) => void; allErrors?: 
     strictTuples: false,
     strictRequired: false,
     allErrors: options.allErrors === true,
+    // Off for run-time checkers: the loader validated the schema already, and checking it again
+    // compiles the 2020-12 meta-schema in every instance (tens of ms per contract per worker).
+    validateSchema: options.validateSchema !== false,
     logger: warn ? { log: () => {}, warn: (...a: unknown[]) => warn(a.map(String).join(' ')), error: () => {} } : false,
   });
   formats.default(ajv);

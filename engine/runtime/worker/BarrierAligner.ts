@@ -11,9 +11,9 @@ import type { Task } from './Task.js';
  *   ended (alignment); then the task's instances snapshot and barrier n goes on every output,
  *   after the events emitted before it.
  *
- * Another in-line signal (an event-time watermark, forwarded as the minimum over inputs)
- * belongs here beside these two: read at the heads in `handleInputs`, sent on in order on the
- * outputs like a barrier.
+ * - watermark: popped at the head (and between batches by the scheduler) into the channel's
+ *   signal; the task's root instance forwards it (InstanceHost.inputWatermark), in order on
+ *   its outputs like a barrier.
  */
 export class BarrierAligner {
   /** Highest checkpoint triggered, and highest completed, as this worker has heard. */
@@ -55,9 +55,17 @@ export class BarrierAligner {
     let unaligned = 0;
     for (const ch of task.inputs) {
       if (ch.ended) continue;
-      const c = ch.peekControl();
+      let c = ch.peekControl();
+      while (c?.kind === 'watermark') {
+        ch.popControl();
+        task.root.inputWatermark(ch.input, ch.watermark, ch.idle);
+        moved = true;
+        c = ch.peekControl();
+      }
       if (c?.kind === 'end') {
         ch.popControl();
+        // An ended input holds nothing back: its watermark is +∞.
+        task.root.inputWatermark(ch.input, Number.POSITIVE_INFINITY, false);
         moved = true;
         continue;
       }

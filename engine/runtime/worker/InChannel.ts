@@ -1,4 +1,5 @@
 import type { SluiceEvent } from '../../contract/index.js';
+import { wallNow } from '../clock.js';
 import type { ChannelControl } from '../protocol.js';
 
 /**
@@ -12,7 +13,14 @@ export class InChannel {
   /** Events waiting (not yet consumed). */
   queued = 0;
   ended = false;
+  /** The watermark signal last popped from this channel (−∞ before any), and whether the sender is idle. */
+  watermark = Number.NEGATIVE_INFINITY;
+  idle = false;
+  /** When events or a watermark last arrived (barriers do not count: a quiet source sends those too). */
+  lastHeardAt = wallNow();
   private unreturned = 0;
+  /** Events taken from the queue after which their credit goes back mid-turn. */
+  private readonly half: number;
 
   constructor(
     readonly id: number,
@@ -21,16 +29,25 @@ export class InChannel {
     readonly input: number,
     readonly capacity: number,
     private readonly returnCredit: (n: number) => void,
-  ) {}
+  ) {
+    this.half = Math.max(1, capacity >> 1);
+  }
 
   pushEvents(events: SluiceEvent[]): void {
     if (events.length === 0) return;
+    this.lastHeardAt = wallNow();
     this.items.push(events);
     this.queued += events.length;
   }
 
   pushControl(control: ChannelControl): void {
+    if (control.kind === 'watermark') this.lastHeardAt = wallNow();
     this.items.push(control);
+  }
+
+  /** Nothing waits on the channel (no events, no markers). */
+  get empty(): boolean {
+    return this.items.length === 0;
   }
 
   /** The control marker at the head, if the head is one. */
@@ -42,6 +59,10 @@ export class InChannel {
   popControl(): ChannelControl {
     const c = this.items.shift() as ChannelControl;
     if (c.kind === 'end') this.ended = true;
+    else if (c.kind === 'watermark') {
+      if (c.time > this.watermark) this.watermark = c.time;
+      this.idle = c.idle;
+    }
     return c;
   }
 
@@ -52,26 +73,35 @@ export class InChannel {
 
   /**
    * Hand up to `max` events at the head to `each`, stopping at a control marker. Returns how
-   * many were consumed.
+   * many were consumed. Events leave the queue when they are taken, before `each` sees them:
+   * once half the capacity has been taken, its credit goes back at once, so the sender makes
+   * its next batch while this one is processed (the queue still never holds more than
+   * `capacity`; what is being processed is one turn's worth).
    */
   consume(max: number, each: (e: SluiceEvent) => void): number {
     let n = 0;
     while (n < max) {
       const first = this.items[0];
       if (first === undefined || !Array.isArray(first)) break;
-      const take = Math.min(max - n, first.length - this.head);
-      const end = this.head + take;
-      for (let i = this.head; i < end; i++) each(first[i] as SluiceEvent);
-      n += take;
+      const start = this.head;
+      const take = Math.min(max - n, first.length - start);
+      const end = start + take;
       if (end === first.length) {
         this.items.shift();
         this.head = 0;
       } else {
         this.head = end;
       }
+      n += take;
+      this.queued -= take;
+      this.unreturned += take;
+      if (this.unreturned >= this.half) {
+        const credit = this.unreturned;
+        this.unreturned = 0;
+        this.returnCredit(credit);
+      }
+      for (let i = start; i < end; i++) each(first[i] as SluiceEvent);
     }
-    this.queued -= n;
-    this.unreturned += n;
     return n;
   }
 

@@ -1,5 +1,16 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { LineReader, OperatorIo, TransactionalFile, TransactionalTable } from '../../contract/index.js';
+import type {
+  BrokerReader,
+  BrokerReaderOptions,
+  BrokerWriter,
+  BrokerWriterOptions,
+  LineReader,
+  OperatorIo,
+  TransactionalFile,
+  TransactionalTable,
+} from '../../contract/index.js';
+import type { ConnectorEnv } from '../../connectors/ConnectorFactory.js';
+import { openBrokerReader, openBrokerWriter } from '../../connectors/openBroker.js';
 import { UserError } from '../../contract/index.js';
 import { LineFileReader } from './LineFileReader.js';
 import { PlainFile } from './PlainFile.js';
@@ -13,6 +24,8 @@ export interface NodeIoOptions {
   /** Transactional file and table factories backed by the state store, when there is one. */
   openFile?(path: string): TransactionalFile;
   openTable?(path: string | undefined, table: string, mode: 'append' | 'upsert'): TransactionalTable;
+  /** What connectors get (the instance's sink id, its outbox). */
+  connectors: ConnectorEnv;
 }
 
 /** The Node implementation of OperatorIo for one worker. */
@@ -35,6 +48,14 @@ export class NodeIo implements OperatorIo {
     if (!this.o.openTable)
       throw new UserError(`sink.sqlite table "${table}" needs a state store, and this run has none`);
     return this.o.openTable(path, table, mode);
+  }
+
+  openBrokerReader(options: BrokerReaderOptions): BrokerReader {
+    return openBrokerReader(options, this.o.connectors);
+  }
+
+  openBrokerWriter(options: BrokerWriterOptions): BrokerWriter {
+    return openBrokerWriter(options, this.o.connectors);
   }
 
   console(line: string): void {

@@ -1,5 +1,5 @@
 import type { SluiceEvent } from '../../contract/index.js';
-import type { ChannelControl } from '../protocol.js';
+import type { ChannelControl, WatermarkControl } from '../protocol.js';
 
 /**
  * The sending end of a channel. Events are pushed to an outbox during a task's turn and sent
@@ -20,8 +20,14 @@ export class OutChannel {
     readonly id: number,
     readonly edgeIndex: number,
     readonly capacity: number,
-    private readonly sendEvents: (events: SluiceEvent[]) => void,
+    /** `watermark`: the watermark that follows the batch, sent with it in one message (at most one per batch). */
+    private readonly sendEvents: (events: SluiceEvent[], watermark?: WatermarkControl) => void,
     private readonly sendControl: (control: ChannelControl) => void,
+    /**
+     * True when `sendEvents` is done with the array when it returns (it encodes the batch for
+     * another thread): the outbox is then reused, not replaced, after each send.
+     */
+    private readonly sendCopies = false,
   ) {
     this.credit = capacity;
   }
@@ -33,6 +39,19 @@ export class OutChannel {
 
   pushControl(control: ChannelControl): void {
     this.controls.push({ after: this.pushed, control });
+  }
+
+  /**
+   * A watermark after the events pushed so far. One not yet sent with no event pushed since is
+   * replaced, so a channel carries at most one watermark per batch.
+   */
+  pushWatermark(time: number, idle: boolean): void {
+    const last = this.controls[this.controls.length - 1];
+    if (last !== undefined && last.after === this.pushed && last.control.kind === 'watermark') {
+      last.control = { kind: 'watermark', time, idle };
+      return;
+    }
+    this.controls.push({ after: this.pushed, control: { kind: 'watermark', time, idle } });
   }
 
   /** Events not yet sent. */
@@ -61,11 +80,21 @@ export class OutChannel {
       const limit = nextControl ? nextControl.after - this.sent : this.outbox.length;
       const n = Math.min(limit, this.credit, this.outbox.length);
       if (n > 0) {
-        const batch = n === this.outbox.length ? this.outbox : this.outbox.slice(0, n);
-        this.outbox = n === this.outbox.length ? [] : this.outbox.slice(n);
         this.credit -= n;
         this.sent += n;
-        this.sendEvents(batch);
+        const after = this.controls[0];
+        const withWatermark = after !== undefined && after.after === this.sent && after.control.kind === 'watermark';
+        const watermark = withWatermark ? (after.control as WatermarkControl) : undefined;
+        if (withWatermark) this.controls.shift();
+        if (n === this.outbox.length && this.sendCopies) {
+          this.sendEvents(this.outbox, watermark);
+          this.outbox.length = 0;
+        } else {
+          const batch = n === this.outbox.length ? this.outbox : this.outbox.slice(0, n);
+          this.outbox = n === this.outbox.length ? [] : this.outbox.slice(n);
+          this.sendEvents(batch, watermark);
+        }
+        if (withWatermark) continue;
       }
       if (nextControl && nextControl.after === this.sent) {
         this.controls.shift();

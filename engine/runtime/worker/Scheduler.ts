@@ -161,6 +161,8 @@ export class Scheduler {
         h.op.pump!(h, (port) => this.creditOf(h, port));
         if (out[h.nodeIndex] !== before) moved = true;
       }
+      // A watermark waits behind output the pump still holds (it would make that output late).
+      if (h.watermarkHeld && h.op.hasPending?.() === false) h.sendWatermark();
     }
     if (task.phase === 'ending') return this.tryFinish(task) || moved;
 
@@ -184,9 +186,22 @@ export class Scheduler {
     // 3. A source: poll.
     const source = task.source;
     if (source !== null) {
+      const root = task.root;
+      if (task.quietSince > 0 && !root.outIdle && now - task.quietSince >= task.idleTimeoutMs) {
+        root.forwardWatermark(root.outWatermark, true);
+        moved = true;
+      }
       if (task.sourceEnded || this.sourcesPaused || task.sourceIdleUntil > now) return moved;
-      current.host = task.root;
-      const r = source.poll(budget, task.root);
+      current.host = root;
+      const before = out[root.nodeIndex];
+      const r = source.poll(budget, root.pollOut);
+      const emitted = out[root.nodeIndex] !== before;
+      if (emitted) task.quietSince = 0;
+      else if (task.idleTimeoutMs > 0 && task.quietSince === 0 && r === 'idle') {
+        task.quietSince = now;
+        this.p.timers.armAt(now + task.idleTimeoutMs);
+      }
+      root.sourceWatermark(emitted);
       if (r === 'end') {
         task.sourceEnded = true;
         this.beginEnd(task);
@@ -199,6 +214,7 @@ export class Scheduler {
     }
 
     // 4. Controls at the heads of inputs, then events round-robin over inputs not held by one.
+    if (task.idleTimeoutMs > 0 && this.markIdleInputs(task, now)) moved = true;
     if (this.p.aligner.handleInputs(task)) moved = true;
     let left = budget;
     const n = task.inputs.length;
@@ -210,6 +226,11 @@ export class Scheduler {
       const port = ch.port;
       const input = ch.input;
       const deliver = (e: SluiceEvent): void => root.deliver(e, port, input);
+      // Any message from an idle sender makes it hold the watermark again.
+      if (ch.idle) {
+        ch.idle = false;
+        root.inputWatermark(input, ch.watermark, false);
+      }
       let took = 0;
       if (task.pauses) {
         while (left > 0 && task.pausedUntil <= now && ch.consume(1, deliver) === 1) {
@@ -217,8 +238,16 @@ export class Scheduler {
           took++;
         }
       } else {
-        took = ch.consume(left, deliver);
-        left -= took;
+        for (;;) {
+          const n = ch.consume(left, deliver);
+          took += n;
+          left -= n;
+          // A watermark between batches is taken in stride; barriers and end stop the input.
+          if (ch.peekControl()?.kind !== 'watermark') break;
+          ch.popControl();
+          root.inputWatermark(input, ch.watermark, ch.idle);
+          if (left <= 0) break;
+        }
       }
       if (took > 0) moved = true;
     }
@@ -229,6 +258,27 @@ export class Scheduler {
       this.p.aligner.inputsEnded(task);
       this.beginEnd(task);
     }
+    return moved;
+  }
+
+  /**
+   * Input channels silent for the root's `idleTimeoutMs` (no events, no watermark) are idle and
+   * stop holding its watermark back; the next message makes them active again. Arms a timer for
+   * the next one due. Returns true if one went idle.
+   */
+  private markIdleInputs(task: Task, now: number): boolean {
+    let moved = false;
+    let next = Number.POSITIVE_INFINITY;
+    for (const ch of task.inputs) {
+      if (ch.ended || ch.idle || !ch.empty) continue;
+      const due = ch.lastHeardAt + task.idleTimeoutMs;
+      if (due <= now) {
+        ch.idle = true;
+        task.root.inputWatermark(ch.input, ch.watermark, true);
+        moved = true;
+      } else if (due < next) next = due;
+    }
+    if (next !== Number.POSITIVE_INFINITY) this.p.timers.armAt(next);
     return moved;
   }
 

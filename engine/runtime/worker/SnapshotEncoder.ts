@@ -23,7 +23,9 @@ interface EncodingJob {
  * A snapshot the operator hands over (`snapshotOwned`: fresh columns it never touches again)
  * is encoded in slices by the following turns, about 1 ms each, so the operator pauses only
  * to build it; the checkpoint waits for the last slice. Every other snapshot is encoded at
- * once, between turns, where nothing is half done.
+ * once, between turns, where nothing is half done. A snapshot whose output is still being made
+ * durable in the background (`durable()`: a sink's seal fsync on the thread pool) is posted
+ * when that settles; the operator's turns go on meanwhile.
  */
 export class SnapshotEncoder {
   private readonly jobs: EncodingJob[] = [];
@@ -33,6 +35,10 @@ export class SnapshotEncoder {
     private readonly current: CurrentHost,
     /** Ask for another turn (a job was queued). */
     private readonly wake: () => void,
+    /** A background seal failed: the worker fails, as for a throw. */
+    private readonly fail: (err: unknown) => void = (err) => {
+      throw err;
+    },
   ) {}
 
   /** True while handed-over snapshots wait for slices. */
@@ -85,18 +91,34 @@ export class SnapshotEncoder {
     state: Uint8Array,
     pauseMs: number,
   ): void {
-    this.post(
-      {
-        type: 'snapshotTaken',
-        checkpointId,
-        instance: h.plan.key,
-        state,
-        bytes: state.byteLength,
-        pauseMs,
-        received,
-        setAside,
-      },
-      [state.buffer as ArrayBuffer],
-    );
+    const durable = h.op.durable?.();
+    if (durable) {
+      durable.then(
+        () => this.post(fact(checkpointId, h, received, setAside, state, pauseMs), [state.buffer as ArrayBuffer]),
+        (err: unknown) => this.fail(err),
+      );
+      return;
+    }
+    this.post(fact(checkpointId, h, received, setAside, state, pauseMs), [state.buffer as ArrayBuffer]);
   }
+}
+
+function fact(
+  checkpointId: number,
+  h: InstanceHost,
+  received: number,
+  setAside: number,
+  state: Uint8Array,
+  pauseMs: number,
+): WorkerFact {
+  return {
+    type: 'snapshotTaken',
+    checkpointId,
+    instance: h.plan.key,
+    state,
+    bytes: state.byteLength,
+    pauseMs,
+    received,
+    setAside,
+  };
 }

@@ -31,6 +31,13 @@ export class Task {
   blockedOn: OutChannel[] = [];
   /** Round-robin start over inputs, so one busy input does not starve the others. */
   nextInput = 0;
+  /** A source: when it last polled empty after emitting (0: it emitted at its last poll). */
+  quietSince = 0;
+  /**
+   * `idleTimeoutMs` of the root (0: never idle). A source quiet this long is idle; for other
+   * tasks, an input channel that brought no events or watermark for this long is.
+   */
+  readonly idleTimeoutMs: number;
   /** The root as a source (polled for events), or null for a task fed by channels. */
   readonly source: SourceOperator | null;
   readonly pumpers: InstanceHost[];
@@ -46,6 +53,8 @@ export class Task {
     private readonly gating: OutChannel[] = outputs,
   ) {
     this.source = root.source;
+    const idle = Number(root.plan.config.idleTimeoutMs ?? 0);
+    this.idleTimeoutMs = Number.isFinite(idle) && idle > 0 ? idle : 0;
     this.pumpers = hosts.filter((h) => typeof h.op.pump === 'function');
     this.acceptors = hosts.filter((h) => typeof h.op.accepts === 'function');
   }

@@ -1,5 +1,6 @@
 import type { ExecutionPlan } from '../../compiler/ExecutionPlan.js';
 import type { SluiceEvent } from '../../contract/index.js';
+import { mergeStatus } from '../mergeStatus.js';
 import { envelopeOf } from '../../contract/index.js';
 import { wallNow } from '../clock.js';
 import { newHistogram, recordLatency } from '../Histogram.js';
@@ -45,6 +46,11 @@ export class WorkerMetrics {
       nodeStateSize: new Array(nN).fill(0),
       edgeLag: new Array(nE).fill(null),
       edgeSkipped: new Array(nE).fill(0),
+      nodeLate: new Array(nN).fill(0),
+      edgeWatermark: new Array(nE).fill(null),
+      edgeIdle: new Array(nE).fill(false),
+      edgeNewest: new Array(nE).fill(null),
+      nodeConnection: new Array(nN).fill(null),
     };
     this.tapped = new Array(nE).fill(false);
     this.fusedBlockedMs = new Array(nE).fill(0);
@@ -65,8 +71,16 @@ export class WorkerMetrics {
   sampleLatency(edgeIndex: number, events: readonly SluiceEvent[]): void {
     const now = wallNow();
     const h = this.counters.edgeLatency[edgeIndex] as number[];
-    for (let i = 0; i < events.length; i += LATENCY_STRIDE)
-      recordLatency(h, now - (events[i] as SluiceEvent).emittedAt);
+    // The same sample, and the batch's last event, give the edge's newest event time.
+    let newest = this.counters.edgeNewest[edgeIndex] ?? Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < events.length; i += LATENCY_STRIDE) {
+      const e = events[i] as SluiceEvent;
+      recordLatency(h, now - e.emittedAt);
+      if (e.time > newest) newest = e.time;
+    }
+    const last = events[events.length - 1];
+    if (last !== undefined && last.time > newest) newest = last.time;
+    if (newest !== Number.NEGATIVE_INFINITY) this.counters.edgeNewest[edgeIndex] = newest;
   }
 
   addBytes(edgeIndex: number, bytes: number): void {
@@ -100,10 +114,22 @@ export class WorkerMetrics {
       c.edgeBlockedMs[e] = (c.edgeBlockedMs[e] as number) + (this.fusedBlockedMs[e] as number);
     c.nodeStateSize.fill(0);
     c.nodeIn.fill(0);
+    c.nodeConnection.fill(null);
     for (const h of parts.hosts) {
+      const status = h.op.connectorStatus?.();
+      if (status) c.nodeConnection[h.nodeIndex] = mergeStatus(c.nodeConnection[h.nodeIndex] ?? null, status);
       c.nodeStateSize[h.nodeIndex] = (c.nodeStateSize[h.nodeIndex] as number) + (h.op.stateSize?.() ?? 0);
       // Cumulative, like the counters: each instance's own count since the worker started.
       c.nodeIn[h.nodeIndex] = (c.nodeIn[h.nodeIndex] as number) + h.taken;
+      // A source's edges: its exact newest time (other edges sample theirs).
+      if (h.maxTime !== Number.NEGATIVE_INFINITY) {
+        for (const routes of Object.values(h.routes)) {
+          for (const r of routes) {
+            const was = c.edgeNewest[r.edgeIndex];
+            if (was == null || h.maxTime > was) c.edgeNewest[r.edgeIndex] = h.maxTime;
+          }
+        }
+      }
     }
     post({ type: 'metricsReported', worker, at: wallNow(), counters: c });
     for (const [edgeIndex, events] of this.taps) {

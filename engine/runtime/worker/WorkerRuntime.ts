@@ -1,11 +1,12 @@
 import type { ExecutionPlan, PlanInstance } from '../../compiler/ExecutionPlan.js';
 import type { NodeDescriptor, OperatorIo, SluiceEvent } from '../../contract/index.js';
-import { envelopeOf, type EventEnvelope } from '../../contract/index.js';
+import { CONTRACT_KEY, envelopeOf, type EventEnvelope } from '../../contract/index.js';
 import { decodeState } from '../../store/stateCodec.js';
 import { wallNow } from '../clock.js';
 import { partitionOf } from '../partition.js';
 import type { StartWorker, WorkerCommand, WorkerFact } from '../protocol.js';
 import { BarrierAligner } from './BarrierAligner.js';
+import { ContractGates } from './ContractGates.js';
 import type { CurrentHost } from './CurrentHost.js';
 import type { InChannel } from './InChannel.js';
 import { InstanceHost, type InstanceServices, type Route } from './InstanceHost.js';
@@ -28,6 +29,9 @@ export interface WorkerDeps {
     notify: (title: string, body: string) => void,
   ): OperatorIo;
 }
+
+/** How long the end of a run waits for connector sinks to send what they committed. */
+const SETTLE_AT_END_MS = 10_000;
 
 type DeadLetterRow = Extract<WorkerFact, { type: 'deadLettered' }>['rows'][number];
 
@@ -75,7 +79,7 @@ export class WorkerRuntime {
     this.metrics = new WorkerMetrics(this.plan);
     this.inFlight = new Float64Array(start.progress);
     const wake = (): void => this.scheduler?.wake();
-    this.encoder = new SnapshotEncoder(deps.post, this.current, wake);
+    this.encoder = new SnapshotEncoder(deps.post, this.current, wake, (err) => this.fail(err));
     this.aligner = new BarrierAligner(this.encoder);
     this.timers = new WorkerTimers(this.tasks, this.current, this.inFlight, wake, (err) => this.fail(err));
   }
@@ -102,21 +106,34 @@ export class WorkerRuntime {
     this.ins = [...channels.ins.values()];
     this.outs = [...channels.outs.values()];
 
+    const gates = new ContractGates(this.start.schemas);
     for (const h of this.hosts.values()) {
       const d = this.deps.registry.get(h.plan.type);
       if (!d) throw new Error(`unknown node type ${h.plan.type}`);
       this.current.host = h;
       h.attach(d.create(h.context()));
+      const contract = h.plan.config[CONTRACT_KEY];
+      if (typeof contract === 'string') {
+        if (d.category === 'source')
+          h.setContracts(
+            gates.sourceGate(contract, (e, why, also) => h.contractFailed(e, why, also)),
+            null,
+          );
+        else if (d.category === 'sink' || h.plan.type === 'topic') h.setContracts(null, gates.check(contract));
+      }
     }
     for (const h of this.hosts.values()) {
       for (const [port, targets] of Object.entries(h.plan.outputs)) {
         h.routes[port] = targets.map((t): Route => {
+          const edge = plan.edges[t.edgeIndex]!;
+          const check =
+            edge.contract !== undefined ? { check: gates.check(edge.contract), consumer: edge.toNode } : null;
           if (t.kind === 'fused')
-            return { kind: 'fused', edgeIndex: t.edgeIndex, target: this.hosts.get(t.instance)!, port: t.port };
+            return { kind: 'fused', edgeIndex: t.edgeIndex, target: this.hosts.get(t.instance)!, port: t.port, check };
           const chans = t.channels.map((id) => channels.outs.get(id)!);
           return t.partition === 'single'
-            ? { kind: 'single', edgeIndex: t.edgeIndex, channel: chans[0]! }
-            : { kind: 'hash', edgeIndex: t.edgeIndex, channels: chans };
+            ? { kind: 'single', edgeIndex: t.edgeIndex, channel: chans[0]!, check }
+            : { kind: 'hash', edgeIndex: t.edgeIndex, channels: chans, check };
         });
       }
     }
@@ -199,17 +216,18 @@ export class WorkerRuntime {
         this.aligner.trigger(this.tasks, cmd.checkpointId);
         for (const o of this.outs) o.flush();
         break;
-      case 'completeCheckpoint':
+      case 'completeCheckpoint': {
         this.aligner.complete(cmd.checkpointId);
         for (const h of this.hosts.values()) {
           this.current.host = h;
           h.op.onCheckpointComplete?.(cmd.checkpointId);
         }
         this.current.host = null;
-        // Counters first, so the coordinator's frame after the final checkpoint is exact.
-        this.reportMetrics();
-        this.deps.post({ type: 'checkpointCommitted', checkpointId: cmd.checkpointId, worker: this.start.worker });
+        // The final checkpoint waits for connector sinks to send what they committed.
+        if (cmd.final) void this.settleSinks().then((ok) => ok && this.committed(cmd.checkpointId));
+        else this.committed(cmd.checkpointId);
         break;
+      }
       case 'pauseSources':
         if (this.scheduler) this.scheduler.sourcesPaused = true;
         break;
@@ -252,6 +270,39 @@ export class WorkerRuntime {
         // closing is best effort: the run is over
       }
     }
+  }
+
+  /**
+   * The run's last checkpoint is durable: connector sinks send what it covers, and sources
+   * their last acknowledgements, before the worker confirms (then the run ends). Bounded, so a broker that is away does not hold a stop
+   * forever: what is not sent stays in the outbox, and the next run sends it.
+   */
+  private async settleSinks(): Promise<boolean> {
+    const waits: Array<Promise<boolean>> = [];
+    for (const h of this.hosts.values()) {
+      const w = h.op.settle?.(SETTLE_AT_END_MS);
+      if (w) waits.push(w);
+    }
+    if (waits.length === 0) return true;
+    const results = await Promise.all(waits.map((w) => w.catch(() => false)));
+    // A connection that failed for good (a refused login found only now) fails the run.
+    for (const h of this.hosts.values()) {
+      const status = h.op.connectorStatus?.();
+      if (status?.state === 'failed') {
+        this.current.host = h;
+        this.fail(Object.assign(new Error(status.error ?? 'the connection failed'), { name: 'UserError' }));
+        return false;
+      }
+    }
+    if (results.includes(false)) {
+      this.deps.post({
+        type: 'logged',
+        nodeId: null,
+        level: 'warn',
+        message: 'some connector output is not confirmed yet; it stays in the outbox and the next run sends it',
+      });
+    }
+    return true;
   }
 
   /** What each instance gets from this worker (see InstanceServices). */
@@ -359,6 +410,26 @@ export class WorkerRuntime {
     this.metrics.report(this.start.worker, { ins: this.ins, outs: this.outs, hosts: this.hosts.values() }, (f) =>
       this.deps.post(f),
     );
+  }
+
+  /**
+   * Tell the coordinator checkpoint `checkpointId` is committed here, once every commit that
+   * runs in the background (`durable()`: a sink's I/O on the thread pool) is recorded.
+   */
+  private committed(checkpointId: number): void {
+    const post = (): void => {
+      if (this.stopped) return;
+      // Counters first, so the coordinator's frame after the final checkpoint is exact.
+      this.reportMetrics();
+      this.deps.post({ type: 'checkpointCommitted', checkpointId, worker: this.start.worker });
+    };
+    const waits: Promise<void>[] = [];
+    for (const h of this.hosts.values()) {
+      const d = h.op.durable?.();
+      if (d) waits.push(d);
+    }
+    if (waits.length === 0) post();
+    else Promise.all(waits).then(post, (err: unknown) => this.fail(err));
   }
 
   private fail(err: unknown): void {

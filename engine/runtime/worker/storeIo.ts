@@ -4,10 +4,13 @@ import { FileCommitter } from '../../store/FileCommitter.js';
 import { SqliteTableCommitter } from '../../store/SqliteTableCommitter.js';
 import { StateStore } from '../../store/StateStore.js';
 import type { StartWorker } from '../protocol.js';
+import { MemoryOutbox, SqliteOutbox } from '../../connectors/Outbox.js';
 import { NodeIo } from './NodeIo.js';
 
 /** One attached store connection per worker thread, opened when the first sink needs it. */
 let attached: StateStore | null = null;
+/** Without a state store, external commit records are this run's alone (a new id per worker). */
+const MEMORY_STORE_ID = `memory-${Math.random().toString(36).slice(2)}`;
 
 /**
  * The io of one instance. With a state store, sinks commit through it (exactly-once): the
@@ -30,6 +33,14 @@ export function makeStoreIo(
     console,
     notify,
     truncateFiles: start.restore === null,
+    connectors: {
+      node: `${instance.type} "${instance.nodeId}"`,
+      sinkId,
+      get storeId() {
+        return statePath ? store().storeId : MEMORY_STORE_ID;
+      },
+      outbox: () => (statePath ? new SqliteOutbox(store().connection, sinkId, restored) : new MemoryOutbox()),
+    },
     ...(statePath
       ? {
           openFile: (path: string) => new FileCommitter(store(), sinkId, path, restored),

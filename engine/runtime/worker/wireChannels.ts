@@ -38,9 +38,10 @@ export function wireChannels(start: StartWorker, metrics: WorkerMetrics, wake: (
         ch.id,
         edgeIndex,
         ch.capacity,
-        (events) => {
+        (events, watermark) => {
           metrics.sampleLatency(edgeIndex, events);
           inc.pushEvents(events);
+          if (watermark) inc.pushControl(watermark);
           // Same thread: nothing is encoded; count what the batch would weigh, from its first event.
           metrics.addBytes(edgeIndex, events.length * approxSize(events[0] as SluiceEvent));
         },
@@ -56,12 +57,18 @@ export function wireChannels(start: StartWorker, metrics: WorkerMetrics, wake: (
         ch.id,
         edgeIndex,
         ch.capacity,
-        (events) => {
+        (events, watermark) => {
           const batch = encodeBatch(events);
+          const m: ChannelMessage = watermark
+            ? watermark.idle
+              ? { type: 'batch', batch, wm: watermark.time, wmIdle: true }
+              : { type: 'batch', batch, wm: watermark.time }
+            : { type: 'batch', batch };
           // Bytes are counted where the batch arrives (the receiving worker).
-          port.postMessage({ type: 'batch', batch } satisfies ChannelMessage, [batch.t.buffer as ArrayBuffer]);
+          port.postMessage(m, [batch.t.buffer as ArrayBuffer]);
         },
         (control) => port.postMessage({ type: 'control', control } satisfies ChannelMessage),
+        true, // encoded at once: the outbox is reused
       );
       port.on('message', (m: ChannelMessage) => {
         if (m.type === 'credit') {
@@ -80,6 +87,7 @@ export function wireChannels(start: StartWorker, metrics: WorkerMetrics, wake: (
           metrics.addBytes(edgeIndex, encodedSize(m.batch));
           metrics.sampleLatency(edgeIndex, events);
           inc.pushEvents(events);
+          if (m.wm !== undefined) inc.pushControl({ kind: 'watermark', time: m.wm, idle: m.wmIdle === true });
         } else if (m.type === 'control') {
           inc.pushControl(m.control);
         }

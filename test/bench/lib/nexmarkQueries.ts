@@ -1,5 +1,5 @@
 /**
- * Nexmark q0, q1, q2, q5 and q7 as plain single-threaded loops over the generator's events, with
+ * Nexmark q0, q1, q2, q5, q7 and q8 as plain single-threaded loops over the generator's events, with
  * no Sluice operator involved: the expected results of the templates' test, and the hand-written
  * baseline of `npm run bench nexmark`. Semantics as nexmark/nexmark's Flink SQL
  * (queries/q*.sql), in the form the templates document: windows are [start, end) with the
@@ -13,7 +13,7 @@ export interface PlainQuery {
   end(): void;
 }
 
-export type QueryName = 'q0' | 'q1' | 'q2' | 'q5' | 'q7';
+export type QueryName = 'q0' | 'q1' | 'q2' | 'q5' | 'q7' | 'q8';
 
 interface Bid {
   type: 'bid';
@@ -97,6 +97,41 @@ function highestBid(emit: (r: unknown) => void): PlainQuery {
   };
 }
 
+/**
+ * q8: monitor new users, in the templates' form: a person joined with each auction they open
+ * within 10 s of joining (an interval join: auction time in [person time, person time + 10 s]).
+ * Events come in time order, so nothing is late and a person's auctions all come after them.
+ */
+function newUsers(emit: (r: unknown) => void): PlainQuery {
+  const WITHIN_MS = 10_000;
+  const persons = new Map<number, { name: string; time: number }>();
+  // At high event rates many events share a millisecond: an auction may come just before its
+  // seller's person event at the same time, and the interval still holds it.
+  const lastAuctions = new Map<number, Array<{ id: number; time: number; dateTime: number }>>();
+  return {
+    add(e) {
+      const v = e.value as { type: string; id: number; name?: string; seller?: number; dateTime: number };
+      if (v.type === 'person') {
+        persons.set(v.id, { name: v.name!, time: e.time });
+        for (const a of lastAuctions.get(v.id) ?? [])
+          if (a.time >= e.time && a.time <= e.time + WITHIN_MS)
+            emit({ id: v.id, name: v.name, auction: a.id, opened: a.dateTime });
+      } else if (v.type === 'auction') {
+        const seller = v.seller!;
+        const p = persons.get(seller);
+        if (p !== undefined && e.time >= p.time && e.time <= p.time + WITHIN_MS)
+          emit({ id: seller, name: p.name, auction: v.id, opened: v.dateTime });
+        // Only auctions of this millisecond can still meet a person yet to come.
+        const list = lastAuctions.get(seller);
+        if (list !== undefined && list.length > 0 && list[0]!.time === e.time)
+          list.push({ id: v.id, time: e.time, dateTime: v.dateTime });
+        else lastAuctions.set(seller, [{ id: v.id, time: e.time, dateTime: v.dateTime }]);
+      }
+    },
+    end() {},
+  };
+}
+
 /** A fresh query that hands each result to `emit`. */
 export function plainQuery(name: QueryName, emit: (r: unknown) => void): PlainQuery {
   const each = (f: (b: Bid) => void): PlainQuery => ({
@@ -129,5 +164,7 @@ export function plainQuery(name: QueryName, emit: (r: unknown) => void): PlainQu
       return hotItems(emit);
     case 'q7':
       return highestBid(emit);
+    case 'q8':
+      return newUsers(emit);
   }
 }

@@ -57,6 +57,7 @@ const QUERY_NAMES = {
   q2: 'selection',
   q5: 'hot items (sliding window)',
   q7: 'highest bid (tumbling window)',
+  q8: 'monitor new users (interval join; target 5×)',
 };
 
 function nexmark(r) {
@@ -74,7 +75,23 @@ function nexmark(r) {
   ].join('\n');
 }
 
-const RENDER = { ceilings, nexmark };
+function connectors(r) {
+  const NAMES = { nats: 'NATS JetStream: `source.nats`', redis: 'Redis Streams: `source.redis`' };
+  const rows = Object.entries(r.platforms).map(([k, x]) =>
+    x.skipped
+      ? `| ${NAMES[k] ?? k} | skipped: ${x.skipped} | | | |`
+      : `| ${NAMES[k] ?? k} → map → \`sink.file\` | ${fmt(x.plainLoopEventsPerSec)} | ${fmt(x.sluiceEventsPerSec)} | **${x.ratio}** | ≥ 0.75: ${x.met ? 'met' : 'not yet'} |`,
+  );
+  return [
+    `| ${count(r.count)} JSON messages drained into a JSON Lines file, end to end (Sluice: process start-up included) | plain client loop, events/s | Sluice, events/s | Sluice ÷ plain loop | target |`,
+    '|---|---|---|---|---|',
+    ...rows,
+    '',
+    `${when(r)}; ${r.repeat === 1 ? 'one round' : `medians of ${r.repeat} rounds`}, each pair measured back to back. Command: \`node scripts/bench.mjs connectors\`.`,
+  ].join('\n');
+}
+
+const RENDER = { ceilings, nexmark, connectors };
 
 /** README text with each marked table rewritten from `results` (bench/results.json's content). */
 export function updateReadme(text, results) {

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const CLI = path.join(ROOT, 'dist', 'cli.js');
+/** Another build to measure against in the same run (A/B): `BENCH_BASE_CLI=dist/base/cli.js`. */
+export const BASE_CLI = process.env.BENCH_BASE_CLI ? path.resolve(ROOT, process.env.BENCH_BASE_CLI) : null;
 const PRELOAD = new URL('./cpuReport.mjs', import.meta.url).href;
 
 /** Fails with a clear line when the bundle is missing (scripts/bench.mjs builds it first). */
@@ -22,7 +24,7 @@ export function requireBuild() {
  * Returns { code, stderr, wallMs, cpuMs, runMs, last, dir }: `runMs` is the run's own clock
  * (metrics run.elapsedMs, process start-up excluded), `cpuMs` user + system of the process.
  */
-export async function runGraph(work, name, graph) {
+export async function runGraph(work, name, graph, cli = CLI) {
   const dir = path.join(work, name);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
@@ -34,7 +36,7 @@ export async function runGraph(work, name, graph) {
   const r = await new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', PRELOAD, CLI, 'run', file, '--state', path.join(dir, 'state.db'), '--metrics', metrics],
+      ['--import', PRELOAD, cli, 'run', file, '--state', path.join(dir, 'state.db'), '--metrics', metrics],
       { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SLUICE_BENCH_CPU_OUT: cpuFile } },
     );
     let stderr = '';

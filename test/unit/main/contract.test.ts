@@ -57,6 +57,8 @@ const SAMPLES: Record<ApiMethod, unknown[]> = {
   saveFile: ['/g/a.sluice.json', '{}'],
   listExamples: [],
   openExample: ['fraud'],
+  loadSchemas: ['/g/a.sluice.json'],
+  saveContract: ['/g/a.sluice.json', 'orders', [{ seq: 1 }]],
 };
 
 describe('desktop ↔ web contract', () => {

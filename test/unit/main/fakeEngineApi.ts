@@ -79,6 +79,14 @@ export class FakeEngineApi implements EngineProcessService {
     this.record('openExample', [id]);
     return { text: '{"name":"x"}' };
   }
+  async loadSchemas(graphPath: string) {
+    this.record('loadSchemas', [graphPath]);
+    return { schemas: [], problems: [] };
+  }
+  async saveContract(graphPath: string, name: string, samples: unknown[]) {
+    this.record('saveContract', [graphPath, name, samples]);
+    return { ref: `${name}@1`, path: `/g/schemas/${name}@1.schema.json` };
+  }
   async grantFolder(folder: string) {
     this.granted.push(folder);
   }

@@ -1,6 +1,7 @@
 import type {
   EngineApi,
   ExampleInfo,
+  GraphSchemas,
   RestorePreview,
   RunEvent,
   StartRunRequest,
@@ -125,6 +126,16 @@ export class FakeEngine implements ServiceOf<typeof ENGINE_API> {
     const example = this.examples.find((e) => e.id === id);
     if (!example) throw new UserError(`There is no example called "${id}".`);
     return { text: example.text };
+  }
+  /** The contracts `loadSchemas` returns (tests set them). */
+  schemas: GraphSchemas = { schemas: [], problems: [] };
+  async loadSchemas(graphPath: string) {
+    this.record('loadSchemas', [graphPath]);
+    return this.schemas;
+  }
+  async saveContract(graphPath: string, name: string, samples: unknown[]) {
+    this.record('saveContract', [graphPath, name, samples]);
+    return { ref: `${name}@1`, path: `schemas/${name}@1.schema.json` };
   }
 }
 

@@ -78,7 +78,8 @@ describe('sluice run', () => {
     const p = pipeline('sigint');
     const first = await runCli(['run', p.graph, '--state', p.state], {
       cwd: p.dir,
-      killAfterMs: 1000,
+      // Once a checkpoint has committed output: the run is under way (whatever the machine's load).
+      killWhen: () => lineCount(p.changelog) > 0,
       killSignal: 'SIGINT',
       timeoutMs: 30_000,
     });
@@ -110,7 +111,7 @@ describe('sluice run', () => {
     const p = pipeline('sigterm');
     const r = await runCli(['run', p.graph, '--state', p.state], {
       cwd: p.dir,
-      killAfterMs: 800,
+      killWhen: () => lineCount(p.changelog) > 0,
       killSignal: 'SIGTERM',
       timeoutMs: 30_000,
     });
@@ -132,14 +133,18 @@ describe('sluice run', () => {
   it('refuses a second run on the same state in one line while the first holds it', async () => {
     // Slow enough that the SIGINT lands mid-run, not in the moment the run exits by itself.
     const p = pipeline('locked', { ratePerSec: 4000 });
+    // The first run holds the store from its start; it is stopped once the second has answered.
+    let secondAnswered = false;
     const firstRun = runCli(['run', p.graph, '--state', p.state], {
       cwd: p.dir,
-      killAfterMs: 2500,
+      killWhen: () => secondAnswered,
       killSignal: 'SIGINT',
-      timeoutMs: 30_000,
+      timeoutMs: 60_000,
     });
-    await new Promise((r) => setTimeout(r, 700));
+    const deadline = Date.now() + 30_000;
+    while (lineCount(p.changelog) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const second = await runCli(['run', p.graph, '--state', p.state], { cwd: p.dir, timeoutMs: 20_000 });
+    secondAnswered = true;
     expect(second.code).toBe(1);
     const lines = linesOf(second.stderr);
     expect(lines).toHaveLength(1);

@@ -201,7 +201,7 @@ describe('validate with schemas', () => {
     const g = graph();
     expect(validate(g, registry)).toEqual([]);
     g.nodes[4]!.config.contract = 'payments@1';
-    expect(validate(g, registry, SCHEMAS).map((p) => p.message)).toEqual([
+    expect(validate(g, registry, { schemas: SCHEMAS }).map((p) => p.message)).toEqual([
       'Edge "e4" carries orders@1 into node "store", which expects payments@1.',
     ]);
   });

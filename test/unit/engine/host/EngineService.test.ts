@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -338,15 +338,79 @@ describe('EngineService on the real runtime', () => {
       ],
     };
     const first = await real.startRun({ graph: hanging as never, trusted: true });
-    await expect.poll(() => ended.length, { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => ended.length, { timeout: 90_000 }).toBe(1);
     expect(ended[0]).toMatchObject({ runId: first.runId, status: 'failed' });
     const reason = (ended[0] as { reason?: string }).reason ?? '';
     expect(reason).toMatch(/stopped responding.*gave up after 3 restarts/);
     expect(reason).not.toContain('\n');
     const second = await real.startRun({ graph: smallGraph('After') as never });
-    await expect.poll(() => ended.length, { timeout: 20_000 }).toBe(2);
+    await expect.poll(() => ended.length, { timeout: 90_000 }).toBe(2);
     expect(ended[1]).toMatchObject({ runId: second.runId, status: 'finished' });
-  }, 30_000);
+  }, 200_000);
+});
+
+describe('EngineService contracts (schemas/ beside a saved graph)', () => {
+  const ORDERS = {
+    type: 'object',
+    properties: { seq: { type: 'integer' } },
+    required: ['seq'],
+  };
+  const withContract = (contract: string): Record<string, unknown> => ({
+    ...smallGraph('Contracted'),
+    nodes: [{ id: 'gen', type: 'source.generator', config: { count: 3, contract } }],
+  });
+  const writeSchema = (file: string, text: string): void => {
+    mkdirSync(path.join(project, 'schemas'), { recursive: true });
+    writeFileSync(path.join(project, 'schemas', file), text);
+  };
+
+  it('loads the schemas folder beside a graph, with the problems of its broken files; none without one', async () => {
+    expect(await service.loadSchemas(path.join(project, 'g.sluice.json'))).toEqual({ schemas: [], problems: [] });
+    writeSchema('orders@1.schema.json', JSON.stringify(ORDERS));
+    writeSchema('broken@1.schema.json', '{ "type": ');
+    const loaded = await service.loadSchemas(path.join(project, 'g.sluice.json'));
+    expect(loaded.schemas.map((s) => s.ref)).toEqual(['orders@1']);
+    expect(loaded.problems).toEqual([expect.objectContaining({ severity: 'error', file: 'broken@1.schema.json' })]);
+    await expect(service.loadSchemas(path.join(base, 'elsewhere', 'g.sluice.json'))).rejects.toThrow();
+  });
+
+  it('refuses a schemas/ folder that links out of the opened folders', async () => {
+    const outside = path.join(base, 'outside');
+    mkdirSync(outside);
+    writeFileSync(path.join(outside, 'secret@1.schema.json'), JSON.stringify(ORDERS));
+    const sub = path.join(project, 'sub');
+    mkdirSync(sub);
+    symlinkSync(outside, path.join(sub, 'schemas'));
+    await expect(service.loadSchemas(path.join(sub, 'g.sluice.json'))).rejects.toThrow(/outside|not inside|open/i);
+  });
+
+  it('drafts a contract from samples as the next version, and refuses a bad name or no samples', async () => {
+    const graphPath = path.join(project, 'g.sluice.json');
+    const first = await service.saveContract(graphPath, 'orders', [{ seq: 1, note: 'a' }, { seq: 2 }]);
+    expect(first.ref).toBe('orders@1');
+    const loaded = await service.loadSchemas(graphPath);
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.schemas[0]?.schema).toMatchObject({
+      type: 'object',
+      properties: { seq: { type: 'integer' }, note: { type: 'string' } },
+      required: ['seq'],
+    });
+    expect((await service.saveContract(graphPath, 'orders', [{ seq: 3 }])).ref).toBe('orders@2');
+    await expect(service.saveContract(graphPath, '../up', [{ seq: 1 }])).rejects.toThrow(/cannot name a contract/);
+    await expect(service.saveContract(graphPath, 'orders', [])).rejects.toThrow(/no sample events/);
+  });
+
+  it('runs a saved graph with its contracts, and refuses one naming a contract its folder lacks', async () => {
+    writeSchema('orders@1.schema.json', JSON.stringify(ORDERS));
+    const graphPath = path.join(project, 'g.sluice.json');
+    await service.startRun({ graph: withContract('orders@1') as never, path: graphPath, trusted: true });
+    const checked = runs[0]?.options.graph as { schemas?: Array<{ ref: string }> };
+    expect(checked.schemas?.map((s) => s.ref)).toEqual(['orders@1']);
+    await expect(
+      service.startRun({ graph: withContract('orders@9') as never, path: graphPath, trusted: true }),
+    ).rejects.toThrow(/orders@9/);
+    expect(runs).toHaveLength(1);
+  });
 });
 
 describe('EngineService: unsaved graphs and templates run from any folder', () => {

@@ -50,3 +50,14 @@ describe('batch', () => {
     expect(b.out.on('out').map((e) => [e.id, e.value])).toEqual([['x+3', [1, 2, 3]]]);
   });
 });
+
+describe('batch and watermarks', () => {
+  it('holds the watermark it forwards at the oldest event it holds, so its batches are not late downstream', () => {
+    const h = new Harness(batch, { size: 3, maxDelayMs: 1000 });
+    expect(h.watermark(100)).toBe(100);
+    h.push([ev(1, { time: 40 }), ev(2, { time: 30 })]);
+    expect(h.watermark(200)).toBe(30);
+    h.push(ev(3, { time: 50 })); // the batch of 3 goes out
+    expect(h.watermark(200)).toBe(200);
+  });
+});

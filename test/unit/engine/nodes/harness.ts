@@ -19,6 +19,14 @@ import type {
   TransactionalTable,
 } from '../../../../engine/contract/operator.js';
 import { UserError } from '../../../../engine/contract/operator.js';
+import type {
+  BrokerReader,
+  BrokerReaderOptions,
+  BrokerWriter,
+  BrokerWriterOptions,
+} from '../../../../engine/contract/connector.js';
+import { openBrokerReader, openBrokerWriter } from '../../../../engine/connectors/openBroker.js';
+import { MemoryOutbox } from '../../../../engine/connectors/Outbox.js';
 
 /** Records every emitted (port, event) pair. */
 export class RecordingEmitter implements Emitter {
@@ -68,6 +76,22 @@ export class MemoryIo implements OperatorIo {
     let t = this.tables.get(name);
     if (!t) this.tables.set(name, (t = new MemoryTable(mode)));
     return t;
+  }
+  /** Real connections (connector tests run against the real servers), with an outbox in memory. */
+  readonly brokers: Array<BrokerReader | BrokerWriter> = [];
+  sinkId = `test-${Math.random().toString(36).slice(2)}`;
+  openBrokerReader(options: BrokerReaderOptions): BrokerReader {
+    const r = openBrokerReader(options, this.connectorEnv(options.kind));
+    this.brokers.push(r);
+    return r;
+  }
+  openBrokerWriter(options: BrokerWriterOptions): BrokerWriter {
+    const w = openBrokerWriter(options, this.connectorEnv(options.kind));
+    this.brokers.push(w);
+    return w;
+  }
+  private connectorEnv(kind: string) {
+    return { node: `${kind} test`, sinkId: this.sinkId, storeId: 'test-store', outbox: () => new MemoryOutbox() };
   }
   console(line: string): void {
     this.consoleLines.push(line);
@@ -197,6 +221,8 @@ export class FakeContext implements OperatorContext {
   /** The pending timer (later calls replace earlier, as in the contract). */
   timer: number | null = null;
   readonly timersSet: number[] = [];
+  /** Times `wake` was called (a connector client received messages). */
+  woken = 0;
   readonly pauses: number[] = [];
   readonly deadLetters: Array<{ event: SluiceEvent; error: string }> = [];
   readonly logs: Array<{ level: string; message: string }> = [];
@@ -204,6 +230,7 @@ export class FakeContext implements OperatorContext {
   readonly lags = new Map<string, { lag: number; skipped: number }>();
   dropped = 0;
   errors = 0;
+  late = 0;
   private readonly connected: Set<string> | null;
   private readonly subs: Record<string, string[]>;
 
@@ -220,6 +247,9 @@ export class FakeContext implements OperatorContext {
   }
   now(): number {
     return this.clock;
+  }
+  wake(): void {
+    this.woken++;
   }
   setTimer(at: number): void {
     this.timer = at;
@@ -248,6 +278,9 @@ export class FakeContext implements OperatorContext {
   }
   reportWatermark(wm: number): void {
     this.watermarks.push(wm);
+  }
+  countLate(n: number): void {
+    this.late += n;
   }
   log(level: 'info' | 'warn' | 'error', message: string): void {
     this.logs.push({ level, message });
@@ -302,6 +335,10 @@ export class Harness {
       this.op.onTimer?.(this.ctx.clock, this.out);
     }
     return this;
+  }
+  /** A watermark signal on `input` (idle: the input went quiet); returns what the operator forwards. */
+  watermark(wm: number, input = 0, idle = false): number | undefined {
+    return this.op.onWatermark?.(wm, input, idle, this.out);
   }
   end(): this {
     this.op.onEnd?.(this.out);

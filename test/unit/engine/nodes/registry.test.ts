@@ -28,6 +28,15 @@ const CATALOG_V1 = [
   // Added by the speed issue: the Nexmark benchmark's source and blackhole sink.
   'source.nexmark',
   'sink.discard',
+  // Added by the event-time issue (SPEC §12).
+  'reorder',
+  'join',
+  // Added by the connectors issue (SPEC §10, catalog version 2).
+  'source.nats',
+  'sink.nats',
+  'sink.postgres',
+  'source.redis',
+  'sink.redis',
 ];
 
 /** Why a default does not fit its own field schema, or null. */
@@ -65,6 +74,11 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   topic: { name: 't' },
   'sink.file': { path: 'out.jsonl' },
   'sink.sqlite': { table: 't' },
+  'source.nats': { url: 'nats://127.0.0.1:4222', stream: 'S' },
+  'sink.nats': { url: 'nats://127.0.0.1:4222', subject: 's' },
+  'sink.postgres': { url: 'postgres://127.0.0.1:5432/test', table: 't' },
+  'source.redis': { url: 'redis://127.0.0.1:6379', stream: 's' },
+  'sink.redis': { url: 'redis://127.0.0.1:6379', stream: 's' },
 };
 
 describe('node registry', () => {
@@ -101,6 +115,9 @@ describe('node registry', () => {
       if (d.category === 'source') {
         expect(ports.inputs).toEqual([]);
         expect(d.maxParallelism).toBe(1);
+      } else if (d.type === 'join') {
+        // The first node with two inputs (SPEC §12).
+        expect(ports.inputs).toEqual(['left', 'right']);
       } else {
         expect(ports.inputs).toEqual(['in']);
       }

@@ -206,6 +206,41 @@ describe('window', () => {
     expect([...first.out.emitted, ...second.out.emitted]).toEqual(whole.out.emitted);
   });
 
+  it('snapshots in columns (handed over) and still restores a snapshot of one object per window', () => {
+    const events = [at(1), at(3, 'b'), at(12), at(14, 'b'), at(16, 'c'), at(25), at(31, 'b'), at(40)];
+    for (const config of [
+      { sizeMs: 10, op: 'sum' },
+      { kind: 'session', gapMs: 4, op: 'max' },
+    ]) {
+      const whole = new Harness(window, config);
+      events.forEach((e) => whole.push(e));
+      whole.end();
+      const first = new Harness(window, config);
+      events.slice(0, 5).forEach((e) => first.push(e));
+      expect(first.op.snapshotOwned).toBe(true);
+      const columns = JSON.parse(JSON.stringify(first.op.snapshot!(1))) as Record<string, unknown[]>;
+      expect(columns.keys!.length).toBe(first.op.stateSize!());
+      // The same windows as the format before the columns: one object per window.
+      const legacy = {
+        maxTimes: columns.maxTimes,
+        windows: columns.keys!.map((key, i) => ({
+          key,
+          start: columns.starts![i],
+          end: columns.ends![i],
+          emittedAt: columns.emittedAt![i],
+          acc: { count: columns.counts![i], sum: columns.sums![i], min: columns.mins![i], max: columns.maxs![i] },
+        })),
+      };
+      for (const state of [columns, legacy]) {
+        const second = new Harness(window, config);
+        second.op.restore!(state);
+        events.slice(5).forEach((e) => second.push(e));
+        second.end();
+        expect([...first.out.emitted, ...second.out.emitted]).toEqual(whole.out.emitted);
+      }
+    }
+  });
+
   it('checks the cross-field rules of each kind', () => {
     expect(window.check!({ kind: 'sliding', sizeMs: 10, slideMs: 20 })[0]?.field).toBe('slideMs');
     expect(window.check!({ kind: 'sliding', sizeMs: 10 })[0]?.field).toBe('slideMs');
@@ -213,5 +248,69 @@ describe('window', () => {
     expect(window.check!({ kind: 'sliding', sizeMs: 10000, slideMs: 1 })[0]?.severity).toBe('warning');
     expect(window.check!({ kind: 'tumbling', sizeMs: 10 })).toEqual([]);
     expect(window.ports({})).toEqual({ inputs: ['in'], outputs: ['out', 'late', 'error'] });
+  });
+});
+
+describe('window on watermark signals (SPEC §12)', () => {
+  it('fires on a signal from an input that sends no events (a filter dropping everything)', () => {
+    const h = new Harness(window, { sizeMs: 10 }, { inputCount: 2 });
+    h.push([at(1), at(5), at(25)], 'in', 0);
+    expect(fired(h)).toEqual([]); // input 1 never heard from: −∞
+    expect(h.watermark(12, 1)).toBe(12);
+    expect(spans(h)).toEqual([['a', 0, 10, 2]]);
+    h.watermark(30, 1); // input 0 has seen only 25: [20, 30) waits
+    expect(spans(h)).toEqual([['a', 0, 10, 2]]);
+    h.push(at(31), 'in', 0);
+    expect(spans(h)).toEqual([
+      ['a', 0, 10, 2],
+      ['a', 20, 30, 1],
+    ]);
+  });
+
+  it('takes per input the larger of signal and max time seen, minus the delay', () => {
+    const h = new Harness(window, { sizeMs: 10, watermarkDelayMs: 3 }, { inputCount: 2 });
+    h.push(at(40), 'in', 0);
+    h.push(at(2), 'in', 1);
+    h.watermark(5, 0); // input 0: max(5, 40) = 40; input 1: 2 → wm = 2 − 3
+    expect(fired(h)).toEqual([]);
+    h.watermark(13, 1); // min(40, 13) − 3 = 10: window [0, 10) fires
+    expect(spans(h)).toEqual([['a', 0, 10, 1]]);
+  });
+
+  it('stops waiting for an idle input, and waits for it again once it sends', () => {
+    const h = new Harness(window, { sizeMs: 10 }, { inputCount: 2 });
+    h.push([at(3), at(15)], 'in', 0);
+    h.watermark(Number.NEGATIVE_INFINITY, 1, true);
+    expect(spans(h)).toEqual([['a', 0, 10, 1]]);
+    h.push(at(16), 'in', 1); // active again, at 16
+    h.push(at(35), 'in', 0);
+    expect(spans(h)).toEqual([['a', 0, 10, 1]]); // held at 16 by input 1
+    h.push(at(22), 'in', 1);
+    expect(spans(h)).toEqual([
+      ['a', 0, 10, 1],
+      ['a', 10, 20, 2],
+    ]);
+  });
+
+  it('forwards its watermark minus the allowed lateness, and counts late events', () => {
+    const h = new Harness(window, { sizeMs: 10, allowedLatenessMs: 4 });
+    h.push(at(30));
+    expect(h.watermark(30)).toBe(26);
+    h.push(at(1));
+    expect(h.ctx.late).toBe(1);
+  });
+
+  it('restores mid-window with its signals and idle inputs', () => {
+    const a = new Harness(window, { sizeMs: 10 }, { inputCount: 2 });
+    a.push([at(3), at(14)], 'in', 0);
+    a.watermark(0, 1, true);
+    expect(spans(a)).toEqual([['a', 0, 10, 1]]);
+    const state = JSON.parse(JSON.stringify(a.op.snapshot!(1))) as unknown;
+    const b = new Harness(window, { sizeMs: 10 }, { inputCount: 2 });
+    b.op.restore!(state);
+    b.push(at(2), 'in', 0); // still late after the restore
+    expect(b.out.on('late')).toHaveLength(1);
+    b.push(at(21), 'in', 0); // input 1 is still idle: input 0 alone fires [10, 20)
+    expect(spans(b)).toEqual([['a', 10, 20, 1]]);
   });
 });

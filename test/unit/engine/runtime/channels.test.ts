@@ -14,9 +14,13 @@ function pair(capacity: number) {
     0,
     0,
     capacity,
-    (events) => {
+    (events, wm) => {
       log.push(events.map((e) => e.value as number));
       inc.pushEvents(events);
+      if (wm) {
+        log.push({ ...wm, withBatch: true } as ChannelControl);
+        inc.pushControl(wm);
+      }
       return 0;
     },
     (c) => {
@@ -28,6 +32,35 @@ function pair(capacity: number) {
 }
 
 describe('channels', () => {
+  it('carry a watermark with the batch before it, and keep only the newest of watermarks not separated by events', () => {
+    const { out, inc, log } = pair(8);
+    out.pushWatermark(1, false); // nothing before it: a message of its own
+    out.push(ev(1));
+    out.push(ev(2));
+    out.pushWatermark(2, false);
+    out.pushWatermark(3, false); // replaces 2: no event between them
+    out.push(ev(3));
+    out.pushWatermark(4, true);
+    out.flush();
+    expect(log).toEqual([
+      { kind: 'watermark', time: 1, idle: false },
+      [1, 2],
+      { kind: 'watermark', time: 3, idle: false, withBatch: true },
+      [3],
+      { kind: 'watermark', time: 4, idle: true, withBatch: true },
+    ]);
+    // The receiver sees them in line: popped at the head, into the channel's signal.
+    expect(inc.peekControl()).toEqual({ kind: 'watermark', time: 1, idle: false });
+    inc.popControl();
+    expect(inc.watermark).toBe(1);
+    inc.consume(10, () => {});
+    inc.popControl();
+    expect(inc.watermark).toBe(3);
+    inc.consume(10, () => {});
+    inc.popControl();
+    expect([inc.watermark, inc.idle]).toEqual([4, true]);
+  });
+
   it('send no more than the credit the receiver granted, and the rest when credit returns', () => {
     const { out, inc, log } = pair(4);
     for (let i = 0; i < 10; i++) out.push(ev(i));
@@ -70,5 +103,41 @@ describe('channels', () => {
     expect(inc.ended).toBe(false);
     inc.popControl();
     expect(inc.ended).toBe(true);
+  });
+});
+
+describe('credit and buffers', () => {
+  it('returns credit once half the capacity is taken, before the events are processed', () => {
+    const returned: number[] = [];
+    const inc = new InChannel(0, 0, 'in', 0, 8, (n) => returned.push(n));
+    inc.pushEvents([ev(0), ev(1), ev(2), ev(3), ev(4), ev(5)]);
+    const seen: Array<[number, number[]]> = [];
+    inc.consume(6, (e) => seen.push([e.value as number, [...returned]]));
+    // All six left the queue at once, so their credit went back before the first was processed.
+    expect(seen[0]).toEqual([0, [6]]);
+    expect(inc.queued).toBe(0);
+  });
+
+  it('reuses the outbox for a channel whose send encodes the batch at once', () => {
+    const sent: SluiceEvent[][] = [];
+    const copies: number[][] = [];
+    const out = new OutChannel(
+      0,
+      0,
+      4,
+      (events) => {
+        sent.push(events);
+        copies.push(events.map((e) => e.value as number));
+      },
+      () => undefined,
+      true,
+    );
+    out.push(ev(1));
+    out.flush();
+    out.addCredit(1);
+    out.push(ev(2));
+    out.flush();
+    expect(copies).toEqual([[1], [2]]);
+    expect(sent[0]).toBe(sent[1]);
   });
 });

@@ -303,3 +303,77 @@ describe('FileCommitter evidence of a store that lost its commits', () => {
     expect(read()).toBe('');
   });
 });
+
+describe('FileCommitter.seal (fsync off the thread)', () => {
+  it('sets a checkpoint aside at once; output after it goes to the next segment; commits keep the order', async () => {
+    const store = openStore();
+    const c = committer(store);
+    c.write(['a', 'b']);
+    const sealed = c.seal(1, ['c']);
+    // Renamed at once: the next write opens a new segment while the fsync runs.
+    c.write(['d']);
+    const staging = path.join(dir, 'out', '.results.jsonl.sluice-staged');
+    expect(fs.readFileSync(path.join(staging, '1'), 'utf8')).toBe('a\nb\nc\n');
+    await sealed;
+    await c.seal(2, []);
+    c.commit(1);
+    expect(read()).toBe('a\nb\nc\n');
+    c.commit(2);
+    expect(read()).toBe('a\nb\nc\nd\n');
+  });
+
+  it('resolves with nothing to seal, and drops output of a checkpoint already committed', async () => {
+    const store = openStore();
+    const c = committer(store);
+    await c.seal(1, []);
+    c.commit(1, ['one']);
+    c.write(['late']);
+    await c.seal(1, []);
+    c.commit(2);
+    expect(read()).toBe('one\n');
+  });
+
+  it('keeps a sealed checkpoint across a reopen that restored it, and drops one after it', async () => {
+    const store = openStore();
+    const c = committer(store);
+    await c.seal(1, ['one']);
+    await c.seal(2, ['two']);
+    c.close();
+    const again = new FileCommitter(store, 'sink-op', outPath, 1);
+    closers.push(again);
+    again.commit(1);
+    again.commit(2);
+    expect(read()).toBe('one\n');
+  });
+});
+
+describe('FileCommitter.commitInBackground (I/O off the thread)', () => {
+  it('appends, fsyncs and records each checkpoint once, in order after the seals', async () => {
+    const store = openStore();
+    const c = committer(store);
+    void c.seal(1, ['a']);
+    void c.seal(2, ['b']);
+    const first = c.commitInBackground(1);
+    const second = c.commitInBackground(2);
+    const again = c.commitInBackground(2);
+    await Promise.all([first, second, again]);
+    expect(read()).toBe('a\nb\n');
+    expect(store.lastSinkCommit('sink-op')).toMatchObject({ checkpointId: 2, info: { length: 4 } });
+    expect(
+      fs.readdirSync(path.join(dir, 'out', '.results.jsonl.sluice-staged')).filter((n) => n !== 'owner.json'),
+    ).toEqual([]);
+  });
+
+  it('stops at a close before the record, and the next open recommits the checkpoint once', async () => {
+    const store = openStore();
+    const c = committer(store);
+    await c.seal(1, ['one']);
+    const pending = c.commitInBackground(1);
+    c.close();
+    await pending;
+    const again = new FileCommitter(store, 'sink-op', outPath, 1);
+    closers.push(again);
+    await again.commitInBackground(1);
+    expect(read()).toBe('one\n');
+  });
+});

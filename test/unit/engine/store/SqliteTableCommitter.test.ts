@@ -295,3 +295,40 @@ describe('SqliteTableCommitter evidence of a store that lost its commits', () =>
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe.each(targets)('SqliteTableCommitter.seal (fsync off the thread) into %s', (_name, target) => {
+  it('stages at once and commits what each sealed checkpoint holds, in order', async () => {
+    const store = openStore();
+    const c = table(store, target(), 'append');
+    c.write([row('a', 1)]);
+    const first = c.seal(1, [row('a', 2)]);
+    c.write([row('b', 3)]);
+    await first;
+    await c.seal(2, []);
+    c.commit(1);
+    expect(rowsOf(target()).map((r) => r.time)).toEqual([1, 2]);
+    c.commit(2);
+    expect(rowsOf(target()).map((r) => r.time)).toEqual([1, 2, 3]);
+    await c.seal(3, []); // nothing since the last barrier
+  });
+
+  it('keeps what a seal staged across a reopen that restored it, and drops what came after', async () => {
+    const store = openStore();
+    const c = table(store, target(), 'append');
+    await c.seal(1, [row('a', 1)]);
+    c.write([row('a', 2)]);
+    await c.seal(2, []);
+    c.close();
+    const again = new SqliteTableCommitter({
+      store,
+      operatorId: 'sink-op',
+      path: target(),
+      table: 'results',
+      mode: 'append',
+      discardStagedAfter: 1,
+    });
+    closers.push(again);
+    again.commit(2);
+    expect(rowsOf(target()).map((r) => r.time)).toEqual([1]);
+  });
+});

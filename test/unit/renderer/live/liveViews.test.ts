@@ -3,6 +3,7 @@ import type { EdgeMetrics, NodeMetrics } from '../../../../engine/contract/metri
 import {
   edgeLabelText,
   edgeLabelView,
+  edgeWatermarkText,
   isFinal,
   nodeBadgeText,
   nodeBadgeView,
@@ -48,7 +49,31 @@ describe('edge label view', () => {
   });
 });
 
+describe('edge event time', () => {
+  it('shows the watermark and how far it trails the newest event time, not the wall clock', () => {
+    const wm = Date.UTC(2023, 10, 14, 22, 13, 20);
+    expect(edgeWatermarkText(edge())).toBe('');
+    const text = edgeWatermarkText(edge({ watermark: wm, newestTime: wm + 500, idle: false }));
+    expect(text).toMatch(/^\S+ · 500 ms behind the newest event$/);
+    expect(edgeWatermarkText(edge({ watermark: Number.POSITIVE_INFINITY }))).toBe('end of input');
+  });
+
+  it('marks an idle producer on the label and in the card', () => {
+    const v = edgeLabelView(edge({ watermark: 5, idle: true }), false);
+    expect(v.lag).toBe('wm idle');
+    expect(edgeLabelText(v)).toBe('400/s, 12 of 1.0k queued, wm idle, calm');
+    expect(edgeWatermarkText(edge({ watermark: 5, idle: true }))).toMatch(/ · idle$/);
+  });
+});
+
 describe('node badge view', () => {
+  it('counts late events of an event-time node', () => {
+    const v = nodeBadgeView(node({ late: 1234, watermark: 10 }), true, false);
+    expect(v.late).toBe('1.2k late');
+    expect(nodeBadgeText(v)).toMatch(/, 1\.2k late$/);
+    expect(nodeBadgeView(node(), true, false).late).toBe('');
+  });
+
   it('rounds busy to 5 % steps and keeps exact counts for the end of the run', () => {
     const v = nodeBadgeView(node(), false, false);
     expect(v).toMatchObject({

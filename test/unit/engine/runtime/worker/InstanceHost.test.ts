@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Emitter, Operator, SluiceEvent } from '../../../../../engine/contract/index.js';
-import { ev, hostOf, servicesFor, tinyPlan } from './workerParts.js';
+import { InstanceHost } from '../../../../../engine/runtime/worker/InstanceHost.js';
+import { OutChannel } from '../../../../../engine/runtime/worker/OutChannel.js';
+import { ev, hostOf, planInstance, servicesFor, tinyPlan } from './workerParts.js';
 
 /** An operator that passes events on, recording what the in-flight cell said as each arrived. */
 function passOn(cell: Float64Array, seen: Array<[number, number, number]>): Operator {
@@ -19,7 +21,7 @@ describe('InstanceHost', () => {
     const seen: Array<[number, number, number]> = [];
     const a = hostOf(services, 'a', 0, passOn(inFlight, seen));
     const b = hostOf(services, 'b', 1, passOn(inFlight, seen));
-    a.routes['out'] = [{ kind: 'fused', edgeIndex: 0, target: b, port: 'in' }];
+    a.routes['out'] = [{ kind: 'fused', edgeIndex: 0, target: b, port: 'in', check: null }];
     a.deliver(ev(0), 'in', 0);
     a.deliver(ev(1), 'in', 0);
     // [seq, slot, position]: a is slot 1, b slot 2; each counts its own stream.
@@ -85,5 +87,63 @@ describe('InstanceHost', () => {
     ctx.setTimer(1234);
     expect(recorded.timers).toEqual([{ node: 'a', at: 1234 }]);
     expect(ctx.isConnected('out')).toBe(false);
+  });
+
+  it('forwards the minimum over its inputs that are not idle, never backwards, down fused hops and onto channels', () => {
+    const plan = tinyPlan(['a', 'b', 'c']);
+    const { services, metrics } = servicesFor(plan);
+    const pass: Operator = { process: (e, _p, out) => out.emit('out', e) };
+    const a = new InstanceHost({ ...planInstance('a', 0), inputCount: 2 }, 1, services);
+    a.attach(pass);
+    const b = hostOf(services, 'b', 1, pass);
+    const sent: Array<[number, boolean]> = [];
+    const ch = new OutChannel(
+      0,
+      1,
+      16,
+      () => undefined,
+      (c) => c.kind === 'watermark' && sent.push([c.time, c.idle]),
+    );
+    a.routes['out'] = [{ kind: 'fused', edgeIndex: 0, target: b, port: 'in', check: null }];
+    b.routes['out'] = [{ kind: 'single', edgeIndex: 1, channel: ch, check: null }];
+    const step = (input: number, wm: number, idle: boolean): void => {
+      a.inputWatermark(input, wm, idle);
+      ch.flush(); // one at a time: unsent ones with no event between would be coalesced
+    };
+    step(0, 10, false);
+    expect(b.outWatermark).toBe(Number.NEGATIVE_INFINITY); // input 1 not heard from
+    step(1, 7, false);
+    step(1, 12, false);
+    step(1, 3, false); // never backwards
+    step(0, 20, false);
+    step(1, 12, true); // idle: input 0 alone, at 20
+    expect(sent).toEqual([
+      [7, false],
+      [10, false],
+      [12, false],
+      [20, false],
+    ]);
+    expect(metrics.counters.edgeWatermark.slice(0, 2)).toEqual([20, 20]);
+    step(0, 25, true); // every input idle: the outputs are idle, at what they had
+    expect(sent.at(-1)).toEqual([20, true]);
+    expect(metrics.counters.edgeIdle[1]).toBe(true);
+  });
+
+  it('holds a watermark while its operator has output waiting in pump, and sends it once drained', () => {
+    const plan = tinyPlan(['a', 'b']);
+    const { services } = servicesFor(plan);
+    let pending = true;
+    const a = hostOf(services, 'a', 0, {
+      process: () => undefined,
+      pump: () => undefined,
+      hasPending: () => pending,
+    });
+    const b = hostOf(services, 'b', 1, { process: () => undefined });
+    a.routes['out'] = [{ kind: 'fused', edgeIndex: 0, target: b, port: 'in', check: null }];
+    a.inputWatermark(0, 50, false);
+    expect([a.watermarkHeld, b.outWatermark]).toEqual([true, Number.NEGATIVE_INFINITY]);
+    pending = false;
+    a.sendWatermark();
+    expect([a.watermarkHeld, b.outWatermark]).toEqual([false, 50]);
   });
 });

@@ -21,7 +21,11 @@ afterEach(() => {
 });
 
 /** One source task (`poll` decides) into one output channel of `capacity`, whose traffic is logged. */
-function sourceFixture(poll: (budget: number, out: Emitter, n: number) => PollResult, capacity = 8) {
+function sourceFixture(
+  poll: (budget: number, out: Emitter, n: number) => PollResult,
+  capacity = 8,
+  config: Record<string, unknown> = {},
+) {
   const plan = tinyPlan(['src', 'sink']);
   const { services, metrics, inFlight } = servicesFor(plan);
   const polls: number[] = [];
@@ -35,16 +39,22 @@ function sourceFixture(poll: (budget: number, out: Emitter, n: number) => PollRe
     snapshot: () => null,
     restore: () => {},
   };
-  const src = hostOf(services, 'src', 0, { ...source, onEnd: () => void ended++ } as SourceOperator);
+  const src = hostOf(services, 'src', 0, { ...source, onEnd: () => void ended++ } as SourceOperator, 0, config);
   const sent: Array<string | ChannelControl> = [];
+  const watermarks: Array<{ time: number; idle: boolean; after: number }> = [];
   const out = new OutChannel(
     0,
     0,
     capacity,
-    (events) => sent.push(...events.map((e) => e.id)),
-    (c) => sent.push(c),
+    (events, wm) => {
+      sent.push(...events.map((e) => e.id));
+      if (wm) watermarks.push({ time: wm.time, idle: wm.idle, after: sent.length });
+    },
+    // Watermarks are logged apart, with how many events went before them.
+    (c) =>
+      c.kind === 'watermark' ? watermarks.push({ time: c.time, idle: c.idle, after: sent.length }) : sent.push(c),
   );
-  src.routes['out'] = [{ kind: 'single', edgeIndex: 0, channel: out }];
+  src.routes['out'] = [{ kind: 'single', edgeIndex: 0, channel: out, check: null }];
   const task = new Task(0, src, [src], [], [out]);
   const current = { host: null };
   const endedTasks: number[] = [];
@@ -70,7 +80,7 @@ function sourceFixture(poll: (budget: number, out: Emitter, n: number) => PollRe
     fail: (e) => errors.push(e),
   });
   schedulers.push(scheduler);
-  return { scheduler, task, out, sent, polls, endedTasks, errors, timers: t, ended: () => ended };
+  return { scheduler, task, out, sent, watermarks, polls, endedTasks, errors, timers: t, ended: () => ended };
 }
 
 describe('Scheduler', () => {
@@ -123,6 +133,53 @@ describe('Scheduler', () => {
     expect(f.ended()).toBe(1);
     expect(f.endedTasks).toEqual([0]);
     expect(f.task.phase).toBe('ended');
+  });
+
+  it("sends a source's watermark after the events of each poll, at most once per poll, less its delay", async () => {
+    const f = sourceFixture(
+      (_b, out, n) => {
+        if (n === 1) for (const i of [0, 5, 2]) out.emit('out', ev(i));
+        if (n === 2) out.emit('out', ev(4)); // older than the newest: the watermark stays
+        if (n === 3) out.emit('out', ev(9));
+        return n === 3 ? 'end' : 'more';
+      },
+      8,
+      { watermarkDelayMs: 1 },
+    );
+    f.scheduler.wake();
+    await turns();
+    expect(f.sent).toEqual(['ev-0', 'ev-5', 'ev-2', 'ev-4', 'ev-9', { kind: 'end' }]);
+    expect(f.watermarks).toEqual([
+      { time: 4, idle: false, after: 3 },
+      { time: 8, idle: false, after: 5 },
+    ]);
+  });
+
+  it('marks a source idle after idleTimeoutMs without events, and active again when it emits', async () => {
+    let resume = false;
+    const f = sourceFixture(
+      (_b, out, n) => {
+        if (n === 1 || resume) {
+          out.emit('out', ev(n));
+          resume = false;
+          return 'more';
+        }
+        return 'idle';
+      },
+      1000,
+      { idleTimeoutMs: 60 },
+    );
+    f.scheduler.wake();
+    const until = async (ok: () => boolean) => {
+      for (let i = 0; i < 500 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+    };
+    await until(() => f.watermarks.some((w) => w.idle));
+    expect(f.watermarks[0]).toEqual({ time: 1, idle: false, after: 1 });
+    expect(f.watermarks[1]).toMatchObject({ time: 1, idle: true, after: 1 });
+    resume = true;
+    await until(() => f.watermarks.length >= 3);
+    expect(f.watermarks[2]).toMatchObject({ idle: false, after: 2 });
+    expect(f.watermarks[2]!.time).toBeGreaterThan(1);
   });
 
   it('pauses sources on request and keeps them paused', async () => {

@@ -21,6 +21,22 @@ function encoder() {
 }
 
 describe('SnapshotEncoder', () => {
+  it('posts a snapshot whose output is made durable in the background once that settles', async () => {
+    const plan = tinyPlan(['sink']);
+    const { services } = servicesFor(plan);
+    let settle: () => void = () => undefined;
+    const sealing = new Promise<void>((resolve) => (settle = resolve));
+    const sink = hostOf(services, 'sink', 0, { process() {}, snapshot: () => undefined, durable: () => sealing });
+    const { e, facts } = encoder();
+    e.snapshot([sink], 4);
+    await Promise.resolve();
+    expect(facts).toEqual([]);
+    settle();
+    await sealing;
+    await Promise.resolve();
+    expect(facts.map((f) => [f.instance, f.checkpointId])).toEqual([['sink#0', 4]]);
+  });
+
   it('posts every host’s snapshot encoded, with its stream position, in order', () => {
     const plan = tinyPlan(['a', 'b']);
     const { services } = servicesFor(plan);

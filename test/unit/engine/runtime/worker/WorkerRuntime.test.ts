@@ -29,6 +29,7 @@ function inProcess(
     type: 'startWorker',
     protocol: PROTOCOL_VERSION,
     plan,
+    schemas: [],
     worker: 0,
     baseDir: mkdtempSync(join(tmpdir(), 'sluice-worker-')),
     statePath: null,

@@ -28,6 +28,7 @@ function startOf(plan: ExecutionPlan, worker: number, ports: Record<number, Mess
     type: 'startWorker',
     protocol: PROTOCOL_VERSION,
     plan,
+    schemas: [],
     worker,
     baseDir: '.',
     statePath: null,

@@ -26,7 +26,12 @@ export function tinyPlan(nodes: string[]): ExecutionPlan {
   };
 }
 
-export function planInstance(nodeId: string, nodeIndex: number, taskId = 0): PlanInstance {
+export function planInstance(
+  nodeId: string,
+  nodeIndex: number,
+  taskId = 0,
+  config: Record<string, unknown> = {},
+): PlanInstance {
   return {
     key: `${nodeId}#0`,
     nodeId,
@@ -35,7 +40,7 @@ export function planInstance(nodeId: string, nodeIndex: number, taskId = 0): Pla
     index: 0,
     parallelism: 1,
     operatorId: `op-${nodeId}`,
-    config: {},
+    config,
     taskId,
     inputCount: 1,
     outputs: {},
@@ -76,6 +81,12 @@ export function servicesFor(plan: ExecutionPlan): {
       openTransactionalFile: () => {
         throw new Error('no files in this test');
       },
+      openBrokerReader: () => {
+        throw new Error('no brokers in this test');
+      },
+      openBrokerWriter: () => {
+        throw new Error('no brokers in this test');
+      },
       openSqliteTable: () => {
         throw new Error('no tables in this test');
       },
@@ -97,8 +108,9 @@ export function hostOf(
   i: number,
   op: Operator | SourceOperator,
   taskId = 0,
+  config: Record<string, unknown> = {},
 ): InstanceHost {
-  const h = new InstanceHost(planInstance(nodeId, i, taskId), i + 1, services);
+  const h = new InstanceHost(planInstance(nodeId, i, taskId, config), i + 1, services);
   h.attach(op);
   return h;
 }

@@ -1,0 +1,36 @@
+import type { NodeDescriptor } from '../contract/descriptor.js';
+import { BrokerSinkOperator } from './BrokerSink.js';
+import { CONNECT_TIMEOUT_FIELD, SINK_ENVELOPE_FIELD, SINK_FORMAT_FIELD, urlField } from './connectorFields.js';
+
+/** `sink.nats`: JetStream publishes at checkpoint completion, deduplicated by `Nats-Msg-Id` (SPEC §10). */
+export const sinkNats: NodeDescriptor = {
+  type: 'sink.nats',
+  title: 'NATS JetStream sink',
+  category: 'sink',
+  doc:
+    'Publishes each event to a NATS JetStream subject when the checkpoint covering it completes. ' +
+    'Each message carries `Nats-Msg-Id` = the event id, so a resend after a crash is dropped by the ' +
+    "server within the stream's duplicate window (2 minutes by default): exactly once.",
+  config: {
+    url: urlField('nats://127.0.0.1:4222'),
+    subject: {
+      kind: 'string',
+      label: 'Subject',
+      doc: 'The subject to publish on; `${key}` is replaced by the event key, e.g. `orders.${key}`.',
+      required: true,
+    },
+    stream: {
+      kind: 'string',
+      label: 'Stream',
+      doc: 'A stream to create if missing, capturing the subject (`${key}` as a wildcard). Empty: a stream must already capture it.',
+    },
+    format: SINK_FORMAT_FIELD,
+    envelope: SINK_ENVELOPE_FIELD,
+    connectTimeoutMs: CONNECT_TIMEOUT_FIELD,
+  },
+  ports: () => ({ inputs: ['in'], outputs: [] }),
+  runsUserCode: false,
+  changesKey: false,
+  blocking: true,
+  create: (ctx) => new BrokerSinkOperator(ctx, 'nats', 'subject'),
+};
