@@ -124,7 +124,13 @@ export class EngineService implements EngineApi {
       typeof request.path === 'string' && request.path !== ''
         ? await this.files.resolve(request.path, { mustExist: false })
         : null;
-    const schemas = graphPath !== null ? loadGraphSchemas(graphPath).schemas : undefined;
+    // An unsaved template's contracts are the template's own (assets/examples/schemas).
+    const template =
+      graphPath === null && typeof request.template === 'string'
+        ? (await this.readExamples()).find((e) => e.id === request.template)
+        : undefined;
+    const schemaHome = graphPath ?? (template ? path.resolve(this.examplesDir, template.file) : null);
+    const schemas = schemaHome !== null ? loadGraphSchemas(schemaHome).schemas : undefined;
     const check = CheckedGraph.check(loaded.graph, schemas);
     if (!check.ok) {
       const first = check.errors[0] as Problem;
