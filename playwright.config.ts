@@ -36,6 +36,8 @@ export default defineConfig({
     url: `http://127.0.0.1:${PORT}/?token=${TOKEN}`,
     timeout: 120_000,
     reuseExistingServer: !process.env.CI,
+    // Unsaved graphs' state stores and template copies: per checkout and port, not the user's.
+    env: { SLUICE_DATA_DIR: `test-results/e2e-data-${PORT}` },
     // The host prints sink.console lines of the graphs the tests run: too many for a CI log.
     stdout: 'ignore',
     stderr: 'pipe',

@@ -16,7 +16,11 @@ class EngineProcessService extends EngineService {
 }
 
 const config = parseEngineProcessConfig(process.argv);
-const service = new EngineProcessService({ roots: config.roots, examplesDir: config.examplesDir });
+const service = new EngineProcessService({
+  roots: config.roots,
+  examplesDir: config.examplesDir,
+  ...(config.dataDir !== undefined ? { dataDir: config.dataDir } : {}),
+});
 const port = process.parentPort;
 const receive = serveEngineProcess({ send: (message) => port.postMessage(message) }, service);
 port.on('message', (event) => receive(event.data));

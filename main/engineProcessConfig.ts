@@ -4,6 +4,8 @@ export interface EngineProcessConfig {
   roots: string[];
   /** The template gallery's folder (assets/examples, or resources/examples when packaged). */
   examplesDir: string;
+  /** The app's data folder (userData): unsaved graphs' state stores and template copies. */
+  dataDir?: string;
 }
 
 const FLAG = '--sluice-engine-config=';
@@ -25,5 +27,9 @@ export function parseEngineProcessConfig(argv: readonly string[]): EngineProcess
   ) {
     throw new Error('The engine process configuration is malformed.');
   }
-  return { roots: data.roots, examplesDir: data.examplesDir };
+  return {
+    roots: data.roots,
+    examplesDir: data.examplesDir,
+    ...(typeof data.dataDir === 'string' ? { dataDir: data.dataDir } : {}),
+  };
 }

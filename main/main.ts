@@ -150,7 +150,7 @@ const relay = new EngineRelay({
     const binding = sqliteBindingPath({ env: process.env, isPackaged: app.isPackaged, appRoot, exists: existsSync });
     const child = utilityProcess.fork(
       join(__dirname, 'engineProcess.cjs'),
-      [engineConfigArg({ roots: grants.list(), examplesDir })],
+      [engineConfigArg({ roots: grants.list(), examplesDir, dataDir: app.getPath('userData') })],
       {
         serviceName: 'Sluice Engine',
         stdio: 'inherit',

@@ -38,8 +38,8 @@ function isTextTarget(target: EventTarget | null): boolean {
 
 /** The editor window: toolbar, palette, canvas, inspector, problems, dialogs. */
 export function App({ editor, connection }: { editor: Editor; connection: ConnectionSource }) {
-  const { store } = editor;
-  useValidation(store);
+  const { store, engine } = editor;
+  useValidation(store, engine);
   useSchemas(editor);
   const link = useSyncExternalStore(connection.subscribe.bind(connection), () => connection.get());
 

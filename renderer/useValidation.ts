@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import type { GraphSchemas } from '../engine/contract/EngineApi.js';
+import type { EngineApi, GraphSchemas } from '../engine/contract/EngineApi.js';
 import type { GraphFile } from '../engine/contract/graphFile.js';
 import type { Problem } from '../engine/contract/problem.js';
 import { validate } from '../engine/graph/validate.js';
@@ -8,6 +8,14 @@ import type { EditorStore } from './store/createEditorStore.js';
 
 /** Quiet time after the last edit before validating: fast enough to feel live, slow enough not to run per keystroke. */
 const DEBOUNCE_MS = 150;
+
+function hasPathFields(graph: GraphFile): boolean {
+  return graph.nodes.some((n) =>
+    Object.entries(nodeRegistry.get(n.type)?.config ?? {}).some(
+      ([field, schema]) => schema.kind === 'path' && typeof (n.config?.[field] ?? schema.default) === 'string',
+    ),
+  );
+}
 
 function validateHere(graph: GraphFile, schemas: GraphSchemas | null): Problem[] {
   try {
@@ -28,13 +36,25 @@ function validateHere(graph: GraphFile, schemas: GraphSchemas | null): Problem[]
  * and `run` use), in the page: it parses expressions with acorn and never evaluates them, so it
  * works under the strict Content-Security-Policy of the web host and the desktop app, offline too.
  */
-export function useValidation(store: EditorStore): void {
+export function useValidation(store: EditorStore, engine?: Pick<EngineApi, 'checkPaths'>): void {
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null;
     const run = () => {
       timer = null;
       const s = store.getState();
-      s.setProblems(validateHere(s.graph, s.schemas));
+      const graph = s.graph;
+      const local = validateHere(graph, s.schemas);
+      s.setProblems(local);
+      // Paths outside the opened folders only the host can see: asked for when there are
+      // paths, and added if the graph is still the one asked about.
+      if (!engine || !hasPathFields(graph)) return;
+      const where = s.filePath ? { path: s.filePath } : s.templateId ? { template: s.templateId } : {};
+      engine.checkPaths({ graph, ...where }).then(
+        (more) => {
+          if (more.length > 0 && store.getState().graph === graph) store.getState().setProblems([...local, ...more]);
+        },
+        () => undefined,
+      );
     };
     run();
     const unsubscribe = store.subscribe((state, prev) => {

@@ -55,6 +55,30 @@ export interface StartRunRequest {
   usePinned?: boolean;
   /** Stop after this many ms (finite demo runs). */
   durationMs?: number;
+  /**
+   * The gallery template an unsaved graph was opened from: its relative files (data/orders.csv)
+   * resolve against the template's folder, copied into the app's data folder.
+   */
+  template?: string;
+}
+
+/**
+ * What a run would restore from its state store's latest checkpoint, before it starts: the
+ * editor shows it when an edited graph resumes, beside "Run from scratch".
+ */
+export interface RestorePreview {
+  /** The checkpoint the run would resume from. */
+  checkpointId: number;
+  /** Nodes that resume with their state (or source position). */
+  restored: string[];
+  /** Nodes that start empty, and why ("config changed", "new since the checkpoint"). */
+  empty: Array<{ nodeId: string; why: string }>;
+  /** Nodes of the checkpoint that are no longer in the graph (their state is dropped). */
+  dropped: string[];
+  /** What that means downstream, one sentence each (a restarted source counted again). */
+  consequences: string[];
+  /** Why the run would be refused unless from scratch (changed parallelism), or null. */
+  refusal: string | null;
 }
 
 /** A hand-written event sent into a node's input in a live run (the editor's Inject). */
@@ -192,6 +216,7 @@ const startRunRequest = record<StartRunRequest>({
   trusted: optional(boolean),
   usePinned: optional(boolean),
   durationMs: optional(nonNegativeMs),
+  template: optional(id),
 });
 
 /**
@@ -205,6 +230,17 @@ export const ENGINE_API = {
   validate: method<(graph: unknown) => Promise<Problem[]>>(['graph', anything]),
   /** Start a run; refuses an invalid graph, or untrusted code, with a clear message. */
   startRun: method<(request: StartRunRequest) => Promise<{ runId: string }>>(['request', startRunRequest]),
+  /**
+   * What `startRun(request)` would restore from the graph's state store, without starting it:
+   * null when it would start from empty (unsaved, fresh, or no checkpoint yet).
+   */
+  previewRun: method<(request: StartRunRequest) => Promise<RestorePreview | null>>(['request', startRunRequest]),
+  /**
+   * Problems with the graph's file paths that only the host can see: a path that resolves
+   * outside the folders the user opened (one error per field, saying where it resolves).
+   * The editor adds them to its own validation, so they show before Run, not at it.
+   */
+  checkPaths: method<(request: StartRunRequest) => Promise<Problem[]>>(['request', startRunRequest]),
   /** Stop a run: final checkpoint, then end. */
   stopRun: voidMethod<(runId: string) => Promise<void>>(['runId', id]),
   /**

@@ -47,6 +47,11 @@ export interface NodeMetrics {
   busy: number;
   /** Event-time watermark (windows), null if the node keeps none. */
   watermark: number | null;
+  /**
+   * The newest event time the node has seen (windows): the watermark's lag is measured against
+   * it, not against the wall clock, so replayed or historical data reads sensibly.
+   */
+  eventTime?: number | null;
   stateSize: number;
   status: NodeStatus;
   /** Events sent to the `late` port (windows, reorder, join). */

@@ -227,8 +227,11 @@ export interface OperatorContext {
   countDropped(n: number): void;
   /** Count events that failed in user code. */
   countError(n: number): void;
-  /** Report the watermark this node holds (windows), for metrics. */
-  reportWatermark(wm: number): void;
+  /**
+   * Report the watermark this node holds (windows), for metrics, with the newest event time it
+   * has seen (what the watermark lags behind).
+   */
+  reportWatermark(wm: number, newestEventTime?: number): void;
   /** Count events this node sent to its `late` port (windows, reorder, join), for metrics. */
   countLate(n: number): void;
   log(level: 'info' | 'warn' | 'error', message: string): void;

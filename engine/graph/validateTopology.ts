@@ -40,13 +40,26 @@ export function validateTopology(nodes: readonly ResolvedNode[], edges: readonly
   // validates as the user draws, and a scan of all edges per node made 20k nodes take 9 s.
   const successors = new Map<string, string[]>(nodes.map((n) => [n.id, []]));
   const connectedInputs = new Set<string>();
+  const touched = new Set<string>();
   for (const e of edges) {
     successors.get(e.from.node)?.push(e.to.node);
     connectedInputs.add(JSON.stringify([e.to.node, e.to.port]));
+    touched.add(e.from.node);
+    touched.add(e.to.node);
   }
 
   for (const node of nodes) {
     if (!node.ports) continue;
+    // A node with no edge at all (one pasted or dropped and not wired yet) blocks nothing: the
+    // run leaves it out (isolatedNodes), so it is a warning, not an error.
+    if (isLeftOut(node, touched, nodes.length)) {
+      problems.push({
+        severity: 'warning',
+        nodeId: node.id,
+        message: `${node.name} is not connected to anything, so a run leaves it out.`,
+      });
+      continue;
+    }
     for (const port of node.ports.inputs) {
       if (connectedInputs.has(JSON.stringify([node.id, port]))) continue;
       const required = port === 'in';
@@ -88,7 +101,7 @@ export function validateTopology(nodes: readonly ResolvedNode[], edges: readonly
     }
     for (const node of nodes) {
       // An unknown type already has an error; saying it is unreachable too is noise.
-      if (reached.has(node.id) || !node.descriptor) continue;
+      if (reached.has(node.id) || !node.descriptor || isLeftOut(node, touched, nodes.length)) continue;
       problems.push({
         severity: 'warning',
         nodeId: node.id,
@@ -118,4 +131,31 @@ export function validateTopology(nodes: readonly ResolvedNode[], edges: readonly
     });
   }
   return problems;
+}
+
+/**
+ * Whether a run leaves `node` out: it has no edge at all, is not a source (a lone source still
+ * runs, to nowhere, as drawn) and is not the graph's only node.
+ */
+function isLeftOut(node: ResolvedNode, touched: ReadonlySet<string>, nodeCount: number): boolean {
+  return nodeCount > 1 && !touched.has(node.id) && node.descriptor !== null && node.descriptor.category !== 'source';
+}
+
+/** The ids of the nodes a run leaves out (see isLeftOut): not connected to anything. */
+export function isolatedNodes(
+  graph: {
+    nodes: ReadonlyArray<{ id: string; type: string }>;
+    edges: ReadonlyArray<{ from: { node: string }; to: { node: string } }>;
+  },
+  categoryOf: (type: string) => string | undefined,
+): string[] {
+  if (graph.nodes.length <= 1) return [];
+  const touched = new Set<string>();
+  for (const e of graph.edges) {
+    touched.add(e.from.node);
+    touched.add(e.to.node);
+  }
+  return graph.nodes
+    .filter((n) => !touched.has(n.id) && categoryOf(n.type) !== undefined && categoryOf(n.type) !== 'source')
+    .map((n) => n.id);
 }

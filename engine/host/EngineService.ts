@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type {
   CheckpointInfo,
@@ -12,6 +12,7 @@ import type {
   PreviewRequest,
   PreviewResult,
   Problem,
+  RestorePreview,
   RunEvent,
   StartRunRequest,
   TestConnectionRequest,
@@ -31,12 +32,15 @@ import { nodeRegistry } from '../nodes/registry.js';
 import { loadGraphSchemas } from '../contracts/node/loadGraphSchemas.js';
 import { CheckedGraph, problemPlace } from '../runtime/CheckedGraph.js';
 import type { RunHandle, RunOptions } from '../runtime/RunHandle.js';
-import { startRun as startRealRun } from '../runtime/startRun.js';
+import { startRun as startRealRun, type StartedRun } from '../runtime/startRun.js';
+import { defaultWorkers } from '../runtime/Coordinator.js';
+import { previewRestore } from '../runtime/previewRestore.js';
+import { planGraph } from '../compiler/planGraph.js';
 import { StateStore } from '../store/StateStore.js';
 import { previewExpression } from './previewExpression.js';
 import { FileAccess, isInside } from './FileAccess.js';
 import { testConnection } from '../connectors/testConnection.js';
-import { defaultStatePath } from '../store/defaultStatePath.js';
+import { defaultStatePath, safeFileName } from '../store/defaultStatePath.js';
 
 /** What an `EngineService` needs; small so tests can inject each part. */
 export interface EngineServiceDeps {
@@ -46,13 +50,19 @@ export interface EngineServiceDeps {
   examplesDir: string;
   /** Starts a run; the real runtime by default. */
   startRun?: (options: RunOptions) => Promise<RunHandle>;
-  /** Where `sink.console` lines of runs go. */
+  /** Where `sink.console` lines of runs go instead of the run's log events (the Log panel). */
   onConsole?: (line: string) => void;
   /**
    * Refuse runs whose nodes read or write files outside the opened folders (config fields of
    * kind `path`). On by default: the web host must keep file access inside them (SPEC §9).
    */
   confineRunPaths?: boolean;
+  /**
+   * The app's own data folder (the desktop app's userData, the web host's per-user data dir).
+   * Unsaved graphs keep their state store here, and a template's files are copied here, so a
+   * template runs on first click from any folder. Absent: unsaved graphs run in memory.
+   */
+  dataDir?: string;
 }
 
 /** Dead letters sent in one answer: the newest ones; a poison stream can hold millions. */
@@ -85,6 +95,7 @@ export class EngineService implements EngineApi {
   private readonly startRunFn: (options: RunOptions) => Promise<RunHandle>;
   private readonly onConsole: ((line: string) => void) | undefined;
   private readonly confineRunPaths: boolean;
+  private readonly dataDir: string | undefined;
   private readonly listeners = new Set<(event: RunEvent) => void>();
   /** Live and ended runs of this session, so stop/tap/checkpoints can name them by id. */
   private readonly runs = new Map<string, LiveRun>();
@@ -99,6 +110,7 @@ export class EngineService implements EngineApi {
     this.startRunFn = deps.startRun ?? startRealRun;
     this.onConsole = deps.onConsole;
     this.confineRunPaths = deps.confineRunPaths ?? true;
+    this.dataDir = deps.dataDir !== undefined ? path.resolve(deps.dataDir) : undefined;
   }
 
   async validate(graph: unknown): Promise<Problem[]> {
@@ -111,8 +123,10 @@ export class EngineService implements EngineApi {
    * 1. Load and check the graph, once: the run is handed the checked graph. Refuse it with
    *    its first error if it has any.
    * 2. Refuse code the user has not trusted (SPEC §2).
-   * 3. Resolve the folder for relative paths and the state store: beside a saved graph, in
-   *    memory for an unsaved one.
+   * 3. Resolve the folder for relative paths and the state store: beside a saved graph; for an
+   *    unsaved one a store of its own in the app's data folder (always fresh: an unsaved
+   *    document has no saved progress to resume), and a template's files in a working copy of
+   *    the template's folder there. Without a data folder, in memory.
    * 4. Start the run and forward its events to every subscriber.
    */
   async startRun(request: StartRunRequest): Promise<{ runId: string }> {
@@ -123,7 +137,13 @@ export class EngineService implements EngineApi {
       typeof request.path === 'string' && request.path !== ''
         ? await this.files.resolve(request.path, { mustExist: false })
         : null;
-    const schemas = graphPath !== null ? loadGraphSchemas(graphPath).schemas : undefined;
+    // An unsaved template's contracts are the template's own (assets/examples/schemas).
+    const template =
+      graphPath === null && typeof request.template === 'string'
+        ? (await this.readExamples()).find((e) => e.id === request.template)
+        : undefined;
+    const schemaHome = graphPath ?? (template ? path.resolve(this.examplesDir, template.file) : null);
+    const schemas = schemaHome !== null ? loadGraphSchemas(schemaHome).schemas : undefined;
     const check = CheckedGraph.check(loaded.graph, schemas);
     if (!check.ok) {
       const first = check.errors[0] as Problem;
@@ -141,21 +161,33 @@ export class EngineService implements EngineApi {
 
     let baseDir: string;
     let statePath: string | undefined;
+    let fresh = request.fresh === true;
+    let extraRoot: string | undefined;
     if (graphPath !== null) {
       baseDir = path.dirname(graphPath);
       statePath = defaultStatePath(graphPath, graph.name);
       await mkdir(path.dirname(statePath), { recursive: true });
+    } else if (this.dataDir !== undefined) {
+      baseDir = this.files.rootDirs[0] ?? process.cwd();
+      if (typeof request.template === 'string') {
+        baseDir = await this.templateWorkDir(request.template, graph);
+        extraRoot = baseDir;
+      }
+      statePath = path.join(this.dataDir, 'unsaved', `${safeFileName(graph.name)}.db`);
+      await mkdir(path.dirname(statePath), { recursive: true });
+      fresh = true;
     } else {
       baseDir = this.files.rootDirs[0] ?? process.cwd();
       statePath = undefined;
     }
 
-    if (this.confineRunPaths) await this.checkRunPaths(graph, baseDir);
+    if (this.confineRunPaths) await this.checkRunPaths(graph, baseDir, extraRoot);
 
     const options: RunOptions = { graph: check.checked, baseDir };
     if (statePath !== undefined) options.statePath = statePath;
-    if (request.fresh) options.fresh = true;
+    if (fresh) options.fresh = true;
     if (typeof request.durationMs === 'number') options.durationMs = request.durationMs;
+    // Without an onConsole, sink.console lines are the run's log events (the Log panel).
     if (this.onConsole) options.onConsole = this.onConsole;
     // A design run with pinned samples keeps its state in memory: the saved store stays as it was.
     if (request.usePinned === true && graph.nodes.some((n) => isPinnedSample(n.pinned) && n.disabled !== true)) {
@@ -167,8 +199,46 @@ export class EngineService implements EngineApi {
     const handle = await this.startRunFn(options);
     this.graphs.set(handle.runId, graph);
     this.track(handle, statePath);
+    // The runtime says it started before anyone could subscribe: say it again, with where it
+    // resumed from and what it could not restore (the CLI prints the same notes).
+    const started = handle as Partial<StartedRun>;
+    this.emit({
+      type: 'runStarted',
+      runId: handle.runId,
+      graphName: graph.name,
+      resumedFrom: started.resumedFrom ?? null,
+    });
+    for (const note of started.stateNotes ?? []) {
+      this.emit({ type: 'logged', runId: handle.runId, nodeId: null, level: 'warn', message: note });
+    }
     watchRunAlerts(graph, handle, (event) => this.emit(event));
     return { runId: handle.runId };
+  }
+
+  /**
+   * What a run of this request would restore: the saved graph's state store, read without its
+   * lock, its latest checkpoint matched to the graph's plan. Null for a run that starts empty
+   * (unsaved graphs always do; `fresh`; no store or checkpoint yet).
+   */
+  async previewRun(request: StartRunRequest): Promise<RestorePreview | null> {
+    if (request.fresh || typeof request.path !== 'string' || request.path === '') return null;
+    const loaded = parseGraph(request.graph);
+    if (!loaded.ok) throw new UserError(`The graph cannot run: it is ${loaded.error}.`);
+    const check = CheckedGraph.check(loaded.graph);
+    if (!check.ok) return null;
+    const graph = check.checked.graph;
+    const graphPath = await this.files.resolve(request.path, { mustExist: false });
+    const statePath = defaultStatePath(graphPath, graph.name);
+    return this.readStore(
+      statePath,
+      (store) => {
+        const latest = store.latestCheckpoint();
+        if (!latest) return null;
+        const plan = planGraph(graph, nodeRegistry, { maxWorkers: defaultWorkers() });
+        return previewRestore(plan, latest);
+      },
+      null,
+    );
   }
 
   async stopRun(runId: string): Promise<void> {
@@ -326,19 +396,70 @@ export class EngineService implements EngineApi {
     await Promise.all([...this.runs.values()].filter((r) => !r.ended).map((r) => r.handle.stop()));
   }
 
-  /** Every `path` config field, resolved against `baseDir`, must stay in an opened folder. */
-  private async checkRunPaths(graph: GraphFile, baseDir: string): Promise<void> {
+  /**
+   * The working copy of template `id` in the data folder: its relative input files (those that
+   * exist in the template's folder) are copied there once, and its outputs are written there.
+   */
+  private async templateWorkDir(id: string, graph: GraphFile): Promise<string> {
+    const entry = (await this.readExamples()).find((e) => e.id === id);
+    if (!entry) throw new UserError(`There is no template called ${JSON.stringify(id)}.`);
+    const workDir = path.join(this.dataDir as string, 'templates', safeFileName(id));
+    await mkdir(workDir, { recursive: true });
+    for (const value of pathValues(graph)) {
+      if (path.isAbsolute(value)) continue;
+      const from = path.resolve(this.examplesDir, value);
+      const to = path.resolve(workDir, value);
+      if (!isInside(from, this.examplesDir) || !isInside(to, workDir) || !existsSync(from) || existsSync(to)) continue;
+      await mkdir(path.dirname(to), { recursive: true });
+      await copyFile(from, to);
+    }
+    return workDir;
+  }
+
+  /** Every `path` config field, resolved against `baseDir`, must stay in an opened folder (or `extraRoot`). */
+  private async checkRunPaths(graph: GraphFile, baseDir: string, extraRoot?: string): Promise<void> {
+    const first = (await this.pathProblems(graph, baseDir, extraRoot))[0];
+    if (first) throw new UserError(first.message);
+  }
+
+  /** The path fields that resolve outside the opened folders, one problem each. */
+  private async pathProblems(graph: GraphFile, baseDir: string, extraRoot?: string): Promise<Problem[]> {
+    const problems: Problem[] = [];
     for (const node of graph.nodes) {
       const descriptor = nodeRegistry.get(node.type);
       if (!descriptor) continue;
       for (const [field, schema] of Object.entries(descriptor.config)) {
         const value = node.config?.[field] ?? schema.default;
         if (schema.kind !== 'path' || typeof value !== 'string' || value === '') continue;
-        if (!(await this.files.contains(path.resolve(baseDir, value)))) {
-          throw new UserError(`Node ${node.id} cannot run: its ${field} ${value} is outside the folders you opened.`);
+        const resolved = path.resolve(baseDir, value);
+        if (extraRoot !== undefined && isInside(resolved, extraRoot)) continue;
+        if (!(await this.files.contains(resolved))) {
+          const where = resolved === value ? '' : ` It resolves to ${resolved};`;
+          const opened = this.files.rootDirs.join(', ');
+          problems.push({
+            severity: 'error',
+            nodeId: node.id,
+            message: `Node ${node.id} cannot run: its ${field} ${value} is outside the folders you opened.${where || ''} ${where ? 'the' : 'The'} opened folder${this.files.rootDirs.length === 1 ? ' is' : 's are'} ${opened}.`,
+          });
         }
       }
     }
+    return problems;
+  }
+
+  async checkPaths(request: StartRunRequest): Promise<Problem[]> {
+    const loaded = parseGraph(request?.graph);
+    if (!loaded.ok || !this.confineRunPaths) return [];
+    const graph = loaded.graph;
+    let baseDir = this.files.rootDirs[0] ?? process.cwd();
+    let extraRoot: string | undefined;
+    if (typeof request.path === 'string' && request.path !== '') {
+      baseDir = path.dirname(await this.files.resolve(request.path, { mustExist: false }));
+    } else if (this.dataDir !== undefined && typeof request.template === 'string') {
+      baseDir = path.join(this.dataDir, 'templates', safeFileName(request.template));
+      extraRoot = baseDir;
+    }
+    return this.pathProblems(graph, baseDir, extraRoot);
   }
 
   private track(handle: RunHandle, statePath: string | undefined): void {
@@ -423,6 +544,20 @@ export class EngineService implements EngineApi {
       ];
     });
   }
+}
+
+/** The values of every `path` config field of the graph's nodes (defaults included). */
+function pathValues(graph: GraphFile): string[] {
+  const values: string[] = [];
+  for (const node of graph.nodes) {
+    const descriptor = nodeRegistry.get(node.type);
+    if (!descriptor) continue;
+    for (const [field, schema] of Object.entries(descriptor.config)) {
+      const value = node.config?.[field] ?? schema.default;
+      if (schema.kind === 'path' && typeof value === 'string' && value !== '') values.push(value);
+    }
+  }
+  return values;
 }
 
 /** "not JSON: …" → "Not JSON: ….": load errors are fragments; problems are sentences. */

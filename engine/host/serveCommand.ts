@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EngineService } from './EngineService.js';
@@ -25,6 +26,8 @@ export interface ServeOptions {
   staticDir?: string;
   /** The example gallery; default `<repo>/assets/examples`. */
   examplesDir?: string;
+  /** Where unsaved graphs keep their state and templates their files; default `userDataDir()`. */
+  dataDir?: string;
   /** Stops the server when aborted (tests); SIGINT and SIGTERM always do. */
   signal?: AbortSignal;
   /** Opens a URL in a browser; default the platform's opener. Failures are ignored. */
@@ -59,7 +62,7 @@ export async function serveCommand(options: ServeOptions, out: ServeOutput): Pro
   const service = new EngineService({
     roots,
     examplesDir: path.resolve(options.examplesDir ?? path.join(repo, 'assets', 'examples')),
-    onConsole: (line) => out.info(line),
+    dataDir: options.dataDir ?? userDataDir(),
   });
   let host: WebHost;
   try {
@@ -102,6 +105,19 @@ export async function serveCommand(options: ServeOptions, out: ServeOutput): Pro
     );
   await host.close();
   return 0;
+}
+
+/**
+ * The per-user data folder of the web host: `$SLUICE_DATA_DIR` if set (tests), else the
+ * platform's place for application data (XDG on Linux, Application Support on macOS, AppData
+ * on Windows), in a `sluice` folder.
+ */
+export function userDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  if (env.SLUICE_DATA_DIR) return path.resolve(env.SLUICE_DATA_DIR);
+  const home = os.homedir();
+  if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'Sluice');
+  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Sluice');
+  return path.join(env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'sluice');
 }
 
 /** Open a URL with the platform's opener; a missing opener (a server, a container) is fine. */

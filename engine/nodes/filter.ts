@@ -9,7 +9,7 @@ export const filter: NodeDescriptor = {
   type: 'filter',
   title: 'Filter',
   category: 'transform',
-  doc: 'Keeps the events for which the predicate (an expression over `value`, `key`, `time`, `event`) is truthy and passes them on unchanged.',
+  doc: 'Keeps the events for which the predicate (an expression over `value`, `key`, `time`, `event`) is truthy and passes them on unchanged; the others count as dropped.',
   config: {
     predicate: {
       kind: 'expression',
@@ -39,5 +39,7 @@ class FilterOperator implements Operator {
       return;
     }
     if (keep) out.emit('out', e);
+    // What the predicate rejected is the node's "drop" figure.
+    else this.ctx.countDropped(1);
   }
 }

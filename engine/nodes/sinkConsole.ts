@@ -23,7 +23,9 @@ export const sinkConsole: NodeDescriptor = {
 class ConsoleSinkOperator implements Operator {
   private readonly prefix: string;
   constructor(private readonly ctx: OperatorContext) {
-    this.prefix = typeof ctx.config.prefix === 'string' ? ctx.config.prefix : '';
+    const prefix = typeof ctx.config.prefix === 'string' ? ctx.config.prefix : '';
+    // "ALERT" reads as "ALERT {…}", not "ALERT{…}"; a prefix that ends in a space keeps it.
+    this.prefix = prefix === '' || /\s$/.test(prefix) ? prefix : `${prefix} `;
   }
   process(e: SluiceEvent): void {
     // The envelope literal, not envelopeOf(), to skip a call on a path that already formats JSON.

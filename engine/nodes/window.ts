@@ -314,6 +314,13 @@ class WindowOperator implements Operator {
     if (target.end !== targetEnd) this.due.push({ end: target.end, start: target.start, seq: this.seq++, win: target });
   }
 
+  /** The newest event time seen on any input. */
+  private newestTime(): number {
+    let max = -Infinity;
+    for (const t of this.maxTimes) if (t > max) max = t;
+    return max;
+  }
+
   private advance(t: number, input: number, out: Emitter): void {
     const times = this.maxTimes;
     if (input >= times.length) this.grow(input);
@@ -340,7 +347,7 @@ class WindowOperator implements Operator {
     const wm = min - this.delay;
     if (wm <= this.watermark) return;
     this.watermark = wm;
-    this.ctx.reportWatermark(wm);
+    this.ctx.reportWatermark(wm, this.newestTime());
     this.fire(out);
   }
 
@@ -474,7 +481,7 @@ class WindowOperator implements Operator {
         this.reopen({ key: w.key, start: w.start, end: w.end, acc: { ...w.acc }, emittedAt: w.emittedAt, done: false });
       }
     }
-    if (this.watermark > -Infinity) this.ctx.reportWatermark(this.watermark);
+    if (this.watermark > -Infinity) this.ctx.reportWatermark(this.watermark, this.newestTime());
   }
 
   private reopen(win: OpenWindow): void {

@@ -2,6 +2,7 @@ import type { EventSchema, GraphFile, Problem } from '../contract/index.js';
 import { UserError } from '../contract/index.js';
 import { shortText } from '../graph/shortText.js';
 import { validate } from '../graph/validate.js';
+import { isolatedNodes } from '../graph/validateTopology.js';
 import { nodeRegistry } from '../nodes/registry.js';
 
 /** Where a problem is, for a line of output: "node price", "edge e3" or "graph" (a hostile megabyte-long id is cut). */
@@ -39,7 +40,10 @@ export class CheckedGraph {
     const problems = validate(graph, nodeRegistry, { schemas, env: process.env });
     const errors = problems.filter((p) => p.severity === 'error');
     if (errors.length > 0) return { ok: false, errors };
-    return { ok: true, checked: new CheckedGraph(graph, problems, schemas ?? []) };
+    // Nodes wired to nothing (a stray paste) are left out, as their warning says.
+    const out = new Set(isolatedNodes(graph, (type) => nodeRegistry.get(type)?.category));
+    const run = out.size === 0 ? graph : { ...graph, nodes: graph.nodes.filter((n) => !out.has(n.id)) };
+    return { ok: true, checked: new CheckedGraph(run, problems, schemas ?? []) };
   }
 
   /** `graph` as it is if already checked, else checked now; an invalid one is a `UserError` listing every error. */

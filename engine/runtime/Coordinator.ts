@@ -20,6 +20,10 @@ export interface CoordinatorOptions {
   /** Stop (final checkpoint) this long after the workers first run. */
   durationMs?: number;
   metricsIntervalMs: number;
+  /**
+   * Where `sink.console` lines go (the CLI's stdout). Without it they are the run's `logged`
+   * events (the app's Log panel), at most CONSOLE_LOG_PER_SECOND a second.
+   */
   onConsole?: (line: string) => void;
   /** A worker silent for this long is stuck (user code that never returns). */
   hangTimeoutMs?: number;
@@ -42,6 +46,9 @@ export interface CoordinatorOptions {
  * A finite run ends when every task has ended: a final checkpoint, then `finished`. A stop
  * pauses the sources first, so the final checkpoint covers everything in flight.
  */
+/** Console lines a run sends to the editor's log per second, at most (see consoleToLog). */
+export const CONSOLE_LOG_PER_SECOND = 50;
+
 export class Coordinator implements RunHandle {
   readonly runId = randomUUID();
   readonly done: Promise<RunResult>;
@@ -60,6 +67,8 @@ export class Coordinator implements RunHandle {
   private readonly tapped = new Set<number>();
   private readonly failedNodes = new Set<string>();
   private ended = false;
+  /** This second's console lines sent to the log, and those over the limit. */
+  private consoleWindow = { start: 0, sent: 0, skipped: 0 };
   /** Per node index: the tasks its instances run in (fixed for the plan). */
   private readonly tasksOfNode: number[][];
 
@@ -241,7 +250,8 @@ export class Coordinator implements RunHandle {
         this.checkpoints.addDeadLetters(f.rows);
         break;
       case 'consoleWritten':
-        for (const line of f.lines) this.o.onConsole?.(line);
+        if (this.o.onConsole) for (const line of f.lines) this.o.onConsole(line);
+        else this.consoleToLog(f.lines, f.nodes);
         break;
       case 'notified':
         this.emit({ type: 'notificationRequested', runId: this.runId, nodeId: f.nodeId, title: f.title, body: f.body });
@@ -291,6 +301,36 @@ export class Coordinator implements RunHandle {
     this.emit({ type: 'runStatusChanged', runId: this.runId, status, ...(reason ? { reason } : {}) });
   }
 
+  /**
+   * Console lines as log events, at most CONSOLE_LOG_PER_SECOND a second: a console sink at
+   * 100k events/s would otherwise flood the editor's link. What is over the limit is counted
+   * and said in one line when the next second starts.
+   */
+  private consoleToLog(lines: readonly string[], nodes: readonly string[] | undefined, last = false): void {
+    const now = Date.now();
+    if (last || now - this.consoleWindow.start >= 1000) {
+      if (this.consoleWindow.skipped > 0) {
+        const n = this.consoleWindow.skipped;
+        this.emit({
+          type: 'logged',
+          runId: this.runId,
+          nodeId: null,
+          level: 'info',
+          message: `… ${n} more console line${n === 1 ? '' : 's'} (the log shows at most ${CONSOLE_LOG_PER_SECOND} a second)`,
+        });
+      }
+      this.consoleWindow = { start: now, sent: 0, skipped: 0 };
+    }
+    for (let i = 0; i < lines.length; i++) {
+      if (this.consoleWindow.sent >= CONSOLE_LOG_PER_SECOND) {
+        this.consoleWindow.skipped += lines.length - i;
+        return;
+      }
+      this.consoleWindow.sent++;
+      this.emit({ type: 'logged', runId: this.runId, nodeId: nodes?.[i] ?? null, level: 'info', message: lines[i]! });
+    }
+  }
+
   private log(level: 'warn' | 'error', message: string): void {
     this.emit({ type: 'logged', runId: this.runId, nodeId: null, level, message });
   }
@@ -299,6 +339,7 @@ export class Coordinator implements RunHandle {
   private finish(result: RunResult): void {
     if (this.ended) return;
     this.publish();
+    this.consoleToLog([], undefined, true);
     this.ended = true;
     if (this.durationTimer) clearTimeout(this.durationTimer);
     if (this.metricsTimer) clearInterval(this.metricsTimer);

@@ -191,9 +191,12 @@ export class MetricsAggregator {
     const nodes: Record<string, NodeMetrics> = {};
     plan.nodes.forEach((n, i) => {
       let wm: number | null = null;
+      let newest: number | null = null;
       for (const c of this.latest.values()) {
         const w = c.nodeWatermark[i];
         if (w != null) wm = wm === null ? w : Math.min(wm, w);
+        const e = c.nodeEventTime?.[i];
+        if (e != null) newest = newest === null ? e : Math.max(newest, e);
       }
       let connection: ConnectorStatus | null = null;
       for (const c of this.latest.values()) {
@@ -208,6 +211,7 @@ export class MetricsAggregator {
         dropped: dropped[i]!,
         busy: base === totals ? 0 : clamp01((totals.nodeBusyMs[i]! - base.nodeBusyMs[i]!) / dt / n.parallelism),
         watermark: wm,
+        ...(newest !== null ? { eventTime: newest } : {}),
         stateSize: stateSize[i]!,
         status: nodeStatus(i),
       };
@@ -254,6 +258,7 @@ function emptyLike(c: WorkerCounters): WorkerCounters {
     nodeDropped: zeros(c.nodeDropped),
     nodeBusyMs: zeros(c.nodeBusyMs),
     nodeWatermark: c.nodeWatermark.map(() => null),
+    ...(c.nodeEventTime ? { nodeEventTime: c.nodeEventTime.map(() => null) } : {}),
     nodeStateSize: zeros(c.nodeStateSize),
     edgeLag: c.edgeLag.map(() => null),
     edgeSkipped: zeros(c.edgeSkipped),

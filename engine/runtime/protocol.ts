@@ -88,6 +88,8 @@ export interface WorkerCounters {
   nodeDropped: number[];
   nodeBusyMs: number[];
   nodeWatermark: (number | null)[];
+  /** The newest event time the node has seen, where it reports one with its watermark. */
+  nodeEventTime?: (number | null)[];
   /** Per node index: events sent to its `late` port. */
   nodeLate: number[];
   /** Per edge index: the watermark last forwarded on it, whether it is idle, the newest event time sent on it. */
@@ -122,7 +124,8 @@ export type WorkerFact =
   | { type: 'metricsReported'; worker: number; at: number; counters: WorkerCounters }
   | { type: 'deadLettered'; rows: Array<{ nodeId: string; error: string; event: EventEnvelope; time: number }> }
   | { type: 'logged'; nodeId: string | null; level: 'info' | 'warn' | 'error'; message: string }
-  | { type: 'consoleWritten'; lines: string[] }
+  /** `nodes[i]` is the node that wrote `lines[i]`. */
+  | { type: 'consoleWritten'; lines: string[]; nodes?: string[] }
   | { type: 'notified'; nodeId: string; title: string; body: string }
   | { type: 'edgeTapped'; edgeIndex: number; events: EventEnvelope[] }
   | { type: 'workerFailed'; worker: number; message: string; userError: boolean; nodeId: string | null };

@@ -1,3 +1,4 @@
+import { fitReadable } from '../canvas/fitReadable.js';
 import { extractFragment, mergeFragment, moveNodes, removeElements } from '../graph/graphEdits.js';
 import { autoLayout } from '../graph/autoLayout.js';
 import { fragmentToText, textToFragment } from '../graph/clipboardText.js';
@@ -122,7 +123,7 @@ export const editActions: Action[] = [
       const positions = await autoLayout(s.graph, s.measured);
       const now = ctx.store.getState();
       now.commitDocument(moveNodes(now.graph, positions));
-      ctx.afterPaint(() => ctx.flow()?.fitView({ padding: 0.15, duration: 300, maxZoom: 1.2 }));
+      ctx.afterPaint(() => void fitReadable(ctx.flow()));
     },
   },
 ];

@@ -1,3 +1,4 @@
+import type { RestorePreview } from '../../engine/contract/EngineApi.js';
 import { hasErrors } from '../../engine/contract/problem.js';
 import type { EditorState } from '../store/editorState.js';
 import type { Action, ActionContext } from './ActionManager.js';
@@ -33,7 +34,7 @@ export async function startRun(ctx: ActionContext, options: { fresh?: boolean } 
   try {
     const { runId } = await ctx.engine.startRun({
       graph: s.graph,
-      ...(s.filePath ? { path: s.filePath } : {}),
+      ...(s.filePath ? { path: s.filePath } : s.templateId ? { template: s.templateId } : {}),
       ...(options.fresh ? { fresh: true } : {}),
       // Sources with a pinned sample emit it (a design run, state in memory).
       ...(s.graph.nodes.some((n) => Array.isArray(n.pinned)) ? { usePinned: true } : {}),
@@ -46,13 +47,44 @@ export async function startRun(ctx: ActionContext, options: { fresh?: boolean } 
   }
 }
 
-function runOrAskTrust(s: EditorState, ctx: ActionContext, fresh: boolean): Promise<void> | void {
-  // Code from elsewhere runs only after the user says so (SPEC §2).
+/** A preview worth a question: something starts empty, is dropped, or would refuse the run. */
+export function previewNeedsDecision(p: RestorePreview): boolean {
+  return p.empty.length > 0 || p.dropped.length > 0 || p.consequences.length > 0 || p.refusal !== null;
+}
+
+/**
+ * Run as the user asked, with the questions that come first:
+ * 1. Code from elsewhere runs only after the user says so (SPEC §2): the trust dialog, which
+ *    comes back here.
+ * 2. A saved graph that would resume from a checkpoint it no longer matches (an edited node
+ *    starts empty, a source starts over while downstream state is kept): show what restores
+ *    and what does not, with "Run from scratch" beside "Resume".
+ * 3. Otherwise start.
+ */
+export async function requestRun(ctx: ActionContext, options: { fresh?: boolean } = {}): Promise<void> {
+  const s = ctx.store.getState();
+  const fresh = options.fresh === true;
   if (!s.trusted) {
-    s.openDialog({ kind: 'trust' });
+    s.openDialog({ kind: 'trust', fresh });
     return;
   }
+  if (!fresh && s.filePath) {
+    let preview: RestorePreview | null = null;
+    try {
+      preview = await ctx.engine.previewRun({ graph: s.graph, path: s.filePath, trusted: s.trusted });
+    } catch {
+      // No preview (an unreadable store): the run itself will say what is wrong.
+    }
+    if (preview && previewNeedsDecision(preview)) {
+      ctx.store.getState().openDialog({ kind: 'resume', preview });
+      return;
+    }
+  }
   return startRun(ctx, { fresh });
+}
+
+function runOrAskTrust(_s: EditorState, ctx: ActionContext, fresh: boolean): Promise<void> {
+  return requestRun(ctx, { fresh });
 }
 
 export const runActions: Action[] = [

@@ -1,3 +1,4 @@
+import { fitReadable } from '../canvas/fitReadable.js';
 import type { Action } from './ActionManager.js';
 
 /** Viewport, search, panels and help. */
@@ -7,7 +8,7 @@ export const viewActions: Action[] = [
     label: 'Fit view',
     group: 'View',
     keys: ['Shift+1'],
-    perform: (_s, ctx) => void ctx.flow()?.fitView({ padding: 0.15, duration: 250, maxZoom: 1.2 }),
+    perform: (_s, ctx) => void fitReadable(ctx.flow()),
   },
   {
     id: 'zoomIn',

@@ -2,6 +2,7 @@ import {
   Background,
   BackgroundVariant,
   ConnectionMode,
+  ControlButton,
   Controls,
   MiniMap,
   ReactFlow,
@@ -39,6 +40,7 @@ const minimapColor = (n: SluiceFlowNode) =>
 /** The graph canvas: React Flow in controlled mode over the document in the store. */
 export function Canvas({ onInit }: { onInit(flow: ReactFlowInstance<SluiceFlowNode, SluiceFlowEdge>): void }) {
   const { store } = useEditor();
+  const minimapOpen = useEditorStore((s) => s.minimapOpen);
   const nodes = useEditorStore(selectFlowNodes);
   const edges = useEditorStore(selectFlowEdges);
   const flowRef = useRef<ReactFlowInstance<SluiceFlowNode, SluiceFlowEdge> | null>(null);
@@ -146,9 +148,19 @@ export function Canvas({ onInit }: { onInit(flow: ReactFlowInstance<SluiceFlowNo
           <LiveLayer />
           <EdgeHoverOverlay />
           <Background variant={BackgroundVariant.Dots} gap={GRID[0]} size={1.2} color="#c9ced8" />
-          <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} data-testid="minimap" />
+          {minimapOpen && (
+            <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} data-testid="minimap" />
+          )}
           <Controls showInteractive={false}>
             <AddNoteControl />
+            <ControlButton
+              onClick={() => store.getState().setMinimapOpen(!minimapOpen)}
+              title={minimapOpen ? 'Hide the minimap' : 'Show the minimap'}
+              aria-label={minimapOpen ? 'Hide the minimap' : 'Show the minimap'}
+              data-testid="minimap-toggle"
+            >
+              {minimapOpen ? '▣' : '□'}
+            </ControlButton>
           </Controls>
         </ReactFlow>
       </LiveSceneContext.Provider>

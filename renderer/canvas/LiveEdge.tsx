@@ -2,6 +2,7 @@ import { BaseEdge, EdgeLabelRenderer, getSmoothStepPath, type EdgeProps } from '
 import { memo, useLayoutEffect, useRef } from 'react';
 import { pressureLevel, type PressureLevel } from '../live/findBottleneck.js';
 import { strokeWidthFor } from '../live/format.js';
+import { isFinal } from '../live/liveViews.js';
 import type { EditorState } from '../store/editorState.js';
 import { selectEdgeContract } from '../store/selectContracts.js';
 import type { SluiceFlowEdge } from '../store/selectors.js';
@@ -17,9 +18,11 @@ import { EdgeAlertBadge } from './AlertBadges.js';
 function strokeView(s: EditorState, id: string): string | null {
   const m = s.frame?.edges[id];
   if (!m) return null;
-  const flowing = m.rate > 0;
+  // Once the run is over nothing flows and nothing presses, whatever its last frame measured.
+  const final = isFinal(s.runStatus);
+  const flowing = !final && m.rate > 0;
   const onBottleneck = s.bottleneck?.edgeIds.includes(id) ?? false;
-  return `${pressureLevel(m)}|${strokeWidthFor(m.rate).toFixed(1)}|${flowing ? 1 : ''}|${flowing && s.motion ? 1 : ''}|${onBottleneck ? 1 : ''}`;
+  return `${final ? 'idle' : pressureLevel(m)}|${strokeWidthFor(m.rate).toFixed(1)}|${flowing ? 1 : ''}|${flowing && s.motion ? 1 : ''}|${onBottleneck ? 1 : ''}`;
 }
 
 /**
@@ -97,10 +100,14 @@ const EdgeLabelHit = memo(function EdgeLabelHit({ id, x, y }: { id: string; x: n
         className="edge-label"
         style={{
           // left/top, not a transform: 200 boxes would be 200 transform nodes for the compositor.
-          left: x - LABEL_HIT.width / 2,
-          top: y - LABEL_HIT.height / 2,
-          width: LABEL_HIT.width,
-          height: LABEL_HIT.height,
+          // The size follows --sl-label-k (set by the live layer): the label keeps its size on
+          // screen while the flow zooms out, and so does its box.
+          left: x,
+          top: y,
+          width: `calc(${LABEL_HIT.width}px * var(--sl-label-k, 1))`,
+          height: `calc(${LABEL_HIT.height}px * var(--sl-label-k, 1))`,
+          marginLeft: `calc(${-LABEL_HIT.width / 2}px * var(--sl-label-k, 1))`,
+          marginTop: `calc(${-LABEL_HIT.height / 2}px * var(--sl-label-k, 1))`,
         }}
         data-testid={`edge-label-${id}`}
         onMouseEnter={() => scene.hoverEnter(id)}

@@ -5,7 +5,7 @@ import { useEditor } from '../EditorContext.js';
 import { useEditorStore } from '../store/useEditorStore.js';
 import { LivePainter } from './LivePainter.js';
 import { useLiveScene } from './LiveScene.js';
-import { LABEL_HIT } from './paintLive.js';
+import { LABEL_HIT, labelScale } from './paintLive.js';
 
 /**
  * The live layer over the flow: one canvas with every edge label and node counter of the run
@@ -34,7 +34,7 @@ export function EdgeHoverOverlay() {
   return (
     <div
       className="edge-card-overlay nodrag nopan nowheel"
-      style={{ left: label.x * zoom + x, top: (label.y + LABEL_HIT.height / 2) * zoom + y + 6 }}
+      style={{ left: label.x * zoom + x, top: label.y * zoom + (LABEL_HIT.height / 2) * labelScale(zoom) + y + 6 }}
       onMouseEnter={() => scene.hoverKeep()}
       onMouseLeave={() => scene.hoverLeave()}
     >

@@ -11,7 +11,7 @@ import {
 } from '../live/liveViews.js';
 import type { EditorStore } from '../store/createEditorStore.js';
 import type { LiveScene } from './LiveScene.js';
-import { paintLive, TextWidths, type BadgeItem, type LabelItem, type Palette } from './paintLive.js';
+import { labelScale, paintLive, TextWidths, type BadgeItem, type LabelItem, type Palette } from './paintLive.js';
 
 /** The parts of React Flow's store the painter reads. */
 export interface FlowStore {
@@ -64,6 +64,7 @@ export class LivePainter {
   private bottleneckEdges: { source: unknown; ids: Set<string> } = { source: null, ids: new Set() };
   /** What the last paint drew; the canvas carries it as data attributes (tests read them). */
   private drew = '';
+  private labelK = '';
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -146,16 +147,24 @@ export class LivePainter {
     if (!frame) this.forget();
     const final = isFinal(s.runStatus);
     const [x, y, zoom] = this.flow.getState().transform;
+    // Label hit boxes live in flow coordinates; this keeps them the size of the painted label.
+    const k = (labelScale(zoom) / zoom).toFixed(3);
+    if (k !== this.labelK) {
+      this.labelK = k;
+      this.canvas.parentElement?.style.setProperty('--sl-label-k', k);
+    }
     const labels = frame ? this.labelItems(frame, final, s.tap?.edgeId ?? null, s.bottleneck?.edgeIds) : [];
     const badges = frame ? this.badgeItems(frame, final) : [];
     const drawn = paintLive(this.ctx, { x, y, zoom, ...this.size }, labels, badges, this.palette, this.widths);
-    const drew = `${drawn.labels}|${drawn.badges}|${drawn.detailed}`;
+    const minText = Number.isFinite(drawn.minText) ? drawn.minText.toFixed(2) : '';
+    const drew = `${drawn.labels}|${drawn.badges}|${drawn.detailed}|${minText}`;
     if (drew !== this.drew) {
       this.drew = drew;
       const data = this.canvas.dataset;
       data.labels = String(drawn.labels);
       data.badges = String(drawn.badges);
       data.detail = String(drawn.detailed);
+      data.minText = minText;
     }
     // With `window.__sluiceFrameTiming` (the benchmark), one `sluice:paint` measure per paint.
     if (timed) performance.measure('sluice:paint', { start, end: performance.now() });
@@ -199,7 +208,7 @@ export class LivePainter {
       const m = frame.nodes[id];
       const node = lookup.get(id);
       if (!m || !node) continue;
-      const c = cached(this.nodeViews, id, m, final, () => nodeBadgeView(m, frame.t, badge.watermarked, final));
+      const c = cached(this.nodeViews, id, m, final, () => nodeBadgeView(m, badge.watermarked, final));
       mirrorBadge(c, badge.el);
       const at = node.internals.positionAbsolute;
       const offset = this.badgeOffset(id, badge.el, node.measured.width, node.measured.height);
@@ -260,12 +269,13 @@ function mirrorLabel(c: Cached<EdgeLabelView>, el: HTMLElement): void {
 function mirrorBadge(c: Cached<NodeBadgeView>, el: HTMLElement): void {
   const v = c.view;
   const text = nodeBadgeText(v);
-  if (!stale(c, el, `${text}|${v.exact?.in}|${v.exact?.out}|${v.exact?.errors}`)) return;
+  if (!stale(c, el, `${text}|${v.exact?.in}|${v.exact?.out}|${v.exact?.errors}|${v.exact?.dropped}`)) return;
   el.setAttribute('aria-label', text);
   setData(el, 'data-status', v.status);
   setData(el, 'data-in', v.exact ? String(v.exact.in) : undefined);
   setData(el, 'data-out', v.exact ? String(v.exact.out) : undefined);
   setData(el, 'data-errors', v.exact ? String(v.exact.errors) : undefined);
+  setData(el, 'data-dropped', v.exact ? String(v.exact.dropped) : undefined);
 }
 
 /** The theme's colours and font, from the CSS variables the rest of the editor uses. */

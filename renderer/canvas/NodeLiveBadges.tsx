@@ -5,7 +5,7 @@ import { badgeHeight } from './paintLive.js';
 
 /**
  * The room under a node's ports for its live counters: in, out, errors (red when any), dropped,
- * busy share as a bar, state size, and the watermark with its delay behind wall clock on window
+ * busy share as a bar, state size, and the watermark with its delay behind the newest event on window
  * nodes. The live layer paints them here and keeps this element's aria-label (and, once the run
  * is over, its exact data-in/out/errors) current; React renders it only when a run starts or ends.
  */

@@ -78,6 +78,9 @@ const BAR_WIDTH = 54;
 /** Height of a node's badge area with `rows` rows (counts, busy, and the watermark on windows). */
 export const badgeHeight = (rows: number): number =>
   BADGE_PAD_TOP + rows * BADGE_ROW + (rows - 1) * BADGE_GAP + BADGE_PAD_BOTTOM;
+/** The smallest font of a label (queue, lag) and of a node's counters, in px at scale 1. */
+const SMALL_TEXT = 9.5;
+const BADGE_TEXT = 10.5;
 /** Zoom below which labels and badges are drawn without text (text would be under ~5 px). */
 export const DETAIL_ZOOM = 0.45;
 /** The DOM hit box of a label: the size of a usual two-line label. */
@@ -174,7 +177,16 @@ export interface PaintStats {
   labels: number;
   badges: number;
   detailed: boolean;
+  /** The smallest text drawn, in CSS pixels on screen (Infinity when no text was drawn). */
+  minText: number;
 }
+
+/**
+ * How much an edge label is scaled on screen at `zoom`: never below 1, so its figures keep their
+ * size however far the view zooms out (they are what the live view is for), and with the
+ * graph above 1.
+ */
+export const labelScale = (zoom: number): number => Math.max(1, zoom);
 
 /** Clear the canvas and draw the labels and badges that are on screen. */
 export function paintLive(
@@ -200,13 +212,18 @@ export function paintLive(
   const shapes = new ShapeBatch();
   const outlines = new ShapeBatch();
   const texts = new TextBatch();
-  const stats: PaintStats = { labels: 0, badges: 0, detailed: vp.zoom >= DETAIL_ZOOM };
+  // Labels are drawn in their own space: screen pixels over `scale` (a fixed size on screen).
+  const labelShapes = new ShapeBatch();
+  const labelOutlines = new ShapeBatch();
+  const labelTexts = new TextBatch();
+  const scale = labelScale(vp.zoom);
+  const stats: PaintStats = { labels: 0, badges: 0, detailed: vp.zoom >= DETAIL_ZOOM, minText: Infinity };
   const f = palette.font;
   const rateFont = `700 10.5px ${f}`;
-  const smallFont = `9.5px ${f}`;
-  const lagFont = `600 9.5px ${f}`;
-  const badgeFont = `10.5px ${f}`;
-  const badgeBold = `700 10.5px ${f}`;
+  const smallFont = `${SMALL_TEXT}px ${f}`;
+  const lagFont = `600 ${SMALL_TEXT}px ${f}`;
+  const badgeFont = `${BADGE_TEXT}px ${f}`;
+  const badgeBold = `700 ${BADGE_TEXT}px ${f}`;
 
   // Below this zoom text is a few pixels high: draw what colour and length still say, no text.
   const detailed = stats.detailed;
@@ -217,11 +234,22 @@ export function paintLive(
     const v = l.view;
     const look = LEVEL[v.level];
     const border = l.bottleneck ? BOTTLENECK : look.border || palette.line;
+    const cx = (l.x * vp.zoom + vp.x) / scale;
+    const cy = (l.y * vp.zoom + vp.y) / scale;
     if (!detailed) {
-      const w = LABEL_HIT.width * 0.75;
-      const h = LABEL_HIT.height * 0.6;
-      shapes.add(look.rate || palette.muted, l.bottleneck ? BOTTLENECK : '', 3, l.x - w / 2, l.y - h / 2, w, h, h / 2);
-      if (l.tapped) outlines.add('', palette.accent, 4, l.x - w / 2 - 4, l.y - h / 2 - 4, w + 8, h + 8, h / 2 + 4);
+      const w = LABEL_HIT.width * 0.75 * vp.zoom;
+      const h = LABEL_HIT.height * 0.6 * vp.zoom;
+      labelShapes.add(
+        look.rate || palette.muted,
+        l.bottleneck ? BOTTLENECK : '',
+        2,
+        cx - w / 2,
+        cy - h / 2,
+        w,
+        h,
+        h / 2,
+      );
+      if (l.tapped) labelOutlines.add('', palette.accent, 2, cx - w / 2 - 3, cy - h / 2 - 3, w + 6, h + 6, h / 2 + 3);
       continue;
     }
     const lines = v.lag ? 3 : 2;
@@ -233,14 +261,15 @@ export function paintLive(
       ) +
       2 * LABEL_PAD_X;
     const h = lines * LABEL_LINE + 4;
-    const x0 = l.x - w / 2;
-    const y0 = l.y - h / 2;
-    shapes.add(look.bg, border, l.bottleneck ? 1.5 : 1, x0, y0, w, h, 7);
-    if (l.tapped) outlines.add('', palette.accent, 2, x0 - 2, y0 - 2, w + 4, h + 4, 9);
+    const x0 = cx - w / 2;
+    const y0 = cy - h / 2;
+    labelShapes.add(look.bg, border, l.bottleneck ? 1.5 : 1, x0, y0, w, h, 7);
+    if (l.tapped) labelOutlines.add('', palette.accent, 2, x0 - 2, y0 - 2, w + 4, h + 4, 9);
     const line1 = y0 + 2 + LABEL_LINE / 2;
-    texts.add(rateFont, look.rate || palette.muted, v.rate, l.x, line1, 'center');
-    texts.add(smallFont, palette.muted, v.queue, l.x, line1 + LABEL_LINE, 'center');
-    if (v.lag) texts.add(lagFont, LAG, v.lag, l.x, line1 + 2 * LABEL_LINE, 'center');
+    labelTexts.add(rateFont, look.rate || palette.muted, v.rate, cx, line1, 'center');
+    labelTexts.add(smallFont, palette.muted, v.queue, cx, line1 + LABEL_LINE, 'center');
+    if (v.lag) labelTexts.add(lagFont, LAG, v.lag, cx, line1 + 2 * LABEL_LINE, 'center');
+    stats.minText = Math.min(stats.minText, SMALL_TEXT * scale);
   }
 
   for (const b of badges) {
@@ -260,6 +289,7 @@ export function paintLive(
       if (v.hasErrors || v.status === 'failed') shapes.add(ERROR, '', 0, x0 + inner * 0.8, y, inner * 0.2, h, 0);
       continue;
     }
+    stats.minText = Math.min(stats.minText, BADGE_TEXT * vp.zoom);
     const row1 = b.y + BADGE_PAD_TOP + BADGE_ROW / 2;
     const row2 = row1 + BADGE_ROW + BADGE_GAP;
     // Counts: "in 1.2k · out 1.2k", then errors and drops, each in colour only when there are any.
@@ -303,5 +333,9 @@ export function paintLive(
   shapes.draw(ctx);
   outlines.draw(ctx);
   texts.draw(ctx);
+  ctx.setTransform(vp.dpr * scale, 0, 0, vp.dpr * scale, 0, 0);
+  labelShapes.draw(ctx);
+  labelOutlines.draw(ctx);
+  labelTexts.draw(ctx);
   return stats;
 }

@@ -4,6 +4,7 @@ import { FileDialog } from './FileDialog.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { MessageDialog } from './MessageDialog.js';
 import { TemplatesDialog } from './TemplatesDialog.js';
+import { ResumeDialog } from './ResumeDialog.js';
 import { TrustDialog } from './TrustDialog.js';
 
 const selectDialog = (s: EditorState) => s.dialog;
@@ -22,6 +23,8 @@ export function DialogHost() {
       return <HelpOverlay />;
     case 'trust':
       return <TrustDialog />;
+    case 'resume':
+      return <ResumeDialog preview={dialog.preview} />;
     case 'message':
       return <MessageDialog title={dialog.title} text={dialog.text} />;
     default:

@@ -7,6 +7,7 @@ import { Modal } from './Modal.js';
 
 const isGraphFile = (name: string) => name.endsWith('.json');
 const baseName = (path: string) => path.split(/[\\/]/).pop() ?? path;
+const parentOf = (path: string) => path.replace(/[\\/][^\\/]*$/, '') || path;
 const joinPath = (dir: string | undefined, name: string) => {
   if (!dir) return name;
   const sep = dir.includes('\\') && !dir.includes('/') ? '\\' : '/';
@@ -73,6 +74,10 @@ export function FileDialog({ mode }: { mode: 'open' | 'saveAs' }) {
     }
   };
 
+  // The folder a save goes to, to name it: the one opened into, or the opened folder read off its
+  // entries when they all share it (an empty folder has none to read).
+  const parents = new Set(entries?.map((e) => parentOf(e.path)));
+  const folder = dir ?? (parents.size === 1 ? [...parents][0] : undefined);
   const visible = entries?.filter((e) => e.isDirectory || mode === 'saveAs' || isGraphFile(e.name)) ?? [];
   return (
     <Modal
@@ -88,6 +93,9 @@ export function FileDialog({ mode }: { mode: 'open' | 'saveAs' }) {
               void save();
             }}
           >
+            <span className="save-folder muted" data-testid="save-folder" title={folder}>
+              in {folder ?? 'the folder Sluice was opened in'}
+            </span>
             <input autoFocus value={name} onChange={(e) => setName(e.target.value)} data-testid="save-name" />
             <button className="primary" type="submit" disabled={busy || !name.trim()} data-testid="save-confirm">
               Save

@@ -24,7 +24,13 @@ export function TemplatesDialog() {
   const open = async (example: ExampleInfo) => {
     try {
       const { text } = await engine.openExample(example.id);
-      if (openGraphText(actionContext, text, { kind: 'example', label: `template “${example.name}”` })) {
+      if (
+        openGraphText(actionContext, text, {
+          kind: 'example',
+          label: `template “${example.name}”`,
+          exampleId: example.id,
+        })
+      ) {
         store.getState().openDialog(null);
       }
     } catch (err) {

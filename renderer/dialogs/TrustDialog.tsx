@@ -1,5 +1,5 @@
 import { nodeRegistry } from '../../engine/nodes/registry.js';
-import { startRun } from '../actions/runActions.js';
+import { requestRun } from '../actions/runActions.js';
 import { useEditor } from '../EditorContext.js';
 import { codeFingerprint } from '../files/codeFingerprint.js';
 import { trustCode } from '../files/trustStore.js';
@@ -30,8 +30,9 @@ export function TrustDialog() {
               const now = store.getState();
               trustCode(actionContext.storage, codeFingerprint(now.graph, nodeRegistry));
               now.setTrusted(true);
+              const fresh = now.dialog?.kind === 'trust' && now.dialog.fresh === true;
               now.openDialog(null);
-              void startRun(actionContext);
+              void requestRun(actionContext, { fresh });
             }}
           >
             Trust and run

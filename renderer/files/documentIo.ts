@@ -1,7 +1,9 @@
+import { fitReadable } from '../canvas/fitReadable.js';
 import { loadGraph } from '../../engine/graph/loadGraph.js';
 import { saveGraph } from '../../engine/graph/saveGraph.js';
 import { nodeRegistry } from '../../engine/nodes/registry.js';
 import type { ActionContext } from '../actions/ActionManager.js';
+import { runIsActive } from '../actions/runActions.js';
 import { selectDirty } from '../store/selectors.js';
 import { codeFingerprint } from './codeFingerprint.js';
 import { rememberRecentFile } from './recentFiles.js';
@@ -14,13 +16,24 @@ export interface TextOrigin {
   filePath?: string;
   /** How the user knows the source, for messages ("orders.sluice.json"). */
   label: string;
+  /** The template's id (kind `example`): an unsaved run finds the template's files by it. */
+  exampleId?: string;
 }
 
-/** Ask before a change that would lose unsaved work; true when it is fine to go on. */
+/**
+ * Ask before a change that would lose unsaved work; true when it is fine to go on. Going on
+ * leaves the document's run too: a live one is stopped (final checkpoint), since the editor
+ * forgets it with the document it belongs to.
+ */
 export function confirmDiscard(ctx: ActionContext): boolean {
   const s = ctx.store.getState();
-  if (!selectDirty(s)) return true;
-  return ctx.confirm(`"${s.graph.name}" has unsaved changes. Discard them?`);
+  if (selectDirty(s) && !ctx.confirm(`"${s.graph.name}" has unsaved changes. Discard them?`)) return false;
+  if (s.runId !== null && runIsActive(s)) {
+    const runId = s.runId;
+    ctx.engine.stopRun(runId).catch(() => undefined);
+    s.notify(`Stopped the run of "${s.graph.name}".`);
+  }
+  return true;
 }
 
 /**
@@ -46,6 +59,7 @@ export function openGraphText(ctx: ActionContext, text: string, origin: TextOrig
     filePath: origin.kind === 'file' ? (origin.filePath ?? null) : null,
     trusted,
     saved: origin.kind === 'file',
+    ...(origin.kind === 'example' && origin.exampleId ? { templateId: origin.exampleId } : {}),
   });
   if (origin.kind === 'file' && origin.filePath) rememberRecentFile(ctx.storage, origin.filePath);
   const migrated = result.migratedFrom !== null ? ` (upgraded from version ${result.migratedFrom})` : '';
@@ -55,7 +69,7 @@ export function openGraphText(ctx: ActionContext, text: string, origin: TextOrig
       : `Opened ${origin.label}${migrated}. It holds code written elsewhere: you will be asked to trust it before it runs.`,
   );
   // Clamped so a huge graph opens readable, with only the visible part rendered.
-  ctx.afterPaint(() => ctx.flow()?.fitView({ padding: 0.15, duration: 0, maxZoom: 1.2, minZoom: 0.4 }));
+  ctx.afterPaint(() => void fitReadable(ctx.flow()));
   return true;
 }
 
@@ -68,7 +82,10 @@ export async function saveTo(ctx: ActionContext, path: string): Promise<void> {
   if (s.trusted) trustCode(ctx.storage, codeFingerprint(graph, nodeRegistry));
   ctx.store.getState().markSaved(path);
   rememberRecentFile(ctx.storage, path);
-  ctx.store.getState().notify(`Saved ${path}.`);
+  // Name the folder: "Saved orders.sluice.json in /home/ana/flows."
+  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  const where = cut > 0 ? path.slice(0, cut) : 'the folder Sluice was opened in';
+  ctx.store.getState().notify(`Saved ${path.slice(cut + 1)} in ${where}.`);
 }
 
 /** Read a file the user picked for Import (client side; nothing goes to the host). */

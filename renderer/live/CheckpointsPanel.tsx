@@ -10,7 +10,10 @@ export function CheckpointsPanel() {
   const { engine } = useEditor();
   const runId = useEditorStore((s) => s.runId);
   const live = useEditorStore(runIsActive);
-  const load = useCallback(() => engine.listCheckpoints({ runId: runId! }), [engine, runId]);
+  // The status bar's "checkpoint #N" comes from the frames; a new N reloads the list at once, so
+  // the two never disagree for long.
+  const lastId = useEditorStore((s) => s.frame?.run.checkpoints.lastId ?? null);
+  const load = useCallback(() => engine.listCheckpoints({ runId: runId! }), [engine, runId, lastId]);
   const { value, error } = usePolled(runId ? load : null, live);
   const list = [...(value ?? [])].sort((a, b) => b.id - a.id);
   return (
@@ -18,9 +21,11 @@ export function CheckpointsPanel() {
       {error && <p className="bad">{error}</p>}
       {list.length === 0 ? (
         <p className="muted dock-empty">
-          {runId
-            ? 'No checkpoints in the state store. An unsaved graph runs with its state in memory; save it to keep checkpoints.'
-            : 'Run the graph to see its checkpoints.'}
+          {!runId
+            ? 'Run the graph to see its checkpoints.'
+            : lastId !== null
+              ? `Checkpoint #${lastId} was taken; it is kept in the run's memory, not in a state store.`
+              : 'No checkpoint yet.'}
         </p>
       ) : (
         <table className="dock-table">

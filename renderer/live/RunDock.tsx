@@ -1,3 +1,5 @@
+import { useCallback } from 'react';
+import { runIsActive } from '../actions/runActions.js';
 import type { RunPanel } from '../store/runSlice.js';
 import { useEditor } from '../EditorContext.js';
 import { useEditorStore } from '../store/useEditorStore.js';
@@ -6,6 +8,10 @@ import { DebugDockTab } from '../panels/DebugSidebar.js';
 import { CheckpointsPanel } from './CheckpointsPanel.js';
 import { DeadLettersPanel } from './DeadLettersPanel.js';
 import { LogPanel } from './LogPanel.js';
+import { usePolled } from './usePolled.js';
+
+/** The engine answers with the newest 1,000 dead letters at most (MAX_DEAD_LETTERS). */
+const MAX_LISTED = 1000;
 
 const TABS: Array<{ id: RunPanel; label: string }> = [
   { id: 'deadLetters', label: 'Dead letters' },
@@ -16,7 +22,7 @@ const TABS: Array<{ id: RunPanel; label: string }> = [
 
 /** The run's panels under the canvas: dead letters, checkpoints, charts and the log, one at a time. */
 export function RunDock() {
-  const { store } = useEditor();
+  const { store, engine } = useEditor();
   const panel = useEditorStore((s) => s.runPanel);
   const errors = useEditorStore((s) => {
     const nodes = s.frame?.nodes;
@@ -24,6 +30,12 @@ export function RunDock() {
     if (nodes) for (const id in nodes) n += nodes[id]!.errors;
     return n;
   });
+  // The badge counts what the Dead letters panel lists (one source), not the nodes' error
+  // counters: an error routed to an error port, or not stored yet, is no dead letter.
+  const runId = useEditorStore((s) => s.runId);
+  const live = useEditorStore(runIsActive);
+  const loadLetters = useCallback(() => engine.listDeadLetters({ runId: runId! }), [engine, runId]);
+  const letters = usePolled(runId && errors > 0 ? loadLetters : null, live, 2000).value?.length ?? 0;
   const hasCharts = useEditorStore((s) => s.graph.nodes.some((n) => n.type === 'sink.chart'));
   const toggle = (id: RunPanel) => store.getState().setRunPanel(panel === id ? null : id);
   return (
@@ -39,7 +51,11 @@ export function RunDock() {
             onClick={() => toggle(t.id)}
           >
             {t.label}
-            {t.id === 'deadLetters' && errors > 0 && <span className="count error">{errors}</span>}
+            {t.id === 'deadLetters' && letters > 0 && (
+              <span className="count error" data-testid="dead-letter-badge">
+                {letters >= MAX_LISTED ? `${MAX_LISTED}+` : letters}
+              </span>
+            )}
             {t.id === 'charts' && hasCharts && <span className="count ok">live</span>}
           </button>
         ))}

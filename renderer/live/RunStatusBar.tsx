@@ -19,7 +19,7 @@ interface RunLine {
 
 /**
  * The line follows the frames at the pace of its elapsed-time figure: once a second of the run,
- * and at once when the status, the restarts or the bottleneck's node change. Each text change on
+ * and at once when the status, the restarts, the checkpoint or the bottleneck's node change. Each text change on
  * the page costs a layout, a hover hit test and a re-layering of the whole document (about 5 ms
  * with 200 nodes); at every frame that would be most of a frame's cost, for figures that are
  * read once a second anyway.
@@ -34,6 +34,8 @@ function selectRunLine(s: EditorState): RunLine | null {
     Math.floor(prev.run.elapsedMs / 1000) === Math.floor(run.elapsedMs / 1000) &&
     prev.run.status === run.status &&
     prev.run.restarts === run.restarts &&
+    // A new checkpoint shows at once: the Checkpoints panel lists it as soon as it is taken.
+    prev.run.checkpoints.lastId === run.checkpoints.lastId &&
     prev.bottleneck?.nodeId === s.bottleneck?.nodeId
   )
     return prev;
@@ -107,7 +109,11 @@ export function RunStatusBar() {
           {run!.restarts} restart{run!.restarts === 1 ? '' : 's'}
         </span>
       )}
-      {resumedFrom !== null && <span className="muted">resumed from checkpoint {resumedFrom}</span>}
+      {resumedFrom !== null && (
+        <span className="resumed" data-testid="run-resumed">
+          resumed from checkpoint {resumedFrom}
+        </span>
+      )}
       <span className="checkpoint" data-testid="run-checkpoint" title="the last completed checkpoint">
         {cp && cp.lastId !== null
           ? `checkpoint #${cp.lastId} · ${formatMs(cp.lastDurationMs)} · ${formatBytes(cp.lastBytes ?? 0)}${age ? ` · ${age}` : ''}`

@@ -13,7 +13,7 @@ export const isFinal = (status: RunStatus | null | undefined): boolean =>
   status === 'finished' || status === 'stopped' || status === 'failed';
 
 export interface EdgeLabelView {
-  /** "400/s": two significant digits, so jitter keeps the text. */
+  /** "400/s": two significant digits, so jitter keeps the text; "20k in all" once the run is over. */
   rate: string;
   /** "12/1k": queued / capacity. */
   queue: string;
@@ -27,11 +27,13 @@ export interface EdgeLabelView {
 
 export function edgeLabelView(m: EdgeMetrics, final: boolean): EdgeLabelView {
   return {
-    rate: formatRate(m.rate),
+    // A run that is over flows at no rate: its label says what crossed the edge in all.
+    rate: final ? `${formatCount(m.total)} in all` : formatRate(m.rate),
     queue: `${formatCount(m.queued)}/${formatCount(m.capacity)}`,
     lag: m.lag !== undefined ? `lag ${formatCount(m.lag)}` : m.idle ? 'wm idle' : '',
-    level: pressureLevel(m),
-    flowing: m.rate > 0,
+    // Once the run is over its last frame's queues are history, not pressure.
+    level: final ? 'idle' : pressureLevel(m),
+    flowing: !final && m.rate > 0,
     total: final ? String(m.total) : '',
   };
 }
@@ -54,10 +56,10 @@ export interface NodeBadgeView {
   busy: number;
   /** "12k" when the node keeps state, else "". */
   state: string;
-  /** Window nodes: "12:00:01 · 2.1 s behind" or "none yet"; others "". */
+  /** Window nodes: "12:00:01 · 2.1 s behind newest" or "none yet"; others "". */
   watermark: string;
-  /** Exact in, out and errors once the run is over. */
-  exact: { in: number; out: number; errors: number } | null;
+  /** Exact in, out, errors and drops once the run is over. */
+  exact: { in: number; out: number; errors: number; dropped: number } | null;
   /** Event-time nodes: "3 late" once events went to `late`, else "". */
   late: string;
 }
@@ -83,7 +85,18 @@ function clock(ms: number): string {
   return Number.isFinite(d.getTime()) ? d.toLocaleTimeString([], { hour12: false }) : '–';
 }
 
-export function nodeBadgeView(m: NodeMetrics, frameTime: number, watermarked: boolean, final: boolean): NodeBadgeView {
+/**
+ * A window's watermark: its time, and how far it trails the newest event time the node has
+ * seen (not the wall clock: events of 2023 replayed today are not "1.1k d behind").
+ */
+function watermarkText(m: NodeMetrics): string {
+  if (m.watermark === null) return 'none yet';
+  const newest = m.eventTime;
+  if (newest === undefined || newest === null || !Number.isFinite(newest)) return clock(m.watermark);
+  return `${clock(m.watermark)} · ${formatMs(Math.max(0, newest - m.watermark))} behind newest`;
+}
+
+export function nodeBadgeView(m: NodeMetrics, watermarked: boolean, final: boolean): NodeBadgeView {
   return {
     status: m.status,
     in: formatCount(m.in),
@@ -94,12 +107,8 @@ export function nodeBadgeView(m: NodeMetrics, frameTime: number, watermarked: bo
     hasDropped: m.dropped > 0,
     busy: Math.round(Math.max(0, Math.min(1, m.busy)) * 20) * 5,
     state: m.stateSize > 0 ? formatCount(m.stateSize) : '',
-    watermark: !watermarked
-      ? ''
-      : m.watermark === null
-        ? 'none yet'
-        : `${clock(m.watermark)} · ${formatMs(frameTime - m.watermark)} behind`,
-    exact: final ? { in: m.in, out: m.out, errors: m.errors } : null,
+    watermark: watermarked ? watermarkText(m) : '',
+    exact: final ? { in: m.in, out: m.out, errors: m.errors, dropped: m.dropped } : null,
     late: m.late ? `${formatCount(m.late)} late` : '',
   };
 }

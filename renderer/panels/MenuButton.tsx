@@ -1,8 +1,13 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 import { useEditor } from '../EditorContext.js';
 import { useEditorStore } from '../store/useEditorStore.js';
 
-/** A toolbar button that opens a short list of registered actions. */
+/**
+ * A toolbar button that opens a short list of registered actions. The list is rendered into
+ * the document body at a fixed place under the button: the toolbar clips what overflows it
+ * (so the window never scrolls sideways), and a dropdown inside it would be cut off.
+ */
 export function MenuButton({
   label,
   actionIds,
@@ -15,14 +20,32 @@ export function MenuButton({
   className?: string;
 }) {
   const [open, setOpen] = useState(false);
+  const [place, setPlace] = useState<{ top: number; right: number } | null>(null);
   const ref = useRef<HTMLDivElement>(null);
+  const listRef = useRef<HTMLUListElement>(null);
+  useLayoutEffect(() => {
+    if (!open || !ref.current) return;
+    const box = ref.current.getBoundingClientRect();
+    setPlace({ top: box.bottom + 4, right: Math.max(4, window.innerWidth - box.right) });
+  }, [open]);
   useEffect(() => {
     if (!open) return;
     const close = (e: MouseEvent) => {
-      if (!ref.current?.contains(e.target as Node)) setOpen(false);
+      const target = e.target as Node;
+      if (!ref.current?.contains(target) && !listRef.current?.contains(target)) setOpen(false);
     };
+    const escape = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') setOpen(false);
+    };
+    const dismiss = () => setOpen(false);
     document.addEventListener('mousedown', close);
-    return () => document.removeEventListener('mousedown', close);
+    document.addEventListener('keydown', escape);
+    window.addEventListener('resize', dismiss);
+    return () => {
+      document.removeEventListener('mousedown', close);
+      document.removeEventListener('keydown', escape);
+      window.removeEventListener('resize', dismiss);
+    };
   }, [open]);
   return (
     <div className="menu" ref={ref}>
@@ -35,13 +58,22 @@ export function MenuButton({
       >
         {label}
       </button>
-      {open && (
-        <ul className="menu-list" role="menu">
-          {actionIds.map((id) => (
-            <MenuItem key={id} id={id} onDone={() => setOpen(false)} />
-          ))}
-        </ul>
-      )}
+      {open &&
+        place &&
+        createPortal(
+          <ul
+            className="menu-list"
+            role="menu"
+            ref={listRef}
+            data-testid={`${testId}-list`}
+            style={{ position: 'fixed', top: place.top, right: place.right }}
+          >
+            {actionIds.map((id) => (
+              <MenuItem key={id} id={id} onDone={() => setOpen(false)} />
+            ))}
+          </ul>,
+          document.body,
+        )}
     </div>
   );
 }

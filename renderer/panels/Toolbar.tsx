@@ -42,7 +42,7 @@ export function Toolbar({ link }: { link: { state: string; reason?: string } }) 
             ●
           </span>
         )}
-        <span className="doc-path">{path ?? 'unsaved'}</span>
+        <DocPath path={path} />
         {!trusted && (
           <span
             className="untrusted"
@@ -88,8 +88,29 @@ export function Toolbar({ link }: { link: { state: string; reason?: string } }) 
         <ActionButton id="stop" className="stop-button">
           ■ Stop
         </ActionButton>
-        <MenuButton label="Debug" actionIds={['crashRun']} testId="debug-menu" />
+        <MenuButton label="Debug ▾" actionIds={['crashRun', 'runFresh']} testId="debug-menu" />
       </div>
     </header>
+  );
+}
+
+/**
+ * Where the document is saved: its folder, cut at the end when it is long, then the file name,
+ * which always shows. Two spans, not an RTL trick: right-to-left text moves a path's slashes.
+ */
+function DocPath({ path }: { path: string | null }) {
+  if (!path) {
+    return (
+      <span className="doc-path" data-testid="doc-path">
+        <span className="doc-file">unsaved</span>
+      </span>
+    );
+  }
+  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return (
+    <span className="doc-path" data-testid="doc-path" title={path}>
+      {cut > 0 && <span className="doc-dir">{path.slice(0, cut + 1)}</span>}
+      <span className="doc-file">{path.slice(cut + 1)}</span>
+    </span>
   );
 }

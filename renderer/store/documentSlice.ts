@@ -23,6 +23,8 @@ export interface DocumentOrigin {
   trusted: boolean;
   /** Whether the loaded state counts as saved (a file) or not (template, import). */
   saved: boolean;
+  /** The gallery template it was opened from, if any. */
+  templateId?: string;
 }
 
 /**
@@ -35,6 +37,7 @@ export interface DocumentOrigin {
  * | filePath       | session   | where Save writes; recent files keep it across sessions         |
  * | savedGraph     | session   | the snapshot last saved/opened; dirty = graph !== savedGraph    |
  * | trusted        | session   | trust is remembered as content hashes in localStorage instead   |
+ * | templateId     | session   | the template an unsaved document came from (its files, its run) |
  * | past / future  | session   | undo/redo snapshots, never saved                                |
  * | coalesceKey/At | dropped   | merge bookkeeping for the current burst of edits                |
  */
@@ -43,6 +46,7 @@ export interface DocumentSlice {
   filePath: string | null;
   savedGraph: GraphFile | null;
   trusted: boolean;
+  templateId: string | null;
   past: GraphFile[];
   future: GraphFile[];
   coalesceKey: string | null;
@@ -80,6 +84,7 @@ export const createDocumentSlice =
     filePath: null,
     savedGraph: null,
     trusted: true,
+    templateId: null,
     past: [],
     future: [],
     coalesceKey: null,
@@ -126,6 +131,7 @@ export const createDocumentSlice =
         filePath: origin.filePath,
         savedGraph: origin.saved ? graph : null,
         trusted: origin.trusted,
+        templateId: origin.templateId ?? null,
         past: [],
         future: [],
         coalesceKey: null,
@@ -134,6 +140,8 @@ export const createDocumentSlice =
         problems: [],
         measured: {},
       });
+      // The last graph's figures (rates on edges with the same ids, a refusal) are not this one's.
+      get().clearRun();
     },
 
     markSaved(filePath) {

@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { EventEnvelope, RunEvent } from '../../engine/contract/EngineApi.js';
 import type { MetricsSnapshot, RunStatus } from '../../engine/contract/metrics.js';
 import { findBottleneck, type Bottleneck } from '../live/findBottleneck.js';
+import { isFinal } from '../live/liveViews.js';
 import type { EditorState } from './editorState.js';
 import { MetricsHistory } from './MetricsHistory.js';
 
@@ -92,6 +93,8 @@ export interface RunSlice {
   motion: boolean;
   /** A run was asked for: forget the last run's live state. */
   runStarting(): void;
+  /** Another document was opened: forget the last run and everything it showed. */
+  clearRun(): void;
   /** The engine answered with the run's id; events it sent before that are applied now. */
   runStarted(runId: string): void;
   runRefused(message: string): void;
@@ -120,7 +123,8 @@ export const createRunSlice: StateCreator<EditorState, [], [], RunSlice> = (set,
         : lastId === null
           ? null
           : s.checkpointSeenAt;
-    const found = findBottleneck(s.graph, snapshot);
+    // A finished run has no bottleneck: its last frame's busy shares are history.
+    const found = isFinal(snapshot.run.status) ? null : findBottleneck(s.graph, snapshot);
     const prev = s.bottleneck;
     // Keep the old object when nothing the canvas shows changed, so subscribers skip a render.
     const bottleneck =
@@ -167,6 +171,8 @@ export const createRunSlice: StateCreator<EditorState, [], [], RunSlice> = (set,
   function apply(event: RunEvent): void {
     switch (event.type) {
       case 'runStarted':
+        if (event.resumedFrom !== null && get().resumedFrom !== event.resumedFrom)
+          get().notify(`Resumed from checkpoint ${event.resumedFrom}.`);
         set({ resumedFrom: event.resumedFrom });
         return;
       case 'runStatusChanged':
@@ -219,9 +225,26 @@ export const createRunSlice: StateCreator<EditorState, [], [], RunSlice> = (set,
       case 'alertCleared':
         get().alertChanged(event);
         return;
-      case 'runEnded':
-        set({ runPhase: 'ended', runStatus: event.status, runReason: event.reason ?? get().runReason });
+      case 'runEnded': {
+        // A resumed run of a graph that had already finished ends at once with nothing to do:
+        // say so, or pressing Run again looks like nothing happened.
+        const s = get();
+        let idle = s.resumedFrom !== null && event.status === 'finished';
+        if (idle && s.frame) for (const id in s.frame.edges) if (s.frame.edges[id]!.total > 0) idle = false;
+        if (idle) {
+          const text = `Nothing new to process: it had finished by checkpoint ${s.resumedFrom}. Use Run from scratch to process it again.`;
+          set({ runNote: text });
+          s.notify(text);
+        }
+        // A recovery's reason ("worker 0 exited") does not outlive the run; a failure's does.
+        set({
+          runPhase: 'ended',
+          runStatus: event.status,
+          runReason: event.reason ?? (event.status === 'failed' ? get().runReason : null),
+          bottleneck: null,
+        });
         return;
+      }
     }
   }
 
@@ -243,6 +266,25 @@ export const createRunSlice: StateCreator<EditorState, [], [], RunSlice> = (set,
     hoveredEdge: null,
     motion: true,
 
+    clearRun() {
+      early = [];
+      get().history.clear();
+      set({
+        runId: null,
+        runPhase: 'idle',
+        runStatus: null,
+        runReason: null,
+        runNote: null,
+        resumedFrom: null,
+        frame: null,
+        bottleneck: null,
+        checkpointSeenAt: null,
+        tap: null,
+        charts: {},
+        logs: [],
+        hoveredEdge: null,
+      });
+    },
     runStarting() {
       early = [];
       get().history.clear();

@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand';
+import type { RestorePreview } from '../../engine/contract/EngineApi.js';
 import type { Problem } from '../../engine/contract/problem.js';
 import type { EditorState } from './editorState.js';
 
@@ -15,7 +16,8 @@ export type Dialog =
   | { kind: 'saveAs' }
   | { kind: 'templates' }
   | { kind: 'help' }
-  | { kind: 'trust' }
+  | { kind: 'trust'; fresh?: boolean }
+  | { kind: 'resume'; preview: RestorePreview }
   | { kind: 'message'; title: string; text: string };
 
 export interface Size {
@@ -37,6 +39,7 @@ export interface Size {
  * | dialog         | dropped | which modal is open                                               |
  * | searchOpen     | dropped | node search box                                                   |
  * | problemsOpen   | session | whether the problems list is expanded                             |
+ * | minimapOpen    | session | whether the canvas shows its minimap (it can cover nodes)          |
  */
 export interface UiSlice {
   selectedNodes: Readonly<Record<string, true>>;
@@ -48,6 +51,8 @@ export interface UiSlice {
   dialog: Dialog | null;
   searchOpen: boolean;
   problemsOpen: boolean;
+  minimapOpen: boolean;
+  setMinimapOpen(open: boolean): void;
   select(nodes: readonly string[], edges?: readonly string[]): void;
   setSelection(nodes: Readonly<Record<string, true>>, edges: Readonly<Record<string, true>>): void;
   /** Drop ids that no longer exist (after undo, delete). */
@@ -75,6 +80,7 @@ export const createUiSlice: StateCreator<EditorState, [], [], UiSlice> = (set, g
     dialog: null,
     searchOpen: false,
     problemsOpen: true,
+    minimapOpen: true,
 
     select(nodes, edges = []) {
       set({
@@ -118,6 +124,9 @@ export const createUiSlice: StateCreator<EditorState, [], [], UiSlice> = (set, g
     },
     setSearchOpen(searchOpen) {
       set({ searchOpen });
+    },
+    setMinimapOpen(minimapOpen) {
+      set({ minimapOpen });
     },
     setProblemsOpen(problemsOpen) {
       set({ problemsOpen });

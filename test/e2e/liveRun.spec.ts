@@ -14,6 +14,8 @@ test('the fraud-alerts example runs live: every edge flows within 3 s and the fi
   await expect(page.getByTestId('doc-name')).toHaveText('Fraud alerts');
   // Saved, so the run has a state store (checkpoints, dead letters) and writes beside the graph.
   await saveAs(page, `${dir}/fraud.sluice.json`);
+  // Every edge on screen: a fit view stops at a readable zoom, so zoom out (labels keep their size).
+  for (let i = 0; i < 3; i++) await page.locator('.react-flow__controls-zoomout').click();
 
   const edges = ['e1', 'e2', 'e3', 'e4', 'e5', 'e6'];
   await runFresh(page);

@@ -241,7 +241,10 @@ export class InstanceHost implements Emitter {
       deadLetter: (e, error) => s.deadLetter(p.nodeId, e, error),
       countDropped: (n) => (c.nodeDropped[this.nodeIndex] = (c.nodeDropped[this.nodeIndex] as number) + n),
       countError: (n) => (c.nodeErrors[this.nodeIndex] = (c.nodeErrors[this.nodeIndex] as number) + n),
-      reportWatermark: (wm) => (c.nodeWatermark[this.nodeIndex] = wm),
+      reportWatermark: (wm, newest) => {
+        c.nodeWatermark[this.nodeIndex] = wm;
+        if (newest !== undefined && c.nodeEventTime) c.nodeEventTime[this.nodeIndex] = newest;
+      },
       countLate: (n) => (c.nodeLate[this.nodeIndex] = (c.nodeLate[this.nodeIndex] as number) + n),
       log: (level, message) => s.log(p.nodeId, level, message),
       io: s.io,

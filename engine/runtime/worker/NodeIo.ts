@@ -46,7 +46,7 @@ export class NodeIo implements OperatorIo {
 
   openSqliteTable(path: string | undefined, table: string, mode: 'append' | 'upsert'): TransactionalTable {
     if (!this.o.openTable)
-      throw new UserError(`sink.sqlite table "${table}" needs a state store; save the graph or pass --state`);
+      throw new UserError(`sink.sqlite table "${table}" needs a state store, and this run has none`);
     return this.o.openTable(path, table, mode);
   }
 

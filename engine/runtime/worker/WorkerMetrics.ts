@@ -42,6 +42,7 @@ export class WorkerMetrics {
       nodeDropped: new Array(nN).fill(0),
       nodeBusyMs: new Array(nN).fill(0),
       nodeWatermark: new Array(nN).fill(null),
+      nodeEventTime: new Array(nN).fill(null),
       nodeStateSize: new Array(nN).fill(0),
       edgeLag: new Array(nE).fill(null),
       edgeSkipped: new Array(nE).fill(0),

@@ -65,6 +65,7 @@ export class WorkerRuntime {
   private readonly timers: WorkerTimers;
   private scheduler: Scheduler | null = null;
   private consoleLines: string[] = [];
+  private consoleNodes: string[] = [];
   private deadLetters: DeadLetterRow[] = [];
   private metricsHandle: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -308,7 +309,10 @@ export class WorkerRuntime {
   /** What each instance gets from this worker (see InstanceServices). */
   private services(inst: PlanInstance): InstanceServices {
     const edgeIndexById = this.edgeIndexById;
-    const writeConsole = (line: string): void => void this.consoleLines.push(line);
+    const writeConsole = (line: string): void => {
+      this.consoleLines.push(line);
+      this.consoleNodes.push(inst.nodeId);
+    };
     const notify = (title: string, body: string): void =>
       this.deps.post({ type: 'notified', nodeId: inst.nodeId, title, body });
     const taskOf = (host: InstanceHost): Task | undefined => this.taskById.get(host.plan.taskId);
@@ -393,8 +397,9 @@ export class WorkerRuntime {
   /** Post what the last turn buffered: console lines and dead letters, one message each. */
   private postBuffered(): void {
     if (this.consoleLines.length > 0) {
-      this.deps.post({ type: 'consoleWritten', lines: this.consoleLines });
+      this.deps.post({ type: 'consoleWritten', lines: this.consoleLines, nodes: this.consoleNodes });
       this.consoleLines = [];
+      this.consoleNodes = [];
     }
     if (this.deadLetters.length > 0) {
       this.deps.post({ type: 'deadLettered', rows: this.deadLetters });

@@ -42,6 +42,10 @@ const SAMPLES: Record<ApiMethod, unknown[]> = {
       trusted: true,
     },
   ],
+  previewRun: [
+    { graph: { format: 'sluice/graph', version: 1, name: 'g', nodes: [], edges: [] }, path: '/g/a.sluice.json' },
+  ],
+  checkPaths: [{ graph: { format: 'sluice/graph', version: 1, name: 'g', nodes: [], edges: [] } }],
   stopRun: ['run-1'],
   crashRun: ['run-1'],
   replayDeadLetters: ['run-1', [1, 2]],

@@ -22,6 +22,14 @@ export class FakeEngineApi implements EngineProcessService {
     this.record('validate', [graph]);
     return [{ severity: 'error' as const, message: 'The graph has no nodes.' }];
   }
+  async checkPaths(request: Parameters<EngineApi['checkPaths']>[0]) {
+    this.record('checkPaths', [request]);
+    return [];
+  }
+  async previewRun(request: Parameters<EngineApi['previewRun']>[0]) {
+    this.record('previewRun', [request]);
+    return null;
+  }
   async startRun(request: Parameters<EngineApi['startRun']>[0]) {
     this.record('startRun', [request]);
     if (request.graph.name === 'bad') throw new Error('Node "x" has an unknown type "nope".');

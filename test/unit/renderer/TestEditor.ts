@@ -2,6 +2,7 @@ import type {
   EngineApi,
   ExampleInfo,
   GraphSchemas,
+  RestorePreview,
   RunEvent,
   StartRunRequest,
   TestConnectionRequest,
@@ -73,6 +74,16 @@ export class FakeEngine implements ServiceOf<typeof ENGINE_API> {
     const runId = `run-${++this.runs}`;
     for (const event of this.eventsBeforeAnswer(runId)) this.emit(event);
     return { runId };
+  }
+  async checkPaths(request: StartRunRequest): Promise<Problem[]> {
+    this.record('checkPaths', [request]);
+    return [];
+  }
+  /** What `previewRun` answers (null: the run would start empty). */
+  preview: RestorePreview | null = null;
+  async previewRun(request: StartRunRequest): Promise<RestorePreview | null> {
+    this.record('previewRun', [request]);
+    return this.preview;
   }
   async stopRun(runId: string): Promise<void> {
     this.record('stopRun', [runId]);

@@ -303,17 +303,21 @@ describe('validate', () => {
         nodeId: 'double',
         message: 'Node "double" has no outgoing edge, so its events go nowhere.',
       },
-      {
-        severity: 'error',
-        nodeId: 'out',
-        message: 'Node "out" has nothing connected to its input, so it would never receive events.',
-      },
+      // Wired to nothing at all: a run leaves it out, so it blocks nothing.
       {
         severity: 'warning',
         nodeId: 'out',
-        message: 'Node "out" cannot be reached from any source, so it would never receive events.',
+        message: 'Node "out" is not connected to anything, so a run leaves it out.',
       },
     ]);
+    // Wired on one side only, a node's missing input is still an error.
+    const half = pipeline();
+    half.edges.shift();
+    expect(
+      check(half)
+        .filter((p) => p.severity === 'error')
+        .map((p) => p.nodeId),
+    ).toEqual(['double']);
   });
 
   it('does not ask for an edge out of a sink’s error port', () => {

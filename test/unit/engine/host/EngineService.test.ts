@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../../engine/contract/index.js';
 import { EngineService } from '../../../../engine/host/EngineService.js';
+import { CONSOLE_LOG_PER_SECOND } from '../../../../engine/runtime/Coordinator.js';
 import { startRun as startRealRun } from '../../../../engine/runtime/startRun.js';
 import { StateStore } from '../../../../engine/store/StateStore.js';
 import { FakeRun, smallGraph } from './hostFixture.js';
@@ -130,6 +131,23 @@ describe('EngineService.startRun', () => {
     expect(runs).toHaveLength(0);
   });
 
+  it('reports paths outside the opened folders as problems before a run, in full: where they resolve, what is open', async () => {
+    const graph = {
+      ...smallGraph('Reader'),
+      nodes: [{ id: 'src', type: 'source.file', config: { path: '../../etc/passwd', format: 'jsonl' } }],
+    };
+    const problems = await service.checkPaths({ graph: graph as never });
+    expect(problems).toEqual([
+      {
+        severity: 'error',
+        nodeId: 'src',
+        message: `Node src cannot run: its path ../../etc/passwd is outside the folders you opened. It resolves to ${path.resolve(project, '../../etc/passwd')}; the opened folder is ${project}.`,
+      },
+    ]);
+    graph.nodes[0]!.config.path = 'data/in.jsonl';
+    expect(await service.checkPaths({ graph: graph as never })).toEqual([]);
+  });
+
   it('refuses a run whose sink writes through an absolute path outside the opened folders', async () => {
     const graph = {
       ...smallGraph('Writer'),
@@ -157,8 +175,9 @@ describe('EngineService.startRun', () => {
     runs[0]?.emit(event);
     offB();
     runs[0]?.emit({ ...event, status: 'stopping' });
-    expect(a).toHaveLength(2);
-    expect(b).toEqual([event]);
+    // First the service's own announcement of the run (where it resumed from), then the run's.
+    expect(a).toHaveLength(3);
+    expect(b).toEqual([{ type: 'runStarted', runId, graphName: 'Small graph', resumedFrom: null }, event]);
   });
 
   it('tells subscribers a run ended even when the runtime ended without saying so', async () => {
@@ -167,7 +186,7 @@ describe('EngineService.startRun', () => {
     const { runId } = await service.startRun({ graph: smallGraph() as never });
     runs[0]?.end({ status: 'failed', reason: 'worker died three times' });
     await expect
-      .poll(() => seen)
+      .poll(() => seen.filter((e) => e.type !== 'runStarted'))
       .toEqual([{ type: 'runEnded', runId, status: 'failed', reason: 'worker died three times' }]);
   });
 });
@@ -199,7 +218,7 @@ describe('EngineService alerts', () => {
     });
     for (const [i, rate] of [100, 0, 0, 0].entries()) runs[0]?.emit(frame(i * 250, rate));
     runs[0]?.emit({ type: 'runStatusChanged', runId, status: 'stopped' });
-    expect(seen.filter((e) => e.type !== 'metricsPublished')).toEqual([
+    expect(seen.filter((e) => e.type !== 'metricsPublished' && e.type !== 'runStarted')).toEqual([
       expect.objectContaining({ type: 'alertFired', alertId: 'stalled', message: 'run rate 0 < 1 for 500 ms' }),
       {
         type: 'notificationRequested',
@@ -407,4 +426,169 @@ describe('EngineService contracts (schemas/ beside a saved graph)', () => {
     ).rejects.toThrow(/orders@9/);
     expect(runs).toHaveLength(1);
   });
+});
+
+describe('EngineService: unsaved graphs and templates run from any folder', () => {
+  const repoExamples = path.resolve('assets/examples');
+
+  async function runToEnd(service: EngineService, request: Parameters<EngineService['startRun']>[0]) {
+    const ended: RunEvent[] = [];
+    service.subscribe((e) => {
+      if (e.type === 'runEnded') ended.push(e);
+    });
+    const { runId } = await service.startRun(request);
+    await expect.poll(() => ended.length, { timeout: 40_000 }).toBe(1);
+    return { runId, ended: ended[0] as Extract<RunEvent, { type: 'runEnded' }> };
+  }
+
+  it('gives an unsaved graph a state store of its own in the data folder, fresh on every run', async () => {
+    const dataDir = path.join(base, 'data');
+    const svc = new EngineService({
+      roots: [project],
+      examplesDir,
+      dataDir,
+      startRun: async (options) => {
+        const run = new FakeRun(options, runs.length + 1);
+        runs.push(run);
+        return run;
+      },
+    });
+    await svc.startRun({ graph: smallGraph('My: graph') as never });
+    expect(runs[0]?.options.statePath).toBe(path.join(dataDir, 'unsaved', 'My_ graph.db'));
+    expect(runs[0]?.options.fresh).toBe(true);
+    expect(runs[0]?.options.baseDir).toBe(project);
+  });
+
+  it('runs the ETL template (CSV in, SQLite out) unsaved, from an empty folder: its files resolve against the template', async () => {
+    const dataDir = path.join(base, 'data');
+    const svc = new EngineService({
+      roots: [project],
+      examplesDir: repoExamples,
+      dataDir,
+      startRun: (options) => startRealRun({ ...options, metricsIntervalMs: 100 }),
+    });
+    const { text } = await svc.openExample('etl-into-sqlite');
+    const graph = JSON.parse(text) as unknown;
+    const { ended } = await runToEnd(svc, { graph: graph as never, template: 'etl-into-sqlite', trusted: true });
+    expect(ended.reason ?? '').not.toMatch(/--state|not found/);
+    expect(ended.status).toBe('finished');
+    const work = path.join(dataDir, 'templates', 'etl-into-sqlite');
+    expect(existsSync(path.join(work, 'data', 'orders.csv'))).toBe(true);
+    expect(existsSync(path.join(work, 'out', 'warehouse.db'))).toBe(true);
+  }, 60_000);
+
+  it('runs the standard pipeline template (a sink.sqlite) unsaved without asking for a state store', async () => {
+    const svc = new EngineService({
+      roots: [project],
+      examplesDir: repoExamples,
+      dataDir: path.join(base, 'data'),
+      startRun: (options) => startRealRun({ ...options, metricsIntervalMs: 100 }),
+    });
+    const { text } = await svc.openExample('standard-pipeline');
+    const { ended } = await runToEnd(svc, {
+      graph: JSON.parse(text) as never,
+      template: 'standard-pipeline',
+      trusted: true,
+    });
+    expect(ended.reason ?? '').not.toContain('state store');
+    expect(ended.status).toBe('finished');
+  }, 60_000);
+});
+
+describe('EngineService: console output is the run log', () => {
+  const consoleGraph = (count: number) => ({
+    ...smallGraph('Console'),
+    nodes: [
+      { id: 'gen', type: 'source.generator', config: { count } },
+      { id: 'print', type: 'sink.console', config: { prefix: 'ok' } },
+    ],
+    edges: [{ id: 'e1', from: { node: 'gen', port: 'out' }, to: { node: 'print', port: 'in' } }],
+  });
+
+  async function logsOf(count: number): Promise<Array<Extract<RunEvent, { type: 'logged' }>>> {
+    const svc = new EngineService({
+      roots: [project],
+      examplesDir,
+      startRun: (options) => startRealRun({ ...options, metricsIntervalMs: 100 }),
+    });
+    const logged: Array<Extract<RunEvent, { type: 'logged' }>> = [];
+    let ended = false;
+    svc.subscribe((e) => {
+      if (e.type === 'logged') logged.push(e);
+      if (e.type === 'runEnded') ended = true;
+    });
+    await svc.startRun({ graph: consoleGraph(count) as never });
+    await expect.poll(() => ended, { timeout: 20_000 }).toBe(true);
+    return logged;
+  }
+
+  it('sends sink.console lines to subscribers as log lines of their node, with the prefix set apart', async () => {
+    const logged = await logsOf(3);
+    const lines = logged.filter((e) => e.nodeId === 'print');
+    expect(lines.map((e) => e.message)).toEqual([0, 1, 2].map((i) => expect.stringMatching(`^ok \\{"id":"gen-${i}"`)));
+    expect(lines.every((e) => e.level === 'info')).toBe(true);
+  }, 30_000);
+
+  it('sends at most CONSOLE_LOG_PER_SECOND lines a second and says how many more there were', async () => {
+    const logged = await logsOf(5000);
+    const lines = logged.filter((e) => e.nodeId === 'print');
+    expect(lines.length).toBeGreaterThanOrEqual(CONSOLE_LOG_PER_SECOND);
+    expect(lines.length).toBeLessThan(5000);
+    const summaries = logged.filter((e) => e.nodeId === null && /more console lines/.test(e.message));
+    const skipped = summaries.reduce((n, e) => n + Number(/… (\d+) more/.exec(e.message)![1]), 0);
+    expect(lines.length + skipped).toBe(5000);
+  }, 30_000);
+});
+
+describe('EngineService.previewRun: what a resumed run restores', () => {
+  it('names the nodes that restore and those that start empty, says what that means downstream, and the run says where it resumed', async () => {
+    const svc = new EngineService({
+      roots: [project],
+      examplesDir,
+      startRun: (options) => startRealRun({ ...options, metricsIntervalMs: 100 }),
+    });
+    const events: RunEvent[] = [];
+    svc.subscribe((e) => events.push(e));
+    const graph = (count: number) => ({
+      ...smallGraph('Counts'),
+      settings: { checkpointIntervalMs: 100 },
+      nodes: [
+        { id: 'gen', type: 'source.generator', config: { count, keys: 3 } },
+        { id: 'agg', type: 'aggregate', config: { op: 'count' } },
+        { id: 'out', type: 'sink.discard', config: {} },
+      ],
+      edges: [
+        { id: 'e1', from: { node: 'gen', port: 'out' }, to: { node: 'agg', port: 'in' } },
+        { id: 'e2', from: { node: 'agg', port: 'out' }, to: { node: 'out', port: 'in' } },
+      ],
+    });
+    const file = path.join(project, 'counts.sluice.json');
+    expect(await svc.previewRun({ graph: graph(2000) as never, path: file })).toBeNull();
+    const first = await svc.startRun({ graph: graph(2000) as never, path: file });
+    await expect
+      .poll(() => events.some((e) => e.type === 'runEnded' && e.runId === first.runId), { timeout: 20_000 })
+      .toBe(true);
+    expect(events.find((e) => e.type === 'runStarted' && e.runId === first.runId)).toMatchObject({ resumedFrom: null });
+
+    // Unchanged: everything restores, nothing to warn about.
+    const same = await svc.previewRun({ graph: graph(2000) as never, path: file });
+    expect(same).toMatchObject({ empty: [], dropped: [], consequences: [], refusal: null });
+    expect(same!.restored).toEqual(['gen', 'agg', 'out']);
+    // The generator's count changed: it starts over while the aggregate keeps its totals.
+    const edited = await svc.previewRun({ graph: graph(3000) as never, path: file });
+    expect(edited!.empty).toEqual([{ nodeId: 'gen', why: expect.stringMatching(/^config changed/) }]);
+    expect(edited!.restored).toEqual(['agg', 'out']);
+    expect(edited!.consequences).toEqual([
+      expect.stringMatching(/^"gen" starts again from its first event while "agg" keeps its state/),
+    ]);
+    expect(await svc.previewRun({ graph: graph(3000) as never, path: file, fresh: true })).toBeNull();
+
+    const second = await svc.startRun({ graph: graph(3000) as never, path: file });
+    const started = events.find((e) => e.type === 'runStarted' && e.runId === second.runId);
+    expect(started).toMatchObject({ resumedFrom: same!.checkpointId });
+    expect(
+      events.some((e) => e.type === 'logged' && e.runId === second.runId && /config changed/.test(e.message)),
+    ).toBe(true);
+    await svc.stopAll();
+  }, 40_000);
 });

@@ -9,6 +9,8 @@ describe('filter', () => {
     h.push([ev(1), keep, ev(3, { key: 'skip' })]);
     expect(h.out.on('out')).toEqual([keep]);
     expect(h.out.on('out')[0]).toBe(keep);
+    // What it did not pass is its "drop" figure.
+    expect(h.ctx.dropped).toBe(2);
   });
 
   it('routes a throwing predicate to dead letters and keeps going', () => {

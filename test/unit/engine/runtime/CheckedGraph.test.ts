@@ -51,3 +51,23 @@ describe('CheckedGraph', () => {
     expect(problemPlace({ severity: 'warning', message: '' })).toBe('graph');
   });
 });
+
+describe('CheckedGraph and stray nodes', () => {
+  it('leaves a node wired to nothing out of the run instead of refusing it', () => {
+    const r = CheckedGraph.check({
+      format: 'sluice/graph',
+      version: 1,
+      name: 'stray',
+      nodes: [
+        { id: 'gen', type: 'source.generator', config: { count: 1 } },
+        { id: 'out', type: 'sink.discard', config: {} },
+        { id: 'pasted', type: 'map', config: { expression: 'value' } },
+      ],
+      edges: [{ id: 'e1', from: { node: 'gen', port: 'out' }, to: { node: 'out', port: 'in' } }],
+    });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.checked.graph.nodes.map((n) => n.id)).toEqual(['gen', 'out']);
+    expect(r.checked.warnings.map((w) => w.nodeId)).toContain('pasted');
+  });
+});

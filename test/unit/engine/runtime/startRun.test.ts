@@ -8,6 +8,26 @@ import { graphOf, runToEnd } from './runGraph.js';
 const lines = (path: string): string[] => readFileSync(path, 'utf8').split('\n').filter(Boolean);
 
 describe('startRun on real worker threads', () => {
+  it('reports a window’s watermark with the newest event time it has seen (historical times, not the clock)', async () => {
+    const start = Date.UTC(2023, 5, 1);
+    const g = graphOf({
+      nodes: [
+        { id: 'gen', type: 'source.generator', config: { count: 2000, timeExpression: `${start} + i * 10` } },
+        { id: 'win', type: 'window', config: { sizeMs: 1000, op: 'count', watermarkDelayMs: 500 } },
+        { id: 'out', type: 'sink.discard', config: {} },
+      ],
+      edges: ['gen -> win', 'win -> out'],
+    });
+    const r = await runToEnd(g, { maxWorkers: 2 });
+    expect(r.result.status).toBe('finished');
+    const withTimes = r.frames.map((f) => f.nodes['win']!).filter((n) => n.watermark !== null);
+    expect(withTimes.length).toBeGreaterThan(0);
+    for (const n of withTimes) {
+      expect(n.eventTime).toBeGreaterThanOrEqual(n.watermark! + 500);
+      expect(n.eventTime).toBeLessThanOrEqual(start + 1999 * 10);
+    }
+  });
+
   for (const fuse of [true, false]) {
     it(`counts on every edge equal the events that crossed it (fusion ${fuse ? 'on' : 'off'})`, async () => {
       const g = graphOf({

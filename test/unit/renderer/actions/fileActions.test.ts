@@ -42,7 +42,7 @@ describe('file actions', () => {
     const saved = loadGraph(text);
     expect(saved.ok && saved.graph.nodes.map((n) => n.id)).toEqual(['gen', 'double']);
     expect(selectDirty(t.state)).toBe(false);
-    expect(t.state.notice?.text).toBe('Saved /g/orders.sluice.json.');
+    expect(t.state.notice?.text).toBe('Saved orders.sluice.json in /g.');
     expect(recentFiles(t.storage)).toEqual(['/g/orders.sluice.json']);
   });
 

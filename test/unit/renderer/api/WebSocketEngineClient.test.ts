@@ -98,11 +98,12 @@ describe('WebSocketEngineClient', () => {
     await client.tapEdge(runId, 'e1', true);
     expect(run?.taps).toEqual([['e1', true]]);
     run?.emit({ type: 'logged', runId, nodeId: null, level: 'info', message: 'hi' });
-    await expect.poll(() => seenB.length).toBe(1);
+    // The host announces the run (with where it resumed from), then forwards its events.
+    await expect.poll(() => seenB.length).toBe(2);
     offB();
     await client.stopRun(runId);
-    await expect.poll(() => seenA.map((e) => e.type)).toEqual(['logged', 'runEnded']);
-    expect(seenB).toHaveLength(1);
+    await expect.poll(() => seenA.map((e) => e.type)).toEqual(['runStarted', 'logged', 'runEnded']);
+    expect(seenB).toHaveLength(2);
   });
 
   it('reconnects with a new hello after the host goes away and comes back', async () => {

@@ -3,6 +3,7 @@ import type { NodeMetrics } from '../../../../engine/contract/metrics.js';
 import { edgeLabelView, nodeBadgeView } from '../../../../renderer/live/liveViews.js';
 import {
   DETAIL_ZOOM,
+  labelScale,
   paintLive,
   TextWidths,
   type BadgeItem,
@@ -90,7 +91,7 @@ const badge = (over: Partial<NodeMetrics> = {}): BadgeItem => ({
   x: 100,
   y: 100,
   width: 200,
-  view: nodeBadgeView({ ...nodeMetrics, ...over }, 0, false, false),
+  view: nodeBadgeView({ ...nodeMetrics, ...over }, false, false),
 });
 const paint = (zoom: number, labels: LabelItem[], badges: BadgeItem[] = []) => {
   const ctx = new Recorder();
@@ -101,7 +102,7 @@ const paint = (zoom: number, labels: LabelItem[], badges: BadgeItem[] = []) => {
 describe('paintLive', () => {
   it('draws a label centred on its point: the rate in bold over queued/capacity, in the pressure colours', () => {
     const { ctx, stats } = paint(1, [label(200, 100, {}, 0.8)]);
-    expect(stats).toEqual({ labels: 1, badges: 0, detailed: true });
+    expect(stats).toEqual({ labels: 1, badges: 0, detailed: true, minText: 9.5 });
     const rate = ctx.texts.find((t) => t.text === '400/s')!;
     const queue = ctx.texts.find((t) => t.text === '3/64')!;
     expect(rate).toMatchObject({ x: 200, color: '#c92a2a' });
@@ -117,6 +118,20 @@ describe('paintLive', () => {
     expect(ctx.strokes).toContainEqual({ color: '#e03131', width: 1.5 });
   });
 
+  it('draws edge labels at a fixed size on screen when the view zooms out, where node counters shrink', () => {
+    const zoom = 0.6;
+    const { ctx, stats } = paint(zoom, [label(200, 100)], [badge()]);
+    // The label's centre is where its point is on screen (200 × 0.6), drawn at scale 1 there.
+    const rate = ctx.texts.find((t) => t.text === '400/s')!;
+    expect(rate.x).toBeCloseTo(200 * zoom);
+    expect(labelScale(zoom)).toBe(1);
+    expect(labelScale(2)).toBe(2);
+    // The smallest text on screen is a node counter: 10.5 px × 0.6.
+    expect(stats.minText).toBeCloseTo(10.5 * zoom);
+    const labelOnly = paint(zoom, [label(200, 100)]);
+    expect(labelOnly.stats.minText).toBe(9.5);
+  });
+
   it('skips what is off screen', () => {
     const { stats } = paint(1, [label(200, 100), label(5000, 100), label(200, -900)]);
     expect(stats.labels).toBe(1);
@@ -124,7 +139,7 @@ describe('paintLive', () => {
 
   it('draws no text below the detail zoom, where it would be a few pixels high', () => {
     const { ctx, stats } = paint(DETAIL_ZOOM * 0.9, [label(100, 100)], [badge({ errors: 2 })]);
-    expect(stats).toEqual({ labels: 1, badges: 1, detailed: false });
+    expect(stats).toEqual({ labels: 1, badges: 1, detailed: false, minText: Infinity });
     expect(ctx.texts).toEqual([]);
     // Still the busy bar (90 %: hot) and the errors block.
     expect(ctx.fills).toContain('#e03131');

@@ -68,14 +68,14 @@ describe('edge event time', () => {
 
 describe('node badge view', () => {
   it('counts late events of an event-time node', () => {
-    const v = nodeBadgeView(node({ late: 1234, watermark: 10 }), 20, true, false);
+    const v = nodeBadgeView(node({ late: 1234, watermark: 10 }), true, false);
     expect(v.late).toBe('1.2k late');
     expect(nodeBadgeText(v)).toMatch(/, 1\.2k late$/);
-    expect(nodeBadgeView(node(), 0, true, false).late).toBe('');
+    expect(nodeBadgeView(node(), true, false).late).toBe('');
   });
 
   it('rounds busy to 5 % steps and keeps exact counts for the end of the run', () => {
-    const v = nodeBadgeView(node(), 0, false, false);
+    const v = nodeBadgeView(node(), false, false);
     expect(v).toMatchObject({
       in: '1.2k',
       out: '1.2k',
@@ -85,26 +85,45 @@ describe('node badge view', () => {
       watermark: '',
       exact: null,
     });
-    expect(nodeBadgeView(node(), 0, false, true).exact).toEqual({ in: 1234, out: 1200, errors: 0 });
+    expect(nodeBadgeView(node(), false, true).exact).toEqual({ in: 1234, out: 1200, errors: 0, dropped: 0 });
     expect(nodeBadgeText(v)).toBe('in 1.2k, out 1.2k, 0 errors, 0 dropped, 35% busy');
   });
 
-  it('flags errors and drops, says failed, and shows how far a window watermark is behind', () => {
-    const t = Date.UTC(2026, 0, 1, 12, 0, 10);
+  it('flags errors and drops, says failed, and shows how far a window watermark trails the newest event time', () => {
+    // Event times of 2023, watched years later: the lag is against the newest event, not the clock.
+    const t = Date.UTC(2023, 0, 1, 12, 0, 10);
     const v = nodeBadgeView(
-      node({ errors: 50, dropped: 3, status: 'failed', stateSize: 20_000, watermark: t - 2500 }),
-      t,
+      node({ errors: 50, dropped: 3, status: 'failed', stateSize: 20_000, watermark: t - 2500, eventTime: t }),
       true,
       false,
     );
     expect(v).toMatchObject({ hasErrors: true, hasDropped: true, errors: '50', state: '20k', status: 'failed' });
-    expect(v.watermark).toMatch(/ · 2\.5 s behind$/);
-    expect(nodeBadgeText(v)).toMatch(/^failed, in 1\.2k, .*50 errors, 3 dropped, .*state 20k, watermark .* behind$/);
-    expect(nodeBadgeView(node(), t, true, false).watermark).toBe('none yet');
+    expect(v.watermark).toMatch(/ · 2\.5 s behind newest$/);
+    expect(nodeBadgeText(v)).toMatch(
+      /^failed, in 1\.2k, .*50 errors, 3 dropped, .*state 20k, watermark .* behind newest$/,
+    );
+    expect(nodeBadgeView(node(), true, false).watermark).toBe('none yet');
+    // Without the newest event time there is no lag figure at all, never one against the wall clock.
+    expect(nodeBadgeView(node({ watermark: t }), true, false).watermark).not.toMatch(/behind/);
   });
 
   it('knows which run statuses are final', () => {
     expect(['finished', 'stopped', 'failed'].every((s) => isFinal(s as never))).toBe(true);
     expect(['running', 'recovering', 'starting', null].some((s) => isFinal(s as never))).toBe(false);
+  });
+
+  it('a label of a run that is over says what crossed the edge in all, with no pressure and no flow', () => {
+    const m = {
+      total: 20_000,
+      rate: 900,
+      bytesRate: 0,
+      queued: 60,
+      capacity: 64,
+      backpressure: 0.9,
+      latencyP50: 1,
+      latencyP99: 1,
+    };
+    expect(edgeLabelView(m, true)).toMatchObject({ rate: '20k in all', level: 'idle', flowing: false, total: '20000' });
+    expect(edgeLabelView(m, false)).toMatchObject({ level: 'blocked', flowing: true, total: '' });
   });
 });

@@ -108,4 +108,37 @@ describe('run slice', () => {
     expect(store.getState().runStatus).toBe('failed');
     expect(store.getState().runReason).toBe('worker died 4 times');
   });
+
+  it('shows no bottleneck once the run is over, and a recovery reason does not outlive a stop', () => {
+    const store = createEditorStore();
+    store.getState().replaceDocument(
+      {
+        format: 'sluice/graph',
+        version: 1,
+        name: 'g',
+        nodes: [
+          { id: 'a', type: 'source.generator', config: {} },
+          { id: 'b', type: 'map', config: { expression: 'value' } },
+        ],
+        edges: [{ id: 'e1', from: { node: 'a', port: 'out' }, to: { node: 'b', port: 'in' } }],
+      },
+      { filePath: null, trusted: true, saved: false },
+    );
+    store.getState().runStarting();
+    store.getState().runStarted('r1');
+    const busy = frame(1, 100);
+    busy.nodes['b'] = { ...busy.nodes['a']!, busy: 0.99 };
+    busy.edges['e1'] = { ...busy.edges['e1']!, queued: 10, backpressure: 0.9 };
+    store.getState().applyRunEvent({ type: 'metricsPublished', runId: 'r1', snapshot: busy });
+    expect(store.getState().bottleneck).not.toBeNull();
+    store
+      .getState()
+      .applyRunEvent({ type: 'runStatusChanged', runId: 'r1', status: 'recovering', reason: 'worker 0 exited' });
+    expect(store.getState().runReason).toBe('worker 0 exited');
+    const finished = { ...busy, run: { ...busy.run, status: 'finished' as const } };
+    store.getState().applyRunEvent({ type: 'metricsPublished', runId: 'r1', snapshot: finished });
+    expect(store.getState().bottleneck).toBeNull();
+    store.getState().applyRunEvent({ type: 'runEnded', runId: 'r1', status: 'stopped' });
+    expect(store.getState()).toMatchObject({ runReason: null, bottleneck: null, runPhase: 'ended' });
+  });
 });
