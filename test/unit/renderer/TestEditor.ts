@@ -103,13 +103,13 @@ export class FakeEngine implements ServiceOf<typeof ENGINE_API> {
     return [];
   }
   /** What previewExpression answers (the engine's work; the editor only shows it). */
-  preview: (request: PreviewRequest) => PreviewResult = () => ({ ok: true, value: null });
+  expressionPreview: (request: PreviewRequest) => PreviewResult = () => ({ ok: true, value: null });
   async injectEvent(runId: string, nodeId: string, port: string, event: InjectedEvent): Promise<void> {
     this.record('injectEvent', [runId, nodeId, port, event]);
   }
   async previewExpression(request: PreviewRequest): Promise<PreviewResult> {
     this.record('previewExpression', [request]);
-    return this.preview(request);
+    return this.expressionPreview(request);
   }
   async replayDeadLetters(runId: string, ids: number[]) {
     this.record('replayDeadLetters', [runId, ids]);
