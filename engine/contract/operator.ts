@@ -125,8 +125,11 @@ export interface Emitter {
 export interface OperatorIo {
   /** Resolve a config path against the graph file's folder. */
   resolvePath(path: string): string;
-  /** Open a text file for line reading from a byte offset. Throws `UserError` if missing. */
-  openLineReader(path: string, fromOffset: number, follow: boolean): LineReader;
+  /**
+   * Open a text file for line reading from a byte offset. Throws `UserError` if missing, unless
+   * `missingOk`: then it reads as empty until the file appears.
+   */
+  openLineReader(path: string, fromOffset: number, follow: boolean, missingOk?: boolean): LineReader;
   /** A file that only grows by what completed checkpoints cover. */
   openTransactionalFile(path: string): TransactionalFile;
   /** A SQLite table sink. `path` undefined: the run's state database. */

@@ -49,6 +49,12 @@ export const sourceFile: NodeDescriptor = {
       doc: 'At the end of the file, wait for more lines instead of ending.',
       default: false,
     },
+    missingOk: {
+      kind: 'boolean',
+      label: 'Missing file: read nothing',
+      doc: 'A file that does not exist (yet) reads as empty instead of failing the run, e.g. an event log another graph appends to; with `follow` it is read once it appears.',
+      default: false,
+    },
     ...sourceTimeConfig,
   },
   ports: () => ({ inputs: [], outputs: ['out'] }),
@@ -68,6 +74,7 @@ class FileSourceOperator implements SourceOperator {
   private readonly keyField: string | null;
   private readonly timeField: string | null;
   private readonly follow: boolean;
+  private readonly missingOk: boolean;
   private readonly idPrefix: string;
 
   constructor(private readonly ctx: OperatorContext) {
@@ -77,6 +84,7 @@ class FileSourceOperator implements SourceOperator {
     this.keyField = typeof c.keyField === 'string' && c.keyField !== '' ? c.keyField : null;
     this.timeField = typeof c.timeField === 'string' && c.timeField !== '' ? c.timeField : null;
     this.follow = c.follow === true;
+    this.missingOk = c.missingOk === true;
     this.idPrefix = ctx.nodeId + '-';
   }
 
@@ -86,7 +94,12 @@ class FileSourceOperator implements SourceOperator {
 
   // Opened lazily too, because the runtime may restore before or after open.
   private openReader(): LineReader {
-    this.reader ??= this.ctx.io.openLineReader(this.ctx.io.resolvePath(this.path), this.pos.offset, this.follow);
+    this.reader ??= this.ctx.io.openLineReader(
+      this.ctx.io.resolvePath(this.path),
+      this.pos.offset,
+      this.follow,
+      this.missingOk,
+    );
     return this.reader;
   }
 

@@ -118,7 +118,7 @@ test('Save as contract on a tapped edge drafts a schema from the sample and puts
     nodes: [
       node('readings', 'source.generator', 0, 0, {
         ratePerSec: 40,
-        valueExpression: "({ sensor: 's' + (i % 3), celsius: 20 + (i % 7) / 2 })",
+        valueExpression: "({ sensor: 's' + (i % 3), celsius: 20.25 + (i % 7) / 2 })",
       }),
       node('show', 'sink.console', 250, 0, {}),
     ],

@@ -124,7 +124,16 @@ for (const viewport of [
                 .evaluateAll((els) =>
                   els.some((el) => el.dataset.flowing === 'true' || Number(el.dataset.total ?? 0) > 0),
                 );
-              return live ? 'flowing' : 'waiting';
+              if (live) return 'flowing';
+              // A template that reads a broker starts on an empty stream or queue here (nothing
+              // has fed it): its live figures are its connections, every one connected.
+              if (template.requires !== undefined) {
+                const states = await page
+                  .locator('[data-testid^="node-connection-"]')
+                  .evaluateAll((els) => els.map((el) => el.dataset.state));
+                if (states.length > 0 && states.every((s) => s === 'ok')) return 'flowing';
+              }
+              return 'waiting';
             },
             { timeout: 30_000, intervals: [250] },
           )

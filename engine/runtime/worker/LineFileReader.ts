@@ -8,7 +8,8 @@ import { UserError } from '../../contract/index.js';
  * end of file when not following (in follow mode it may still be being written).
  */
 export class LineFileReader implements LineReader {
-  private readonly fd: number;
+  /** -1 while a file that may be missing (`missingOk`) is not there yet. */
+  private fd = -1;
   private readonly chunk = Buffer.allocUnsafe(64 * 1024);
   private pending: Buffer = Buffer.alloc(0);
   /** Byte offset of the first byte of `pending`. */
@@ -19,20 +20,29 @@ export class LineFileReader implements LineReader {
     private readonly path: string,
     fromOffset: number,
     private readonly follow: boolean,
+    private readonly missingOk = false,
   ) {
-    try {
-      this.fd = openSync(path, 'r');
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new UserError(
-        code === 'ENOENT' ? `file not found: ${path}` : `cannot read ${path} (${code ?? String(err)})`,
-      );
-    }
+    this.tryOpen();
     this.pendingAt = fromOffset;
     this.readAt = fromOffset;
   }
 
+  /** Open the file; a missing one is an error unless `missingOk` (then it is looked for again). */
+  private tryOpen(): boolean {
+    try {
+      this.fd = openSync(this.path, 'r');
+      return true;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && this.missingOk) return false;
+      throw new UserError(
+        code === 'ENOENT' ? `file not found: ${this.path}` : `cannot read ${this.path} (${code ?? String(err)})`,
+      );
+    }
+  }
+
   read(max: number): { lines: string[]; offset: number; eof: boolean } {
+    if (this.fd === -1 && !this.tryOpen()) return { lines: [], offset: this.pendingAt, eof: true };
     const lines: string[] = [];
     let eof = false;
     while (lines.length < max) {
@@ -60,7 +70,7 @@ export class LineFileReader implements LineReader {
   }
 
   close(): void {
-    closeSync(this.fd);
+    if (this.fd !== -1) closeSync(this.fd);
   }
 
   toString(): string {

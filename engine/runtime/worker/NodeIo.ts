@@ -36,8 +36,8 @@ export class NodeIo implements OperatorIo {
     return isAbsolute(path) ? path : resolve(this.o.baseDir, path);
   }
 
-  openLineReader(path: string, fromOffset: number, follow: boolean): LineReader {
-    return new LineFileReader(path, fromOffset, follow);
+  openLineReader(path: string, fromOffset: number, follow: boolean, missingOk = false): LineReader {
+    return new LineFileReader(path, fromOffset, follow, missingOk);
   }
 
   openTransactionalFile(path: string): TransactionalFile {

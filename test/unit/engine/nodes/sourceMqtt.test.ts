@@ -128,7 +128,8 @@ describe('source.mqtt', () => {
       await waitFor(
         'all 200',
         () => new Set(lines(out).map((l) => (JSON.parse(l) as { value: { i: number } }).value.i)).size >= 200,
-        30_000,
+        // The reconnect waits up to 10 s between attempts (the backoff's cap) and each attempt up to 10 s.
+        60_000,
       );
       await waitFor('connected again', () => live.last()?.nodes['in']?.connection?.state === 'connected');
       await live.run.stop();
@@ -136,5 +137,5 @@ describe('source.mqtt', () => {
       await producer.endAsync(true);
       await broker.dispose();
     }
-  }, 90_000);
+  }, 150_000);
 });
