@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { CheckedGraph, describeProblem } from '../runtime/CheckedGraph.js';
 import { GroupRun } from '../scaleout/GroupRun.js';
+import { groupLeaseTimes } from '../scaleout/groupSettings.js';
 import { defaultStatePath } from '../store/defaultStatePath.js';
 import { readGraphFile } from './readGraphFile.js';
 import type { RunOutput } from './runCommand.js';
@@ -46,7 +47,7 @@ export async function groupRunCommand(o: GroupRunCommandOptions, io: RunOutput):
     group: o.group,
     url: o.url,
     cacheDir: `${base}.group-${o.group}`,
-    ...leaseTimes(),
+    ...groupLeaseTimes(process.env),
     log: (line) => io.err(line),
     onConsole: (line) => io.out(line),
   });
@@ -57,16 +58,4 @@ export async function groupRunCommand(o: GroupRunCommandOptions, io: RunOutput):
   if (timer) clearTimeout(timer);
   io.err(`left group ${o.group}`);
   return 0;
-}
-
-/** Lease TTL and heartbeat from the environment (tests and operators tune them). */
-function leaseTimes(): { leaseTtlMs?: number; heartbeatMs?: number; hangTimeoutMs?: number } {
-  const out: { leaseTtlMs?: number; heartbeatMs?: number; hangTimeoutMs?: number } = {};
-  const ttl = Number(process.env['SLUICE_LEASE_TTL_MS']);
-  if (Number.isFinite(ttl) && ttl > 0) out.leaseTtlMs = ttl;
-  const hb = Number(process.env['SLUICE_HEARTBEAT_MS']);
-  if (Number.isFinite(hb) && hb > 0) out.heartbeatMs = hb;
-  const hang = Number(process.env['SLUICE_HANG_TIMEOUT_MS']);
-  if (Number.isFinite(hang) && hang > 0) out.hangTimeoutMs = hang;
-  return out;
 }

@@ -63,6 +63,68 @@ export interface StartRunRequest {
 }
 
 /**
+ * "Run as group member" (SPEC §15): the graph runs as one member of group `group`, as
+ * `sluice run <graph> --group <group>` does, with the same preparation as `startRun` (checked,
+ * trusted, paths confined). The graph must have `settings.partitions`.
+ */
+export interface StartGroupRunRequest extends StartRunRequest {
+  group: string;
+  /**
+   * The group's NATS: a URL, one of the graph's `connections` by name, or `${env:NAME}`.
+   * Absent or empty: the graph's first NATS connection, else `$NATS_URL`, else nats://127.0.0.1:4222.
+   */
+  natsUrl?: string;
+}
+
+/** A started group member: its run id (for `stopRun` and run events) and its member id in the group. */
+export interface GroupRunStarted {
+  runId: string;
+  memberId: string;
+  group: string;
+  /** The NATS it joined, without credentials. */
+  natsUrl: string;
+  partitions: number;
+}
+
+/** Which group to read, on which NATS (`natsUrl` as in `StartGroupRunRequest`, resolved against `graph`'s connections). */
+export interface GroupStateRequest {
+  group: string;
+  natsUrl?: string;
+  graph?: GraphFile;
+}
+
+/** A group as `sluice group <name>` shows it: members with their partitions, and every partition's lease. */
+export interface GroupState {
+  group: string;
+  /** The NATS it was read from, without credentials. */
+  natsUrl: string;
+  partitions: number;
+  members: Array<{
+    id: string;
+    host: string;
+    pid: number;
+    startedAt: number;
+    /** Its heartbeat is within its TTL. */
+    live: boolean;
+    heartbeatAgeMs: number;
+    /** Handing its partitions over before it leaves. */
+    leaving: boolean;
+    partitions: Array<{ partition: number; epoch: number; lag?: number | null; checkpointId?: number | null }>;
+  }>;
+  leases: Array<{
+    partition: number;
+    owner: string | null;
+    epoch: number;
+    /** The lease is renewed: its owner may act for the partition. */
+    live: boolean;
+    /** Ms until it may be taken over (negative: expired); null when nobody holds it. */
+    expiresInMs: number | null;
+    checkpointId: number | null;
+    lag: number | null;
+  }>;
+}
+
+/**
  * What a run would restore from its state store's latest checkpoint, before it starts: the
  * editor shows it when an edited graph resumes, beside "Run from scratch".
  */
@@ -218,6 +280,19 @@ const startRunRequest = record<StartRunRequest>({
   durationMs: optional(nonNegativeMs),
   template: optional(id),
 });
+const groupName = string(64, { noNul: true, nonEmpty: true });
+const natsUrl = optional(string(4096, { noNul: true }));
+const startGroupRunRequest = record<StartGroupRunRequest>({
+  graph: objectOf<GraphFile>('a graph object'),
+  path: optional(path),
+  fresh: optional(boolean),
+  trusted: optional(boolean),
+  usePinned: optional(boolean),
+  durationMs: optional(nonNegativeMs),
+  template: optional(id),
+  group: groupName,
+  natsUrl,
+});
 
 /**
  * The schema of every `EngineApi` method: its signature (which the compiler holds the checks
@@ -241,6 +316,18 @@ export const ENGINE_API = {
    * The editor adds them to its own validation, so they show before Run, not at it.
    */
   checkPaths: method<(request: StartRunRequest) => Promise<Problem[]>>(['request', startRunRequest]),
+  /**
+   * Start the graph as a member of a group (SPEC §15, `sluice run --group`): it joins on the
+   * group's NATS and runs the partitions it is given. `stopRun(runId)` leaves the group (its
+   * partitions handed over with final checkpoints). Refuses a graph without `settings.partitions`
+   * and an unreachable NATS with one sentence.
+   */
+  startGroupRun: method<(request: StartGroupRunRequest) => Promise<GroupRunStarted>>(['request', startGroupRunRequest]),
+  /** A group's members, partitions, leases and lag, read from its NATS (no writes). */
+  readGroup: method<(request: GroupStateRequest) => Promise<GroupState>>([
+    'request',
+    record<GroupStateRequest>({ group: groupName, natsUrl, graph: optional(objectOf<GraphFile>('a graph object')) }),
+  ]),
   /** Stop a run: final checkpoint, then end. */
   stopRun: voidMethod<(runId: string) => Promise<void>>(['runId', id]),
   /**

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import type { NatsConnection } from 'nats';
 import type {
   CheckpointInfo,
   DeadLetter,
@@ -8,12 +10,16 @@ import type {
   ExampleInfo,
   FileEntry,
   GraphFile,
+  GroupRunStarted,
+  GroupState,
+  GroupStateRequest,
   InjectedEvent,
   PreviewRequest,
   PreviewResult,
   Problem,
   RestorePreview,
   RunEvent,
+  StartGroupRunRequest,
   StartRunRequest,
   TestConnectionRequest,
   TestConnectionResult,
@@ -41,6 +47,15 @@ import { previewExpression } from './previewExpression.js';
 import { FileAccess, isInside } from './FileAccess.js';
 import { testConnection } from '../connectors/testConnection.js';
 import { defaultStatePath, safeFileName } from '../store/defaultStatePath.js';
+import { redactUrl } from '../connectors/redactUrl.js';
+import { connectionsOf, resolveNodeConfig } from '../graph/resolveConnections.js';
+import { GroupRun } from '../scaleout/GroupRun.js';
+import { connectNats, defaultNatsUrl, shownUrl } from '../scaleout/connectNats.js';
+import { checkGroupName } from '../scaleout/groupNames.js';
+import { groupLeaseTimes } from '../scaleout/groupSettings.js';
+import { groupNatsUrl as graphNatsUrl } from '../graph/groupNatsUrl.js';
+import { groupPartitions } from '../scaleout/partitionGraph.js';
+import { readGroup } from '../scaleout/readGroup.js';
 
 /** What an `EngineService` needs; small so tests can inject each part. */
 export interface EngineServiceDeps {
@@ -78,6 +93,16 @@ interface LiveRun {
   unsubscribe: () => void;
 }
 
+interface LiveGroupRun {
+  run: GroupRun;
+  url: string;
+  ended: boolean;
+  stopping: Promise<void> | null;
+}
+
+/** `readGroup` gives up on a NATS that does not answer in this long. */
+const READ_GROUP_TIMEOUT_MS = 3000;
+
 interface ExampleEntry extends ExampleInfo {
   file: string;
 }
@@ -103,6 +128,11 @@ export class EngineService implements EngineApi {
   private injected = 0;
   /** The graph each run of this session runs, to check what an inject names. */
   private readonly graphs = new Map<string, GraphFile>();
+  /** Group members started from this session (`startGroupRun`), by run id. */
+  private readonly groupRuns = new Map<string, LiveGroupRun>();
+  private groupSeq = 0;
+  /** Connections `readGroup` keeps, by NATS URL. */
+  private readonly inspectors = new Map<string, Promise<NatsConnection>>();
 
   constructor(deps: EngineServiceDeps) {
     this.files = new FileAccess(deps.roots);
@@ -130,6 +160,54 @@ export class EngineService implements EngineApi {
    * 4. Start the run and forward its events to every subscriber.
    */
   async startRun(request: StartRunRequest): Promise<{ runId: string }> {
+    const prepared = await this.prepareRun(request);
+    const { check, graph, baseDir } = prepared;
+    let { statePath } = prepared;
+    const fresh = prepared.fresh;
+
+    const options: RunOptions = { graph: check.checked, baseDir };
+    if (statePath !== undefined) options.statePath = statePath;
+    if (fresh) options.fresh = true;
+    if (typeof request.durationMs === 'number') options.durationMs = request.durationMs;
+    // Without an onConsole, sink.console lines are the run's log events (the Log panel).
+    if (this.onConsole) options.onConsole = this.onConsole;
+    // A design run with pinned samples keeps its state in memory: the saved store stays as it was.
+    if (request.usePinned === true && graph.nodes.some((n) => isPinnedSample(n.pinned) && n.disabled !== true)) {
+      statePath = undefined;
+      delete options.statePath;
+      options.usePinned = true;
+    }
+
+    const handle = await this.startRunFn(options);
+    this.graphs.set(handle.runId, graph);
+    this.track(handle, statePath);
+    // The runtime says it started before anyone could subscribe: say it again, with where it
+    // resumed from and what it could not restore (the CLI prints the same notes).
+    const started = handle as Partial<StartedRun>;
+    this.emit({
+      type: 'runStarted',
+      runId: handle.runId,
+      graphName: graph.name,
+      resumedFrom: started.resumedFrom ?? null,
+    });
+    for (const note of started.stateNotes ?? []) {
+      this.emit({ type: 'logged', runId: handle.runId, nodeId: null, level: 'warn', message: note });
+    }
+    watchRunAlerts(graph, handle, (event) => this.emit(event));
+    return { runId: handle.runId };
+  }
+
+  /**
+   * What every run needs before it starts (steps 1 to 3 of `startRun`): the checked graph, the
+   * folder its relative paths resolve against, its state store, and its file paths confined.
+   */
+  private async prepareRun(request: StartRunRequest): Promise<{
+    check: Extract<ReturnType<typeof CheckedGraph.check>, { ok: true }>;
+    graph: GraphFile;
+    baseDir: string;
+    statePath: string | undefined;
+    fresh: boolean;
+  }> {
     const loaded = parseGraph(request?.graph);
     if (!loaded.ok) throw new UserError(`The graph cannot run: it is ${loaded.error}.`);
     // A saved graph's contracts (its schemas/ folder) are checked as events flow (SPEC §11).
@@ -182,37 +260,7 @@ export class EngineService implements EngineApi {
     }
 
     if (this.confineRunPaths) await this.checkRunPaths(graph, baseDir, extraRoot);
-
-    const options: RunOptions = { graph: check.checked, baseDir };
-    if (statePath !== undefined) options.statePath = statePath;
-    if (fresh) options.fresh = true;
-    if (typeof request.durationMs === 'number') options.durationMs = request.durationMs;
-    // Without an onConsole, sink.console lines are the run's log events (the Log panel).
-    if (this.onConsole) options.onConsole = this.onConsole;
-    // A design run with pinned samples keeps its state in memory: the saved store stays as it was.
-    if (request.usePinned === true && graph.nodes.some((n) => isPinnedSample(n.pinned) && n.disabled !== true)) {
-      statePath = undefined;
-      delete options.statePath;
-      options.usePinned = true;
-    }
-
-    const handle = await this.startRunFn(options);
-    this.graphs.set(handle.runId, graph);
-    this.track(handle, statePath);
-    // The runtime says it started before anyone could subscribe: say it again, with where it
-    // resumed from and what it could not restore (the CLI prints the same notes).
-    const started = handle as Partial<StartedRun>;
-    this.emit({
-      type: 'runStarted',
-      runId: handle.runId,
-      graphName: graph.name,
-      resumedFrom: started.resumedFrom ?? null,
-    });
-    for (const note of started.stateNotes ?? []) {
-      this.emit({ type: 'logged', runId: handle.runId, nodeId: null, level: 'warn', message: note });
-    }
-    watchRunAlerts(graph, handle, (event) => this.emit(event));
-    return { runId: handle.runId };
+    return { check, graph, baseDir, statePath, fresh };
   }
 
   /**
@@ -241,7 +289,118 @@ export class EngineService implements EngineApi {
     );
   }
 
+  /**
+   * "Run as group member" (SPEC §15): prepared as `startRun` prepares a run, then joined to the
+   * group as `sluice run --group` joins it (engine/scaleout/GroupRun). It is a run of this
+   * session for `stopRun` and run events: started, running, its log lines, ended when it left.
+   * Its members' local caches live beside the graph's state store (`<store>.group-<name>/`).
+   */
+  async startGroupRun(request: StartGroupRunRequest): Promise<GroupRunStarted> {
+    checkGroupName(request.group);
+    const { check, graph, baseDir, statePath } = await this.prepareRun(request);
+    groupPartitions(graph); // no settings.partitions: refuse before reaching for NATS
+    const url = this.groupNatsUrl(request.natsUrl, graph);
+    const runId = `group-${++this.groupSeq}`;
+    const cacheDir =
+      statePath !== undefined
+        ? `${statePath.replace(/\.db$/, '')}.group-${request.group}`
+        : await mkdtemp(path.join(os.tmpdir(), `sluice-group-${request.group}-`));
+    const log = (line: string): void =>
+      this.emit({
+        type: 'logged',
+        runId,
+        nodeId: null,
+        level: /refused|stopped|lost|cannot/.test(line) ? 'warn' : 'info',
+        message: line,
+      });
+    const run = await GroupRun.start({
+      graph: check.checked.graph,
+      baseDir,
+      group: request.group,
+      url,
+      cacheDir,
+      ...groupLeaseTimes(process.env),
+      log,
+      onConsole:
+        this.onConsole ?? ((line) => this.emit({ type: 'logged', runId, nodeId: null, level: 'info', message: line })),
+    });
+    const started: GroupRunStarted = {
+      runId,
+      memberId: run.memberId,
+      group: request.group,
+      natsUrl: shownUrl(url),
+      partitions: groupPartitions(graph),
+    };
+    const live: LiveGroupRun = { run, url, ended: false, stopping: null };
+    this.groupRuns.set(runId, live);
+    this.emit({ type: 'runStarted', runId, graphName: graph.name, resumedFrom: null });
+    this.emit({ type: 'runStatusChanged', runId, status: 'running' });
+    if (typeof request.durationMs === 'number') setTimeout(() => void this.stopRun(runId), request.durationMs).unref();
+    return started;
+  }
+
+  /**
+   * A group's state from its NATS: one connection per URL, kept for the next poll (the run
+   * panel reads it every second); a NATS that does not answer within 3 s is one sentence.
+   */
+  async readGroup(request: GroupStateRequest): Promise<GroupState> {
+    checkGroupName(request.group);
+    const url = this.groupNatsUrl(request.natsUrl, request.graph);
+    let nc = this.inspectors.get(url);
+    if (!nc) {
+      nc = connectNats(url, `sluice editor (group ${request.group})`);
+      this.inspectors.set(url, nc);
+      nc.catch(() => this.inspectors.delete(url));
+    }
+    const conn = await nc;
+    if (conn.isClosed()) {
+      this.inspectors.delete(url);
+      return this.readGroup(request);
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new UserError(`NATS at ${shownUrl(url)} did not answer within 3 s (is it running?)`)),
+        READ_GROUP_TIMEOUT_MS,
+      );
+    });
+    try {
+      const view = await Promise.race([readGroup(conn, request.group), timeout]);
+      return { ...view, natsUrl: shownUrl(url) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The group's NATS URL: as asked (a URL, a connection's name, `${env:…}`), else the graph's, else the default. */
+  private groupNatsUrl(asked: string | undefined, graph: GraphFile | undefined): string {
+    const connections = graph ? connectionsOf(graph) : {};
+    const wanted = asked?.trim() || (graph ? graphNatsUrl(graph) : null);
+    if (!wanted) return defaultNatsUrl();
+    const { config, problems } = resolveNodeConfig({ url: wanted }, connections, process.env);
+    const problem = problems.find((p) => p.severity === 'error');
+    if (problem) throw new UserError(`The NATS URL cannot be used: ${stripPeriod(problem.message)}.`);
+    const url = String(config.url ?? '');
+    if (!/^(nats|tls|ws|wss):\/\//.test(url) && !/^[\w.-]+:\d+$/.test(url))
+      throw new UserError(`"${redactUrl(url)}" is not a NATS URL (nats://host:4222).`);
+    return url;
+  }
+
   async stopRun(runId: string): Promise<void> {
+    const group = this.groupRuns.get(runId);
+    if (group) {
+      group.stopping ??= group.run.stop().then(
+        () => {
+          group.ended = true;
+          this.emit({ type: 'runEnded', runId, status: 'stopped', reason: 'left the group' });
+        },
+        (err: unknown) => {
+          group.ended = true;
+          this.emit({ type: 'runEnded', runId, status: 'failed', reason: (err as Error).message });
+        },
+      );
+      return group.stopping;
+    }
     const run = this.runs.get(runId);
     if (!run) throw new UserError(`There is no run with id ${runId}.`);
     if (run.ended) return;
@@ -393,7 +552,13 @@ export class EngineService implements EngineApi {
 
   /** Stop every live run (final checkpoint each); used when the host shuts down. */
   async stopAll(): Promise<void> {
-    await Promise.all([...this.runs.values()].filter((r) => !r.ended).map((r) => r.handle.stop()));
+    await Promise.all([
+      ...[...this.runs.values()].filter((r) => !r.ended).map((r) => r.handle.stop()),
+      ...[...this.groupRuns.keys()].map((id) => this.stopRun(id)),
+    ]);
+    const inspectors = [...this.inspectors.values()];
+    this.inspectors.clear();
+    await Promise.all(inspectors.map((nc) => nc.then((c) => c.close()).catch(() => undefined)));
   }
 
   /**
@@ -508,6 +673,8 @@ export class EngineService implements EngineApi {
 
   private async statePathOf(target: { runId?: string; graphPath?: string }): Promise<string | undefined> {
     if (target?.runId !== undefined) {
+      // A group member's checkpoints live in JetStream, per partition (the Group panel shows them).
+      if (this.groupRuns.has(target.runId)) return undefined;
       const run = this.runs.get(target.runId);
       if (!run) throw new UserError(`There is no run with id ${target.runId}.`);
       return run.statePath;

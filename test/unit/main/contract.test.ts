@@ -46,6 +46,16 @@ const SAMPLES: Record<ApiMethod, unknown[]> = {
     { graph: { format: 'sluice/graph', version: 1, name: 'g', nodes: [], edges: [] }, path: '/g/a.sluice.json' },
   ],
   checkPaths: [{ graph: { format: 'sluice/graph', version: 1, name: 'g', nodes: [], edges: [] } }],
+  startGroupRun: [
+    {
+      graph: { format: 'sluice/graph', version: 1, name: 'g', nodes: [], edges: [] },
+      path: '/g/a.sluice.json',
+      trusted: true,
+      group: 'orders',
+      natsUrl: 'nats://127.0.0.1:4222',
+    },
+  ],
+  readGroup: [{ group: 'orders', natsUrl: 'nats://127.0.0.1:4222' }],
   stopRun: ['run-1'],
   crashRun: ['run-1'],
   replayDeadLetters: ['run-1', [1, 2]],

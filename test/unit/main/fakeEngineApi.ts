@@ -35,6 +35,14 @@ export class FakeEngineApi implements EngineProcessService {
     if (request.graph.name === 'bad') throw new Error('Node "x" has an unknown type "nope".');
     return { runId: 'run-1' };
   }
+  async startGroupRun(request: Parameters<EngineApi['startGroupRun']>[0]) {
+    this.record('startGroupRun', [request]);
+    return { runId: 'group-1', memberId: 'm1', group: request.group, natsUrl: 'nats://127.0.0.1:4222', partitions: 4 };
+  }
+  async readGroup(request: Parameters<EngineApi['readGroup']>[0]) {
+    this.record('readGroup', [request]);
+    return { group: request.group, natsUrl: 'nats://127.0.0.1:4222', partitions: 0, members: [], leases: [] };
+  }
   async injectEvent(...args: Parameters<EngineApi['injectEvent']>) {
     this.record('injectEvent', args);
   }

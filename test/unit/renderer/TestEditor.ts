@@ -2,8 +2,12 @@ import type {
   EngineApi,
   ExampleInfo,
   GraphSchemas,
+  GroupRunStarted,
+  GroupState,
+  GroupStateRequest,
   RestorePreview,
   RunEvent,
+  StartGroupRunRequest,
   StartRunRequest,
   TestConnectionRequest,
   TestConnectionResult,
@@ -74,6 +78,25 @@ export class FakeEngine implements ServiceOf<typeof ENGINE_API> {
     const runId = `run-${++this.runs}`;
     for (const event of this.eventsBeforeAnswer(runId)) this.emit(event);
     return { runId };
+  }
+  /** What `readGroup` answers (tests set it); null: the group does not exist. */
+  group: GroupState | null = null;
+  async startGroupRun(request: StartGroupRunRequest): Promise<GroupRunStarted> {
+    this.record('startGroupRun', [request]);
+    const runId = `group-${++this.runs}`;
+    for (const event of this.eventsBeforeAnswer(runId)) this.emit(event);
+    return {
+      runId,
+      memberId: 'me-1',
+      group: request.group,
+      natsUrl: request.natsUrl || 'nats://127.0.0.1:4222',
+      partitions: request.graph.settings?.partitions ?? 0,
+    };
+  }
+  async readGroup(request: GroupStateRequest): Promise<GroupState> {
+    this.record('readGroup', [request]);
+    if (!this.group) throw new UserError(`there is no group "${request.group}" on this NATS (no member has joined it)`);
+    return this.group;
   }
   async checkPaths(request: StartRunRequest): Promise<Problem[]> {
     this.record('checkPaths', [request]);
