@@ -115,7 +115,7 @@ export function menuTemplate(options: MenuOptions): MenuItemConstructorOptions[]
 
   const run: MenuItemConstructorOptions = {
     label: '&Run',
-    submenu: [item('Run', 'run.start'), item('Stop', 'run.stop')],
+    submenu: [item('Run', 'run.start'), item('Run as Group Member…', 'run.group'), item('Stop', 'run.stop')],
   };
 
   const view: MenuItemConstructorOptions = {

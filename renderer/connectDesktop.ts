@@ -12,6 +12,7 @@ const MENU_ACTIONS: Partial<Record<MenuCommand, string>> = {
   'edit.undo': 'undo',
   'edit.redo': 'redo',
   'run.start': 'run',
+  'run.group': 'runGroup',
   'view.fit': 'fitView',
   'view.zoomIn': 'zoomIn',
   'view.zoomOut': 'zoomOut',

@@ -57,6 +57,7 @@ export const MENU_COMMANDS = [
   'edit.redo',
   'run.start',
   'run.stop',
+  'run.group',
   'view.fit',
   'view.zoomIn',
   'view.zoomOut',

@@ -2,6 +2,9 @@ import type { GraphFile } from '../contract/graphFile.js';
 import { connectionsOf } from './resolveConnections.js';
 import { isRecord } from './isRecord.js';
 
+/** A group's name (SPEC §15): it becomes part of JetStream bucket names. */
+export const GROUP_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** A URL NATS clients accept (the schemes nats.js knows). */
 const NATS_SCHEME = /^(nats|tls|ws|wss):\/\//i;
 

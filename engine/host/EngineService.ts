@@ -14,6 +14,7 @@ import type {
   GroupState,
   GroupStateRequest,
   InjectedEvent,
+  MetricsSnapshot,
   PreviewRequest,
   PreviewResult,
   Problem,
@@ -56,6 +57,7 @@ import { groupLeaseTimes } from '../scaleout/groupSettings.js';
 import { groupNatsUrl as graphNatsUrl } from '../graph/groupNatsUrl.js';
 import { groupPartitions } from '../scaleout/partitionGraph.js';
 import { readGroup } from '../scaleout/readGroup.js';
+import { mergePartitionMetrics } from '../scaleout/mergePartitionMetrics.js';
 
 /** What an `EngineService` needs; small so tests can inject each part. */
 export interface EngineServiceDeps {
@@ -98,7 +100,12 @@ interface LiveGroupRun {
   url: string;
   ended: boolean;
   stopping: Promise<void> | null;
+  /** The merged metrics frames' timer. */
+  timer: ReturnType<typeof setInterval> | null;
 }
+
+/** A group member's merged frame, this often (the runtime publishes at ≥ 4 Hz too). */
+const GROUP_FRAME_MS = 250;
 
 /** `readGroup` gives up on a NATS that does not answer in this long. */
 const READ_GROUP_TIMEOUT_MS = 3000;
@@ -296,9 +303,9 @@ export class EngineService implements EngineApi {
    * Its members' local caches live beside the graph's state store (`<store>.group-<name>/`).
    */
   async startGroupRun(request: StartGroupRunRequest): Promise<GroupRunStarted> {
-    checkGroupName(request.group);
+    await asSentence(() => checkGroupName(request.group));
     const { check, graph, baseDir, statePath } = await this.prepareRun(request);
-    groupPartitions(graph); // no settings.partitions: refuse before reaching for NATS
+    await asSentence(() => groupPartitions(graph)); // no settings.partitions: refuse before reaching for NATS
     const url = this.groupNatsUrl(request.natsUrl, graph);
     const runId = `group-${++this.groupSeq}`;
     const cacheDir =
@@ -313,17 +320,27 @@ export class EngineService implements EngineApi {
         level: /refused|stopped|lost|cannot/.test(line) ? 'warn' : 'info',
         message: line,
       });
-    const run = await GroupRun.start({
-      graph: check.checked.graph,
-      baseDir,
-      group: request.group,
-      url,
-      cacheDir,
-      ...groupLeaseTimes(process.env),
-      log,
-      onConsole:
-        this.onConsole ?? ((line) => this.emit({ type: 'logged', runId, nodeId: null, level: 'info', message: line })),
-    });
+    // The canvas shows the partitions this member runs as one run: their frames summed, 4 a second.
+    const frames = new Map<number, MetricsSnapshot>();
+    const joinedAt = Date.now();
+    const run = await asSentence(() =>
+      GroupRun.start({
+        graph: check.checked.graph,
+        baseDir,
+        group: request.group,
+        url,
+        cacheDir,
+        ...groupLeaseTimes(process.env),
+        log,
+        onPartitionMetrics: (p, snapshot) => {
+          if (snapshot) frames.set(p, snapshot);
+          else frames.delete(p);
+        },
+        onConsole:
+          this.onConsole ??
+          ((line) => this.emit({ type: 'logged', runId, nodeId: null, level: 'info', message: line })),
+      }),
+    );
     const started: GroupRunStarted = {
       runId,
       memberId: run.memberId,
@@ -331,7 +348,16 @@ export class EngineService implements EngineApi {
       natsUrl: shownUrl(url),
       partitions: groupPartitions(graph),
     };
-    const live: LiveGroupRun = { run, url, ended: false, stopping: null };
+    const live: LiveGroupRun = { run, url, ended: false, stopping: null, timer: null };
+    live.timer = setInterval(() => {
+      const t = Date.now();
+      const snapshot = mergePartitionMetrics(graph, [...frames.values()], {
+        status: live.stopping ? 'stopping' : 'running',
+        elapsedMs: t - joinedAt,
+        t,
+      });
+      this.emit({ type: 'metricsPublished', runId, snapshot });
+    }, GROUP_FRAME_MS);
     this.groupRuns.set(runId, live);
     this.emit({ type: 'runStarted', runId, graphName: graph.name, resumedFrom: null });
     this.emit({ type: 'runStatusChanged', runId, status: 'running' });
@@ -343,7 +369,11 @@ export class EngineService implements EngineApi {
    * A group's state from its NATS: one connection per URL, kept for the next poll (the run
    * panel reads it every second); a NATS that does not answer within 3 s is one sentence.
    */
-  async readGroup(request: GroupStateRequest): Promise<GroupState> {
+  readGroup(request: GroupStateRequest): Promise<GroupState> {
+    return asSentence(() => this.readGroupOnce(request));
+  }
+
+  private async readGroupOnce(request: GroupStateRequest): Promise<GroupState> {
     checkGroupName(request.group);
     const url = this.groupNatsUrl(request.natsUrl, request.graph);
     let nc = this.inspectors.get(url);
@@ -355,12 +385,12 @@ export class EngineService implements EngineApi {
     const conn = await nc;
     if (conn.isClosed()) {
       this.inspectors.delete(url);
-      return this.readGroup(request);
+      return this.readGroupOnce(request);
     }
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new UserError(`NATS at ${shownUrl(url)} did not answer within 3 s (is it running?)`)),
+        () => reject(new UserError(`NATS at ${shownUrl(url)} did not answer within 3 s; is it running?`)),
         READ_GROUP_TIMEOUT_MS,
       );
     });
@@ -391,10 +421,12 @@ export class EngineService implements EngineApi {
     if (group) {
       group.stopping ??= group.run.stop().then(
         () => {
+          if (group.timer) clearInterval(group.timer);
           group.ended = true;
           this.emit({ type: 'runEnded', runId, status: 'stopped', reason: 'left the group' });
         },
         (err: unknown) => {
+          if (group.timer) clearInterval(group.timer);
           group.ended = true;
           this.emit({ type: 'runEnded', runId, status: 'failed', reason: (err as Error).message });
         },
@@ -408,6 +440,10 @@ export class EngineService implements EngineApi {
   }
 
   async crashRun(runId: string): Promise<void> {
+    if (this.groupRuns.has(runId))
+      throw new UserError(
+        `Run ${runId} is a group member: its partitions run on their own; kill another member to see them move.`,
+      );
     const run = this.runs.get(runId);
     if (!run) throw new UserError(`There is no run with id ${runId}.`);
     if (run.ended) throw new UserError(`Run ${runId} has ended; there is nothing to crash.`);
@@ -725,6 +761,16 @@ function pathValues(graph: GraphFile): string[] {
     }
   }
   return values;
+}
+
+/** Run `step`; a UserError it throws (the scale-out code's fragments) comes out as a sentence. */
+async function asSentence<T>(step: () => T | Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    if (err instanceof UserError) throw new UserError(sentence(err.message));
+    throw err;
+  }
 }
 
 /** "not JSON: …" → "Not JSON: ….": load errors are fragments; problems are sentences. */

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { NatsConnection } from 'nats';
 import type { GraphFile } from '../contract/graphFile.js';
+import type { MetricsSnapshot } from '../contract/metrics.js';
 import { startRun, type StartedRun } from '../runtime/startRun.js';
 import { StateStore } from '../store/StateStore.js';
 import { cachePartitionCheckpoint, readOutbox } from './cachePartitionCheckpoint.js';
@@ -26,6 +27,11 @@ export interface GroupRunOptions {
   hangTimeoutMs?: number;
   log(line: string): void;
   onConsole?(line: string): void;
+  /**
+   * Each metrics frame of a partition this member runs, and null once it no longer runs it
+   * (the editor sums them into one frame for the canvas: EngineService.startGroupRun).
+   */
+  onPartitionMetrics?(partition: number, snapshot: MetricsSnapshot | null): void;
 }
 
 interface PartitionRun {
@@ -205,6 +211,7 @@ export class GroupRun {
     let lastCheckpoint: number | null = from?.checkpointId ?? null;
     run.subscribe((e) => {
       if (e.type !== 'metricsPublished') return;
+      if (this.runs.get(p) === entry) this.o.onPartitionMetrics?.(p, e.snapshot);
       let lag: number | null = null;
       for (const id of sources) {
         const l = e.snapshot.nodes[id]?.connection?.lag;
@@ -220,7 +227,10 @@ export class GroupRun {
     );
     void run.done.then((r) => {
       reader.close();
-      if (this.runs.get(p) === pr && (r.status !== 'finished' || pr.stopping)) this.runs.delete(p);
+      if (this.runs.get(p) === pr && (r.status !== 'finished' || pr.stopping)) {
+        this.runs.delete(p);
+        this.o.onPartitionMetrics?.(p, null);
+      }
       if (r.status === 'finished') this.o.log(`partition ${p}: input ended`);
       if (r.status !== 'failed') return;
       this.o.log(`partition ${p}: stopped at epoch ${epoch}: ${r.reason ?? 'failed'}`);
@@ -237,7 +247,10 @@ export class GroupRun {
     if (!r || r.lease.epoch !== lease.epoch) return;
     r.stopping = true;
     await r.run.stop();
-    this.runs.delete(lease.partition);
+    if (this.runs.get(lease.partition) === r) {
+      this.runs.delete(lease.partition);
+      this.o.onPartitionMetrics?.(lease.partition, null);
+    }
   }
 
   private lost(lease: HeldLease, reason: string): void {

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { UserError } from '../contract/operator.js';
+import { GROUP_NAME } from '../graph/groupNatsUrl.js';
 
 /**
  * Names a group uses in JetStream (issue 15). One group = two KV buckets:
@@ -8,7 +9,7 @@ import { UserError } from '../contract/operator.js';
  *   member watches it, so it holds only small records.
  * - `sluice-state-<name>`: each partition's latest checkpoint. Read on takeover, never watched.
  */
-export const GROUP_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+export { GROUP_NAME };
 
 /** Refuse a group name JetStream cannot hold as part of a bucket name. */
 export function checkGroupName(name: string): string {

@@ -83,6 +83,45 @@ export async function requestRun(ctx: ActionContext, options: { fresh?: boolean 
   return startRun(ctx, { fresh });
 }
 
+/** What "Run as group member…" asks for. */
+export interface GroupRunChoice {
+  group: string;
+  /** A NATS URL, one of the graph's connections by name, or empty for the graph's or the default. */
+  natsUrl: string;
+}
+
+/** The last group and NATS chosen, offered again next time (per browser profile). */
+export const GROUP_CHOICE_KEY = 'sluice.groupRun';
+
+/**
+ * Start the graph as a member of a group (SPEC §15), as `sluice run --group` does. Resolves with
+ * null when it started, or the engine's sentence when it was refused (the dialog shows it and
+ * stays open, so the user can fix the name or the URL).
+ */
+export async function startGroupRun(ctx: ActionContext, choice: GroupRunChoice): Promise<string | null> {
+  const s = ctx.store.getState();
+  s.runStarting();
+  try {
+    const natsUrl = choice.natsUrl.trim();
+    const started = await ctx.engine.startGroupRun({
+      graph: s.graph,
+      ...(s.filePath ? { path: s.filePath } : s.templateId ? { template: s.templateId } : {}),
+      trusted: s.trusted,
+      group: choice.group.trim(),
+      ...(natsUrl ? { natsUrl } : {}),
+    });
+    const now = ctx.store.getState();
+    now.runStarted(started.runId);
+    now.groupRunStarted({ ...started, askedNats: natsUrl });
+    ctx.storage.setItem(GROUP_CHOICE_KEY, JSON.stringify({ group: choice.group.trim(), natsUrl }));
+    return null;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    ctx.store.getState().runRefused(message);
+    return message;
+  }
+}
+
 function runOrAskTrust(_s: EditorState, ctx: ActionContext, fresh: boolean): Promise<void> {
   return requestRun(ctx, { fresh });
 }
@@ -105,6 +144,13 @@ export const runActions: Action[] = [
     perform: (s, ctx) => runOrAskTrust(s, ctx, true),
   },
   {
+    id: 'runGroup',
+    label: 'Run as group member…',
+    group: 'Run',
+    disabledReason: runDisabledReason,
+    perform: (s) => s.openDialog(s.trusted ? { kind: 'groupRun' } : { kind: 'trust', then: 'group' }),
+  },
+  {
     id: 'stop',
     label: 'Stop',
     group: 'Run',
@@ -119,7 +165,12 @@ export const runActions: Action[] = [
     id: 'crashRun',
     label: 'Crash and recover',
     group: 'Run',
-    disabledReason: (s) => (s.runId !== null && runIsActive(s) ? null : 'Start a run to crash it.'),
+    disabledReason: (s) =>
+      s.groupRun !== null && runIsActive(s)
+        ? 'A group member runs each partition as a run of its own; kill another member (sluice run --group) to see its partitions move.'
+        : s.runId !== null && runIsActive(s)
+          ? null
+          : 'Start a run to crash it.',
     perform: async (s, ctx) => {
       s.notify('Killing the runtime hard; watch it recover from the last checkpoint.');
       await ctx.engine.crashRun(s.runId!);

@@ -1,6 +1,7 @@
 import type { EditorState } from '../store/editorState.js';
 import { useEditorStore } from '../store/useEditorStore.js';
 import { FileDialog } from './FileDialog.js';
+import { GroupRunDialog } from './GroupRunDialog.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { MessageDialog } from './MessageDialog.js';
 import { TemplatesDialog } from './TemplatesDialog.js';
@@ -23,6 +24,8 @@ export function DialogHost() {
       return <HelpOverlay />;
     case 'trust':
       return <TrustDialog />;
+    case 'groupRun':
+      return <GroupRunDialog />;
     case 'resume':
       return <ResumeDialog preview={dialog.preview} />;
     case 'message':

@@ -30,9 +30,10 @@ export function TrustDialog() {
               const now = store.getState();
               trustCode(actionContext.storage, codeFingerprint(now.graph, nodeRegistry));
               now.setTrusted(true);
-              const fresh = now.dialog?.kind === 'trust' && now.dialog.fresh === true;
+              const asked = now.dialog?.kind === 'trust' ? now.dialog : null;
+              if (asked?.then === 'group') return now.openDialog({ kind: 'groupRun' });
               now.openDialog(null);
-              void requestRun(actionContext, { fresh });
+              void requestRun(actionContext, { fresh: asked?.fresh === true });
             }}
           >
             Trust and run

@@ -13,6 +13,7 @@ export function CheckpointsPanel() {
   // The status bar's "checkpoint #N" comes from the frames; a new N reloads the list at once, so
   // the two never disagree for long.
   const lastId = useEditorStore((s) => s.frame?.run.checkpoints.lastId ?? null);
+  const group = useEditorStore((s) => s.groupRun?.group ?? null);
   const load = useCallback(() => engine.listCheckpoints({ runId: runId! }), [engine, runId, lastId]);
   const { value, error } = usePolled(runId ? load : null, live);
   const list = [...(value ?? [])].sort((a, b) => b.id - a.id);
@@ -21,11 +22,13 @@ export function CheckpointsPanel() {
       {error && <p className="bad">{error}</p>}
       {list.length === 0 ? (
         <p className="muted dock-empty">
-          {!runId
-            ? 'Run the graph to see its checkpoints.'
-            : lastId !== null
-              ? `Checkpoint #${lastId} was taken; it is kept in the run's memory, not in a state store.`
-              : 'No checkpoint yet.'}
+          {group !== null
+            ? `A group member checkpoints each partition on its own, into JetStream (group ${group}), where any member can restore it: the Group panel shows each partition's latest.`
+            : !runId
+              ? 'Run the graph to see its checkpoints.'
+              : lastId !== null
+                ? `Checkpoint #${lastId} was taken; it is kept in the run's memory, not in a state store.`
+                : 'No checkpoint yet.'}
         </p>
       ) : (
         <table className="dock-table">

@@ -7,6 +7,7 @@ import { ChartsPanel } from './ChartsPanel.js';
 import { DebugDockTab } from '../panels/DebugSidebar.js';
 import { CheckpointsPanel } from './CheckpointsPanel.js';
 import { DeadLettersPanel } from './DeadLettersPanel.js';
+import { GroupPanel } from './GroupPanel.js';
 import { LogPanel } from './LogPanel.js';
 import { usePolled } from './usePolled.js';
 
@@ -20,7 +21,7 @@ const TABS: Array<{ id: RunPanel; label: string }> = [
   { id: 'log', label: 'Log' },
 ];
 
-/** The run's panels under the canvas: dead letters, checkpoints, charts and the log, one at a time. */
+/** The run's panels under the canvas: dead letters, checkpoints, charts, the log and a group member's Group, one at a time. */
 export function RunDock() {
   const { store, engine } = useEditor();
   const panel = useEditorStore((s) => s.runPanel);
@@ -37,11 +38,14 @@ export function RunDock() {
   const loadLetters = useCallback(() => engine.listDeadLetters({ runId: runId! }), [engine, runId]);
   const letters = usePolled(runId && errors > 0 ? loadLetters : null, live, 2000).value?.length ?? 0;
   const hasCharts = useEditorStore((s) => s.graph.nodes.some((n) => n.type === 'sink.chart'));
+  // The Group tab is there while the run (or the last one) is a group member's.
+  const group = useEditorStore((s) => s.groupRun);
+  const tabs = group ? [...TABS, { id: 'group' as const, label: 'Group' }] : TABS;
   const toggle = (id: RunPanel) => store.getState().setRunPanel(panel === id ? null : id);
   return (
     <section className={`run-dock${panel ? ' open' : ''}`} data-testid="run-dock">
       <div className="dock-tabs" role="tablist">
-        {TABS.map((t) => (
+        {tabs.map((t) => (
           <button
             key={t.id}
             role="tab"
@@ -57,6 +61,7 @@ export function RunDock() {
               </span>
             )}
             {t.id === 'charts' && hasCharts && <span className="count ok">live</span>}
+            {t.id === 'group' && live && <span className="count ok">member</span>}
           </button>
         ))}
         <DebugDockTab />
@@ -65,6 +70,7 @@ export function RunDock() {
       {panel === 'checkpoints' && <CheckpointsPanel />}
       {panel === 'charts' && <ChartsPanel />}
       {panel === 'log' && <LogPanel />}
+      {panel === 'group' && <GroupPanel />}
     </section>
   );
 }

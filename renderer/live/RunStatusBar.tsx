@@ -43,6 +43,7 @@ function selectRunLine(s: EditorState): RunLine | null {
 }
 const selectResumed = (s: EditorState) => s.resumedFrom;
 const selectNote = (s: EditorState) => s.runNote;
+const selectGroup = (s: EditorState) => s.groupRun?.group ?? null;
 
 /**
  * "3 s ago": while frames arrive the line re-renders once a second anyway, so it is worked out
@@ -73,6 +74,7 @@ export function RunStatusBar() {
   const seenAt = line?.checkpointSeenAt ?? null;
   const resumedFrom = useEditorStore(selectResumed);
   const note = useEditorStore(selectNote);
+  const group = useEditorStore(selectGroup);
   const age = useAge(seenAt, phase !== 'live' || (status !== 'running' && status !== 'recovering'));
   if (phase === 'idle') return null;
   if (phase === 'refused') {
@@ -98,6 +100,15 @@ export function RunStatusBar() {
           {reason}
         </span>
       )}
+      {group !== null && (
+        <span
+          className="run-group"
+          data-testid="run-group"
+          title="The figures cover the partitions this member runs now"
+        >
+          member of group <strong>{group}</strong>
+        </span>
+      )}
       <span title="elapsed" data-testid="run-elapsed">
         {formatElapsed(run?.elapsedMs ?? 0)} elapsed
       </span>
@@ -116,7 +127,7 @@ export function RunStatusBar() {
       )}
       <span className="checkpoint" data-testid="run-checkpoint" title="the last completed checkpoint">
         {cp && cp.lastId !== null
-          ? `checkpoint #${cp.lastId} · ${formatMs(cp.lastDurationMs)} · ${formatBytes(cp.lastBytes ?? 0)}${age ? ` · ${age}` : ''}`
+          ? `${group !== null ? 'newest partition ' : ''}checkpoint #${cp.lastId} · ${formatMs(cp.lastDurationMs)} · ${formatBytes(cp.lastBytes ?? 0)}${age ? ` · ${age}` : ''}`
           : 'no checkpoint yet'}
       </span>
       <span className="bottleneck-text" data-testid="bottleneck">

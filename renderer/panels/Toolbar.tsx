@@ -83,7 +83,12 @@ export function Toolbar({ link }: { link: { state: string; reason?: string } }) 
           <ActionButton id="run" className="run-button">
             ▶ Run
           </ActionButton>
-          <MenuButton label="▾" actionIds={['run', 'runFresh']} testId="run-menu" className="run-button more" />
+          <MenuButton
+            label="▾"
+            actionIds={['run', 'runFresh', 'runGroup']}
+            testId="run-menu"
+            className="run-button more"
+          />
         </div>
         <ActionButton id="stop" className="stop-button">
           ■ Stop

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { EventEnvelope, RunEvent } from '../../engine/contract/EngineApi.js';
+import type { EventEnvelope, GroupRunStarted, RunEvent } from '../../engine/contract/EngineApi.js';
 import type { MetricsSnapshot, RunStatus } from '../../engine/contract/metrics.js';
 import { findBottleneck, type Bottleneck } from '../live/findBottleneck.js';
 import { isFinal } from '../live/liveViews.js';
@@ -38,7 +38,13 @@ export interface ChartData {
 }
 
 /** Panels of the run dock below the canvas. */
-export type RunPanel = 'deadLetters' | 'checkpoints' | 'charts' | 'log';
+export type RunPanel = 'deadLetters' | 'checkpoints' | 'charts' | 'log' | 'group';
+
+/** The group this window's run joined ("Run as group member…"), and the NATS as the user named it. */
+export interface GroupRunInfo extends GroupRunStarted {
+  /** What the dialog was given (a URL, a connection's name, or empty): `readGroup` resolves it as the run did. */
+  askedNats: string;
+}
 
 export const TAP_KEEP = 200;
 export const LOG_KEEP = 300;
@@ -70,6 +76,7 @@ export const MOTION_LIMIT = 40;
  * | charts         | dropped | points of each `sink.chart` node                             |
  * | logs           | dropped | newest run log lines                                         |
  * | runPanel       | session | which dock panel is open                                     |
+ * | groupRun       | session | the group the run joined, if it runs as a member (Group panel) |
  * | hoveredEdge    | dropped | the edge whose hover card is shown                           |
  * | motion         | dropped | animate flowing edges (few enough to afford it)              |
  */
@@ -88,6 +95,7 @@ export interface RunSlice {
   charts: Readonly<Record<string, ChartData>>;
   logs: readonly LogLine[];
   runPanel: RunPanel | null;
+  groupRun: GroupRunInfo | null;
   hoveredEdge: string | null;
   /** Whether flowing edges animate (off when many flow at once: see MOTION_LIMIT). */
   motion: boolean;
@@ -98,6 +106,8 @@ export interface RunSlice {
   /** The engine answered with the run's id; events it sent before that are applied now. */
   runStarted(runId: string): void;
   runRefused(message: string): void;
+  /** The run that started is a member of a group: the Group panel opens on it. */
+  groupRunStarted(info: GroupRunInfo): void;
   /** Apply one engine event; events of other runs are ignored. */
   applyRunEvent(event: RunEvent): void;
   openTap(edgeId: string): void;
@@ -263,6 +273,7 @@ export const createRunSlice: StateCreator<EditorState, [], [], RunSlice> = (set,
     charts: {},
     logs: [],
     runPanel: null,
+    groupRun: null,
     hoveredEdge: null,
     motion: true,
 
@@ -283,6 +294,8 @@ export const createRunSlice: StateCreator<EditorState, [], [], RunSlice> = (set,
         charts: {},
         logs: [],
         hoveredEdge: null,
+        groupRun: null,
+        runPanel: get().runPanel === 'group' ? null : get().runPanel,
       });
     },
     runStarting() {
@@ -302,6 +315,8 @@ export const createRunSlice: StateCreator<EditorState, [], [], RunSlice> = (set,
         tap: null,
         charts: {},
         logs: [],
+        groupRun: null,
+        runPanel: get().runPanel === 'group' ? null : get().runPanel,
       });
     },
     runStarted(runId) {
@@ -313,6 +328,9 @@ export const createRunSlice: StateCreator<EditorState, [], [], RunSlice> = (set,
     runRefused(message) {
       early = [];
       set({ runId: null, runPhase: 'refused', runStatus: null, runNote: `Run refused: ${message}` });
+    },
+    groupRunStarted(groupRun) {
+      set({ groupRun, runPanel: 'group' });
     },
     applyRunEvent(event) {
       const s = get();

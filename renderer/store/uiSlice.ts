@@ -16,7 +16,9 @@ export type Dialog =
   | { kind: 'saveAs' }
   | { kind: 'templates' }
   | { kind: 'help' }
-  | { kind: 'trust'; fresh?: boolean }
+  /** `then: 'group'`: trusted, go on to "Run as group member…". */
+  | { kind: 'trust'; fresh?: boolean; then?: 'group' }
+  | { kind: 'groupRun' }
   | { kind: 'resume'; preview: RestorePreview }
   | { kind: 'message'; title: string; text: string };
 

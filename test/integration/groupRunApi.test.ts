@@ -172,18 +172,18 @@ describe('the editor API: a run as a group member (web host, real NATS)', () => 
     const nowhere = 'nats://127.0.0.1:1';
     await expect(
       host.call('startGroupRun', { graph: g, path: file, trusted: true, group: groupName('down'), natsUrl: nowhere }),
-    ).rejects.toThrow(/cannot reach NATS at nats:\/\/127\.0\.0\.1:1/);
+    ).rejects.toThrow(/Cannot reach NATS at nats:\/\/127\.0\.0\.1:1/);
     await expect(host.call('readGroup', { group: groupName('down'), natsUrl: nowhere })).rejects.toThrow(
-      /cannot reach NATS at nats:\/\/127\.0\.0\.1:1/,
+      /Cannot reach NATS at nats:\/\/127\.0\.0\.1:1/,
     );
   });
 
   it('says when a group does not exist, and refuses a name JetStream cannot hold', async () => {
     await expect(host.call('readGroup', { group: groupName('absent'), natsUrl: NATS })).rejects.toThrow(
-      /there is no group "ui-absent-[0-9a-f]+" on this NATS/,
+      /There is no group "ui-absent-[0-9a-f]+" on this NATS/,
     );
     await expect(host.call('readGroup', { group: 'no spaces', natsUrl: NATS })).rejects.toThrow(
-      /group name "no spaces" is not allowed/,
+      /Group name "no spaces" is not allowed/,
     );
   });
 
