@@ -104,9 +104,9 @@ export function RunStatusBar() {
         <span
           className="run-group"
           data-testid="run-group"
-          title="The figures cover the partitions this member runs now"
+          title="A member of this group: the figures cover the partitions it runs now, the checkpoint is the newest of theirs"
         >
-          member of group <strong>{group}</strong>
+          group <strong>{group}</strong>
         </span>
       )}
       <span title="elapsed" data-testid="run-elapsed">
@@ -127,7 +127,7 @@ export function RunStatusBar() {
       )}
       <span className="checkpoint" data-testid="run-checkpoint" title="the last completed checkpoint">
         {cp && cp.lastId !== null
-          ? `${group !== null ? 'newest partition ' : ''}checkpoint #${cp.lastId} · ${formatMs(cp.lastDurationMs)} · ${formatBytes(cp.lastBytes ?? 0)}${age ? ` · ${age}` : ''}`
+          ? `checkpoint #${cp.lastId} · ${formatMs(cp.lastDurationMs)} · ${formatBytes(cp.lastBytes ?? 0)}${age ? ` · ${age}` : ''}`
           : 'no checkpoint yet'}
       </span>
       <span className="bottleneck-text" data-testid="bottleneck">

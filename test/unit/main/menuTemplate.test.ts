@@ -39,7 +39,7 @@ describe('menuTemplate', () => {
       'Quit',
     ]);
     expect(labels(menu, '&Edit')).toEqual(['Undo', 'Redo', 'cut', 'copy', 'paste', 'selectAll']);
-    expect(labels(menu, '&Run')).toEqual(['Run', 'Stop']);
+    expect(labels(menu, '&Run')).toEqual(['Run', 'Run as Group Member…', 'Stop']);
     expect(labels(menu, '&View')).toEqual([
       'Fit to Window',
       'Zoom In',
