@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GroupRunStarted, GroupState } from '../../engine/contract/EngineApi.js';
-import { waitFor } from '../support/natsServer.js';
+import { startNats, waitFor } from '../support/natsServer.js';
 import { serve, type ServedHost } from './serveClient.js';
 import { CLI } from './sluiceCli.js';
 
@@ -85,8 +85,8 @@ async function owners(group: string): Promise<Map<string, number[]> | undefined>
   return by;
 }
 
-function cliMember(file: string, group: string): { child: ChildProcess; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [CLI, 'run', file, '--group', group, '--url', NATS], {
+function cliMember(file: string, group: string, url = NATS): { child: ChildProcess; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [CLI, 'run', file, '--group', group, '--url', url], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, ...TIMES },
   });
@@ -207,5 +207,32 @@ describe('the editor API: a run as a group member (web host, real NATS)', () => 
     const byName = (await host.call('readGroup', { group, natsUrl: 'bus', graph: g })) as GroupState;
     expect(byName.members.map((m) => m.id)).toEqual([started.memberId]);
     await host.call('stopRun', started.runId);
+  });
+
+  it('says so when the NATS of a group it was reading goes away', async () => {
+    // A NATS of its own: this test kills it.
+    const nats = await startNats();
+    try {
+      const group = groupName('gone');
+      const cli = cliMember(saveGraph(graph('gone')), group, nats.url);
+      const read = () => host.call('readGroup', { group, natsUrl: nats.url }) as Promise<GroupState>;
+      await waitFor(
+        'the CLI member in the group',
+        async () => (await read().catch(() => null))?.members.length === 1,
+        30_000,
+      );
+      await nats.stop();
+      const started = Date.now();
+      await expect(read()).rejects.toThrow(
+        new RegExp(
+          `NATS at nats://127\\.0\\.0\\.1:${nats.port} did not answer within 3 s; is it running\\?|Cannot reach NATS`,
+        ),
+      );
+      expect(Date.now() - started).toBeLessThan(15_000);
+      cli.child.kill('SIGKILL');
+      await cli.exited;
+    } finally {
+      await nats.stop();
+    }
   });
 });
