@@ -155,7 +155,7 @@ export function GroupRunDialog() {
           <>
             <div className="field-error" data-testid="group-no-partitions">
               This graph has no settings.partitions, so a group cannot split it. Set how many partitions its keyed part
-              is split into (more than members will ever run; it cannot change while the group lives).
+              is split into: at least as many as the members you will ever run (it cannot change while the group lives).
             </div>
             <div className="group-set-partitions">
               <input
