@@ -90,7 +90,7 @@ export interface GroupRunChoice {
   natsUrl: string;
 }
 
-/** The last group and NATS chosen, offered again next time (per browser profile). */
+/** The last group (with the graph it ran) and NATS chosen, offered again next time (per browser profile). */
 export const GROUP_CHOICE_KEY = 'sluice.groupRun';
 
 /**
@@ -113,7 +113,7 @@ export async function startGroupRun(ctx: ActionContext, choice: GroupRunChoice):
     const now = ctx.store.getState();
     now.runStarted(started.runId);
     now.groupRunStarted({ ...started, askedNats: natsUrl });
-    ctx.storage.setItem(GROUP_CHOICE_KEY, JSON.stringify({ group: choice.group.trim(), natsUrl }));
+    ctx.storage.setItem(GROUP_CHOICE_KEY, JSON.stringify({ graph: s.graph.name, group: choice.group.trim(), natsUrl }));
     return null;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

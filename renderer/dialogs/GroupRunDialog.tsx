@@ -13,9 +13,11 @@ const LOCAL_COMMIT_SINKS = new Set(['sink.file', 'sink.sqlite']);
 const SUGGESTED_PARTITIONS = 12;
 
 /** The last choice, if it was stored and still reads as one. */
-function lastChoice(storage: { getItem(key: string): string | null }): Partial<GroupRunChoice> {
+function lastChoice(storage: { getItem(key: string): string | null }): Partial<GroupRunChoice & { graph: string }> {
   try {
-    const v = JSON.parse(storage.getItem(GROUP_CHOICE_KEY) ?? 'null') as Partial<GroupRunChoice> | null;
+    const v = JSON.parse(storage.getItem(GROUP_CHOICE_KEY) ?? 'null') as Partial<
+      GroupRunChoice & { graph: string }
+    > | null;
     return v && typeof v === 'object' ? v : {};
   } catch {
     return {};
@@ -43,7 +45,10 @@ export function GroupRunDialog() {
   const graph = useEditorStore((s) => s.graph);
   const last = useMemo(() => lastChoice(actionContext.storage), [actionContext]);
   const graphNats = useMemo(() => groupNatsUrl(graph), [graph]);
-  const [group, setGroup] = useState(last.group ?? suggestedGroup(graph.name));
+  // The last group is offered again for the graph that ran in it only: another graph would not fit it.
+  const [group, setGroup] = useState(
+    (last.graph === graph.name ? last.group : undefined) ?? suggestedGroup(graph.name),
+  );
   const [nats, setNats] = useState(graphNats ?? last.natsUrl ?? '');
   const [wanted, setWanted] = useState(String(SUGGESTED_PARTITIONS));
   const [error, setError] = useState<string | null>(null);

@@ -39,7 +39,11 @@ describe('Run as group member', () => {
     expect(t.state).toMatchObject({ runId: 'group-1', runPhase: 'live', runPanel: 'group' });
     expect(t.state.groupRun).toMatchObject({ group: 'orders', memberId: 'me-1', askedNats: 'bus', partitions: 6 });
     // The choice is offered again next time.
-    expect(JSON.parse(t.storage.getItem(GROUP_CHOICE_KEY)!)).toEqual({ group: 'orders', natsUrl: 'bus' });
+    expect(JSON.parse(t.storage.getItem(GROUP_CHOICE_KEY)!)).toEqual({
+      graph: 'Pipeline',
+      group: 'orders',
+      natsUrl: 'bus',
+    });
     t.engine.emit({ type: 'runStatusChanged', runId: 'group-1', status: 'running' });
     expect(t.editor.actions.disabledReason('crashRun')).toMatch(/group member/);
     await t.run('stop');
