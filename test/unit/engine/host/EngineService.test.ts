@@ -592,3 +592,36 @@ describe('EngineService.previewRun: what a resumed run restores', () => {
     await svc.stopAll();
   }, 40_000);
 });
+
+describe('EngineService.startGroupRun refusals (before any NATS is reached)', () => {
+  const split = (extra: Record<string, unknown> = {}) => ({
+    ...smallGraph('Split'),
+    settings: { partitions: 4 },
+    ...extra,
+  });
+  const start = (graph: Record<string, unknown>, more: Record<string, unknown> = {}) =>
+    service.startGroupRun({ graph: graph as never, trusted: true, group: 'orders', ...more });
+
+  it('refuses a graph without settings.partitions, naming the setting, as a sentence', async () => {
+    await expect(start(smallGraph('Unsplit'))).rejects.toThrow(/^Graph "Unsplit" has no settings\.partitions/);
+  });
+
+  it('refuses a group name JetStream cannot hold', async () => {
+    await expect(start(split(), { group: 'two words' })).rejects.toThrow(/^Group name "two words" is not allowed/);
+  });
+
+  it('refuses untrusted code as a plain run does', async () => {
+    await expect(
+      service.startGroupRun({ graph: { ...withCode(), settings: { partitions: 4 } } as never, group: 'orders' }),
+    ).rejects.toThrow(/confirm that you trust it/);
+  });
+
+  it('refuses a NATS field that is no NATS URL, or names a connection the graph does not have', async () => {
+    await expect(start(split(), { natsUrl: 'http://127.0.0.1:4222' })).rejects.toThrow(
+      '"http://127.0.0.1:4222" is not a NATS URL (nats://host:4222).',
+    );
+    await expect(
+      start(split({ connections: { db: { url: 'postgres://127.0.0.1/test' } } }), { natsUrl: 'bus' }),
+    ).rejects.toThrow(/The NATS URL cannot be used: “bus” is neither a URL nor one of the graph’s connections \(db\)/);
+  });
+});
