@@ -9,7 +9,9 @@ import { ConnectionsPanel } from './ConnectionsPanel.js';
 
 const selectGraphMeta = (s: EditorState) => s.graph;
 
-function withSetting(g: GraphFile, key: 'checkpointIntervalMs' | 'defaultEdgeCapacity', raw: string): GraphFile {
+type NumericSetting = 'checkpointIntervalMs' | 'defaultEdgeCapacity' | 'partitions';
+
+function withSetting(g: GraphFile, key: NumericSetting, raw: string): GraphFile {
   const settings = { ...g.settings };
   if (raw === '') delete settings[key];
   else settings[key] = Number(raw);
@@ -23,8 +25,7 @@ export function GraphSettings() {
     const s = store.getState();
     s.commitDocument(update(s.graph), { coalesce: `graph:${key}` });
   };
-  const setSetting = (key: 'checkpointIntervalMs' | 'defaultEdgeCapacity', raw: string): void =>
-    commit((g) => withSetting(g, key, raw), key);
+  const setSetting = (key: NumericSetting, raw: string): void => commit((g) => withSetting(g, key, raw), key);
   const graph = useEditorStore(selectGraphMeta);
   const problems = useEditorStore(useShallow((s) => s.problems.filter((p) => !p.nodeId && !p.edgeId)));
   return (
@@ -97,6 +98,26 @@ export function GraphSettings() {
           onChange={(e) => setSetting('defaultEdgeCapacity', e.target.value)}
         />
         <div className="field-doc">Queue size of edges that set no capacity of their own.</div>
+      </div>
+      <div className="field">
+        <label className="field-label" htmlFor="graph-partitions">
+          Partitions (group runs)
+        </label>
+        <input
+          id="graph-partitions"
+          type="number"
+          min={1}
+          max={4096}
+          step={1}
+          value={typeof graph.settings?.partitions === 'number' ? graph.settings.partitions : ''}
+          placeholder="none"
+          data-testid="graph-partitions"
+          onChange={(e) => setSetting('partitions', e.target.value)}
+        />
+        <div className="field-doc">
+          How many partitions the keyed part is split into when the graph runs as a group (Run ▾ → Run as group member…,
+          or sluice run --group); fixed for the life of a group.
+        </div>
       </div>
       <AlertRules />
       <ConnectionsPanel />

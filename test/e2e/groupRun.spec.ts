@@ -146,6 +146,8 @@ test('the group dialog says what is missing: the partitions setting, and a NATS 
   await page.getByTestId('group-set-partitions').click();
   await expect(page.getByTestId('group-partitions')).toContainText('4');
   await expect(page.getByTestId('dirty-marker')).toBeVisible();
+  // The same setting as the inspector's graph field.
+  await expect(page.getByTestId('graph-partitions')).toHaveValue('4');
 
   // A NATS nobody listens on: the dialog stays open with the engine's sentence.
   await page.getByTestId('group-name').fill(`e2e-down-${randomBytes(3).toString('hex')}`);
