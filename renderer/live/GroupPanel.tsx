@@ -108,32 +108,38 @@ export function GroupPanel() {
             })}
             {value.members.length === 0 && <li className="muted">No member is in the group now.</li>}
           </ul>
-          <div className="partition-grid" data-testid="partition-grid" role="list" aria-label="Partitions by owner">
-            {value.leases.map((l) => {
-              const owned = l.owner !== null && l.live;
-              const owner = l.owner === null ? 'nobody' : l.owner === me ? `${l.owner} (this editor)` : l.owner;
-              const tip = [
-                `partition ${l.partition}`,
-                `owner: ${owner}${l.owner !== null && !l.live ? ' (lease expired)' : ''}`,
-                `epoch ${l.epoch}`,
-                `lag ${l.lag ?? 'n/a'}`,
-                `checkpoint ${l.checkpointId ?? 'none yet'}`,
-              ].join('\n');
-              return (
-                <span
-                  key={l.partition}
-                  role="listitem"
-                  className={`partition-cell${owned ? '' : ' unowned'}${l.owner === me ? ' mine' : ''}`}
-                  data-testid="partition-cell"
-                  data-partition={l.partition}
-                  data-owner={owned ? l.owner! : ''}
-                  style={owned ? { background: colours.get(l.owner!) } : undefined}
-                  title={tip}
-                >
-                  {l.partition}
-                </span>
-              );
-            })}
+          <div className="partition-side">
+            <div className="partition-grid" data-testid="partition-grid" role="list" aria-label="Partitions by owner">
+              {value.leases.map((l) => {
+                const owned = l.owner !== null && l.live;
+                const owner = l.owner === null ? 'nobody' : l.owner === me ? `${l.owner} (this editor)` : l.owner;
+                const tip = [
+                  `partition ${l.partition}`,
+                  `owner: ${owner}${l.owner !== null && !l.live ? ' (lease expired)' : ''}`,
+                  `epoch ${l.epoch}`,
+                  `lag ${l.lag ?? 'n/a'}`,
+                  `checkpoint ${l.checkpointId ?? 'none yet'}`,
+                ].join('\n');
+                return (
+                  <span
+                    key={l.partition}
+                    role="listitem"
+                    className={`partition-cell${owned ? '' : ' unowned'}${l.owner === me ? ' mine' : ''}`}
+                    data-testid="partition-cell"
+                    data-partition={l.partition}
+                    data-owner={owned ? l.owner! : ''}
+                    style={owned ? { background: colours.get(l.owner!) } : undefined}
+                    title={tip}
+                  >
+                    {l.partition}
+                  </span>
+                );
+              })}
+            </div>
+            <div className="partition-legend muted">
+              Partitions, coloured by the member that runs them; dashed: no live owner (moving). Hover one for its
+              owner, epoch, lag and checkpoint.
+            </div>
           </div>
         </div>
       )}
