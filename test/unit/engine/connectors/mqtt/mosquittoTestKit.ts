@@ -2,6 +2,12 @@
  * A private `mosquitto` on a free port, for tests that stop and restart the broker (the
  * machine's one on 1883 is shared). Persistence on, in its own folder, so a persistent session
  * and its queued QoS 1 messages survive a restart as they would on a real broker.
+ *
+ * `user` is the test's own user: started as root (CI containers), mosquitto otherwise drops to
+ * the `mosquitto` user, cannot write its persistence file into this (0700, root's) folder, logs
+ * "Permission denied" and restarts empty: the persistent session and its subscription are gone,
+ * and what is published before the reader subscribes again is dropped ("no matching
+ * subscribers"). `stop` checks that the file was written, so that cannot pass unnoticed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,6 +30,7 @@ export class PrivateMosquitto {
       [
         `listener ${m.port} 127.0.0.1`,
         'allow_anonymous true',
+        `user ${os.userInfo().username}`,
         'persistence true',
         `persistence_location ${m.dir}/`,
         'autosave_interval 1',
@@ -51,23 +58,31 @@ export class PrivateMosquitto {
           return false;
         }
       },
-      10_000,
+      30_000,
       'mosquitto to listen',
     );
   }
 
-  /** SIGTERM: mosquitto saves its persistence file on the way out. */
+  /** SIGTERM: mosquitto saves its persistence file on the way out (checked). */
   async stop(): Promise<void> {
+    if (!(await this.terminate())) return;
+    if (!fs.existsSync(path.join(this.dir, 'mosquitto.db')))
+      throw new Error(`mosquitto did not save its persistence file in ${this.dir}: a restart would lose the sessions`);
+  }
+
+  /** Stop it if running; whether it was. */
+  private async terminate(): Promise<boolean> {
     const c = this.child;
     this.child = null;
-    if (!c || c.exitCode !== null) return;
+    if (!c || c.exitCode !== null) return false;
     const exited = new Promise((r) => c.once('exit', r));
     c.kill('SIGTERM');
     await exited;
+    return true;
   }
 
   async dispose(): Promise<void> {
-    await this.stop();
+    await this.terminate();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
