@@ -9,7 +9,7 @@
  * and what is published before the reader subscribes again is dropped ("no matching
  * subscribers"). `stop` checks that the file was written, so that cannot pass unnoticed.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,13 +23,20 @@ export class PrivateMosquitto {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-mosquitto-'));
   private constructor(readonly port: number) {}
 
-  static async start(): Promise<PrivateMosquitto> {
+  /** `login`: only this user, with this password, may connect. */
+  static async start(o: { login?: { user: string; password: string } } = {}): Promise<PrivateMosquitto> {
     const m = new PrivateMosquitto(await freePort());
+    const auth = ['allow_anonymous true'];
+    if (o.login) {
+      const passwords = path.join(m.dir, 'passwords');
+      execFileSync('mosquitto_passwd', ['-b', '-c', passwords, o.login.user, o.login.password]);
+      auth.splice(0, 1, 'allow_anonymous false', `password_file ${passwords}`);
+    }
     fs.writeFileSync(
       path.join(m.dir, 'mosquitto.conf'),
       [
         `listener ${m.port} 127.0.0.1`,
-        'allow_anonymous true',
+        ...auth,
         `user ${os.userInfo().username}`,
         'persistence true',
         `persistence_location ${m.dir}/`,
@@ -51,11 +58,12 @@ export class PrivateMosquitto {
     await waitFor(
       async () => {
         try {
+          // A refused login is an answer too: it is listening.
           const c = await mqtt.connectAsync(this.url, { reconnectPeriod: 0, connectTimeout: 500 });
           await c.endAsync();
           return true;
-        } catch {
-          return false;
+        } catch (err) {
+          return typeof (err as { code?: unknown }).code === 'number';
         }
       },
       30_000,
