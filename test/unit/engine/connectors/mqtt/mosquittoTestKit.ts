@@ -21,30 +21,24 @@ export const MQTT_URL = 'mqtt://127.0.0.1:1883';
 export class PrivateMosquitto {
   private child: ChildProcess | null = null;
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-mosquitto-'));
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    /** A second listener, for a test's own clients: `start({ sideOnly: true })` opens only it. */
+    readonly sidePort: number,
+    private readonly auth: readonly string[],
+  ) {}
 
   /** `login`: only this user, with this password, may connect. */
   static async start(o: { login?: { user: string; password: string } } = {}): Promise<PrivateMosquitto> {
-    const m = new PrivateMosquitto(await freePort());
-    const auth = ['allow_anonymous true'];
+    const port = await freePort();
+    let sidePort = await freePort();
+    while (sidePort === port) sidePort = await freePort();
+    const m = new PrivateMosquitto(port, sidePort, o.login ? ['allow_anonymous false'] : ['allow_anonymous true']);
     if (o.login) {
       const passwords = path.join(m.dir, 'passwords');
       execFileSync('mosquitto_passwd', ['-b', '-c', passwords, o.login.user, o.login.password]);
-      auth.splice(0, 1, 'allow_anonymous false', `password_file ${passwords}`);
+      (m.auth as string[]).push(`password_file ${passwords}`);
     }
-    fs.writeFileSync(
-      path.join(m.dir, 'mosquitto.conf'),
-      [
-        `listener ${m.port} 127.0.0.1`,
-        ...auth,
-        `user ${os.userInfo().username}`,
-        'persistence true',
-        `persistence_location ${m.dir}/`,
-        'autosave_interval 1',
-        'max_queued_messages 100000',
-        '',
-      ].join('\n'),
-    );
     await m.start();
     return m;
   }
@@ -53,16 +47,44 @@ export class PrivateMosquitto {
     return `mqtt://127.0.0.1:${this.port}`;
   }
 
-  async start(): Promise<void> {
-    this.child = spawn('mosquitto', ['-c', path.join(this.dir, 'mosquitto.conf')], { stdio: 'ignore' });
+  get sideUrl(): string {
+    return `mqtt://127.0.0.1:${this.sidePort}`;
+  }
+
+  /**
+   * Start (again, from its persistence file). `sideOnly`: listen on `sidePort` alone, so the
+   * clients of `port` stay away (a test publishes into a session while its reader cannot connect).
+   */
+  async start(o: { sideOnly?: boolean } = {}): Promise<void> {
+    const conf = path.join(this.dir, 'mosquitto.conf');
+    fs.writeFileSync(
+      conf,
+      [
+        ...(o.sideOnly ? [] : [`listener ${this.port} 127.0.0.1`]),
+        `listener ${this.sidePort} 127.0.0.1`,
+        ...this.auth,
+        `user ${os.userInfo().username}`,
+        'persistence true',
+        `persistence_location ${this.dir}/`,
+        'autosave_interval 1',
+        'max_queued_messages 100000',
+        '',
+      ].join('\n'),
+    );
+    this.child = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
+    const child = this.child;
     await waitFor(
       async () => {
+        if (child.exitCode !== null) throw new Error(`mosquitto exited with ${child.exitCode} (its config: ${conf})`);
         try {
-          // A refused login is an answer too: it is listening.
-          const c = await mqtt.connectAsync(this.url, { reconnectPeriod: 0, connectTimeout: 500 });
+          const c = await mqtt.connectAsync(o.sideOnly ? this.sideUrl : this.url, {
+            reconnectPeriod: 0,
+            connectTimeout: 1000,
+          });
           await c.endAsync();
           return true;
         } catch (err) {
+          // A refused login is an answer too: it is listening.
           return typeof (err as { code?: unknown }).code === 'number';
         }
       },
