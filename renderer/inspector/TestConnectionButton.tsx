@@ -56,7 +56,9 @@ export function TestConnectionButton({
       </button>
       {shown.state === 'done' && (
         <span
-          className={shown.ok ? 'test-connection-ok' : 'test-connection-failed'}
+          className={
+            !shown.ok ? 'test-connection-failed' : shown.message ? 'test-connection-note' : 'test-connection-ok'
+          }
           role="status"
           data-testid={`${testId}-answer`}
         >
