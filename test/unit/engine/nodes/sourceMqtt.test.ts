@@ -42,54 +42,59 @@ function pipeline(config: Record<string, unknown>, out: string, errors?: string)
 }
 
 describe('source.mqtt', () => {
-  it('reads a wildcard subscription into sink.file; a persistent session keeps what arrives while the run is away', async () => {
-    const base = uniqueName('sluice-test');
-    const clientId = uniqueName('sluice-src');
-    const out = path.join(dir, `${clientId}.jsonl`);
-    const graph = pipeline({ topic: `${base}/+/temp`, clientId }, out);
-    const statePath = path.join(dir, `${clientId}.db`);
-    const first = await startLive(graph, dir, statePath);
-    await waitFor('connected', () => first.last()?.nodes['in']?.connection?.state === 'connected');
-    await publish(
-      pub,
-      `${base}/a/temp`,
-      Array.from({ length: 100 }, (_, i) => ({ i })),
-    );
-    await publish(pub, `${base}/a/humidity`, [{ ignored: true }]);
-    await waitFor('100 lines', () => lines(out).length >= 100);
-    await first.run.stop();
-    // Published while no run is connected: the broker keeps them for the session.
-    await publish(
-      pub,
-      `${base}/b/temp`,
-      Array.from({ length: 50 }, (_, i) => ({ i: 100 + i })),
-    );
-    const second = await runUntil(graph, { dir, statePath }, () => lines(out).length >= 150);
-    expect(second.result.status).toBe('stopped');
-    const events = lines(out).map((l) => JSON.parse(l) as { key: string; value: { i: number } });
-    expect(events.map((e) => e.value.i)).toEqual(Array.from({ length: 150 }, (_, i) => i));
-    expect(events[0]!.key).toBe(`${base}/a/temp`);
-    expect(events[149]!.key).toBe(`${base}/b/temp`);
-  });
+  // Deadlines are generous throughout: on a loaded 2-core machine a run's workers take seconds to start.
+  it(
+    'reads a wildcard subscription into sink.file; a persistent session keeps what arrives while the run is away',
+    { timeout: 180_000 },
+    async () => {
+      const base = uniqueName('sluice-test');
+      const clientId = uniqueName('sluice-src');
+      const out = path.join(dir, `${clientId}.jsonl`);
+      const graph = pipeline({ topic: `${base}/+/temp`, clientId }, out);
+      const statePath = path.join(dir, `${clientId}.db`);
+      const first = await startLive(graph, dir, statePath);
+      await waitFor('connected', () => first.last()?.nodes['in']?.connection?.state === 'connected', 60_000);
+      await publish(
+        pub,
+        `${base}/a/temp`,
+        Array.from({ length: 100 }, (_, i) => ({ i })),
+      );
+      await publish(pub, `${base}/a/humidity`, [{ ignored: true }]);
+      await waitFor('100 lines', () => lines(out).length >= 100, 60_000);
+      await first.run.stop();
+      // Published while no run is connected: the broker keeps them for the session.
+      await publish(
+        pub,
+        `${base}/b/temp`,
+        Array.from({ length: 50 }, (_, i) => ({ i: 100 + i })),
+      );
+      const second = await runUntil(graph, { dir, statePath, timeoutMs: 60_000 }, () => lines(out).length >= 150);
+      expect(second.result.status).toBe('stopped');
+      const events = lines(out).map((l) => JSON.parse(l) as { key: string; value: { i: number } });
+      expect(events.map((e) => e.value.i)).toEqual(Array.from({ length: 150 }, (_, i) => i));
+      expect(events[0]!.key).toBe(`${base}/a/temp`);
+      expect(events[149]!.key).toBe(`${base}/b/temp`);
+    },
+  );
 
-  it('sends a payload that is not JSON to the error port', async () => {
+  it('sends a payload that is not JSON to the error port', { timeout: 120_000 }, async () => {
     const base = uniqueName('sluice-test');
     const out = path.join(dir, `${base}.jsonl`);
     const errors = path.join(dir, `${base}.errors.jsonl`);
     const live = await startLive(pipeline({ topic: `${base}/#` }, out, errors), dir);
-    await waitFor('connected', () => live.last()?.nodes['in']?.connection?.state === 'connected');
+    await waitFor('connected', () => live.last()?.nodes['in']?.connection?.state === 'connected', 60_000);
     await publish(pub, `${base}/x`, ['{"ok":1}', '<xml/>', '{"ok":2}']);
-    await waitFor('2 good and 1 bad', () => lines(out).length >= 2 && lines(errors).length >= 1);
+    await waitFor('2 good and 1 bad', () => lines(out).length >= 2 && lines(errors).length >= 1, 60_000);
     await live.run.stop();
     expect((JSON.parse(lines(errors)[0]!) as { error: string }).error).toMatch(/is not JSON/);
   });
 
-  it('fails at start with one line when no broker answers', async () => {
+  it('fails at start with one line when no broker answers', { timeout: 120_000 }, async () => {
     const r = await runToEnd(
       pipeline({ url: 'mqtt://127.0.0.1:1', topic: 'x', connectTimeoutMs: 500 }, 'never.jsonl'),
       {
         dir,
-        durationMs: 15_000,
+        durationMs: 60_000,
       },
     );
     expect(r.result.status).toBe('failed');
