@@ -1,6 +1,6 @@
 import type { TestConnectionRequest, TestConnectionResult } from '../contract/EngineApi.js';
 import { resolveNodeConfig, type EnvLookup } from '../graph/resolveConnections.js';
-import { causeOf } from './ConnectorError.js';
+import { causeOf, TargetRefused } from './ConnectorError.js';
 import { connectorRegistry } from './connectorRegistry.js';
 import { redactUrl } from './redactUrl.js';
 
@@ -39,6 +39,8 @@ export async function testConnection(
     const remark = await Promise.race([probe(url, timeoutMs, target), timeout]);
     return remark ? { ok: true, message: remark } : { ok: true };
   } catch (err) {
+    if (err instanceof TargetRefused)
+      return { ok: false, message: `Connected to ${redactUrl(url)}, but ${err.message}` };
     return { ok: false, message: `Cannot connect to ${redactUrl(url)}: ${causeOf(err)}` };
   } finally {
     clearTimeout(timer);

@@ -1,7 +1,7 @@
 import type { MqttClient } from 'mqtt';
 import type { BrokerWriter, BrokerWriterOptions } from '../../contract/connector.js';
 import type { ConnectorEnv, ConnectorFactory } from '../ConnectorFactory.js';
-import { ConnectorError } from '../ConnectorError.js';
+import { causeOf, TargetRefused } from '../ConnectorError.js';
 import { startTimeoutOf, textOf } from '../connectorConfig.js';
 import type { OutboxRecord } from '../Outbox.js';
 import { OutboxWriter } from '../OutboxWriter.js';
@@ -35,13 +35,17 @@ async function probeMqtt(url: string, timeoutMs: number, topic?: string): Promis
   );
   try {
     if (topic === undefined || topic.includes('${')) return;
-    const granted = await client.subscribeAsync(topic, { qos: 0 });
+    const granted = await client.subscribeAsync(topic, { qos: 0 }).catch((err: unknown) => {
+      // mqtt.js checks the filter before sending it: "Invalid topic plant/#/x".
+      throw /invalid topic/i.test(causeOf(err))
+        ? new TargetRefused(
+            `"${topic}" is not a valid topic filter (# only as the last level, + only as a whole level)`,
+          )
+        : err;
+    });
     const refused = granted.find((g) => g.qos >= 0x80);
     if (refused !== undefined)
-      throw new ConnectorError(
-        `refused the subscription to ${topic} (reason code 0x${refused.qos.toString(16)})`,
-        true,
-      );
+      throw new TargetRefused(`it refused the subscription to ${topic} (reason code 0x${refused.qos.toString(16)})`);
   } finally {
     await client.endAsync(true).catch(() => {});
   }
