@@ -295,15 +295,26 @@ describe('sluice run --group', () => {
     const held = [...((await allOwned(group)) ?? [])].filter(([, o]) => o.owner === aId).map(([p]) => p);
     expect(held.length).toBeGreaterThan(0);
     a.child.kill('SIGSTOP');
-    await waitFor(
+    const owned = await waitFor(
       'b to own every partition',
       async () => {
         const o = await allOwned(group);
-        return o && [...o.values()].every((x) => x.owner !== aId);
+        return o && [...o.values()].every((x) => x.owner !== aId) ? o : undefined;
       },
       60_000,
     );
+    // The fence is b's claim of each partition's checkpoint key (its epoch written there), not
+    // the lease: a write of a's that was in flight when it stopped may still land before the
+    // claim, and b then resumes from it. From the claim on, nothing of a's may land.
     const store = await PartitionCheckpoints.open(nc, group, 'test-reader');
+    await waitFor(
+      'b to claim every partition',
+      async () => {
+        for (const [p, { epoch }] of owned) if ((await store.peek(p))?.epoch !== epoch) return false;
+        return true;
+      },
+      60_000,
+    );
     const before = new Map<number, number | null>();
     for (let p = 0; p < PARTITIONS; p++) before.set(p, (await store.peek(p))?.checkpoint?.checkpointId ?? null);
     a.child.kill('SIGCONT');
