@@ -13,6 +13,17 @@ export class ConnectorError extends Error {
   }
 }
 
+/**
+ * "Test connection" reached the server and logged in, but the server refuses what the node
+ * names (a topic filter): the answer reads "Connected to <url>, but <message>".
+ */
+export class TargetRefused extends ConnectorError {
+  constructor(message: string) {
+    super(message, true);
+    this.name = 'TargetRefused';
+  }
+}
+
 /** The message of anything thrown, on one line. */
 export function causeOf(err: unknown): string {
   const e = err as { message?: unknown; code?: unknown; errors?: unknown } | null;

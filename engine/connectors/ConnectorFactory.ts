@@ -32,7 +32,9 @@ export interface ConnectorFactory {
   openWriter?(options: BrokerWriterOptions, env: ConnectorEnv): BrokerWriter;
   /**
    * "Test connection": open one connection to `url` with the connector's own client and
-   * options, then close it. Rejects with the failure (a `ConnectorError` where understood).
+   * options, check `target` where the platform can (see `TestConnectionRequest`), then close
+   * it. Rejects with the failure (a `ConnectorError` where understood); may resolve with a
+   * remark for the user.
    */
-  probe?(url: string, timeoutMs: number): Promise<void>;
+  probe?(url: string, timeoutMs: number, target?: string): Promise<string | void>;
 }

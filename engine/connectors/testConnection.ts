@@ -1,6 +1,6 @@
 import type { TestConnectionRequest, TestConnectionResult } from '../contract/EngineApi.js';
 import { resolveNodeConfig, type EnvLookup } from '../graph/resolveConnections.js';
-import { causeOf } from './ConnectorError.js';
+import { causeOf, TargetRefused } from './ConnectorError.js';
 import { connectorRegistry } from './connectorRegistry.js';
 import { redactUrl } from './redactUrl.js';
 
@@ -9,18 +9,26 @@ export const TEST_CONNECTION_TIMEOUT_MS = 5_000;
 
 /**
  * "Test connection" (SPEC §10): open the platform's connection once with the connector's own
- * code and a short timeout, then close it. Never throws: a failure is one line naming the URL
- * without credentials and the cause.
+ * code and a short timeout (and check the node's queue or topic where the platform can), then
+ * close it. Never throws: a failure is one line naming the URL without credentials and the cause.
  */
 export async function testConnection(
   request: TestConnectionRequest,
   env: EnvLookup,
   timeoutMs = TEST_CONNECTION_TIMEOUT_MS,
 ): Promise<TestConnectionResult> {
-  const { config, problems } = resolveNodeConfig({ url: request.url }, {}, env);
+  const { config, problems } = resolveNodeConfig(
+    { url: request.url, ...(request.target ? { target: request.target } : {}) },
+    {},
+    env,
+  );
   const error = problems.find((p) => p.severity === 'error');
-  if (error) return { ok: false, message: `url: ${error.message}` };
+  if (error) {
+    const field = error.field === 'target' ? (request.kind === 'mqtt' ? 'topic' : 'queue') : error.field;
+    return { ok: false, message: `${field}: ${error.message}` };
+  }
   const url = String(config.url ?? '');
+  const target = typeof config.target === 'string' && config.target !== '' ? config.target : undefined;
   const probe = connectorRegistry.get(request.kind)?.probe;
   if (!probe) return { ok: false, message: `This build cannot test ${request.kind} connections.` };
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -28,9 +36,11 @@ export async function testConnection(
     timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
   });
   try {
-    await Promise.race([probe(url, timeoutMs), timeout]);
-    return { ok: true };
+    const remark = await Promise.race([probe(url, timeoutMs, target), timeout]);
+    return remark ? { ok: true, message: remark } : { ok: true };
   } catch (err) {
+    if (err instanceof TargetRefused)
+      return { ok: false, message: `Connected to ${redactUrl(url)}, but ${err.message}` };
     return { ok: false, message: `Cannot connect to ${redactUrl(url)}: ${causeOf(err)}` };
   } finally {
     clearTimeout(timer);

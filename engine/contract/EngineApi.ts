@@ -24,10 +24,18 @@ import { nullable } from './rpc/check.js';
 export interface TestConnectionRequest {
   kind: ConnectorKind;
   url: string;
+  /**
+   * What the node names on that server, when the platform can check it: a RabbitMQ queue
+   * (looked up with a passive declare) or an MQTT topic filter (subscribed to once).
+   */
+  target?: string;
 }
 
-/** Its answer: `message` is one line naming the URL without credentials and the cause. */
-export type TestConnectionResult = { ok: true } | { ok: false; message: string };
+/**
+ * Its answer: `message` is one line naming the URL without credentials and the cause; on
+ * success, an optional remark (a RabbitMQ queue the run will declare because it is missing).
+ */
+export type TestConnectionResult = { ok: true; message?: string } | { ok: false; message: string };
 
 /** Bumped when a message or method changes shape; transports refuse a mismatch. */
 export const ENGINE_API_VERSION = 1;
@@ -396,6 +404,7 @@ export const ENGINE_API = {
     record<TestConnectionRequest>({
       kind: oneOf(['nats', 'redis', 'rabbitmq', 'mqtt', 'postgres', 'http']),
       url: string(4096, { noNul: true, nonEmpty: true }),
+      target: optional(string(4096, { noNul: true })),
     }),
   ]),
 };

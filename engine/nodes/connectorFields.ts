@@ -1,4 +1,5 @@
-import type { FieldSchema } from '../contract/descriptor.js';
+import type { FieldSchema, NodeDescriptor } from '../contract/descriptor.js';
+import { EVENT_VARS } from './userCodeFailed.js';
 
 /** The names a connector source's expressions may use (SPEC §10). */
 export const MESSAGE_VARS = ['value', 'subject', 'headers'] as const;
@@ -59,3 +60,66 @@ export const SINK_FORMAT_FIELD: FieldSchema = {
   doc: 'The payload: JSON of the value, or the value as text (strings as they are).',
   default: 'json',
 };
+
+/** How a message becomes an event: the fields every connector source's form ends with. */
+export const SOURCE_EVENT_FIELDS = {
+  format: SOURCE_FORMAT_FIELD,
+  keyExpression: SOURCE_KEY_FIELD,
+  timeExpression: SOURCE_TIME_FIELD,
+} as const satisfies Record<string, FieldSchema>;
+
+/** A broker source's form ends with these: the event fields and the connect timeout. */
+export const BROKER_SOURCE_FIELDS = {
+  ...SOURCE_EVENT_FIELDS,
+  connectTimeoutMs: CONNECT_TIMEOUT_FIELD,
+} as const satisfies Record<string, FieldSchema>;
+
+/** How an event becomes a payload: the fields every connector sink's form ends with. */
+export const SINK_PAYLOAD_FIELDS = {
+  format: SINK_FORMAT_FIELD,
+  envelope: SINK_ENVELOPE_FIELD,
+} as const satisfies Record<string, FieldSchema>;
+
+/** A broker sink's form ends with these: the payload fields and the connect timeout. */
+export const BROKER_SINK_FIELDS = {
+  ...SINK_PAYLOAD_FIELDS,
+  connectTimeoutMs: CONNECT_TIMEOUT_FIELD,
+} as const satisfies Record<string, FieldSchema>;
+
+/**
+ * What every connector source is besides its form: no input, events out and unreadable
+ * messages to `error`, user expressions (key, time), one instance (it holds the connection
+ * and the position).
+ */
+export const CONNECTOR_SOURCE_TRAITS = {
+  ports: () => ({ inputs: [], outputs: ['out', 'error'] }),
+  runsUserCode: true,
+  changesKey: false,
+  maxParallelism: 1,
+} satisfies Partial<NodeDescriptor>;
+
+/** What every connector sink is besides its form: one input, no output, sends in the background. */
+export const CONNECTOR_SINK_TRAITS = {
+  ports: () => ({ inputs: ['in'], outputs: [] }),
+  runsUserCode: false,
+  changesKey: false,
+  blocking: true,
+} satisfies Partial<NodeDescriptor>;
+
+/** The fields of the table sinks (`sink.sqlite`, `sink.postgres`): the table, append or upsert, the row key. */
+export const TABLE_SINK_FIELDS = {
+  table: { kind: 'string', label: 'Table', doc: 'The table to write; created if missing.', required: true },
+  mode: {
+    kind: 'enum',
+    values: ['append', 'upsert'],
+    label: 'Mode',
+    doc: 'Add every event as a row, or keep one row per key (the key is the primary key).',
+    default: 'append',
+  },
+  keyExpression: {
+    kind: 'expression',
+    vars: EVENT_VARS,
+    label: 'Row key',
+    doc: 'The key column, e.g. `value.orderId`. Empty: the event key.',
+  },
+} as const satisfies Record<string, FieldSchema>;

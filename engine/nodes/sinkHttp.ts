@@ -1,6 +1,6 @@
 import type { NodeDescriptor } from '../contract/descriptor.js';
 import { BrokerSinkOperator } from './BrokerSink.js';
-import { SINK_ENVELOPE_FIELD, SINK_FORMAT_FIELD } from './connectorFields.js';
+import { CONNECTOR_SINK_TRAITS, SINK_PAYLOAD_FIELDS } from './connectorFields.js';
 
 /** `sink.http`: POSTs at checkpoint completion, retried until 2xx, `Idempotency-Key` = event id (SPEC §10). */
 export const sinkHttp: NodeDescriptor = {
@@ -52,12 +52,8 @@ export const sinkHttp: NodeDescriptor = {
       min: 100,
       integer: true,
     },
-    format: SINK_FORMAT_FIELD,
-    envelope: SINK_ENVELOPE_FIELD,
+    ...SINK_PAYLOAD_FIELDS,
   },
-  ports: () => ({ inputs: ['in'], outputs: [] }),
-  runsUserCode: false,
-  changesKey: false,
-  blocking: true,
+  ...CONNECTOR_SINK_TRAITS,
   create: (ctx) => new BrokerSinkOperator(ctx, 'http'),
 };

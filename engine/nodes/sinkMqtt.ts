@@ -1,6 +1,6 @@
 import type { NodeDescriptor } from '../contract/descriptor.js';
 import { BrokerSinkOperator } from './BrokerSink.js';
-import { CONNECT_TIMEOUT_FIELD, SINK_ENVELOPE_FIELD, SINK_FORMAT_FIELD, urlField } from './connectorFields.js';
+import { BROKER_SINK_FIELDS, CONNECTOR_SINK_TRAITS, urlField } from './connectorFields.js';
 
 /** `sink.mqtt`: publishes at checkpoint completion, guarantee as its QoS (SPEC §10). */
 export const sinkMqtt: NodeDescriptor = {
@@ -26,13 +26,8 @@ export const sinkMqtt: NodeDescriptor = {
       doc: 'The broker keeps the last message of each topic for subscribers that come later.',
       default: false,
     },
-    format: SINK_FORMAT_FIELD,
-    envelope: SINK_ENVELOPE_FIELD,
-    connectTimeoutMs: CONNECT_TIMEOUT_FIELD,
+    ...BROKER_SINK_FIELDS,
   },
-  ports: () => ({ inputs: ['in'], outputs: [] }),
-  runsUserCode: false,
-  changesKey: false,
-  blocking: true,
+  ...CONNECTOR_SINK_TRAITS,
   create: (ctx) => new BrokerSinkOperator(ctx, 'mqtt', 'topic'),
 };

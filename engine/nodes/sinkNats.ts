@@ -1,6 +1,6 @@
 import type { NodeDescriptor } from '../contract/descriptor.js';
 import { BrokerSinkOperator } from './BrokerSink.js';
-import { CONNECT_TIMEOUT_FIELD, SINK_ENVELOPE_FIELD, SINK_FORMAT_FIELD, urlField } from './connectorFields.js';
+import { BROKER_SINK_FIELDS, CONNECTOR_SINK_TRAITS, urlField } from './connectorFields.js';
 
 /** `sink.nats`: JetStream publishes at checkpoint completion, deduplicated by `Nats-Msg-Id` (SPEC §10). */
 export const sinkNats: NodeDescriptor = {
@@ -24,13 +24,8 @@ export const sinkNats: NodeDescriptor = {
       label: 'Stream',
       doc: 'A stream to create if missing, capturing the subject (`${key}` as a wildcard). Empty: a stream must already capture it.',
     },
-    format: SINK_FORMAT_FIELD,
-    envelope: SINK_ENVELOPE_FIELD,
-    connectTimeoutMs: CONNECT_TIMEOUT_FIELD,
+    ...BROKER_SINK_FIELDS,
   },
-  ports: () => ({ inputs: ['in'], outputs: [] }),
-  runsUserCode: false,
-  changesKey: false,
-  blocking: true,
+  ...CONNECTOR_SINK_TRAITS,
   create: (ctx) => new BrokerSinkOperator(ctx, 'nats', 'subject'),
 };

@@ -5,7 +5,7 @@ import type { Emitter, OperatorContext } from '../contract/operator.js';
 import type { CompiledCode } from '../graph/expression.js';
 import { compileExpression } from '../graph/expression.js';
 import { BrokerSinkOperator } from './BrokerSink.js';
-import { CONNECT_TIMEOUT_FIELD, urlField } from './connectorFields.js';
+import { CONNECT_TIMEOUT_FIELD, TABLE_SINK_FIELDS, urlField } from './connectorFields.js';
 import { EVENT_VARS, userCodeFailed } from './userCodeFailed.js';
 
 /** `sink.postgres`: rows and a commit record in one transaction, exactly once like sink.sqlite (SPEC §10). */
@@ -19,20 +19,7 @@ export const sinkPostgres: NodeDescriptor = {
     'in one transaction with a commit record (table _sluice_commits), so a resend after a crash adds nothing.',
   config: {
     url: urlField('postgres://user:${env:PGPASSWORD}@127.0.0.1:5432/db'),
-    table: { kind: 'string', label: 'Table', doc: 'The table to write; created if missing.', required: true },
-    mode: {
-      kind: 'enum',
-      values: ['append', 'upsert'],
-      label: 'Mode',
-      doc: 'Add every event as a row, or keep one row per key (the key is the primary key).',
-      default: 'append',
-    },
-    keyExpression: {
-      kind: 'expression',
-      vars: EVENT_VARS,
-      label: 'Row key',
-      doc: 'The key column, e.g. `value.orderId`. Empty: the event key.',
-    },
+    ...TABLE_SINK_FIELDS,
     connectTimeoutMs: CONNECT_TIMEOUT_FIELD,
   },
   ports: () => ({ inputs: ['in'], outputs: ['error'] }),

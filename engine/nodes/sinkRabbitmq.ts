@@ -1,6 +1,6 @@
 import type { NodeDescriptor } from '../contract/descriptor.js';
 import { BrokerSinkOperator } from './BrokerSink.js';
-import { CONNECT_TIMEOUT_FIELD, SINK_ENVELOPE_FIELD, SINK_FORMAT_FIELD, urlField } from './connectorFields.js';
+import { BROKER_SINK_FIELDS, CONNECTOR_SINK_TRAITS, urlField } from './connectorFields.js';
 
 /** `sink.rabbitmq`: at-least-once with publisher confirms, `message-id` = event id (SPEC §10). */
 export const sinkRabbitmq: NodeDescriptor = {
@@ -36,14 +36,9 @@ export const sinkRabbitmq: NodeDescriptor = {
       doc: 'The type of the queue declared if missing.',
       default: 'classic',
     },
-    format: SINK_FORMAT_FIELD,
-    envelope: SINK_ENVELOPE_FIELD,
-    connectTimeoutMs: CONNECT_TIMEOUT_FIELD,
+    ...BROKER_SINK_FIELDS,
   },
-  ports: () => ({ inputs: ['in'], outputs: [] }),
-  runsUserCode: false,
-  changesKey: false,
-  blocking: true,
+  ...CONNECTOR_SINK_TRAITS,
   check: (c) =>
     (typeof c.routingKey !== 'string' || c.routingKey === '') && (typeof c.queue !== 'string' || c.queue === '')
       ? [{ field: 'routingKey', message: 'Give a routing key or a queue: without either the message goes nowhere.' }]

@@ -1,6 +1,6 @@
 import type { NodeDescriptor } from '../contract/descriptor.js';
 import { BrokerSinkOperator } from './BrokerSink.js';
-import { CONNECT_TIMEOUT_FIELD, SINK_ENVELOPE_FIELD, SINK_FORMAT_FIELD, urlField } from './connectorFields.js';
+import { BROKER_SINK_FIELDS, CONNECTOR_SINK_TRAITS, urlField } from './connectorFields.js';
 
 /** `sink.redis`: XADD at checkpoint completion, idempotent per sink (SPEC §10). */
 export const sinkRedis: NodeDescriptor = {
@@ -21,13 +21,8 @@ export const sinkRedis: NodeDescriptor = {
       min: 1,
       integer: true,
     },
-    format: SINK_FORMAT_FIELD,
-    envelope: SINK_ENVELOPE_FIELD,
-    connectTimeoutMs: CONNECT_TIMEOUT_FIELD,
+    ...BROKER_SINK_FIELDS,
   },
-  ports: () => ({ inputs: ['in'], outputs: [] }),
-  runsUserCode: false,
-  changesKey: false,
-  blocking: true,
+  ...CONNECTOR_SINK_TRAITS,
   create: (ctx) => new BrokerSinkOperator(ctx, 'redis'),
 };

@@ -4,7 +4,8 @@ import { valueJson } from '../contract/event.js';
 import type { Emitter, OperatorContext, SqliteRow } from '../contract/operator.js';
 import { compileEventExpression, type EventExpression } from './eventExpression.js';
 import { TwoPhaseSink, type TwoPhaseTarget } from './stagedBatches.js';
-import { EVENT_VARS, userCodeFailed } from './userCodeFailed.js';
+import { TABLE_SINK_FIELDS } from './connectorFields.js';
+import { userCodeFailed } from './userCodeFailed.js';
 
 /**
  * `sink.sqlite`: rows `(key, time, value JSON)`, exactly once through the same staging as
@@ -25,20 +26,7 @@ export const sinkSqlite: NodeDescriptor = {
       label: 'Database',
       doc: "The SQLite file; relative to the graph file. Empty: the run's state database.",
     },
-    table: { kind: 'string', label: 'Table', doc: 'The table to write; created if missing.', required: true },
-    mode: {
-      kind: 'enum',
-      values: ['append', 'upsert'],
-      label: 'Mode',
-      doc: 'Add every event as a row, or keep one row per key.',
-      default: 'append',
-    },
-    keyExpression: {
-      kind: 'expression',
-      vars: EVENT_VARS,
-      label: 'Row key',
-      doc: 'The key column, e.g. `value.orderId`. Empty: the event key.',
-    },
+    ...TABLE_SINK_FIELDS,
   },
   ports: () => ({ inputs: ['in'], outputs: ['error'] }),
   runsUserCode: true,

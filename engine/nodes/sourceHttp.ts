@@ -1,6 +1,6 @@
 import type { NodeDescriptor } from '../contract/descriptor.js';
 import { BrokerSourceOperator } from './BrokerSource.js';
-import { SOURCE_FORMAT_FIELD, SOURCE_KEY_FIELD, SOURCE_TIME_FIELD } from './connectorFields.js';
+import { CONNECTOR_SOURCE_TRAITS, SOURCE_EVENT_FIELDS } from './connectorFields.js';
 
 /** `source.http`: a webhook; 200 only once the checkpoint covering the events completes (SPEC §10). */
 export const sourceHttp: NodeDescriptor = {
@@ -50,13 +50,8 @@ export const sourceHttp: NodeDescriptor = {
       min: 1,
       integer: true,
     },
-    format: SOURCE_FORMAT_FIELD,
-    keyExpression: SOURCE_KEY_FIELD,
-    timeExpression: SOURCE_TIME_FIELD,
+    ...SOURCE_EVENT_FIELDS,
   },
-  ports: () => ({ inputs: [], outputs: ['out', 'error'] }),
-  runsUserCode: true,
-  changesKey: false,
-  maxParallelism: 1,
+  ...CONNECTOR_SOURCE_TRAITS,
   create: (ctx) => new BrokerSourceOperator(ctx, 'http'),
 };

@@ -1,12 +1,6 @@
 import type { NodeDescriptor } from '../contract/descriptor.js';
 import { BrokerSourceOperator } from './BrokerSource.js';
-import {
-  CONNECT_TIMEOUT_FIELD,
-  SOURCE_FORMAT_FIELD,
-  SOURCE_KEY_FIELD,
-  SOURCE_TIME_FIELD,
-  urlField,
-} from './connectorFields.js';
+import { BROKER_SOURCE_FIELDS, CONNECTOR_SOURCE_TRAITS, urlField } from './connectorFields.js';
 
 /** `source.mqtt`: QoS 1/2 at-least-once with a persistent session, QoS 0 at-most-once (SPEC §10). */
 export const sourceMqtt: NodeDescriptor = {
@@ -49,14 +43,8 @@ export const sourceMqtt: NodeDescriptor = {
       max: 65_535,
       integer: true,
     },
-    format: SOURCE_FORMAT_FIELD,
-    keyExpression: SOURCE_KEY_FIELD,
-    timeExpression: SOURCE_TIME_FIELD,
-    connectTimeoutMs: CONNECT_TIMEOUT_FIELD,
+    ...BROKER_SOURCE_FIELDS,
   },
-  ports: () => ({ inputs: [], outputs: ['out', 'error'] }),
-  runsUserCode: true,
-  changesKey: false,
-  maxParallelism: 1,
+  ...CONNECTOR_SOURCE_TRAITS,
   create: (ctx) => new BrokerSourceOperator(ctx, 'mqtt'),
 };

@@ -1,12 +1,6 @@
 import type { NodeDescriptor } from '../contract/descriptor.js';
 import { BrokerSourceOperator } from './BrokerSource.js';
-import {
-  CONNECT_TIMEOUT_FIELD,
-  SOURCE_FORMAT_FIELD,
-  SOURCE_KEY_FIELD,
-  SOURCE_TIME_FIELD,
-  urlField,
-} from './connectorFields.js';
+import { BROKER_SOURCE_FIELDS, CONNECTOR_SOURCE_TRAITS, urlField } from './connectorFields.js';
 
 /** `source.nats`: a JetStream stream, exactly-once by the checkpointed stream sequence (SPEC §10). */
 export const sourceNats: NodeDescriptor = {
@@ -44,15 +38,9 @@ export const sourceNats: NodeDescriptor = {
       label: 'Start time',
       doc: 'With `from-time`: an ISO date, e.g. `2026-01-31T12:00:00Z`.',
     },
-    format: SOURCE_FORMAT_FIELD,
-    keyExpression: SOURCE_KEY_FIELD,
-    timeExpression: SOURCE_TIME_FIELD,
-    connectTimeoutMs: CONNECT_TIMEOUT_FIELD,
+    ...BROKER_SOURCE_FIELDS,
   },
-  ports: () => ({ inputs: [], outputs: ['out', 'error'] }),
-  runsUserCode: true,
-  changesKey: false,
-  maxParallelism: 1,
+  ...CONNECTOR_SOURCE_TRAITS,
   check(config) {
     const problems: Array<{ field?: string; message: string }> = [];
     if (config.deliver === 'from-sequence' && typeof config.startSequence !== 'number') {

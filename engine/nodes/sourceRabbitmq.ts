@@ -1,12 +1,6 @@
 import type { NodeDescriptor } from '../contract/descriptor.js';
 import { BrokerSourceOperator } from './BrokerSource.js';
-import {
-  CONNECT_TIMEOUT_FIELD,
-  SOURCE_FORMAT_FIELD,
-  SOURCE_KEY_FIELD,
-  SOURCE_TIME_FIELD,
-  urlField,
-} from './connectorFields.js';
+import { BROKER_SOURCE_FIELDS, CONNECTOR_SOURCE_TRAITS, urlField } from './connectorFields.js';
 
 /** `source.rabbitmq`: a queue over AMQP 0-9-1; stream queues exactly once by offset (SPEC §10). */
 export const sourceRabbitmq: NodeDescriptor = {
@@ -50,14 +44,8 @@ export const sourceRabbitmq: NodeDescriptor = {
       doc: 'Where a first run starts reading a stream: its first message, or only messages published from now on. A restored run resumes after its checkpoint.',
       default: 'first',
     },
-    format: SOURCE_FORMAT_FIELD,
-    keyExpression: SOURCE_KEY_FIELD,
-    timeExpression: SOURCE_TIME_FIELD,
-    connectTimeoutMs: CONNECT_TIMEOUT_FIELD,
+    ...BROKER_SOURCE_FIELDS,
   },
-  ports: () => ({ inputs: [], outputs: ['out', 'error'] }),
-  runsUserCode: true,
-  changesKey: false,
-  maxParallelism: 1,
+  ...CONNECTOR_SOURCE_TRAITS,
   create: (ctx) => new BrokerSourceOperator(ctx, 'rabbitmq'),
 };

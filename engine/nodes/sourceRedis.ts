@@ -1,12 +1,6 @@
 import type { NodeDescriptor } from '../contract/descriptor.js';
 import { BrokerSourceOperator } from './BrokerSource.js';
-import {
-  CONNECT_TIMEOUT_FIELD,
-  SOURCE_FORMAT_FIELD,
-  SOURCE_KEY_FIELD,
-  SOURCE_TIME_FIELD,
-  urlField,
-} from './connectorFields.js';
+import { BROKER_SOURCE_FIELDS, CONNECTOR_SOURCE_TRAITS, urlField } from './connectorFields.js';
 
 /** `source.redis`: a Redis stream; exactly once by entry id, or at least once in a group (SPEC §10). */
 export const sourceRedis: NodeDescriptor = {
@@ -44,14 +38,8 @@ export const sourceRedis: NodeDescriptor = {
       doc: 'The entry field holding the payload. An entry without it becomes the JSON of all its fields.',
       default: 'payload',
     },
-    format: SOURCE_FORMAT_FIELD,
-    keyExpression: SOURCE_KEY_FIELD,
-    timeExpression: SOURCE_TIME_FIELD,
-    connectTimeoutMs: CONNECT_TIMEOUT_FIELD,
+    ...BROKER_SOURCE_FIELDS,
   },
-  ports: () => ({ inputs: [], outputs: ['out', 'error'] }),
-  runsUserCode: true,
-  changesKey: false,
-  maxParallelism: 1,
+  ...CONNECTOR_SOURCE_TRAITS,
   create: (ctx) => new BrokerSourceOperator(ctx, 'redis'),
 };

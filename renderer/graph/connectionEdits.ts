@@ -69,16 +69,18 @@ export function freshConnectionName(graph: GraphFile): string {
 
 /**
  * The warning for a URL that holds a plain-text password (secrets belong in `${env:NAME}`),
- * or null: `nats://u:${env:NATS_PW}@host` and `${env:NATS_URL}` are fine.
+ * or null: `nats://u:${env:NATS_PW}@host`, `postgres://${env:PGUSER:-postgres}@host` and
+ * `${env:NATS_URL}` are fine.
  */
 export function plainPasswordWarning(url: string): string | null {
   const m = /^[a-z][a-z0-9+.-]*:\/\/([^/@]*)@/i.exec(url);
   if (!m) return null;
-  const userInfo = m[1]!;
+  // Variables are not plain text, and their own colons (`${env:PGUSER:-postgres}`) part nothing.
+  const userInfo = m[1]!.replace(/\$\{env:[^}]*\}/g, '');
   const colon = userInfo.indexOf(':');
   if (colon < 0) return null;
   const password = userInfo.slice(colon + 1);
-  if (password === '' || /^\$\{env:[^}]+\}$/.test(password)) return null;
+  if (password === '') return null;
   return 'This URL holds a password in plain text, and it would be saved in the graph file. Put it in an environment variable: ${env:NAME}.';
 }
 

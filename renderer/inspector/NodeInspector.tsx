@@ -89,10 +89,11 @@ export function NodeInspector({ node }: { node: GraphNode }) {
             onChange={(v) => commit((g) => setConfigField(g, node.id, field, v), `config:${field}`)}
           />
         ))}
+      {/* Under the form, next to the URL and queue or topic it tests. */}
+      <NodeConnectionTest node={node} />
       <ExpressionPreview node={node} />
       {descriptor?.category === 'source' ? <PinnedSample node={node} /> : <InjectForm node={node} />}
       <AlertRules subject={{ kind: 'node', id: node.id }} />
-      <NodeConnectionTest node={node} />
     </div>
   );
 }

@@ -3,19 +3,25 @@ import type { ConnectorKind } from '../../engine/contract/connector.js';
 import type { TestConnectionResult } from '../../engine/contract/EngineApi.js';
 import { useEditor } from '../EditorContext.js';
 
-type Answer = { state: 'idle' } | { state: 'testing' } | ({ state: 'done'; url: string } & TestConnectionResult);
+type Answer =
+  | { state: 'idle' }
+  | { state: 'testing' }
+  | ({ state: 'done'; url: string; target: string | undefined } & TestConnectionResult);
 
 /**
  * "Test connection" (SPEC §10): asks the engine to open the platform's connection once and
- * shows its one-line answer. The answer is for the URL it tested; editing the URL clears it.
+ * shows its one-line answer. The answer is for the URL (and queue or topic) it tested; editing
+ * them clears it.
  */
 export function TestConnectionButton({
   kind,
   url,
+  target,
   testId,
 }: {
   kind: ConnectorKind | null;
   url: string;
+  target?: string | undefined;
   testId: string;
 }) {
   const { engine } = useEditor();
@@ -25,17 +31,18 @@ export function TestConnectionButton({
     alive.current = true;
     return () => void (alive.current = false);
   }, []);
-  const shown = answer.state === 'done' && answer.url !== url ? { state: 'idle' as const } : answer;
+  const shown =
+    answer.state === 'done' && (answer.url !== url || answer.target !== target) ? { state: 'idle' as const } : answer;
   const run = async (): Promise<void> => {
     if (!kind) return;
     setAnswer({ state: 'testing' });
     let result: TestConnectionResult;
     try {
-      result = await engine.testConnection({ kind, url });
+      result = await engine.testConnection({ kind, url, ...(target !== undefined ? { target } : {}) });
     } catch (err) {
       result = { ok: false, message: err instanceof Error ? err.message : String(err) };
     }
-    if (alive.current) setAnswer({ state: 'done', url, ...result });
+    if (alive.current) setAnswer({ state: 'done', url, target, ...result });
   };
   return (
     <div className="test-connection" data-testid={testId}>
@@ -49,11 +56,13 @@ export function TestConnectionButton({
       </button>
       {shown.state === 'done' && (
         <span
-          className={shown.ok ? 'test-connection-ok' : 'test-connection-failed'}
+          className={
+            !shown.ok ? 'test-connection-failed' : shown.message ? 'test-connection-note' : 'test-connection-ok'
+          }
           role="status"
           data-testid={`${testId}-answer`}
         >
-          {shown.ok ? 'Connected' : shown.message}
+          {shown.ok ? (shown.message ?? 'Connected') : shown.message}
         </span>
       )}
     </div>

@@ -1,6 +1,7 @@
 import type { MqttClient } from 'mqtt';
 import type { BrokerWriter, BrokerWriterOptions } from '../../contract/connector.js';
 import type { ConnectorEnv, ConnectorFactory } from '../ConnectorFactory.js';
+import { causeOf, TargetRefused } from '../ConnectorError.js';
 import { startTimeoutOf, textOf } from '../connectorConfig.js';
 import type { OutboxRecord } from '../Outbox.js';
 import { OutboxWriter } from '../OutboxWriter.js';
@@ -16,7 +17,39 @@ export const mqttConnector: ConnectorFactory = {
   kind: 'mqtt',
   openReader: (options) => new MqttReader(options),
   openWriter: (options, env) => openMqttWriter(options, env),
+  probe: probeMqtt,
 };
+
+/**
+ * CONNECT and wait for the CONNACK (a refused login is named), then, given a topic filter,
+ * subscribe to it once, which shows a filter the broker refuses (its ACL, a bad wildcard).
+ * A fresh client id and a clean session, so a running node's persistent session is never
+ * taken over.
+ */
+async function probeMqtt(url: string, timeoutMs: number, topic?: string): Promise<void> {
+  const { client } = await openMqtt(
+    url,
+    { connectTimeout: timeoutMs, clean: true },
+    () => {},
+    () => {},
+  );
+  try {
+    if (topic === undefined || topic.includes('${')) return;
+    const granted = await client.subscribeAsync(topic, { qos: 0 }).catch((err: unknown) => {
+      // mqtt.js checks the filter before sending it: "Invalid topic plant/#/x".
+      throw /invalid topic/i.test(causeOf(err))
+        ? new TargetRefused(
+            `"${topic}" is not a valid topic filter (# only as the last level, + only as a whole level)`,
+          )
+        : err;
+    });
+    const refused = granted.find((g) => g.qos >= 0x80);
+    if (refused !== undefined)
+      throw new TargetRefused(`it refused the subscription to ${topic} (reason code 0x${refused.qos.toString(16)})`);
+  } finally {
+    await client.endAsync(true).catch(() => {});
+  }
+}
 
 /**
  * `sink.mqtt`: the outbox sends what completed checkpoints cover, each record on its topic

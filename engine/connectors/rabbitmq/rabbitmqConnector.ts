@@ -1,6 +1,7 @@
 import type { ConfirmChannel } from 'amqplib';
 import type { BrokerWriter, BrokerWriterOptions } from '../../contract/connector.js';
 import type { ConnectorEnv, ConnectorFactory } from '../ConnectorFactory.js';
+import { causeOf } from '../ConnectorError.js';
 import { startTimeoutOf, textOf } from '../connectorConfig.js';
 import type { OutboxRecord } from '../Outbox.js';
 import { OutboxWriter } from '../OutboxWriter.js';
@@ -17,7 +18,36 @@ export const rabbitmqConnector: ConnectorFactory = {
   kind: 'rabbitmq',
   openReader: (options) => new RabbitMqReader(options),
   openWriter: (options, env) => openRabbitMqWriter(options, env),
+  probe: probeRabbitMq,
 };
+
+/**
+ * Log in, open a channel and, given a queue, look it up with a passive declare (which changes
+ * nothing on the broker). A missing queue is no failure: the run declares it, so the answer
+ * is a remark (a misspelt name shows there).
+ */
+async function probeRabbitMq(url: string, timeoutMs: number, queue?: string): Promise<string | void> {
+  let missing = false;
+  const s = await openRabbitMq(
+    url,
+    'sluice test connection',
+    timeoutMs,
+    false,
+    async (channel) => {
+      if (queue === undefined) return;
+      try {
+        await channel.checkQueue(queue);
+      } catch (err) {
+        // The broker closes the channel with 404 NOT_FOUND; the connection is still fine.
+        if (!/\b404\b|NOT[-_]FOUND/.test(causeOf(err))) throw err;
+        missing = true;
+      }
+    },
+    () => {},
+  );
+  await closeRabbitMq(s);
+  if (missing) return `Connected, but there is no queue "${queue}" yet: the run will declare it.`;
+}
 
 /**
  * `sink.rabbitmq`: the outbox sends what completed checkpoints cover on a confirm channel

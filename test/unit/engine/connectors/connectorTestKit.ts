@@ -1,4 +1,4 @@
-import type { BrokerRecord, BrokerWriter } from '../../../../engine/contract/connector.js';
+import type { BrokerMessage, BrokerReader, BrokerRecord, BrokerWriter } from '../../../../engine/contract/connector.js';
 import type { ConnectorEnv } from '../../../../engine/connectors/ConnectorFactory.js';
 import { MemoryOutbox } from '../../../../engine/connectors/Outbox.js';
 
@@ -13,6 +13,16 @@ export async function waitFor<T>(what: string, check: Check<T>, timeoutMs = 20_0
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** Take from `reader` until it has given `n` messages. */
+export async function takeN(reader: BrokerReader, n: number): Promise<BrokerMessage[]> {
+  const got: BrokerMessage[] = [];
+  await waitFor(`${n} messages`, () => {
+    got.push(...reader.take(n - got.length));
+    return got.length >= n;
+  });
+  return got;
 }
 
 /** A name no other test (or helper) on the shared servers uses. */

@@ -67,6 +67,13 @@ describe('the Connections panel edits (connections in the graph file)', () => {
     );
     expect(plainPasswordWarning('postgres://alice:${env:PG_PASSWORD}@127.0.0.1/test')).toBeNull();
     expect(plainPasswordWarning('${env:NATS_URL}')).toBeNull();
+    // A variable with a fallback has a colon of its own (the RabbitMQ/Redis-into-PostgreSQL templates).
+    expect(
+      plainPasswordWarning('postgres://${env:PGUSER:-postgres}@127.0.0.1:5432/${env:PGDATABASE:-test}'),
+    ).toBeNull();
+    expect(plainPasswordWarning('postgres://${env:PGUSER:-postgres}:hunter2@127.0.0.1:5432/test')).toMatch(
+      /plain text/,
+    );
     expect(plainPasswordWarning('nats://token@127.0.0.1:4222')).toBeNull();
     expect(plainPasswordWarning('redis://127.0.0.1:6379')).toBeNull();
   });

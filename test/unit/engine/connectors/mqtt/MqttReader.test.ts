@@ -1,9 +1,8 @@
 import mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrokerMessage, BrokerReader } from '../../../../../engine/contract/connector.js';
 import { MqttReader } from '../../../../../engine/connectors/mqtt/MqttReader.js';
-import { uniqueName, waitFor } from '../connectorTestKit.js';
+import { takeN, uniqueName, waitFor } from '../connectorTestKit.js';
 
 const URL = 'mqtt://127.0.0.1:1883';
 let pub: MqttClient;
@@ -21,15 +20,6 @@ function open(config: Record<string, unknown>): MqttReader {
     resumeFrom: null,
     onReadable: () => undefined,
   });
-}
-
-async function takeN(reader: BrokerReader, n: number): Promise<BrokerMessage[]> {
-  const got: BrokerMessage[] = [];
-  await waitFor(`${n} messages`, () => {
-    got.push(...reader.take(n - got.length));
-    return got.length >= n;
-  });
-  return got;
 }
 
 describe('MqttReader', () => {

@@ -1,30 +1,13 @@
-import amqp from 'amqplib';
-import type { ChannelModel } from 'amqplib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrokerMessage, BrokerReader } from '../../../../../engine/contract/connector.js';
+import { describe, expect, it } from 'vitest';
 import { RabbitMqReader } from '../../../../../engine/connectors/rabbitmq/RabbitMqReader.js';
-import { uniqueName, waitFor } from '../connectorTestKit.js';
+import { takeN, uniqueName, waitFor } from '../connectorTestKit.js';
+import { publishJson, RABBITMQ_URL, useRabbitAdmin } from './rabbitMqTestKit.js';
 
-const URL = 'amqp://guest:guest@127.0.0.1:5672';
-let admin: ChannelModel;
-const queues: string[] = [];
+const URL = RABBITMQ_URL;
+const rabbit = useRabbitAdmin();
+const queues = rabbit.queues;
 
-beforeAll(async () => {
-  admin = await amqp.connect(URL);
-});
-afterAll(async () => {
-  const ch = await admin.createChannel();
-  for (const q of queues) await ch.deleteQueue(q).catch(() => undefined);
-  await admin.close();
-});
-
-async function publish(queue: string, type: string, bodies: unknown[]): Promise<void> {
-  const ch = await admin.createConfirmChannel();
-  await ch.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': type } });
-  for (const b of bodies) ch.sendToQueue(queue, Buffer.from(JSON.stringify(b)), { persistent: true });
-  await ch.waitForConfirms();
-  await ch.close();
-}
+const publish = (queue: string, type: string, bodies: unknown[]) => publishJson(rabbit.admin, queue, type, bodies);
 
 function open(config: Record<string, unknown>, resumeFrom: unknown = null): RabbitMqReader {
   return new RabbitMqReader({
@@ -33,15 +16,6 @@ function open(config: Record<string, unknown>, resumeFrom: unknown = null): Rabb
     resumeFrom,
     onReadable: () => undefined,
   });
-}
-
-async function takeN(reader: BrokerReader, n: number): Promise<BrokerMessage[]> {
-  const got: BrokerMessage[] = [];
-  await waitFor(`${n} messages`, () => {
-    got.push(...reader.take(n - got.length));
-    return got.length >= n;
-  });
-  return got;
 }
 
 describe('RabbitMqReader', () => {
@@ -87,7 +61,7 @@ describe('RabbitMqReader', () => {
     first.acknowledge(1);
     // Leave without acknowledging checkpoint 2: its two go back to the queue, the first two do not.
     first.close();
-    const ch = await admin.createChannel();
+    const ch = await rabbit.admin.createChannel();
     let depth = -1;
     await waitFor(
       'the unacknowledged two back in the queue',

@@ -8,12 +8,37 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import amqp from 'amqplib';
 import type { ChannelModel } from 'amqplib';
+import { afterAll, beforeAll } from 'vitest';
 
 export const RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
 const run = promisify(execFile);
 
 export async function rabbitAdmin(): Promise<ChannelModel> {
   return amqp.connect(RABBITMQ_URL);
+}
+
+/**
+ * A test file's admin connection, opened before its tests; the queues its tests push onto
+ * `queues` are deleted after them.
+ */
+export function useRabbitAdmin(): { readonly admin: ChannelModel; readonly queues: string[] } {
+  let admin: ChannelModel | null = null;
+  const queues: string[] = [];
+  beforeAll(async () => {
+    admin = await rabbitAdmin();
+  });
+  afterAll(async () => {
+    if (!admin) return;
+    await deleteQueues(admin, queues);
+    await admin.close();
+  });
+  return {
+    get admin(): ChannelModel {
+      if (!admin) throw new Error('useRabbitAdmin: the admin connection is open only inside tests');
+      return admin;
+    },
+    queues,
+  };
 }
 
 export async function publishJson(

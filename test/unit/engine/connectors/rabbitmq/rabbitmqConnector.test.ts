@@ -1,22 +1,13 @@
-import amqp from 'amqplib';
-import type { ChannelModel, GetMessage } from 'amqplib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GetMessage } from 'amqplib';
+import { describe, expect, it } from 'vitest';
 import { rabbitmqConnector } from '../../../../../engine/connectors/rabbitmq/rabbitmqConnector.js';
 import type { BrokerWriter } from '../../../../../engine/contract/connector.js';
 import { sendThrough, testEnv, uniqueName, waitFor } from '../connectorTestKit.js';
+import { RABBITMQ_URL, useRabbitAdmin } from './rabbitMqTestKit.js';
 
-const URL = 'amqp://guest:guest@127.0.0.1:5672';
-let admin: ChannelModel;
-const queues: string[] = [];
-
-beforeAll(async () => {
-  admin = await amqp.connect(URL);
-});
-afterAll(async () => {
-  const ch = await admin.createChannel();
-  for (const q of queues) await ch.deleteQueue(q).catch(() => undefined);
-  await admin.close();
-});
+const URL = RABBITMQ_URL;
+const rabbit = useRabbitAdmin();
+const queues = rabbit.queues;
 
 function writer(config: Record<string, unknown>): BrokerWriter {
   return rabbitmqConnector.openWriter!(
@@ -35,7 +26,7 @@ describe('sink.rabbitmq connection', () => {
     expect(settled).toBe(true);
     expect(w.status()).toMatchObject({ state: 'connected', lag: 0 });
     w.close();
-    const ch = await admin.createChannel();
+    const ch = await rabbit.admin.createChannel();
     const got: GetMessage[] = [];
     for (let m = await ch.get(queue, { noAck: true }); m !== false; m = await ch.get(queue, { noAck: true }))
       got.push(m);
@@ -52,7 +43,7 @@ describe('sink.rabbitmq connection', () => {
     const w = writer({ queue });
     await waitFor('connected', () => w.status().state === 'connected');
     w.stage(1, [{ id: 'e-1', key: null, time: 0, payload: '1' }]);
-    const ch = await admin.createChannel();
+    const ch = await rabbit.admin.createChannel();
     expect((await ch.checkQueue(queue)).messageCount).toBe(0);
     w.commit(1);
     expect(await w.settle(10_000)).toBe(true);
