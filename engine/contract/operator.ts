@@ -191,6 +191,8 @@ export interface TransactionalTable {
   /** `stage` with its fsync off the thread, as `TransactionalFile.seal`. */
   seal?(checkpointId: number, rows: readonly SqliteRow[]): Promise<void>;
   commit(checkpointId: number): void;
+  /** `commit` with its fsync off the thread, as `TransactionalFile.commitInBackground`. */
+  commitInBackground?(checkpointId: number): Promise<void>;
   close(): void;
 }
 
