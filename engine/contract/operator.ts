@@ -49,7 +49,9 @@ export interface Operator {
    * True if `snapshot` returns a value built for it that the operator never touches again (fresh
    * arrays of numbers and strings, not its own maps or arrays). The runtime may then encode a
    * large state in slices between the operator's later turns, so the operator pauses only to
-   * build the value, not to encode it.
+   * build the value, not to encode it. Such a value may also write its own JSON in slices
+   * (`SlicedJson`: a copy-on-write view of the state as of the
+   * barrier), so the operator does not even pause to build it.
    */
   readonly snapshotOwned?: boolean;
   /**
@@ -146,6 +148,17 @@ export interface OperatorIo {
   openBrokerReader(options: BrokerReaderOptions): BrokerReader;
   /** A sink's connection with its durable outbox in the run's state store. */
   openBrokerWriter(options: BrokerWriterOptions): BrokerWriter;
+}
+
+/**
+ * A snapshot that writes its own JSON in slices: an operator's view of its state as of the
+ * barrier, read while the operator goes on (copy-on-write). `writeJsonSlices` appends the same
+ * text `JSON.stringify(toJSON())` would, yielding between slices; `toJSON` is for code that
+ * encodes the value at once.
+ */
+export interface SlicedJson {
+  writeJsonSlices(parts: string[]): Generator<void, void, void>;
+  toJSON(): unknown;
 }
 
 export interface LineReader {

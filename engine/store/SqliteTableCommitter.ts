@@ -265,10 +265,9 @@ export class SqliteTableCommitter implements TransactionalTable {
         k,
       );
       this.legacy =
-        db.prepare(`SELECT 1 FROM _sluice_pending_marks WHERE sink_id = ? AND store_id = ? LIMIT 1`).get(
-          sinkId,
-          storeId,
-        ) !== undefined;
+        db
+          .prepare(`SELECT 1 FROM _sluice_pending_marks WHERE sink_id = ? AND store_id = ? LIMIT 1`)
+          .get(sinkId, storeId) !== undefined;
       // Segments.
       const segments = this.segmentsOf.all(sinkId) as Array<{
         seg: number;

@@ -23,6 +23,8 @@
  * finite numbers (or `null` for "no watermark yet").
  */
 
+import type { SlicedJson } from '../contract/operator.js';
+
 const JSON_TAG = 0x4a;
 const UNDEFINED_TAG = 0x55;
 
@@ -65,6 +67,10 @@ export function* encodeStateInSlices(value: unknown): Generator<void, Uint8Array
   return bytes;
 }
 
+function isSlicedJson(v: unknown): v is SlicedJson {
+  return typeof (v as Partial<SlicedJson> | null)?.writeJsonSlices === 'function';
+}
+
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const proto = Object.getPrototypeOf(v) as unknown;
@@ -73,6 +79,10 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /** Append `value`'s JSON to `parts`; yields after each slice of a long array. Writes nothing for what JSON omits. */
 function* writeJson(value: unknown, parts: string[]): Generator<void, void, void> {
+  if (isSlicedJson(value)) {
+    yield* value.writeJsonSlices(parts);
+    return;
+  }
   if (Array.isArray(value)) {
     if (value.length <= SLICE_ELEMENTS) {
       parts.push(JSON.stringify(value));
