@@ -199,20 +199,34 @@ class AggregateSnapshot implements SlicedJson {
   *writeJsonSlices(parts: string[]): Generator<void, void, void> {
     while (!this.done) {
       this.step(SNAPSHOT_SLICE);
-      if (!this.done) yield;
+      yield;
     }
-    parts.push(this.text());
+    // The text a few slices at a time, so the encoder turns each into bytes in its own step.
+    let n = 0;
+    for (const [name, slices] of this.columns()) {
+      parts.push(name === 'keys' ? '{"columns":{"keys":[' : `],"${name}":[`);
+      for (let i = 0; i < slices.length; i++) {
+        parts.push(i === 0 ? '' : ',', slices[i]!);
+        if (++n % 8 === 0) yield;
+      }
+    }
+    parts.push(']}}');
+  }
+
+  /** The columns the op reads, in the order they are written. */
+  private columns(): Array<[string, string[]]> {
+    const cols: Array<[string, string[]]> = [
+      ['keys', this.keys],
+      ['count', this.count],
+    ];
+    if (this.withSum) cols.push(['sum', this.sum]);
+    if (this.withMinMax) cols.push(['min', this.min], ['max', this.max]);
+    return cols;
   }
 
   private text(): string {
-    const col = (name: string, slices: string[]): string => `,"${name}":[${slices.join(',')}]`;
-    return (
-      `{"columns":{"keys":[${this.keys.join(',')}]` +
-      col('count', this.count) +
-      (this.withSum ? col('sum', this.sum) : '') +
-      (this.withMinMax ? col('min', this.min) + col('max', this.max) : '') +
-      '}}'
-    );
+    const cols = this.columns().map(([name, slices]) => `"${name}":[${slices.join(',')}]`);
+    return `{"columns":{${cols.join(',')}}}`;
   }
 
   toJSON(): unknown {
