@@ -86,6 +86,9 @@ export class SqliteTableCommitter implements TransactionalTable {
   private readonly segmentsOf: Statement;
   private readonly segmentsUpTo: Statement;
   private readonly segmentsAt: Statement;
+  /** `PRAGMA synchronous` NORMAL / FULL, prepared once: staging switches for every write. */
+  private readonly syncNormal: Statement;
+  private readonly syncFull: Statement;
   /** The segment rows since the last barrier go to; null until the first such row. */
   private open: OpenSegment | null = null;
   /** Whether this sink has rows staged in `_sluice_pending` (by a version before segments). */
@@ -189,6 +192,8 @@ export class SqliteTableCommitter implements TransactionalTable {
     this.segmentsUpTo = this.db.prepare(
       `SELECT seg FROM _sluice_segments WHERE sink_id = ? AND store_id = ? AND checkpoint_id <= ? ORDER BY seg`,
     );
+    this.syncNormal = this.db.prepare('PRAGMA synchronous = NORMAL');
+    this.syncFull = this.db.prepare('PRAGMA synchronous = FULL');
     this.segmentsAt = this.db.prepare(
       `SELECT seg FROM _sluice_segments WHERE sink_id = ? AND store_id = ? AND checkpoint_id = ?`,
     );
@@ -310,11 +315,11 @@ export class SqliteTableCommitter implements TransactionalTable {
   write(rows: readonly SqliteRow[]): void {
     if (rows.length === 0) return;
     this.refuseKeyless(rows);
-    this.db.pragma('synchronous = NORMAL');
+    this.syncNormal.run();
     try {
       this.run(0, 'stage', () => this.insertStaged(rows));
     } finally {
-      this.db.pragma('synchronous = FULL');
+      this.syncFull.run();
     }
   }
 
@@ -392,11 +397,11 @@ export class SqliteTableCommitter implements TransactionalTable {
    */
   seal(checkpointId: number, rows: readonly SqliteRow[]): Promise<void> {
     if (rows.length === 0 && this.open === null) return this.sealing;
-    this.db.pragma('synchronous = NORMAL');
+    this.syncNormal.run();
     try {
       this.stage(checkpointId, rows);
     } finally {
-      this.db.pragma('synchronous = FULL');
+      this.syncFull.run();
     }
     return this.syncLog(`cannot stage rows of ${this.where} for checkpoint ${checkpointId}`);
   }
@@ -452,11 +457,11 @@ export class SqliteTableCommitter implements TransactionalTable {
    * same transaction).
    */
   commitInBackground(checkpointId: number): Promise<void> {
-    this.db.pragma('synchronous = NORMAL');
+    this.syncNormal.run();
     try {
       this.commit(checkpointId);
     } finally {
-      this.db.pragma('synchronous = FULL');
+      this.syncFull.run();
     }
     return this.syncLog(`cannot commit rows of ${this.where} for checkpoint ${checkpointId}`);
   }
