@@ -40,6 +40,42 @@ const dueFirst = (a: Due, b: Due): boolean =>
   a.end !== b.end ? a.end < b.end : a.start !== b.start ? a.start < b.start : a.seq < b.seq;
 
 /**
+ * Tumbling and sliding windows by end, for firing: one list per end, in the order the windows
+ * opened, and the distinct ends in a heap. The same order as the heap of `Due`s sessions use
+ * (by end, then start, then creation; windows of one size that end together start together),
+ * at O(1) per window instead of O(log n) and no `Due` object per window: with Nexmark q5's
+ * hundreds of thousands of windows on a few ends, the heap's pops were a tenth of its time.
+ */
+class FixedDue {
+  private readonly byEnd = new Map<number, OpenWindow[]>();
+  private readonly ends = new MinHeap<number>((a, b) => a < b);
+
+  push(win: OpenWindow): void {
+    let list = this.byEnd.get(win.end);
+    if (list === undefined) {
+      this.byEnd.set(win.end, (list = []));
+      this.ends.push(win.end);
+    }
+    list.push(win);
+  }
+
+  /** The windows of the earliest end, taken out, if that end is ≤ `horizon`. */
+  takeDue(horizon: number): OpenWindow[] | undefined {
+    const end = this.ends.peek();
+    if (end === undefined || !(end <= horizon)) return undefined;
+    this.ends.pop();
+    const list = this.byEnd.get(end);
+    this.byEnd.delete(end);
+    return list;
+  }
+
+  clear(): void {
+    this.byEnd.clear();
+    this.ends.clear();
+  }
+}
+
+/**
  * The open windows in columns, one entry per window in each (fresh arrays of numbers and
  * strings: handed over, so a large state is encoded in slices between turns). Snapshots written
  * before the columns hold `windows` instead, one object per window; `restore` reads both.
@@ -193,7 +229,9 @@ class WindowOperator implements Operator {
   private readonly fixed = new Map<string | null, Map<number, OpenWindow>>();
   /** Session windows by key, sorted by start. */
   private readonly sessions = new Map<string | null, OpenWindow[]>();
+  /** Session windows by end, for firing (a session's end moves: stale entries are skipped). */
   private readonly due = new MinHeap<Due>(dueFirst);
+  private readonly fixedDue = new FixedDue();
   private seq = 0;
   private openCount = 0;
   private readonly idPrefix: string;
@@ -269,7 +307,7 @@ class WindowOperator implements Operator {
       win = { key: e.key, start, end: start + this.size, acc: newAccumulator(), emittedAt: e.emittedAt, done: false };
       byStart.set(start, win);
       this.openCount++;
-      this.due.push({ end: win.end, start, seq: this.seq++, win });
+      this.fixedDue.push(win);
     }
     addToAccumulator(win.acc, x);
     if (e.emittedAt > win.emittedAt) win.emittedAt = e.emittedAt;
@@ -355,6 +393,17 @@ class WindowOperator implements Operator {
   /** Fire, in order of end, every window the watermark has passed. */
   private fire(out: Emitter): void {
     const horizon = this.watermark - this.lateness;
+    if (this.windowKind !== 'session') {
+      for (let list = this.fixedDue.takeDue(horizon); list; list = this.fixedDue.takeDue(horizon)) {
+        for (let i = 0; i < list.length; i++) {
+          const win = list[i] as OpenWindow;
+          if (win.done) continue;
+          this.closeWindow(win);
+          this.emitWindow(win, out);
+        }
+      }
+      return;
+    }
     for (;;) {
       const top = this.due.peek();
       if (top === undefined) return;
@@ -366,21 +415,25 @@ class WindowOperator implements Operator {
       if (!(top.end <= horizon)) return;
       this.due.pop();
       this.closeWindow(win);
-      out.emit('out', {
-        id: this.idPrefix + win.key + ':' + win.start + '-' + win.end,
-        key: win.key,
-        time: win.end - 1,
-        value: {
-          key: win.key,
-          start: win.start,
-          end: win.end,
-          op: this.input.op,
-          value: accumulatorResult(win.acc, this.input.op),
-          count: win.acc.count,
-        },
-        emittedAt: win.emittedAt,
-      });
+      this.emitWindow(win, out);
     }
+  }
+
+  private emitWindow(win: OpenWindow, out: Emitter): void {
+    out.emit('out', {
+      id: this.idPrefix + win.key + ':' + win.start + '-' + win.end,
+      key: win.key,
+      time: win.end - 1,
+      value: {
+        key: win.key,
+        start: win.start,
+        end: win.end,
+        op: this.input.op,
+        value: accumulatorResult(win.acc, this.input.op),
+        count: win.acc.count,
+      },
+      emittedAt: win.emittedAt,
+    });
   }
 
   private closeWindow(win: OpenWindow): void {
@@ -460,6 +513,7 @@ class WindowOperator implements Operator {
     this.fixed.clear();
     this.sessions.clear();
     this.due.clear();
+    this.fixedDue.clear();
     this.openCount = 0;
     const saved = Array.isArray(s?.maxTimes) ? s.maxTimes.map((t) => (typeof t === 'number' ? t : -Infinity)) : [];
     while (saved.length < this.maxTimes.length) saved.push(-Infinity);
@@ -515,7 +569,8 @@ class WindowOperator implements Operator {
       byStart.set(win.start, win);
     }
     this.openCount++;
-    this.due.push({ end: win.end, start: win.start, seq: this.seq++, win });
+    if (this.windowKind === 'session') this.due.push({ end: win.end, start: win.start, seq: this.seq++, win });
+    else this.fixedDue.push(win);
   }
 
   stateSize(): number {
