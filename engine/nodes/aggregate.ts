@@ -28,9 +28,13 @@ export const aggregate: NodeDescriptor = {
   create: (ctx) => new AggregateOperator(ctx),
 };
 
-/** An accumulator, with the snapshot epoch in which it last changed. */
+/**
+ * An accumulator, with the snapshot epoch in which it last changed and its place in the map's
+ * order (keys are never deleted, so it is the number of keys before it).
+ */
 interface KeyedAccumulator extends Accumulator {
   epoch: number;
+  idx: number;
 }
 
 class AggregateOperator implements Operator {
@@ -56,10 +60,12 @@ class AggregateOperator implements Operator {
       return;
     }
     let acc = this.accs.get(e.key);
-    if (acc === undefined) this.accs.set(e.key, (acc = { count: 0, sum: 0, min: null, max: null, epoch: this.epoch }));
-    else if (acc.epoch !== this.epoch) {
+    if (acc === undefined) {
+      acc = { count: 0, sum: 0, min: null, max: null, epoch: this.epoch, idx: this.accs.size };
+      this.accs.set(e.key, acc);
+    } else if (acc.epoch !== this.epoch) {
       // The first change since the last barrier: the snapshot in flight keeps what it was.
-      this.inFlight?.save(e.key, acc);
+      this.inFlight?.save(acc);
       acc.epoch = this.epoch;
     }
     addToAccumulator(acc, x);
@@ -103,6 +109,7 @@ class AggregateOperator implements Operator {
           min: (c['min']?.[i] as number | null) ?? null,
           max: (c['max']?.[i] as number | null) ?? null,
           epoch: this.epoch,
+          idx: this.accs.get(keys[i]!)?.idx ?? this.accs.size, // a key seen twice keeps its place
         });
       }
       return;
@@ -110,7 +117,7 @@ class AggregateOperator implements Operator {
     // The first format: [[key, accumulator], …].
     if (Array.isArray(s?.keys))
       for (const [k, acc] of s.keys as Array<[string | null, Accumulator]>)
-        this.accs.set(k, { ...acc, epoch: this.epoch });
+        this.accs.set(k, { ...acc, epoch: this.epoch, idx: this.accs.get(k)?.idx ?? this.accs.size });
   }
 
   stateSize(): number {
@@ -126,12 +133,21 @@ const SNAPSHOT_SLICE = 2048;
  * max? } }` (only the columns the op reads) one slice of keys at a time, while the operator
  * goes on. It reads the first `size` entries of the live map (the aggregate never deletes a
  * key and a `Map` keeps insertion order, so those are the keys at the barrier); an accumulator
- * that changed since is read from the copy the aggregate `save`d before its first change.
+ * that changed since, before the writer reached it, is read from the copy the aggregate
+ * `save`d before its first change: in typed arrays by the key's place, so a checkpoint leaves
+ * no object per key behind for the collector.
  */
 class AggregateSnapshot implements SlicedJson {
   private readonly entries: MapIterator<[string | null, Accumulator]>;
-  private left: number;
-  private readonly saved = new Map<string | null, Accumulator>();
+  private readonly size: number;
+  /** The place of the next entry to write. */
+  private at = 0;
+  /** Per place: 1 when saved, | 2 when its min is null, | 4 when its max is null. */
+  private readonly savedFlags: Uint8Array;
+  private readonly savedCount: Float64Array;
+  private readonly savedSum: Float64Array;
+  private readonly savedMin: Float64Array | null;
+  private readonly savedMax: Float64Array | null;
   private readonly withSum: boolean;
   private readonly withMinMax: boolean;
   /** Per column, the JSON of each slice without its brackets. */
@@ -148,46 +164,68 @@ class AggregateSnapshot implements SlicedJson {
     private readonly onDone: () => void,
   ) {
     this.entries = accs.entries();
-    this.left = accs.size;
+    this.size = accs.size;
     this.withSum = op !== 'count';
     this.withMinMax = op === 'min' || op === 'max';
-    if (this.left === 0) this.end();
+    this.savedFlags = new Uint8Array(this.size);
+    this.savedCount = new Float64Array(this.size);
+    this.savedSum = new Float64Array(this.withSum ? this.size : 0);
+    this.savedMin = this.withMinMax ? new Float64Array(this.size) : null;
+    this.savedMax = this.withMinMax ? new Float64Array(this.size) : null;
+    if (this.size === 0) this.end();
   }
 
-  /** Keep what `acc` holds now, before its first change since the barrier. */
-  save(key: string | null, acc: Accumulator): void {
-    if (!this.done) this.saved.set(key, { count: acc.count, sum: acc.sum, min: acc.min, max: acc.max });
+  /** Keep what `acc` holds now, before its first change since the barrier, unless written already. */
+  save(acc: KeyedAccumulator): void {
+    const i = acc.idx;
+    if (this.done || i < this.at || i >= this.size) return;
+    this.savedCount[i] = acc.count;
+    if (this.withSum) this.savedSum[i] = acc.sum;
+    let flags = 1;
+    if (this.savedMin !== null && this.savedMax !== null) {
+      if (acc.min === null) flags |= 2;
+      else this.savedMin[i] = acc.min;
+      if (acc.max === null) flags |= 4;
+      else this.savedMax[i] = acc.max;
+    }
+    this.savedFlags[i] = flags;
   }
 
   /** Write the next `n` keys' columns. */
   private step(n: number): void {
-    const m = Math.min(n, this.left);
+    const m = Math.min(n, this.size - this.at);
     const keys = new Array<string | null>(m);
     const count = new Array<number>(m);
     const sum = this.withSum ? new Array<number>(m) : null;
     const min = this.withMinMax ? new Array<number | null>(m) : null;
     const max = this.withMinMax ? new Array<number | null>(m) : null;
-    for (let i = 0; i < m; i++) {
+    const flags = this.savedFlags;
+    for (let i = 0; i < m; i++, this.at++) {
       const [k, live] = this.entries.next().value as [string | null, Accumulator];
-      const a = this.saved.get(k) ?? live;
       keys[i] = k;
-      count[i] = a.count;
-      if (sum) sum[i] = a.sum;
-      if (min) min[i] = a.min;
-      if (max) max[i] = a.max;
+      const f = flags[this.at] as number;
+      if (f === 0) {
+        count[i] = live.count;
+        if (sum) sum[i] = live.sum;
+        if (min) min[i] = live.min;
+        if (max) max[i] = live.max;
+      } else {
+        count[i] = this.savedCount[this.at] as number;
+        if (sum) sum[i] = this.savedSum[this.at] as number;
+        if (min) min[i] = f & 2 ? null : (this.savedMin![this.at] as number);
+        if (max) max[i] = f & 4 ? null : (this.savedMax![this.at] as number);
+      }
     }
     this.keys.push(JSON.stringify(keys).slice(1, -1));
     this.count.push(JSON.stringify(count).slice(1, -1));
     if (sum) this.sum.push(JSON.stringify(sum).slice(1, -1));
     if (min) this.min.push(JSON.stringify(min).slice(1, -1));
     if (max) this.max.push(JSON.stringify(max).slice(1, -1));
-    this.left -= m;
-    if (this.left === 0) this.end();
+    if (this.at === this.size) this.end();
   }
 
   private end(): void {
     this.done = true;
-    this.saved.clear();
     this.onDone();
   }
 
