@@ -2,7 +2,7 @@ import type { NodeDescriptor } from '../contract/descriptor.js';
 import type { SluiceEvent } from '../contract/event.js';
 import type { Emitter, Operator, OperatorContext, SlicedJson } from '../contract/operator.js';
 import type { Accumulator } from './accumulator.js';
-import { AGGREGATE_OPS, accumulatorResult, addToAccumulator, newAccumulator, AggregateInput } from './accumulator.js';
+import { AGGREGATE_OPS, accumulatorResult, addToAccumulator, AggregateInput } from './accumulator.js';
 import { EVENT_VARS, userCodeFailed } from './userCodeFailed.js';
 
 /** `aggregate`: a keyed running aggregate that emits a changelog row after every input. */
