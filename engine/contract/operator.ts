@@ -49,7 +49,9 @@ export interface Operator {
    * True if `snapshot` returns a value built for it that the operator never touches again (fresh
    * arrays of numbers and strings, not its own maps or arrays). The runtime may then encode a
    * large state in slices between the operator's later turns, so the operator pauses only to
-   * build the value, not to encode it.
+   * build the value, not to encode it. Such a value may also write its own JSON in slices
+   * (`SlicedJson`: a copy-on-write view of the state as of the
+   * barrier), so the operator does not even pause to build it.
    */
   readonly snapshotOwned?: boolean;
   /**
@@ -148,6 +150,17 @@ export interface OperatorIo {
   openBrokerWriter(options: BrokerWriterOptions): BrokerWriter;
 }
 
+/**
+ * A snapshot that writes its own JSON in slices: an operator's view of its state as of the
+ * barrier, read while the operator goes on (copy-on-write). `writeJsonSlices` appends the same
+ * text `JSON.stringify(toJSON())` would, yielding between slices; `toJSON` is for code that
+ * encodes the value at once.
+ */
+export interface SlicedJson {
+  writeJsonSlices(parts: string[]): Generator<void, void, void>;
+  toJSON(): unknown;
+}
+
 export interface LineReader {
   /** Up to `max` complete lines; `offset` is the byte offset after the last returned line. */
   read(max: number): { lines: string[]; offset: number; eof: boolean };
@@ -191,6 +204,8 @@ export interface TransactionalTable {
   /** `stage` with its fsync off the thread, as `TransactionalFile.seal`. */
   seal?(checkpointId: number, rows: readonly SqliteRow[]): Promise<void>;
   commit(checkpointId: number): void;
+  /** `commit` with its fsync off the thread, as `TransactionalFile.commitInBackground`. */
+  commitInBackground?(checkpointId: number): Promise<void>;
   close(): void;
 }
 

@@ -40,6 +40,42 @@ const dueFirst = (a: Due, b: Due): boolean =>
   a.end !== b.end ? a.end < b.end : a.start !== b.start ? a.start < b.start : a.seq < b.seq;
 
 /**
+ * Tumbling and sliding windows by end, for firing: one list per end, in the order the windows
+ * opened, and the distinct ends in a heap. The same order as the heap of `Due`s sessions use
+ * (by end, then start, then creation; windows of one size that end together start together),
+ * at O(1) per window instead of O(log n) and no `Due` object per window: with Nexmark q5's
+ * hundreds of thousands of windows on a few ends, the heap's pops were a tenth of its time.
+ */
+class FixedDue {
+  private readonly byEnd = new Map<number, OpenWindow[]>();
+  private readonly ends = new MinHeap<number>((a, b) => a < b);
+
+  push(win: OpenWindow): void {
+    let list = this.byEnd.get(win.end);
+    if (list === undefined) {
+      this.byEnd.set(win.end, (list = []));
+      this.ends.push(win.end);
+    }
+    list.push(win);
+  }
+
+  /** The windows of the earliest end, taken out, if that end is ≤ `horizon`. */
+  takeDue(horizon: number): OpenWindow[] | undefined {
+    const end = this.ends.peek();
+    if (end === undefined || !(end <= horizon)) return undefined;
+    this.ends.pop();
+    const list = this.byEnd.get(end);
+    this.byEnd.delete(end);
+    return list;
+  }
+
+  clear(): void {
+    this.byEnd.clear();
+    this.ends.clear();
+  }
+}
+
+/**
  * The open windows in columns, one entry per window in each (fresh arrays of numbers and
  * strings: handed over, so a large state is encoded in slices between turns). Snapshots written
  * before the columns hold `windows` instead, one object per window; `restore` reads both.
@@ -57,9 +93,10 @@ interface WindowSnapshot {
   ends: number[];
   emittedAt: number[];
   counts: number[];
-  sums: number[];
-  mins: Array<number | null>;
-  maxs: Array<number | null>;
+  /** Only the columns the op reads (older snapshots have all): sum and avg read sums, min mins, max maxs. */
+  sums?: number[];
+  mins?: Array<number | null>;
+  maxs?: Array<number | null>;
 }
 
 interface LegacyWindowSnapshot {
@@ -192,7 +229,9 @@ class WindowOperator implements Operator {
   private readonly fixed = new Map<string | null, Map<number, OpenWindow>>();
   /** Session windows by key, sorted by start. */
   private readonly sessions = new Map<string | null, OpenWindow[]>();
+  /** Session windows by end, for firing (a session's end moves: stale entries are skipped). */
   private readonly due = new MinHeap<Due>(dueFirst);
+  private readonly fixedDue = new FixedDue();
   private seq = 0;
   private openCount = 0;
   private readonly idPrefix: string;
@@ -268,7 +307,7 @@ class WindowOperator implements Operator {
       win = { key: e.key, start, end: start + this.size, acc: newAccumulator(), emittedAt: e.emittedAt, done: false };
       byStart.set(start, win);
       this.openCount++;
-      this.due.push({ end: win.end, start, seq: this.seq++, win });
+      this.fixedDue.push(win);
     }
     addToAccumulator(win.acc, x);
     if (e.emittedAt > win.emittedAt) win.emittedAt = e.emittedAt;
@@ -354,6 +393,17 @@ class WindowOperator implements Operator {
   /** Fire, in order of end, every window the watermark has passed. */
   private fire(out: Emitter): void {
     const horizon = this.watermark - this.lateness;
+    if (this.windowKind !== 'session') {
+      for (let list = this.fixedDue.takeDue(horizon); list; list = this.fixedDue.takeDue(horizon)) {
+        for (let i = 0; i < list.length; i++) {
+          const win = list[i] as OpenWindow;
+          if (win.done) continue;
+          this.closeWindow(win);
+          this.emitWindow(win, out);
+        }
+      }
+      return;
+    }
     for (;;) {
       const top = this.due.peek();
       if (top === undefined) return;
@@ -365,21 +415,25 @@ class WindowOperator implements Operator {
       if (!(top.end <= horizon)) return;
       this.due.pop();
       this.closeWindow(win);
-      out.emit('out', {
-        id: this.idPrefix + win.key + ':' + win.start + '-' + win.end,
-        key: win.key,
-        time: win.end - 1,
-        value: {
-          key: win.key,
-          start: win.start,
-          end: win.end,
-          op: this.input.op,
-          value: accumulatorResult(win.acc, this.input.op),
-          count: win.acc.count,
-        },
-        emittedAt: win.emittedAt,
-      });
+      this.emitWindow(win, out);
     }
+  }
+
+  private emitWindow(win: OpenWindow, out: Emitter): void {
+    out.emit('out', {
+      id: this.idPrefix + win.key + ':' + win.start + '-' + win.end,
+      key: win.key,
+      time: win.end - 1,
+      value: {
+        key: win.key,
+        start: win.start,
+        end: win.end,
+        op: this.input.op,
+        value: accumulatorResult(win.acc, this.input.op),
+        count: win.acc.count,
+      },
+      emittedAt: win.emittedAt,
+    });
   }
 
   private closeWindow(win: OpenWindow): void {
@@ -405,33 +459,49 @@ class WindowOperator implements Operator {
     this.fire(out);
   }
 
+  /**
+   * Columns, preallocated, and only those the op reads: a count (Nexmark q5) stores 5 numbers
+   * or strings per window instead of 8, which is most of what its large checkpoints cost.
+   */
   snapshot(): unknown {
-    const snap: WindowSnapshot = {
-      maxTimes: this.maxTimes.map((t) => (t === -Infinity ? null : t)),
-      keys: [],
-      starts: [],
-      ends: [],
-      emittedAt: [],
-      counts: [],
-      sums: [],
-      mins: [],
-      maxs: [],
-    };
+    const n = this.openCount;
+    const op = this.input.op;
+    const keys = new Array<string | null>(n);
+    const starts = new Array<number>(n);
+    const ends = new Array<number>(n);
+    const emittedAt = new Array<number>(n);
+    const counts = new Array<number>(n);
+    const sums = op === 'sum' || op === 'avg' ? new Array<number>(n) : undefined;
+    const mins = op === 'min' ? new Array<number | null>(n) : undefined;
+    const maxs = op === 'max' ? new Array<number | null>(n) : undefined;
+    let i = 0;
     const add = (w: OpenWindow): void => {
-      snap.keys.push(w.key);
-      snap.starts.push(w.start);
-      snap.ends.push(w.end);
-      snap.emittedAt.push(w.emittedAt);
-      snap.counts.push(w.acc.count);
-      snap.sums.push(w.acc.sum);
-      snap.mins.push(w.acc.min);
-      snap.maxs.push(w.acc.max);
+      keys[i] = w.key;
+      starts[i] = w.start;
+      ends[i] = w.end;
+      emittedAt[i] = w.emittedAt;
+      counts[i] = w.acc.count;
+      if (sums) sums[i] = w.acc.sum;
+      if (mins) mins[i] = w.acc.min;
+      if (maxs) maxs[i] = w.acc.max;
+      i++;
     };
     // No sort: restore pushes every window on the heap, which orders them by (end, start) and,
     // among equals, by this order, as the heap of the run did.
     for (const byStart of this.fixed.values()) for (const w of byStart.values()) add(w);
     for (const list of this.sessions.values()) for (const w of list) add(w);
     const orNull = (t: number): number | null => (t === -Infinity ? null : t);
+    const snap: WindowSnapshot = {
+      maxTimes: this.maxTimes.map(orNull),
+      keys,
+      starts,
+      ends,
+      emittedAt,
+      counts,
+      ...(sums ? { sums } : {}),
+      ...(mins ? { mins } : {}),
+      ...(maxs ? { maxs } : {}),
+    };
     snap.signals = this.signals.map(orNull);
     snap.idle = [...this.idle];
     snap.watermark = orNull(this.watermark);
@@ -443,6 +513,7 @@ class WindowOperator implements Operator {
     this.fixed.clear();
     this.sessions.clear();
     this.due.clear();
+    this.fixedDue.clear();
     this.openCount = 0;
     const saved = Array.isArray(s?.maxTimes) ? s.maxTimes.map((t) => (typeof t === 'number' ? t : -Infinity)) : [];
     while (saved.length < this.maxTimes.length) saved.push(-Infinity);
@@ -467,9 +538,9 @@ class WindowOperator implements Operator {
           end: c.ends[i] as number,
           acc: {
             count: c.counts[i] as number,
-            sum: c.sums[i] as number,
-            min: c.mins[i] ?? null,
-            max: c.maxs[i] ?? null,
+            sum: c.sums?.[i] ?? 0,
+            min: c.mins?.[i] ?? null,
+            max: c.maxs?.[i] ?? null,
           },
           emittedAt: c.emittedAt[i] as number,
           done: false,
@@ -498,7 +569,8 @@ class WindowOperator implements Operator {
       byStart.set(win.start, win);
     }
     this.openCount++;
-    this.due.push({ end: win.end, start: win.start, seq: this.seq++, win });
+    if (this.windowKind === 'session') this.due.push({ end: win.end, start: win.start, seq: this.seq++, win });
+    else this.fixedDue.push(win);
   }
 
   stateSize(): number {

@@ -23,6 +23,8 @@
  * finite numbers (or `null` for "no watermark yet").
  */
 
+import type { SlicedJson } from '../contract/operator.js';
+
 const JSON_TAG = 0x4a;
 const UNDEFINED_TAG = 0x55;
 
@@ -54,15 +56,34 @@ export const SLICE_ELEMENTS = 4096;
  */
 export function* encodeStateInSlices(value: unknown): Generator<void, Uint8Array, void> {
   if (value === undefined) return Uint8Array.of(UNDEFINED_TAG);
+  // Each slice's text becomes bytes in its own step, so the last step only copies them: with
+  // 1.7 MB of state, joining and encoding it all at the end took 3–4 ms in one turn.
   const parts: string[] = [];
-  yield* writeJson(value, parts);
-  if (parts.length === 0) return Uint8Array.of(UNDEFINED_TAG);
-  const text = parts.join('');
-  const length = Buffer.byteLength(text);
+  const chunks: Buffer[] = [];
+  let length = 0;
+  const flush = (): void => {
+    if (parts.length === 0) return;
+    const chunk = Buffer.from(parts.length === 1 ? parts[0]! : parts.join(''), 'utf8');
+    parts.length = 0;
+    chunks.push(chunk);
+    length += chunk.length;
+  };
+  const steps = writeJson(value, parts);
+  while (!steps.next().done) {
+    flush();
+    yield;
+  }
+  flush();
+  if (length === 0) return Uint8Array.of(UNDEFINED_TAG);
   const bytes = Buffer.allocUnsafeSlow(length + 1);
   bytes[0] = JSON_TAG;
-  bytes.write(text, 1, 'utf8');
+  let at = 1;
+  for (const c of chunks) at += c.copy(bytes, at);
   return bytes;
+}
+
+function isSlicedJson(v: unknown): v is SlicedJson {
+  return typeof (v as Partial<SlicedJson> | null)?.writeJsonSlices === 'function';
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -73,6 +94,10 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /** Append `value`'s JSON to `parts`; yields after each slice of a long array. Writes nothing for what JSON omits. */
 function* writeJson(value: unknown, parts: string[]): Generator<void, void, void> {
+  if (isSlicedJson(value)) {
+    yield* value.writeJsonSlices(parts);
+    return;
+  }
   if (Array.isArray(value)) {
     if (value.length <= SLICE_ELEMENTS) {
       parts.push(JSON.stringify(value));

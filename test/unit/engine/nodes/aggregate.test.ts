@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aggregate } from '../../../../engine/nodes/aggregate.js';
 import { Harness, ev } from './harness.js';
+import { decodeState, encodeState, encodeStateInSlices } from '../../../../engine/store/stateCodec.js';
 
 describe('aggregate', () => {
   it('counts per key and emits { key, op, value, count } after every input at the input time', () => {
@@ -80,4 +81,48 @@ describe('aggregate snapshots per op', () => {
       expect(b.out.values()).toEqual(a.out.values().slice(-1));
     });
   }
+});
+
+describe('aggregate snapshots written in slices', () => {
+  it('encodes the state as of the barrier while events after it change and add keys', () => {
+    const keys = 10_000; // several slices
+    const a = new Harness(aggregate, { op: 'min', field: 'value' });
+    for (let k = 0; k < keys; k++) a.push([ev(k, { key: `k${k}` })]);
+    const snap = a.op.snapshot!(1);
+    const steps = encodeStateInSlices(snap);
+    // After the barrier, between slices: every key changes, and new keys arrive.
+    let step = steps.next();
+    let k = 0;
+    while (!step.done) {
+      for (let j = 0; j < 1000; j++, k++) a.push([ev(-1, { key: `k${k % keys}` }), ev(7, { key: `new${k}` })]);
+      step = steps.next();
+    }
+    const decoded = decodeState(step.value) as { columns: Record<string, unknown[]> };
+    expect(decoded.columns['keys']).toHaveLength(keys);
+    expect(decoded.columns['count']!.every((c) => c === 1)).toBe(true);
+    expect(decoded.columns['min']!.slice(0, 3)).toEqual([0, 1, 2]);
+    expect(Object.keys(decoded.columns)).toEqual(['keys', 'count', 'sum', 'min', 'max']);
+    // The same bytes as encoding the plain columns at once.
+    const b = new Harness(aggregate, { op: 'min', field: 'value' });
+    for (let i = 0; i < keys; i++) b.push([ev(i, { key: `k${i}` })]);
+    expect(Buffer.from(step.value).toString()).toBe(
+      Buffer.from(encodeState(JSON.parse(JSON.stringify(b.op.snapshot!(1))))).toString(),
+    );
+    // The next snapshot sees the changes and the new keys.
+    const next = JSON.parse(JSON.stringify(a.op.snapshot!(2))) as { columns: { keys: unknown[]; count: number[] } };
+    expect(next.columns.keys.length).toBeGreaterThan(keys);
+    expect(next.columns.count[0]).toBeGreaterThan(1);
+  });
+
+  it('writes an unfinished snapshot at once when the next barrier comes first', () => {
+    const a = new Harness(aggregate, { op: 'count' });
+    for (let k = 0; k < 5000; k++) a.push([ev(1, { key: `k${k}` })]);
+    const first = a.op.snapshot!(1);
+    a.push([ev(1, { key: 'k0' })]);
+    const second = a.op.snapshot!(2);
+    a.push([ev(1, { key: 'k0' })]);
+    const one = JSON.parse(JSON.stringify(first)) as { columns: { count: number[] } };
+    const two = JSON.parse(JSON.stringify(second)) as { columns: { count: number[] } };
+    expect([one.columns.count[0], two.columns.count[0]]).toEqual([1, 2]);
+  });
 });

@@ -228,7 +228,13 @@ describe('window', () => {
           start: columns.starts![i],
           end: columns.ends![i],
           emittedAt: columns.emittedAt![i],
-          acc: { count: columns.counts![i], sum: columns.sums![i], min: columns.mins![i], max: columns.maxs![i] },
+          // Only the columns the op reads are stored.
+          acc: {
+            count: columns.counts![i],
+            sum: columns.sums?.[i] ?? 0,
+            min: columns.mins?.[i] ?? null,
+            max: columns.maxs?.[i] ?? null,
+          },
         })),
       };
       for (const state of [columns, legacy]) {
