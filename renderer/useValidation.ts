@@ -31,30 +31,74 @@ function validateHere(graph: GraphFile, schemas: GraphSchemas | null): Problem[]
   }
 }
 
+/** The sinks with a contract whose targets keep a record (checkWrittenContracts reads them). */
+const RECORDING_SINKS = new Set(['sink.sqlite', 'sink.file', 'sink.postgres', 'sink.nats']);
+
+/**
+ * What the target check depends on: the graph's name (its state database), its connections and
+ * its recording sinks with a contract; '' when it has none. Asked again only when this changes.
+ */
+function targetKey(graph: GraphFile, filePath: string | null, schemas: GraphSchemas | null): string {
+  if (filePath === null || !schemas || schemas.schemas.length === 0) return '';
+  const sinks = graph.nodes.filter((n) => RECORDING_SINKS.has(n.type) && typeof n.config?.contract === 'string');
+  if (sinks.length === 0) return '';
+  return JSON.stringify([filePath, graph.name, graph.connections ?? null, sinks, schemas]);
+}
+
 /**
  * Validate as the user draws, debounced, with the engine's own `validate()` (the one the CLI
  * and `run` use), in the page: it parses expressions with acorn and never evaluates them, so it
  * works under the strict Content-Security-Policy of the web host and the desktop app, offline too.
+ * Two checks only the host can make are added when they answer: paths outside the opened
+ * folders (`checkPaths`), and what the sinks' targets already hold (`checkTargets`: it reads
+ * them, so it is asked only when the sinks, their contracts or the schemas change).
  */
-export function useValidation(store: EditorStore, engine?: Pick<EngineApi, 'checkPaths'>): void {
+export function useValidation(store: EditorStore, engine?: Pick<EngineApi, 'checkPaths' | 'checkTargets'>): void {
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null;
+    let lastTargetKey = '';
+    let targetProblems: Problem[] = [];
+    /** Shows the newest validation with the host's answers so far. */
+    let showLatest = (): void => undefined;
     const run = () => {
       timer = null;
       const s = store.getState();
       const graph = s.graph;
       const local = validateHere(graph, s.schemas);
-      s.setProblems(local);
+      let paths: Problem[] = [];
+      const show = (): void => {
+        if (store.getState().graph === graph) store.getState().setProblems([...local, ...paths, ...targetProblems]);
+      };
+      showLatest = show;
+      show();
+      if (!engine) return;
       // Paths outside the opened folders only the host can see: asked for when there are
       // paths, and added if the graph is still the one asked about.
-      if (!engine || !hasPathFields(graph)) return;
-      const where = s.filePath ? { path: s.filePath } : s.templateId ? { template: s.templateId } : {};
-      engine.checkPaths({ graph, ...where }).then(
-        (more) => {
-          if (more.length > 0 && store.getState().graph === graph) store.getState().setProblems([...local, ...more]);
-        },
-        () => undefined,
-      );
+      if (hasPathFields(graph)) {
+        const where = s.filePath ? { path: s.filePath } : s.templateId ? { template: s.templateId } : {};
+        engine.checkPaths({ graph, ...where }).then(
+          (more) => {
+            paths = more;
+            if (more.length > 0) show();
+          },
+          () => undefined,
+        );
+      }
+      const key = targetKey(graph, s.filePath, s.schemas);
+      if (key !== lastTargetKey) {
+        lastTargetKey = key;
+        targetProblems = [];
+        if (key !== '' && s.filePath !== null) {
+          engine.checkTargets({ graph, path: s.filePath }).then(
+            (found) => {
+              if (lastTargetKey !== key) return;
+              targetProblems = found;
+              showLatest();
+            },
+            () => undefined,
+          );
+        }
+      }
     };
     run();
     const unsubscribe = store.subscribe((state, prev) => {

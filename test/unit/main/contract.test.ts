@@ -46,6 +46,9 @@ const SAMPLES: Record<ApiMethod, unknown[]> = {
     { graph: { format: 'sluice/graph', version: 1, name: 'g', nodes: [], edges: [] }, path: '/g/a.sluice.json' },
   ],
   checkPaths: [{ graph: { format: 'sluice/graph', version: 1, name: 'g', nodes: [], edges: [] } }],
+  checkTargets: [
+    { graph: { format: 'sluice/graph', version: 1, name: 'g', nodes: [], edges: [] }, path: '/g/a.sluice.json' },
+  ],
   stopRun: ['run-1'],
   crashRun: ['run-1'],
   replayDeadLetters: ['run-1', [1, 2]],
