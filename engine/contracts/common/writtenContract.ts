@@ -16,4 +16,3 @@ export interface WrittenContract {
   firstAt: number;
   lastAt: number;
 }
-

@@ -151,7 +151,12 @@ function breaksBetween(
 }
 
 /** The target of a sink node and how to read it; null for sinks whose targets keep no record. */
-function targetOf(node: GraphNode, config: Record<string, unknown>, graph: GraphFile, graphPath: string): Target | null {
+function targetOf(
+  node: GraphNode,
+  config: Record<string, unknown>,
+  graph: GraphFile,
+  graphPath: string,
+): Target | null {
   const dir = path.dirname(path.resolve(graphPath));
   const text = (field: string): string | undefined => {
     const v = config[field];
