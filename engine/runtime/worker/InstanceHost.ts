@@ -8,7 +8,7 @@ import type {
   SluiceEvent,
   SourceOperator,
 } from '../../contract/index.js';
-import { envelopeOf, valueJson } from '../../contract/index.js';
+import { envelopeOf, peekValue, valueJson } from '../../contract/index.js';
 
 import type { PlanInstance } from '../../compiler/ExecutionPlan.js';
 import { wallNow } from '../clock.js';
@@ -265,7 +265,7 @@ export class InstanceHost implements Emitter {
     for (let i = 0; i < routes.length; i++) {
       const r = routes[i] as Route;
       if (r.check !== null) {
-        const why = r.check.check(e.value);
+        const why = r.check.check(peekValue(e));
         if (why !== null) {
           this.contractFailed(e, why, undefined, r.check.consumer, port === 'error');
           continue;
@@ -332,7 +332,8 @@ export class InstanceHost implements Emitter {
 
   /** The sink's contract admits `e`; else it is routed as a failure. */
   private admits(e: SluiceEvent): boolean {
-    const why = (this.inCheck as ContractChecker)(e.value);
+    // Read, not taken: an undecoded value stays undecoded for the sink (no stringify to write it).
+    const why = (this.inCheck as ContractChecker)(peekValue(e));
     if (why === null) return true;
     this.contractFailed(e, why);
     return false;
