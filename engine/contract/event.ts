@@ -40,6 +40,11 @@ export class EncodedEvent implements SluiceEvent {
   private read = false;
   /** `decoded` holds the text's value for a reader that promised not to change it (`peekValue`). */
   private peeked = false;
+  /**
+   * The contract the producer checked the value against before it crossed the thread (the
+   * receiving sink's own, `orders@2`): the sink does not decode it to check it again.
+   */
+  checkedAgainst: string | undefined = undefined;
 
   constructor(
     public id: string,
