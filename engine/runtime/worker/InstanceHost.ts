@@ -276,6 +276,9 @@ export class InstanceHost implements Emitter {
       e = passed;
     }
     c.nodeOut[this.nodeIndex] = (c.nodeOut[this.nodeIndex] as number) + 1;
+    // Routes to sinks on one contract (a changelog and a table) check the value once.
+    let lastAhead: ContractChecker | null = null;
+    let lastPassed = false;
     for (let i = 0; i < routes.length; i++) {
       const r = routes[i] as Route;
       if (r.check !== null) {
@@ -295,8 +298,15 @@ export class InstanceHost implements Emitter {
       } else {
         const channel =
           r.kind === 'single' ? r.channel : (r.channels[partitionOf(e.key, r.channels.length)] as OutChannel);
-        if (r.ahead !== null && r.ahead(peekValue(e)) !== null) channel.pushUnchecked(e);
-        else channel.push(e);
+        if (r.ahead === null) channel.push(e);
+        else {
+          if (r.ahead !== lastAhead) {
+            lastAhead = r.ahead;
+            lastPassed = r.ahead(peekValue(e)) === null;
+          }
+          if (lastPassed) channel.push(e);
+          else channel.pushUnchecked(e);
+        }
       }
     }
   }
