@@ -10,7 +10,7 @@ describe('EncodedEvent.peekValue', () => {
     expect(peekValue(e)).toBe(peeked);
     expect(e.json).toBe(text);
     expect(valueJson(e)).toBe(text);
-    expect(withKey(e, 'other').json).toBe(text);
+    expect((withKey(e, 'other') as EncodedEvent).json).toBe(text);
   });
 
   it('reading `value` after a peek gives the same object and ends the text', () => {
