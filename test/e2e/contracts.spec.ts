@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connect, focusCanvas, openEditor, selectNode, SHOTS } from './editorHarness.js';
 import { freshDir, importGraph, runFresh, saveAs } from './liveHarness.js';
@@ -188,4 +188,9 @@ test('a sink whose file holds events of an incompatible older version shows the 
   await expect(problem.locator('.where')).toHaveText('log');
   await expect(page.getByTestId('node-problem-log')).toHaveClass(/error/);
   await expect(page.getByTestId('action-run')).toBeDisabled();
+
+  // Emptying the target (here: removing the file) clears it: the editor reads the target again.
+  rmSync(path.join(dir, 'out', 'orders.jsonl'));
+  await expect(problem).toHaveCount(0, { timeout: 20_000 });
+  await expect(page.getByTestId('action-run')).toBeEnabled();
 });
