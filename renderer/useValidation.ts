@@ -31,41 +31,106 @@ function validateHere(graph: GraphFile, schemas: GraphSchemas | null): Problem[]
   }
 }
 
+/** How often targets with something to say are read again (see `askTargets`). */
+const TARGET_RECHECK_MS = 5000;
+
+/** The sinks with a contract whose targets keep a record (checkWrittenContracts reads them). */
+const RECORDING_SINKS = new Set(['sink.sqlite', 'sink.file', 'sink.postgres', 'sink.nats']);
+
+/**
+ * What the target check depends on: the graph's name (its state database), its connections and
+ * its recording sinks with a contract; '' when it has none. Asked again only when this changes.
+ */
+function targetKey(graph: GraphFile, filePath: string | null, schemas: GraphSchemas | null): string {
+  if (filePath === null || !schemas || schemas.schemas.length === 0) return '';
+  const sinks = graph.nodes.filter((n) => RECORDING_SINKS.has(n.type) && typeof n.config?.contract === 'string');
+  if (sinks.length === 0) return '';
+  return JSON.stringify([filePath, graph.name, graph.connections ?? null, sinks, schemas]);
+}
+
 /**
  * Validate as the user draws, debounced, with the engine's own `validate()` (the one the CLI
  * and `run` use), in the page: it parses expressions with acorn and never evaluates them, so it
  * works under the strict Content-Security-Policy of the web host and the desktop app, offline too.
+ * Two checks only the host can make are added when they answer: paths outside the opened
+ * folders (`checkPaths`), and what the sinks' targets already hold (`checkTargets`: it reads
+ * them, so it is asked only when the sinks, their contracts or the schemas change, when a run
+ * ends, and every few seconds while it has something to say).
  */
-export function useValidation(store: EditorStore, engine?: Pick<EngineApi, 'checkPaths'>): void {
+export function useValidation(store: EditorStore, engine?: Pick<EngineApi, 'checkPaths' | 'checkTargets'>): void {
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null;
+    let lastTargetKey = '';
+    let targetProblems: Problem[] = [];
+    /** Shows the newest validation with the host's answers so far. */
+    let showLatest = (): void => undefined;
+    let targetTimer: ReturnType<typeof setTimeout> | null = null;
+    let stopped = false;
+    /**
+     * Ask what the sinks' targets hold when what the check depends on changed (or `force`).
+     * While a target has something to say, look again every `TARGET_RECHECK_MS`: the user may
+     * empty it, a run may write it.
+     */
+    const askTargets = (force: boolean): void => {
+      const s = store.getState();
+      const key = targetKey(s.graph, s.filePath, s.schemas);
+      if (!force && key === lastTargetKey) return;
+      if (key !== lastTargetKey) targetProblems = [];
+      lastTargetKey = key;
+      if (targetTimer) clearTimeout(targetTimer);
+      targetTimer = null;
+      if (key === '' || !engine || s.filePath === null) return;
+      engine.checkTargets({ graph: s.graph, path: s.filePath }).then(
+        (found) => {
+          if (stopped || lastTargetKey !== key) return;
+          const changed = JSON.stringify(found) !== JSON.stringify(targetProblems);
+          targetProblems = found;
+          if (changed) showLatest();
+          if (found.length > 0) targetTimer = setTimeout(() => askTargets(true), TARGET_RECHECK_MS);
+        },
+        () => undefined,
+      );
+    };
     const run = () => {
       timer = null;
       const s = store.getState();
       const graph = s.graph;
       const local = validateHere(graph, s.schemas);
-      s.setProblems(local);
+      let paths: Problem[] = [];
+      const show = (): void => {
+        if (store.getState().graph === graph) store.getState().setProblems([...local, ...paths, ...targetProblems]);
+      };
+      showLatest = show;
+      askTargets(false); // first: a changed key drops the old answer before it is shown
+      show();
+      if (!engine) return;
       // Paths outside the opened folders only the host can see: asked for when there are
       // paths, and added if the graph is still the one asked about.
-      if (!engine || !hasPathFields(graph)) return;
-      const where = s.filePath ? { path: s.filePath } : s.templateId ? { template: s.templateId } : {};
-      engine.checkPaths({ graph, ...where }).then(
-        (more) => {
-          if (more.length > 0 && store.getState().graph === graph) store.getState().setProblems([...local, ...more]);
-        },
-        () => undefined,
-      );
+      if (hasPathFields(graph)) {
+        const where = s.filePath ? { path: s.filePath } : s.templateId ? { template: s.templateId } : {};
+        engine.checkPaths({ graph, ...where }).then(
+          (more) => {
+            paths = more;
+            if (more.length > 0) show();
+          },
+          () => undefined,
+        );
+      }
     };
     run();
     const unsubscribe = store.subscribe((state, prev) => {
+      // A run that ended may have written the targets.
+      if (state.runPhase !== prev.runPhase && state.runPhase === 'ended') askTargets(true);
       if (state.graph === prev.graph && state.schemas === prev.schemas) return;
       if (!state.validating) store.getState().setValidating(true);
       if (timer) clearTimeout(timer);
       timer = setTimeout(run, DEBOUNCE_MS);
     });
     return () => {
+      stopped = true;
       unsubscribe();
       if (timer) clearTimeout(timer);
+      if (targetTimer) clearTimeout(targetTimer);
     };
   }, [store]);
 }

@@ -25,6 +25,7 @@ import { MessageBuffer } from './MessageBuffer.js';
 import { OutboxWriter } from './OutboxWriter.js';
 import type { OutboxRecord } from './Outbox.js';
 import { redactUrl } from './redactUrl.js';
+import { CONTRACT_HEADER } from '../contracts/common/writtenContract.js';
 
 /** Messages asked for per pull; a pull waits at most `FETCH_EXPIRES_MS` for them. */
 const FETCH_BATCH = 4096;
@@ -67,7 +68,7 @@ async function loadNats(): Promise<typeof NatsLib> {
 const N = (): typeof NatsLib => lib!;
 
 /** `nats://user:pass@host:4222,host2:4222` → client options (credentials apart from the servers). */
-function natsOptions(url: string, timeoutMs: number): ConnectionOptions {
+export function natsOptions(url: string, timeoutMs: number): ConnectionOptions {
   const servers: string[] = [];
   let user: string | undefined;
   let pass: string | undefined;
@@ -310,6 +311,8 @@ function openNatsWriter(o: BrokerWriterOptions, env: ConnectorEnv): BrokerWriter
   const subject = textOf(o.config, 'subject') ?? '';
   const stream = textOf(o.config, 'stream');
   const timeout = startTimeoutOf(o.config);
+  // The sink's contract on every message, so validate can tell what the stream holds.
+  const contract = textOf(o.config, 'contract');
   const encoder = new TextEncoder();
   return new OutboxWriter<NatsSession>(
     {
@@ -336,6 +339,7 @@ function openNatsWriter(o: BrokerWriterOptions, env: ConnectorEnv): BrokerWriter
         const acks = batch.map((r) => {
           const h = N().headers();
           if (r.key !== null) h.set('Sluice-Key', r.key);
+          if (contract !== undefined) h.set(CONTRACT_HEADER, contract);
           return s.js.publish(r.subject ?? subject, encoder.encode(r.payload), { msgID: r.id, headers: h });
         });
         const results = await Promise.allSettled(acks);

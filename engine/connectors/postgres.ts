@@ -10,6 +10,7 @@ import { startTimeoutOf, textOf } from './connectorConfig.js';
 import type { OutboxRecord } from './Outbox.js';
 import { OutboxWriter } from './OutboxWriter.js';
 import { redactUrl } from './redactUrl.js';
+import { CONTRACTS_TABLE } from '../contracts/common/writtenContract.js';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Rows per INSERT (3 parameters each). */
@@ -59,6 +60,9 @@ function openPostgresWriter(o: BrokerWriterOptions, env: ConnectorEnv): BrokerWr
   const timeout = startTimeoutOf(o.config);
   if (!IDENTIFIER.test(table)) throw new UserError(`${env.node}: table name “${table}” is not allowed`);
   const quoted = `"${table}"`;
+  // The sink's contract, recorded with the first rows each connection writes (writtenContracts).
+  const contract = textOf(o.config, 'contract');
+  const recorded = new WeakSet<pg.Client>();
   return new OutboxWriter<pg.Client>(
     {
       where: `PostgreSQL at ${redactUrl(url)}`,
@@ -85,7 +89,9 @@ function openPostgresWriter(o: BrokerWriterOptions, env: ConnectorEnv): BrokerWr
       batchSize: ROWS_PER_BATCH,
       async send(client, batch) {
         try {
-          await sendBatch(client, quoted, upsert, env, batch);
+          const record = contract !== undefined && !recorded.has(client) ? { table, contract } : null;
+          await sendBatch(client, quoted, upsert, env, batch, record);
+          if (record) recorded.add(client);
         } catch (err) {
           throw classify(err);
         }
@@ -106,6 +112,23 @@ async function ensureTables(client: pg.Client, quoted: string, upsert: boolean):
 }
 
 /**
+ * Which contract wrote `table` (`_sluice_contracts`, as beside a SQLite sink's table), in the
+ * transaction of the rows: a table that held nothing before them forgets older contracts.
+ */
+async function recordContract(client: pg.Client, quoted: string, table: string, contract: string): Promise<void> {
+  await client.query(`CREATE TABLE IF NOT EXISTS ${CONTRACTS_TABLE} (
+    tbl TEXT NOT NULL, contract TEXT NOT NULL, first_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    last_at TIMESTAMPTZ NOT NULL DEFAULT now(), PRIMARY KEY (tbl, contract))`);
+  const held = await client.query(`SELECT 1 FROM ${quoted} LIMIT 1`);
+  if (held.rowCount === 0) await client.query(`DELETE FROM ${CONTRACTS_TABLE} WHERE tbl = $1`, [table]);
+  await client.query(
+    `INSERT INTO ${CONTRACTS_TABLE} (tbl, contract) VALUES ($1, $2)
+     ON CONFLICT (tbl, contract) DO UPDATE SET last_at = now()`,
+    [table, contract],
+  );
+}
+
+/**
  * One transaction: lock this sink's commit record, insert the rows after it, move it to the
  * batch's last seq. Two instances never share a record (the sink id names the instance).
  */
@@ -115,6 +138,7 @@ async function sendBatch(
   upsert: boolean,
   env: ConnectorEnv,
   batch: readonly OutboxRecord[],
+  record: { table: string; contract: string } | null = null,
 ): Promise<void> {
   await client.query('BEGIN');
   try {
@@ -140,6 +164,7 @@ async function sendBatch(
       rows = [...last.values()];
     }
     if (rows.length > 0) {
+      if (record) await recordContract(client, quoted, record.table, record.contract);
       const params: unknown[] = [];
       const values = rows.map((x, i) => {
         params.push(x.key, x.time, x.payload);

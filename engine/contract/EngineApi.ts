@@ -336,6 +336,13 @@ export const ENGINE_API = {
     'request',
     record<GroupStateRequest>({ group: groupName, natsUrl, graph: optional(objectOf<GraphFile>('a graph object')) }),
   ]),
+  /**
+   * Problems with what a saved graph's sinks already wrote (SPEC §11): a sink whose table, file
+   * or subject holds events of a version its contract is incompatible with (an error naming
+   * both and the change), or an `info` when a target could not be read in time. Reads the
+   * targets (a few seconds at most); the editor adds these to its own validation.
+   */
+  checkTargets: method<(request: StartRunRequest) => Promise<Problem[]>>(['request', startRunRequest]),
   /** Stop a run: final checkpoint, then end. */
   stopRun: voidMethod<(runId: string) => Promise<void>>(['runId', id]),
   /**

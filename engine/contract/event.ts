@@ -38,6 +38,13 @@ export class EncodedEvent implements SluiceEvent {
   private text: string;
   private decoded: unknown = undefined;
   private read = false;
+  /** `decoded` holds the text's value for a reader that promised not to change it (`peekValue`). */
+  private peeked = false;
+  /**
+   * The contract the producer checked the value against before it crossed the thread (the
+   * receiving sink's own, `orders@2`): the sink does not decode it to check it again.
+   */
+  checkedAgainst: string | undefined = undefined;
 
   constructor(
     public id: string,
@@ -51,7 +58,7 @@ export class EncodedEvent implements SluiceEvent {
 
   get value(): unknown {
     if (!this.read) {
-      this.decoded = JSON.parse(this.text);
+      if (!this.peeked) this.decoded = JSON.parse(this.text);
       this.read = true;
       this.text = '';
     }
@@ -64,6 +71,19 @@ export class EncodedEvent implements SluiceEvent {
     this.text = '';
   }
 
+  /**
+   * The value for a reader that does not change it (a contract check): decoded once, and the
+   * text kept, so a sink that writes JSON still writes the bytes it received (no stringify).
+   */
+  peekValue(): unknown {
+    if (this.read) return this.decoded;
+    if (!this.peeked) {
+      this.decoded = JSON.parse(this.text);
+      this.peeked = true;
+    }
+    return this.decoded;
+  }
+
   /** The value's JSON as received, while nobody has read or set `value`; else undefined. */
   get json(): string | undefined {
     return this.read ? undefined : this.text;
@@ -72,6 +92,11 @@ export class EncodedEvent implements SluiceEvent {
   toJSON(): SluiceEvent {
     return plainEvent(this);
   }
+}
+
+/** An event's value for a reader that does not change it (see `EncodedEvent.peekValue`). */
+export function peekValue(e: SluiceEvent): unknown {
+  return e instanceof EncodedEvent ? e.peekValue() : e.value;
 }
 
 /**

@@ -132,10 +132,18 @@ export interface OperatorIo {
    * `missingOk`: then it reads as empty until the file appears.
    */
   openLineReader(path: string, fromOffset: number, follow: boolean, missingOk?: boolean): LineReader;
-  /** A file that only grows by what completed checkpoints cover. */
-  openTransactionalFile(path: string): TransactionalFile;
-  /** A SQLite table sink. `path` undefined: the run's state database. */
-  openSqliteTable(path: string | undefined, table: string, mode: 'append' | 'upsert'): TransactionalTable;
+  /**
+   * A file that only grows by what completed checkpoints cover. `contract`: the sink's contract
+   * (`orders@2`), recorded beside the file for `validate`'s check of what the target holds.
+   */
+  openTransactionalFile(path: string, contract?: string): TransactionalFile;
+  /** A SQLite table sink. `path` undefined: the run's state database. `contract`: as for files. */
+  openSqliteTable(
+    path: string | undefined,
+    table: string,
+    mode: 'append' | 'upsert',
+    contract?: string,
+  ): TransactionalTable;
   /** Print one line to the run's console (stdout in the CLI, the log panel in the app). */
   console(line: string): void;
   /** Ask for a notification (a desktop one in the app, stderr in the CLI, a notice in the browser). */

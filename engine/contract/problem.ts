@@ -1,6 +1,7 @@
 /** One validation problem (SPEC §5): where it is, how bad it is, and a sentence a person understands. */
 export interface Problem {
-  severity: 'error' | 'warning';
+  /** `info`: something worth knowing that is no problem, like a check that could not be made. */
+  severity: 'error' | 'warning' | 'info';
   /** The node the problem concerns, if any. */
   nodeId?: string;
   /** The edge the problem concerns, if any. */

@@ -36,6 +36,7 @@ import { applyDefaults } from '../graph/applyDefaults.js';
 import { isPinnedSample } from '../graph/validateAnnotations.js';
 import { graphHasCode } from '../graph/graphHasCode.js';
 import { nodeRegistry } from '../nodes/registry.js';
+import { checkWrittenContracts } from '../contracts/node/checkWrittenContracts.js';
 import { loadGraphSchemas } from '../contracts/node/loadGraphSchemas.js';
 import { CheckedGraph, problemPlace } from '../runtime/CheckedGraph.js';
 import type { RunHandle, RunOptions } from '../runtime/RunHandle.js';
@@ -646,6 +647,15 @@ export class EngineService implements EngineApi {
       }
     }
     return problems;
+  }
+
+  async checkTargets(request: StartRunRequest): Promise<Problem[]> {
+    const loaded = parseGraph(request?.graph);
+    if (!loaded.ok || typeof request.path !== 'string' || request.path === '') return [];
+    const graphPath = await this.files.resolve(request.path, { mustExist: false });
+    const { schemas } = loadGraphSchemas(graphPath);
+    if (schemas.length === 0) return [];
+    return checkWrittenContracts(loaded.graph, { graphPath, schemas, env: process.env });
   }
 
   async checkPaths(request: StartRunRequest): Promise<Problem[]> {

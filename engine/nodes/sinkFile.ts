@@ -48,7 +48,8 @@ class FileSinkOperator extends TwoPhaseSink<string> {
   }
 
   protected connect(): TwoPhaseTarget<string> {
-    return this.ctx.io.openTransactionalFile(this.ctx.io.resolvePath(String(this.ctx.config.path)));
+    const contract = typeof this.ctx.config.contract === 'string' ? this.ctx.config.contract : undefined;
+    return this.ctx.io.openTransactionalFile(this.ctx.io.resolvePath(String(this.ctx.config.path)), contract);
   }
 
   process(e: SluiceEvent): void {

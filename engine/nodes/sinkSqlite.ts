@@ -56,7 +56,8 @@ class SqliteSinkOperator extends TwoPhaseSink<SqliteRow> {
   protected connect(): TwoPhaseTarget<SqliteRow> {
     const c = this.ctx.config;
     const path = typeof c.path === 'string' && c.path !== '' ? this.ctx.io.resolvePath(c.path) : undefined;
-    return this.ctx.io.openSqliteTable(path, String(c.table), c.mode === 'upsert' ? 'upsert' : 'append');
+    const contract = typeof c.contract === 'string' ? c.contract : undefined;
+    return this.ctx.io.openSqliteTable(path, String(c.table), c.mode === 'upsert' ? 'upsert' : 'append', contract);
   }
 
   process(e: SluiceEvent, _port: string, out: Emitter): void {

@@ -21,6 +21,8 @@ export interface EncodedBatch {
    */
   s: string;
   j?: true;
+  /** Every event of the batch passed this contract (the receiver's) where it was sent. */
+  c?: string;
 }
 
 const SEP = '\u0000';
@@ -92,6 +94,7 @@ export function decodeBatch(b: EncodedBatch): SluiceEvent[] {
       t[n + i] as number,
     );
   }
+  if (b.c !== undefined) for (let i = 0; i < n; i++) (out[i] as EncodedEvent).checkedAgainst = b.c;
   return out;
 }
 

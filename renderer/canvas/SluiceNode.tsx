@@ -20,6 +20,8 @@ export const SluiceNode = memo(function SluiceNode({ data, selected }: NodeProps
   const ports = portsOf(node, descriptor);
   const rows = Math.max(ports.inputs.length, ports.outputs.length);
   const errors = problems?.filter((p) => p.severity === 'error').length ?? 0;
+  // Only notes (a check that could not be made): a quiet marker, no warning colour.
+  const onlyInfo = problems?.every((p) => p.severity === 'info') ?? false;
   const category = descriptor?.category ?? 'unknown';
   const label = typeof node.label === 'string' && node.label ? node.label : node.id;
   // Booleans, so a metrics frame re-renders the node only when they flip.
@@ -27,7 +29,7 @@ export const SluiceNode = memo(function SluiceNode({ data, selected }: NodeProps
   const failed = useEditorStore((s) => s.frame?.nodes[node.id]?.status === 'failed');
   return (
     <div
-      className={`sl-node cat-${category}${selected ? ' selected' : ''}${errors ? ' has-error' : problems ? ' has-warning' : ''}${bottleneck ? ' bottleneck' : ''}${failed ? ' failed' : ''}`}
+      className={`sl-node cat-${category}${selected ? ' selected' : ''}${errors ? ' has-error' : problems && !onlyInfo ? ' has-warning' : ''}${bottleneck ? ' bottleneck' : ''}${failed ? ' failed' : ''}`}
       data-testid={`node-${node.id}`}
       data-node-type={node.type}
       data-disabled={node.disabled === true ? '' : undefined}
@@ -38,11 +40,11 @@ export const SluiceNode = memo(function SluiceNode({ data, selected }: NodeProps
         <NodeDebugToggle nodeId={node.id} pinned={Array.isArray(node.pinned)} />
         {problems && (
           <span
-            className={`sl-node-problem ${errors ? 'error' : 'warning'}`}
+            className={`sl-node-problem ${errors ? 'error' : onlyInfo ? 'info' : 'warning'}`}
             data-testid={`node-problem-${node.id}`}
             tabIndex={0}
           >
-            {errors ? '!' : '?'}
+            {errors ? '!' : onlyInfo ? 'i' : '?'}
             <span className="sl-node-tip" role="tooltip">
               {problems.map((p, i) => (
                 <span key={i}>{p.message}</span>

@@ -14,7 +14,8 @@ export function ProblemsPanel() {
   const open = useEditorStore(selectOpen);
   const flow = useReactFlow();
   const errors = problems.filter((p) => p.severity === 'error').length;
-  const warnings = problems.length - errors;
+  const notes = problems.filter((p) => p.severity === 'info').length;
+  const warnings = problems.length - errors - notes;
 
   const focus = (p: Problem) => {
     const s = store.getState();
@@ -42,6 +43,7 @@ export function ProblemsPanel() {
           {[
             errors && `${errors} error${errors === 1 ? '' : 's'}`,
             warnings && `${warnings} warning${warnings === 1 ? '' : 's'}`,
+            notes && `${notes} note${notes === 1 ? '' : 's'}`,
           ]
             .filter(Boolean)
             .join(', ') || 'none'}
@@ -52,7 +54,7 @@ export function ProblemsPanel() {
           {problems.length === 0 && <li className="muted">The graph is valid.</li>}
           {problems.map((p, i) => (
             <li key={i} className={p.severity} onClick={() => focus(p)} data-testid="problem-item">
-              <span className="sev">{p.severity === 'error' ? '●' : '▲'}</span>
+              <span className="sev">{p.severity === 'error' ? '●' : p.severity === 'info' ? 'ⓘ' : '▲'}</span>
               <span className="where">{p.nodeId ?? p.edgeId ?? 'graph'}</span>
               <span className="msg">{p.message}</span>
             </li>

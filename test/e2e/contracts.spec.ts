@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connect, focusCanvas, openEditor, selectNode, SHOTS } from './editorHarness.js';
 import { freshDir, importGraph, runFresh, saveAs } from './liveHarness.js';
@@ -142,4 +142,55 @@ test('Save as contract on a tapped edge drafts a schema from the sample and puts
   expect(draft.properties.celsius?.type).toBe('number');
   expect(draft.required.sort()).toEqual(['celsius', 'sensor']);
   await page.getByTestId('action-stop').click();
+});
+
+test('a sink whose file holds events of an incompatible older version shows the problem on the sink', async ({
+  page,
+}) => {
+  const dir = freshDir('written-contracts');
+  mkdirSync(path.join(dir, 'schemas'), { recursive: true });
+  const v1 = { ...ORDERS, additionalProperties: true };
+  // BACKWARD (the default) and a new required field: a consumer on v2 cannot read v1 events.
+  const v2 = {
+    ...v1,
+    properties: { ...v1.properties, currency: { type: 'string' } },
+    required: [...v1.required, 'currency'],
+  };
+  writeFileSync(path.join(dir, 'schemas', 'orders@1.schema.json'), JSON.stringify(v1, null, 2));
+  writeFileSync(path.join(dir, 'schemas', 'orders@2.schema.json'), JSON.stringify(v2, null, 2));
+  const events = [1, 2, 3].map((seq) => ({ seq, quantity: seq, amount: seq * 12.5 }));
+  writeFileSync(path.join(dir, 'orders.jsonl'), events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  const graph = (contract: string) => ({
+    format: 'sluice/graph',
+    version: 1,
+    name: 'Written',
+    nodes: [
+      node('orders', 'source.file', 0, 0, { path: 'orders.jsonl' }),
+      node('log', 'sink.file', 250, 0, { path: 'out/orders.jsonl', contract }),
+    ],
+    edges: [{ id: 'e1', from: { node: 'orders', port: 'out' }, to: { node: 'log', port: 'in' } }],
+  });
+
+  // A run on orders@1 writes the file (and records which contract wrote it).
+  await openEditor(page);
+  await importGraph(page, graph('orders@1'));
+  await saveAs(page, `${dir}/written.sluice.json`);
+  await runFresh(page);
+  await expect(page.getByTestId('run-chip')).toHaveAttribute('data-status', 'finished', { timeout: 30_000 });
+
+  // The same sink on orders@2, saved beside it (the same out/orders.jsonl): the problem is on the
+  // sink, naming both versions and the change, and Run waits for it.
+  await importGraph(page, graph('orders@2'));
+  await saveAs(page, `${dir}/written-v2.sluice.json`);
+  const problem = page.getByTestId('problem-item').filter({ hasText: 'holds orders@1 events' });
+  await expect(problem).toContainText('orders@2 is not BACKWARD compatible with orders@1', { timeout: 15_000 });
+  await expect(problem).toContainText('currency');
+  await expect(problem.locator('.where')).toHaveText('log');
+  await expect(page.getByTestId('node-problem-log')).toHaveClass(/error/);
+  await expect(page.getByTestId('action-run')).toBeDisabled();
+
+  // Emptying the target (here: removing the file) clears it: the editor reads the target again.
+  rmSync(path.join(dir, 'out', 'orders.jsonl'));
+  await expect(problem).toHaveCount(0, { timeout: 20_000 });
+  await expect(page.getByTestId('action-run')).toBeEnabled();
 });

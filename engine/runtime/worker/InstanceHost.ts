@@ -8,7 +8,7 @@ import type {
   SluiceEvent,
   SourceOperator,
 } from '../../contract/index.js';
-import { envelopeOf, valueJson } from '../../contract/index.js';
+import { EncodedEvent, envelopeOf, peekValue, valueJson } from '../../contract/index.js';
 
 import type { PlanInstance } from '../../compiler/ExecutionPlan.js';
 import { wallNow } from '../clock.js';
@@ -29,10 +29,21 @@ export interface EdgeCheck {
 }
 
 /** Where one output port's events go, resolved to live objects; `check`: the edge's contract, or null. */
+/**
+ * `ahead` (on a route to another thread): the receiver's own contract (a sink's), checked here
+ * while the value is an object, so the receiver need not decode it to check it (OutChannel's
+ * `checkedAgainst`); a failing event is still sent, and the receiver refuses it as its own.
+ */
 export type Route =
   | { kind: 'fused'; edgeIndex: number; target: InstanceHost; port: string; check: EdgeCheck | null }
-  | { kind: 'single'; edgeIndex: number; channel: OutChannel; check: EdgeCheck | null }
-  | { kind: 'hash'; edgeIndex: number; channels: OutChannel[]; check: EdgeCheck | null };
+  | { kind: 'single'; edgeIndex: number; channel: OutChannel; check: EdgeCheck | null; ahead: ContractChecker | null }
+  | {
+      kind: 'hash';
+      edgeIndex: number;
+      channels: OutChannel[];
+      check: EdgeCheck | null;
+      ahead: ContractChecker | null;
+    };
 
 /** Approximate wire size of an event: what the batch codec would send for it. */
 export function approxSize(e: SluiceEvent): number {
@@ -146,6 +157,8 @@ export class InstanceHost implements Emitter {
   private outGate: SourceGate | null = null;
   /** A sink's contract: what it receives is checked first; null: no contract. */
   private inCheck: ContractChecker | null = null;
+  /** The contract of `inCheck` (`orders@2`): an event the producer checked against it is admitted as it is. */
+  private inRef: string | undefined = undefined;
 
   constructor(
     readonly plan: PlanInstance,
@@ -182,9 +195,10 @@ export class InstanceHost implements Emitter {
    * The node's contract checks (SPEC §11): a source's gate on what it emits, a sink's check of
    * what it receives. Edge contracts sit on the routes.
    */
-  setContracts(outGate: SourceGate | null, inCheck: ContractChecker | null): void {
+  setContracts(outGate: SourceGate | null, inCheck: ContractChecker | null, inRef?: string): void {
     this.outGate = outGate;
     this.inCheck = inCheck;
+    this.inRef = inRef;
   }
 
   /**
@@ -262,10 +276,13 @@ export class InstanceHost implements Emitter {
       e = passed;
     }
     c.nodeOut[this.nodeIndex] = (c.nodeOut[this.nodeIndex] as number) + 1;
+    // Routes to sinks on one contract (a changelog and a table) check the value once.
+    let lastAhead: ContractChecker | null = null;
+    let lastPassed = false;
     for (let i = 0; i < routes.length; i++) {
       const r = routes[i] as Route;
       if (r.check !== null) {
-        const why = r.check.check(e.value);
+        const why = r.check.check(peekValue(e));
         if (why !== null) {
           this.contractFailed(e, why, undefined, r.check.consumer, port === 'error');
           continue;
@@ -278,10 +295,18 @@ export class InstanceHost implements Emitter {
         // edge serialises nothing, so bytes/s there is what the events would weigh on the wire).
         if ((++this.sample & 127) === 0) this.sampleFused(r.edgeIndex, e);
         r.target.deliver(e, r.port, 0);
-      } else if (r.kind === 'single') {
-        r.channel.push(e);
       } else {
-        (r.channels[partitionOf(e.key, r.channels.length)] as OutChannel).push(e);
+        const channel =
+          r.kind === 'single' ? r.channel : (r.channels[partitionOf(e.key, r.channels.length)] as OutChannel);
+        if (r.ahead === null) channel.push(e);
+        else {
+          if (r.ahead !== lastAhead) {
+            lastAhead = r.ahead;
+            lastPassed = r.ahead(peekValue(e)) === null;
+          }
+          if (lastPassed) channel.push(e);
+          else channel.pushUnchecked(e);
+        }
       }
     }
   }
@@ -332,7 +357,10 @@ export class InstanceHost implements Emitter {
 
   /** The sink's contract admits `e`; else it is routed as a failure. */
   private admits(e: SluiceEvent): boolean {
-    const why = (this.inCheck as ContractChecker)(e.value);
+    // Checked by the producer before it crossed the thread (a route's `ahead`): not decoded here.
+    if (e instanceof EncodedEvent && e.checkedAgainst !== undefined && e.checkedAgainst === this.inRef) return true;
+    // Read, not taken: an undecoded value stays undecoded for the sink (no stringify to write it).
+    const why = (this.inCheck as ContractChecker)(peekValue(e));
     if (why === null) return true;
     this.contractFailed(e, why);
     return false;

@@ -12,6 +12,7 @@ import type {
 import type { ConnectorEnv } from '../../connectors/ConnectorFactory.js';
 import { openBrokerReader, openBrokerWriter } from '../../connectors/openBroker.js';
 import { UserError } from '../../contract/index.js';
+import { recordFileContract } from '../../contracts/node/writtenContracts.js';
 import { LineFileReader } from './LineFileReader.js';
 import { PlainFile } from './PlainFile.js';
 
@@ -23,7 +24,7 @@ export interface NodeIoOptions {
   truncateFiles: boolean;
   /** Transactional file and table factories backed by the state store, when there is one. */
   openFile?(path: string): TransactionalFile;
-  openTable?(path: string | undefined, table: string, mode: 'append' | 'upsert'): TransactionalTable;
+  openTable?(path: string | undefined, table: string, mode: 'append' | 'upsert', contract?: string): TransactionalTable;
   /** What connectors get (the instance's sink id, its outbox). */
   connectors: ConnectorEnv;
 }
@@ -40,14 +41,22 @@ export class NodeIo implements OperatorIo {
     return new LineFileReader(path, fromOffset, follow, missingOk);
   }
 
-  openTransactionalFile(path: string): TransactionalFile {
-    return this.o.openFile ? this.o.openFile(path) : new PlainFile(path, this.o.truncateFiles);
+  openTransactionalFile(path: string, contract?: string): TransactionalFile {
+    const file = this.o.openFile ? this.o.openFile(path) : new PlainFile(path, this.o.truncateFiles);
+    // Once open (a fresh run has emptied it): what it holds now is what the record says.
+    if (contract !== undefined) recordFileContract(path, contract);
+    return file;
   }
 
-  openSqliteTable(path: string | undefined, table: string, mode: 'append' | 'upsert'): TransactionalTable {
+  openSqliteTable(
+    path: string | undefined,
+    table: string,
+    mode: 'append' | 'upsert',
+    contract?: string,
+  ): TransactionalTable {
     if (!this.o.openTable)
       throw new UserError(`sink.sqlite table "${table}" needs a state store, and this run has none`);
-    return this.o.openTable(path, table, mode);
+    return this.o.openTable(path, table, mode, contract);
   }
 
   openBrokerReader(options: BrokerReaderOptions): BrokerReader {

@@ -15,13 +15,24 @@ export class OutChannel {
   credit: number;
   /** Time this channel's producer spent blocked on it (ms, cumulative), for backpressure. */
   blockedMs = 0;
+  /**
+   * The receiver's contract, when the producer checks every event against it before pushing
+   * (`push` for one that passed, `pushUnchecked` for one that did not): a batch of events that
+   * all passed is sent marked, and the receiver does not decode them to check again.
+   */
+  checkedAgainst: string | null = null;
+  /** `pushed` after the last event that did not pass (0: none). */
+  private uncheckedUpTo = 0;
 
   constructor(
     readonly id: number,
     readonly edgeIndex: number,
     readonly capacity: number,
-    /** `watermark`: the watermark that follows the batch, sent with it in one message (at most one per batch). */
-    private readonly sendEvents: (events: SluiceEvent[], watermark?: WatermarkControl) => void,
+    /**
+     * `watermark`: the watermark that follows the batch, sent with it in one message (at most one
+     * per batch); `checked`: the contract every event of the batch passed (see `checkedAgainst`).
+     */
+    private readonly sendEvents: (events: SluiceEvent[], watermark?: WatermarkControl, checked?: string) => void,
     private readonly sendControl: (control: ChannelControl) => void,
     /**
      * True when `sendEvents` is done with the array when it returns (it encodes the batch for
@@ -35,6 +46,12 @@ export class OutChannel {
   push(e: SluiceEvent): void {
     this.outbox.push(e);
     this.pushed++;
+  }
+
+  /** An event that failed the receiver's contract: the batch holding it goes unmarked. */
+  pushUnchecked(e: SluiceEvent): void {
+    this.outbox.push(e);
+    this.uncheckedUpTo = ++this.pushed;
   }
 
   pushControl(control: ChannelControl): void {
@@ -80,6 +97,8 @@ export class OutChannel {
       const limit = nextControl ? nextControl.after - this.sent : this.outbox.length;
       const n = Math.min(limit, this.credit, this.outbox.length);
       if (n > 0) {
+        const checked =
+          this.checkedAgainst !== null && this.uncheckedUpTo <= this.sent ? this.checkedAgainst : undefined;
         this.credit -= n;
         this.sent += n;
         const after = this.controls[0];
@@ -87,12 +106,12 @@ export class OutChannel {
         const watermark = withWatermark ? (after.control as WatermarkControl) : undefined;
         if (withWatermark) this.controls.shift();
         if (n === this.outbox.length && this.sendCopies) {
-          this.sendEvents(this.outbox, watermark);
+          this.sendEvents(this.outbox, watermark, checked);
           this.outbox.length = 0;
         } else {
           const batch = n === this.outbox.length ? this.outbox : this.outbox.slice(0, n);
           this.outbox = n === this.outbox.length ? [] : this.outbox.slice(n);
-          this.sendEvents(batch, watermark);
+          this.sendEvents(batch, watermark, checked);
         }
         if (withWatermark) continue;
       }

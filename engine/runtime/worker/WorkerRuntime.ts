@@ -120,9 +120,20 @@ export class WorkerRuntime {
             gates.sourceGate(contract, (e, why, also) => h.contractFailed(e, why, also)),
             null,
           );
-        else if (d.category === 'sink' || h.plan.type === 'topic') h.setContracts(null, gates.check(contract));
+        else if (d.category === 'sink' || h.plan.type === 'topic')
+          h.setContracts(null, gates.check(contract), contract);
       }
     }
+    // The input contracts of every sink and topic in the plan (here or on other workers): a
+    // route to one on another thread checks it before sending (Route's `ahead`).
+    const inputContract = new Map<string, string>();
+    for (const inst of Object.values(plan.instances)) {
+      const contract = inst.config[CONTRACT_KEY];
+      const category = this.deps.registry.get(inst.type)?.category;
+      if (typeof contract === 'string' && (category === 'sink' || inst.type === 'topic') && !inst.disabled)
+        inputContract.set(inst.nodeId, contract);
+    }
+    const remote = new Set(plan.channels.filter((ch) => ch.fromWorker !== ch.toWorker).map((ch) => ch.id));
     for (const h of this.hosts.values()) {
       for (const [port, targets] of Object.entries(h.plan.outputs)) {
         h.routes[port] = targets.map((t): Route => {
@@ -132,9 +143,12 @@ export class WorkerRuntime {
           if (t.kind === 'fused')
             return { kind: 'fused', edgeIndex: t.edgeIndex, target: this.hosts.get(t.instance)!, port: t.port, check };
           const chans = t.channels.map((id) => channels.outs.get(id)!);
+          const ref = inputContract.get(edge.toNode);
+          const ahead = ref !== undefined && t.channels.every((id) => remote.has(id)) ? gates.check(ref) : null;
+          if (ahead !== null) for (const c of chans) c.checkedAgainst = ref!;
           return t.partition === 'single'
-            ? { kind: 'single', edgeIndex: t.edgeIndex, channel: chans[0]!, check }
-            : { kind: 'hash', edgeIndex: t.edgeIndex, channels: chans, check };
+            ? { kind: 'single', edgeIndex: t.edgeIndex, channel: chans[0]!, check, ahead }
+            : { kind: 'hash', edgeIndex: t.edgeIndex, channels: chans, check, ahead };
         });
       }
     }

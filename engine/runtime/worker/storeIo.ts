@@ -2,6 +2,7 @@ import type { PlanInstance } from '../../compiler/ExecutionPlan.js';
 import type { OperatorIo } from '../../contract/index.js';
 import { FileCommitter } from '../../store/FileCommitter.js';
 import { SqliteTableCommitter } from '../../store/SqliteTableCommitter.js';
+import { recordTableContract, recordTableContractAt } from '../../contracts/node/writtenContracts.js';
 import { StateStore } from '../../store/StateStore.js';
 import type { StartWorker } from '../protocol.js';
 import { MemoryOutbox, SqliteOutbox } from '../../connectors/Outbox.js';
@@ -44,15 +45,22 @@ export function makeStoreIo(
     ...(statePath
       ? {
           openFile: (path: string) => new FileCommitter(store(), sinkId, path, restored),
-          openTable: (path: string | undefined, table: string, mode: 'append' | 'upsert') =>
-            new SqliteTableCommitter({
+          openTable: (path: string | undefined, table: string, mode: 'append' | 'upsert', contract?: string) => {
+            const committer = new SqliteTableCommitter({
               store: store(),
               operatorId: sinkId,
               ...(path ? { path } : {}),
               table,
               mode,
               discardStagedAfter: restored,
-            }),
+            });
+            // Once the table exists: which contract writes it, for validate (writtenContracts).
+            if (contract !== undefined) {
+              if (path) recordTableContractAt(path, table, contract);
+              else recordTableContract(store().connection, table, contract);
+            }
+            return committer;
+          },
         }
       : {}),
   });

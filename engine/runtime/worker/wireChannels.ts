@@ -57,8 +57,9 @@ export function wireChannels(start: StartWorker, metrics: WorkerMetrics, wake: (
         ch.id,
         edgeIndex,
         ch.capacity,
-        (events, watermark) => {
+        (events, watermark, checked) => {
           const batch = encodeBatch(events);
+          if (checked !== undefined) batch.c = checked;
           const m: ChannelMessage = watermark
             ? watermark.idle
               ? { type: 'batch', batch, wm: watermark.time, wmIdle: true }

@@ -56,6 +56,9 @@ const SAMPLES: Record<ApiMethod, unknown[]> = {
     },
   ],
   readGroup: [{ group: 'orders', natsUrl: 'nats://127.0.0.1:4222' }],
+  checkTargets: [
+    { graph: { format: 'sluice/graph', version: 1, name: 'g', nodes: [], edges: [] }, path: '/g/a.sluice.json' },
+  ],
   stopRun: ['run-1'],
   crashRun: ['run-1'],
   replayDeadLetters: ['run-1', [1, 2]],

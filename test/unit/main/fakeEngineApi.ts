@@ -26,6 +26,10 @@ export class FakeEngineApi implements EngineProcessService {
     this.record('checkPaths', [request]);
     return [];
   }
+  async checkTargets(request: Parameters<EngineApi['checkTargets']>[0]) {
+    this.record('checkTargets', [request]);
+    return [];
+  }
   async previewRun(request: Parameters<EngineApi['previewRun']>[0]) {
     this.record('previewRun', [request]);
     return null;

@@ -102,6 +102,12 @@ export class FakeEngine implements ServiceOf<typeof ENGINE_API> {
     this.record('checkPaths', [request]);
     return [];
   }
+  /** What `checkTargets` answers (tests set them). */
+  targetProblems: Problem[] = [];
+  async checkTargets(request: StartRunRequest): Promise<Problem[]> {
+    this.record('checkTargets', [request]);
+    return this.targetProblems;
+  }
   /** What `previewRun` answers (null: the run would start empty). */
   preview: RestorePreview | null = null;
   async previewRun(request: StartRunRequest): Promise<RestorePreview | null> {

@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { GraphFile, MetricsSnapshot, RunEvent } from '../../../../engine/contract/index.js';
+import type { EventSchema, GraphFile, MetricsSnapshot, RunEvent } from '../../../../engine/contract/index.js';
 import { startRun } from '../../../../engine/runtime/startRun.js';
 import type { RunResult } from '../../../../engine/runtime/RunHandle.js';
 
@@ -55,6 +55,8 @@ export async function runToEnd(
     durationMs?: number;
     hangTimeoutMs?: number;
     usePinned?: boolean;
+    /** The graph's contracts (its `schemas/` folder, loaded). */
+    schemas?: EventSchema[];
   } = {},
 ): Promise<Finished> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'sluice-run-'));
@@ -72,6 +74,7 @@ export async function runToEnd(
     ...(opts.durationMs !== undefined ? { durationMs: opts.durationMs } : {}),
     ...(opts.hangTimeoutMs !== undefined ? { hangTimeoutMs: opts.hangTimeoutMs } : {}),
     ...(opts.usePinned ? { usePinned: true } : {}),
+    ...(opts.schemas ? { schemas: opts.schemas } : {}),
   });
   run.subscribe((e) => {
     events.push(e);

@@ -105,7 +105,7 @@ describe('InstanceHost', () => {
       (c) => c.kind === 'watermark' && sent.push([c.time, c.idle]),
     );
     a.routes['out'] = [{ kind: 'fused', edgeIndex: 0, target: b, port: 'in', check: null }];
-    b.routes['out'] = [{ kind: 'single', edgeIndex: 1, channel: ch, check: null }];
+    b.routes['out'] = [{ kind: 'single', edgeIndex: 1, channel: ch, check: null, ahead: null }];
     const step = (input: number, wm: number, idle: boolean): void => {
       a.inputWatermark(input, wm, idle);
       ch.flush(); // one at a time: unsent ones with no event between would be coalesced

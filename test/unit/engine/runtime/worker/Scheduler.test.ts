@@ -54,7 +54,7 @@ function sourceFixture(
     (c) =>
       c.kind === 'watermark' ? watermarks.push({ time: c.time, idle: c.idle, after: sent.length }) : sent.push(c),
   );
-  src.routes['out'] = [{ kind: 'single', edgeIndex: 0, channel: out, check: null }];
+  src.routes['out'] = [{ kind: 'single', edgeIndex: 0, channel: out, check: null, ahead: null }];
   const task = new Task(0, src, [src], [], [out]);
   const current = { host: null };
   const endedTasks: number[] = [];
