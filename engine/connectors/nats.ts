@@ -170,6 +170,10 @@ class NatsReader implements BrokerReader {
       open: async () => {
         const s = await openSession(url, Math.min(timeout, 10_000));
         try {
+          // A broker-backed topic's reader (engine/graph/brokerTopics.ts) may start before any
+          // publisher: it creates the stream the publishers will find.
+          const create = textOf(o.config, 'createStream');
+          if (create) await ensureStream(s, this.stream, create);
           await this.checkStream(s);
         } catch (err) {
           await s.nc.close().catch(() => {});
@@ -361,7 +365,7 @@ function openNatsWriter(o: BrokerWriterOptions, env: ConnectorEnv): BrokerWriter
  * it at once: the loser finds it and adds its subject.
  */
 async function ensureStream(s: NatsSession, stream: string, subject: string): Promise<void> {
-  const capture = subject.replace(/\$\{key\}$/, '>').replace(/\$\{key\}/g, '*');
+  const capture = subject.replace(/\$\{(key|partition)\}$/, '>').replace(/\$\{(key|partition)\}/g, '*');
   for (let attempt = 0; attempt < 3; attempt++) {
     let subjects: string[] | null = null;
     try {

@@ -45,6 +45,12 @@ export const sourceNats: NodeDescriptor = {
       doc: 'With `from-time`: an ISO date, e.g. `2026-01-31T12:00:00Z`.',
     },
     format: SOURCE_FORMAT_FIELD,
+    envelope: {
+      kind: 'boolean',
+      label: 'Whole events',
+      doc: "Payloads are whole events { id, key, time, value } (a sink's Whole event): the key, time and value come from them (the key and time expressions still override).",
+      default: false,
+    },
     keyExpression: SOURCE_KEY_FIELD,
     timeExpression: SOURCE_TIME_FIELD,
     connectTimeoutMs: CONNECT_TIMEOUT_FIELD,
