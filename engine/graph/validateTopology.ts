@@ -80,7 +80,8 @@ export function validateTopology(nodes: readonly ResolvedNode[], edges: readonly
     // `error` alone does not count: unconnected, failed events go to the dead letters, which is
     // what a sink that runs user code (sink.sqlite's keyExpression) wants by default.
     const dataOutputs = node.ports.outputs.filter((p) => p !== 'error');
-    const isSink = node.descriptor?.category === 'sink';
+    // A broker-backed topic with no subscriber here publishes to its stream, as a sink does.
+    const isSink = node.descriptor?.category === 'sink' || node.brokerTopic === true;
     if (!isSink && dataOutputs.length > 0 && successors.get(node.id)!.length === 0) {
       problems.push({
         severity: 'warning',
