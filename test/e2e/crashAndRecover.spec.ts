@@ -19,7 +19,7 @@ test('crash and recover: the run restarts from its checkpoint and the sink holds
         id: 'gen',
         type: 'source.generator',
         position: { x: 0, y: 0 },
-        config: { count: 6000, ratePerSec: 2000, keys: 5 },
+        config: { count: 6000, ratePerSec: 750, keys: 5 },
       },
       { id: 'sum', type: 'aggregate', position: { x: 300, y: 0 }, config: { op: 'count' } },
       { id: 'out', type: 'sink.file', position: { x: 600, y: 0 }, config: { path: 'out.jsonl' } },
