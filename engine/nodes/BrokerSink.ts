@@ -2,7 +2,7 @@ import type { BrokerRecord, BrokerWriter, ConnectorKind, ConnectorStatus } from 
 import type { SluiceEvent } from '../contract/event.js';
 import { envelopeOf } from '../contract/event.js';
 import type { Emitter, OperatorContext } from '../contract/operator.js';
-import { partitionOf } from '../runtime/partition.js';
+import { partitionOf } from '../contract/partition.js';
 import { TwoPhaseSink, type TwoPhaseTarget } from './stagedBatches.js';
 
 /**
@@ -57,7 +57,8 @@ export class BrokerSinkOperator extends TwoPhaseSink<BrokerRecord> {
     if (this.keyed || this.partitions > 0) {
       let subject = this.subject!;
       if (this.keyed) subject = subject.split('${key}').join(e.key ?? '_');
-      if (this.partitions > 0) subject = subject.split('${partition}').join(String(partitionOf(e.key, this.partitions)));
+      if (this.partitions > 0)
+        subject = subject.split('${partition}').join(String(partitionOf(e.key, this.partitions)));
       r.subject = subject;
     }
     return r;

@@ -197,7 +197,8 @@ export function FieldEditor({ name, schema, value, onChange, messages, compact, 
         );
       }
       case 'record': {
-        const record = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+        const record =
+          value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
         return (
           <div className="record" data-testid={id}>
             {Object.entries(schema.fields).map(([sub, subSchema]) => (

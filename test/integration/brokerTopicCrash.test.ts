@@ -139,7 +139,9 @@ describe('broker-backed topic across processes, SIGKILLed', () => {
     try {
       await waitFor('every event in the file', () => lines().length >= COUNT, 90_000);
     } catch (err) {
-      throw new Error(`${(err as Error).message}: ${lines().length}; kills ${kills.join(', ')}; ${p.stderr()} ${c.stderr()}`);
+      throw new Error(
+        `${(err as Error).message}: ${lines().length}; kills ${kills.join(', ')}; ${p.stderr()} ${c.stderr()}`,
+      );
     }
     // The producer ends by itself once its outbox is sent; the subscriber is stopped.
     expect(await p.exited, p.stderr()).toBe(0);

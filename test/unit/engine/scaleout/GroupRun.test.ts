@@ -127,7 +127,9 @@ describe('GroupRun', () => {
         for (let p = 0; p < 3; p++) {
           const c = (await st.peek(p))?.checkpoint;
           const t = c?.snapshots.find((x) => x.nodeId === 't');
-          lines.push(`DEBUG p${p}: cp ${c?.checkpointId} epoch ${(await st.peek(p))?.epoch} t ${JSON.stringify(t ? decodeState(t.state) : null)}`);
+          lines.push(
+            `DEBUG p${p}: cp ${c?.checkpointId} epoch ${(await st.peek(p))?.epoch} t ${JSON.stringify(t ? decodeState(t.state) : null)}`,
+          );
         }
         const info = await (await nc.jetstreamManager()).streams.info(stream, { subjects_filter: '>' });
         lines.push(`DEBUG stream ${JSON.stringify(info.state.subjects)} last ${info.state.last_seq}`);
