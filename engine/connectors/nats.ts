@@ -30,6 +30,12 @@ import { CONTRACT_HEADER } from '../contracts/common/writtenContract.js';
 /** Messages asked for per pull; a pull waits at most `FETCH_EXPIRES_MS` for them. */
 const FETCH_BATCH = 4096;
 const FETCH_EXPIRES_MS = 1000;
+/**
+ * A pull that has not ended this long after its `expires` counts as a lost connection (the
+ * reader reconnects and resumes after the last sequence received): suspected of leaving a
+ * reader stuck while its stream grew, on a loaded machine (docs/SCALING.md, "Not done yet").
+ */
+const FETCH_STALL_MS = 10 * FETCH_EXPIRES_MS;
 /** A consumer left behind by a reader that went away (crash, lost connection) is deleted after this. */
 const CONSUMER_INACTIVE_MS = 60_000;
 
@@ -171,6 +177,10 @@ class NatsReader implements BrokerReader {
       open: async () => {
         const s = await openSession(url, Math.min(timeout, 10_000));
         try {
+          // A broker-backed topic's reader (engine/graph/brokerTopics.ts) may start before any
+          // publisher: it creates the stream the publishers will find.
+          const create = textOf(o.config, 'createStream');
+          if (create) await ensureStream(s, this.stream, create);
           await this.checkStream(s);
         } catch (err) {
           await s.nc.close().catch(() => {});
@@ -252,7 +262,16 @@ class NatsReader implements BrokerReader {
         await this.buffer.room();
         if (session !== this.session || this.conn.session !== s) break;
         const batch = await consumer.fetch({ max_messages: FETCH_BATCH, expires: FETCH_EXPIRES_MS });
-        for await (const m of batch) this.received(m);
+        // A new session's consumer starts after the last sequence received: nothing is skipped.
+        const watchdog = setTimeout(() => {
+          if (session === this.session && this.conn.session === s)
+            this.conn.lost(new Error('a JetStream pull never ended'));
+        }, FETCH_STALL_MS);
+        try {
+          for await (const m of batch) this.received(m);
+        } finally {
+          clearTimeout(watchdog);
+        }
       }
     } catch (err) {
       if (session === this.session && this.conn.session === s) this.conn.lost(err);
@@ -365,7 +384,7 @@ function openNatsWriter(o: BrokerWriterOptions, env: ConnectorEnv): BrokerWriter
  * it at once: the loser finds it and adds its subject.
  */
 async function ensureStream(s: NatsSession, stream: string, subject: string): Promise<void> {
-  const capture = subject.replace(/\$\{key\}$/, '>').replace(/\$\{key\}/g, '*');
+  const capture = subject.replace(/\$\{(key|partition)\}$/, '>').replace(/\$\{(key|partition)\}/g, '*');
   for (let attempt = 0; attempt < 3; attempt++) {
     let subjects: string[] | null = null;
     try {

@@ -21,6 +21,8 @@ export type FieldSchema = FieldCommon &
     | { kind: 'stringList'; default?: readonly string[] }
     /** A list of records, each field described by `item` (e.g. `router.routes`). */
     | { kind: 'list'; item: Readonly<Record<string, FieldSchema>>; default?: readonly unknown[] }
+    /** One record of named fields, each described by `fields` (e.g. `topic.broker`); unset: no record. */
+    | { kind: 'record'; fields: Readonly<Record<string, FieldSchema>>; default?: undefined }
   );
 
 export interface FieldCommon {

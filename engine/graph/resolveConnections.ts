@@ -131,6 +131,19 @@ export function connectionProblems(graph: GraphFile, env: EnvLookup): Problem[] 
   const connections = connectionsOf(graph);
   for (const node of graph.nodes) {
     if (!isRecord(node) || !isRecord(node.config) || typeof node.id !== 'string') continue;
+    // A broker-backed topic's url is `broker.url` (SPEC §15): a connection name there too.
+    const broker = node.config.broker;
+    if (node.type === 'topic' && isRecord(broker) && typeof broker.url === 'string') {
+      for (const p of resolveNodeConfig({ url: broker.url }, connections, env).problems) {
+        problems.push({
+          severity: p.severity,
+          nodeId: node.id,
+          field: 'broker.url',
+          message: `${nodeName(node.id, node.label)}: broker.url: ${p.message}`,
+        });
+      }
+      continue;
+    }
     if (typeof node.config.url !== 'string' && !JSON.stringify(node.config).includes('${env:')) continue;
     for (const p of resolveNodeConfig(node.config, connections, env).problems) {
       problems.push({

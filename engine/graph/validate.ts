@@ -14,6 +14,7 @@ import { nodeName } from './nodeName.js';
 import { shortList, shortText } from './shortText.js';
 import { connectionProblems, type EnvLookup } from './resolveConnections.js';
 import { validateConfig } from './validateConfig.js';
+import { brokerOf } from './brokerTopics.js';
 import { validateTopology, type ResolvedEdge, type ResolvedNode } from './validateTopology.js';
 
 /**
@@ -199,7 +200,8 @@ function validateNode(
     }
   }
   if (id !== undefined && !resolved.has(id)) {
-    resolved.set(id, { id, name, descriptor: descriptor ?? null, ports });
+    const brokerTopic = brokerOf(node) !== null;
+    resolved.set(id, { id, name, descriptor: descriptor ?? null, ports, ...(brokerTopic ? { brokerTopic } : {}) });
   }
   return problems;
 }

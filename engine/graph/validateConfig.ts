@@ -152,6 +152,9 @@ function checkField(value: unknown, field: FieldSchema, path: string): FieldProb
         return checkRecord(item, field.item, `${path}[${i}].`);
       });
     }
+    case 'record':
+      if (!isRecord(value)) return fail(`must be an object, not ${got}`);
+      return checkRecord(value, field.fields, `${path}.`);
   }
 }
 

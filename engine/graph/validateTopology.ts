@@ -15,6 +15,11 @@ export interface ResolvedNode {
   descriptor: NodeDescriptor | null;
   /** Its ports, or null when its config is too broken to compute them. */
   ports: PortSet | null;
+  /**
+   * A topic backed by a broker (SPEC §15): events come from the stream, so its input may be
+   * left unconnected (a graph that only subscribes) and it counts as a source.
+   */
+  brokerTopic?: boolean;
 }
 
 /** An edge whose both ends name existing nodes (ports checked where they are known). */
@@ -62,6 +67,7 @@ export function validateTopology(nodes: readonly ResolvedNode[], edges: readonly
     }
     for (const port of node.ports.inputs) {
       if (connectedInputs.has(JSON.stringify([node.id, port]))) continue;
+      if (node.brokerTopic) continue;
       const required = port === 'in';
       problems.push({
         severity: required ? 'error' : 'warning',
@@ -74,7 +80,8 @@ export function validateTopology(nodes: readonly ResolvedNode[], edges: readonly
     // `error` alone does not count: unconnected, failed events go to the dead letters, which is
     // what a sink that runs user code (sink.sqlite's keyExpression) wants by default.
     const dataOutputs = node.ports.outputs.filter((p) => p !== 'error');
-    const isSink = node.descriptor?.category === 'sink';
+    // A broker-backed topic with no subscriber here publishes to its stream, as a sink does.
+    const isSink = node.descriptor?.category === 'sink' || node.brokerTopic === true;
     if (!isSink && dataOutputs.length > 0 && successors.get(node.id)!.length === 0) {
       problems.push({
         severity: 'warning',
@@ -84,7 +91,7 @@ export function validateTopology(nodes: readonly ResolvedNode[], edges: readonly
     }
   }
 
-  const sources = nodes.filter((n) => n.descriptor?.category === 'source');
+  const sources = nodes.filter((n) => n.descriptor?.category === 'source' || n.brokerTopic === true);
   if (nodes.length > 0 && sources.length === 0) {
     problems.push({ severity: 'warning', message: 'The graph has no source node, so no events would flow.' });
   } else {

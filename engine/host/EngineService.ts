@@ -1,3 +1,4 @@
+import { expandBrokerTopics } from '../graph/brokerTopics.js';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -290,7 +291,7 @@ export class EngineService implements EngineApi {
       (store) => {
         const latest = store.latestCheckpoint();
         if (!latest) return null;
-        const plan = planGraph(graph, nodeRegistry, { maxWorkers: defaultWorkers() });
+        const plan = planGraph(expandBrokerTopics(graph), nodeRegistry, { maxWorkers: defaultWorkers() });
         return previewRestore(plan, latest);
       },
       null,

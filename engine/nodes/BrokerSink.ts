@@ -2,6 +2,7 @@ import type { BrokerRecord, BrokerWriter, ConnectorKind, ConnectorStatus } from 
 import type { SluiceEvent } from '../contract/event.js';
 import { envelopeOf } from '../contract/event.js';
 import type { Emitter, OperatorContext } from '../contract/operator.js';
+import { partitionOf } from '../contract/partition.js';
 import { TwoPhaseSink, type TwoPhaseTarget } from './stagedBatches.js';
 
 /**
@@ -16,6 +17,10 @@ export class BrokerSinkOperator extends TwoPhaseSink<BrokerRecord> {
   private readonly text: boolean;
   private readonly subject: string | null;
   private readonly keyed: boolean;
+  /** `${partition}` in the subject: hash(key) % this; 0: no partition in the subject. */
+  private readonly partitions: number;
+  /** Put before each event id to make the record id (a broker topic's `Nats-Msg-Id`). */
+  private readonly idPrefix: string;
 
   constructor(
     protected readonly ctx: OperatorContext,
@@ -30,6 +35,9 @@ export class BrokerSinkOperator extends TwoPhaseSink<BrokerRecord> {
     const s = subjectField ? c[subjectField] : undefined;
     this.subject = typeof s === 'string' && s !== '' ? s : null;
     this.keyed = this.subject !== null && this.subject.includes('${key}');
+    const p = Number(c.partitions ?? 1);
+    this.partitions = this.subject?.includes('${partition}') ? (Number.isInteger(p) && p >= 1 ? p : 1) : 0;
+    this.idPrefix = typeof c.idPrefix === 'string' ? c.idPrefix : '';
   }
 
   protected connect(): TwoPhaseTarget<BrokerRecord> {
@@ -45,8 +53,14 @@ export class BrokerSinkOperator extends TwoPhaseSink<BrokerRecord> {
   protected recordOf(e: SluiceEvent): BrokerRecord {
     const body = this.envelope ? envelopeOf(e) : e.value;
     const payload = this.text && typeof body === 'string' ? body : (JSON.stringify(body) ?? 'null');
-    const r: BrokerRecord = { id: e.id, key: e.key, time: e.time, payload };
-    if (this.keyed) r.subject = this.subject!.split('${key}').join(e.key ?? '_');
+    const r: BrokerRecord = { id: this.idPrefix + e.id, key: e.key, time: e.time, payload };
+    if (this.keyed || this.partitions > 0) {
+      let subject = this.subject!;
+      if (this.keyed) subject = subject.split('${key}').join(e.key ?? '_');
+      if (this.partitions > 0)
+        subject = subject.split('${partition}').join(String(partitionOf(e.key, this.partitions)));
+      r.subject = subject;
+    }
     return r;
   }
 

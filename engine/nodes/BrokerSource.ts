@@ -23,6 +23,8 @@ export class BrokerSourceOperator implements SourceOperator {
   private reader: BrokerReader | null = null;
   private resumeFrom: unknown = null;
   private readonly json: boolean;
+  /** Payloads are whole events `{ id, key, time, value }` (a sink's `envelope`, a broker topic). */
+  private readonly envelope: boolean;
   private readonly keyFn: CompiledCode | null;
   private readonly timeFn: CompiledCode | null;
 
@@ -32,6 +34,7 @@ export class BrokerSourceOperator implements SourceOperator {
   ) {
     const c = ctx.config;
     this.json = c.format !== 'text';
+    this.envelope = this.json && c.envelope === true;
     this.keyFn = compiled(c.keyExpression);
     this.timeFn = compiled(c.timeExpression);
   }
@@ -76,6 +79,11 @@ export class BrokerSourceOperator implements SourceOperator {
     }
     let key: string | null = null;
     let t = time;
+    if (this.envelope && isEnvelope(value)) {
+      key = typeof value.key === 'string' ? value.key : null;
+      if (typeof value.time === 'number' && Number.isFinite(value.time)) t = value.time;
+      value = value.value;
+    }
     try {
       if (this.keyFn !== null) {
         const k = this.keyFn(value, m.subject, m.headers);
@@ -130,6 +138,10 @@ export class BrokerSourceOperator implements SourceOperator {
 
 function compiled(source: unknown): CompiledCode | null {
   return typeof source === 'string' && source.trim() !== '' ? compileExpression(source, MESSAGE_VARS) : null;
+}
+
+function isEnvelope(v: unknown): v is { key?: unknown; time?: unknown; value: unknown } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && 'value' in v;
 }
 
 function message(err: unknown): string {

@@ -16,8 +16,16 @@ export const sinkNats: NodeDescriptor = {
     subject: {
       kind: 'string',
       label: 'Subject',
-      doc: 'The subject to publish on; `${key}` is replaced by the event key, e.g. `orders.${key}`.',
+      doc: 'The subject to publish on; `${key}` is replaced by the event key, e.g. `orders.${key}`, and `${partition}` by hash(key) % partitions, e.g. `orders.${partition}`.',
       required: true,
+    },
+    partitions: {
+      kind: 'number',
+      label: 'Partitions',
+      doc: 'With `${partition}` in the subject: how many partitions keys are hashed over (the hash a group run partitions by).',
+      min: 1,
+      max: 4096,
+      integer: true,
     },
     stream: {
       kind: 'string',

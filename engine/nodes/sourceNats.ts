@@ -39,6 +39,12 @@ export const sourceNats: NodeDescriptor = {
       doc: 'With `from-time`: an ISO date, e.g. `2026-01-31T12:00:00Z`.',
     },
     ...BROKER_SOURCE_FIELDS,
+    envelope: {
+      kind: 'boolean',
+      label: 'Whole events',
+      doc: "Payloads are whole events { id, key, time, value } (a sink's Whole event): the key, time and value come from them (the key and time expressions still override).",
+      default: false,
+    },
   },
   ...CONNECTOR_SOURCE_TRAITS,
   check(config) {

@@ -1,6 +1,8 @@
 import type { NodeDescriptor } from '../contract/descriptor.js';
 import type { SluiceEvent } from '../contract/event.js';
 import type { Emitter, Operator, OperatorContext } from '../contract/operator.js';
+import { brokerConfigProblems } from '../graph/brokerTopics.js';
+import { CONNECT_TIMEOUT_FIELD, urlField } from './connectorFields.js';
 
 type Overflow = 'block' | 'drop-oldest';
 
@@ -30,7 +32,9 @@ export const topic: NodeDescriptor = {
     'A pub-sub topic. Publishers write to its input; each outgoing edge is a separate subscription ' +
     'that reads every event at its own pace, and its consumer lag is shown on the edge. When a ' +
     'subscriber falls `retentionEvents` behind, `block` makes publishers wait and `drop-oldest` ' +
-    'makes that subscriber skip the oldest events (counted).',
+    'makes that subscriber skip the oldest events (counted). With a broker (a NATS JetStream stream), ' +
+    'every event it receives is published to the stream and its subscribers read from the stream, ' +
+    'so graphs in other processes or on other machines exchange events through it, exactly once.',
   config: {
     name: { kind: 'string', label: 'Name', doc: 'The topic name, shown on the canvas.', required: true },
     retentionEvents: {
@@ -48,7 +52,36 @@ export const topic: NodeDescriptor = {
       doc: 'Make publishers wait for the slowest subscriber (block) or let it skip the oldest events (drop-oldest).',
       default: 'block',
     },
+    broker: {
+      kind: 'record',
+      label: 'Broker',
+      doc:
+        'Back the topic by a NATS JetStream stream (created if missing, subjects `<stream>.<partition>`): ' +
+        'what it receives is published there when the checkpoint covering it completes, deduplicated by ' +
+        'event id, and its subscribers read the stream from the sequence in their checkpoint. A graph with ' +
+        'only its input connected publishes; one with only its outputs connected subscribes. Empty: an ' +
+        'in-process topic.',
+      fields: {
+        url: urlField('nats://127.0.0.1:4222'),
+        stream: {
+          kind: 'string',
+          label: 'Stream',
+          doc: 'The JetStream stream: letters, digits, `-` and `_`.',
+          required: true,
+        },
+        partitions: {
+          kind: 'number',
+          label: 'Partitions',
+          doc: "Subjects the key is hashed over (`<stream>.0` …). Default: the graph's partitions setting, else 1. Publishers and subscribers of one stream must agree.",
+          min: 1,
+          max: 4096,
+          integer: true,
+        },
+        connectTimeoutMs: CONNECT_TIMEOUT_FIELD,
+      },
+    },
   },
+  check: (config) => brokerConfigProblems(config),
   ports: () => ({ inputs: ['in'], outputs: ['out'] }),
   runsUserCode: false,
   changesKey: false,

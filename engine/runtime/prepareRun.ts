@@ -1,6 +1,7 @@
 import type { ExecutionPlan } from '../compiler/ExecutionPlan.js';
 import { planGraph } from '../compiler/planGraph.js';
 import { UserError } from '../contract/index.js';
+import { expandBrokerTopics } from '../graph/brokerTopics.js';
 import { connectionsOf, resolveNodeConfig } from '../graph/resolveConnections.js';
 import { nodeRegistry } from '../nodes/registry.js';
 import { StateStore } from '../store/StateStore.js';
@@ -47,7 +48,8 @@ export interface PreparedRun {
  *    old state that cannot be used is refused (unless `fresh`), and the store closed again.
  */
 export function prepareRun(checked: CheckedGraph, o: PrepareOptions): PreparedRun {
-  const plan = planGraph(checked.graph, nodeRegistry, {
+  // Broker-backed topics run as the connector nodes they expand to (SPEC §15).
+  const plan = planGraph(expandBrokerTopics(checked.graph), nodeRegistry, {
     maxWorkers: o.maxWorkers,
     ...(o.fuse !== undefined ? { fuse: o.fuse } : {}),
     ...(o.usePinned ? { usePinned: true } : {}),

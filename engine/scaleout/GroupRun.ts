@@ -179,8 +179,9 @@ export class GroupRun {
       fenced,
       stopping: false,
     };
+    const graph = partitionGraph(this.o.graph, p, this.partitions);
     const run = await startRun({
-      graph: partitionGraph(this.o.graph, p, this.partitions),
+      graph,
       baseDir: this.o.baseDir,
       statePath: this.cachePath(p),
       maxWorkers: this.o.workersPerPartition ?? 1,
@@ -207,7 +208,7 @@ export class GroupRun {
     entry.run = run;
     // The partition's lag for `sluice group`: what its sources' brokers report as pending
     // (JetStream pending, Redis group lag), summed; null for sources that have none.
-    const sources = new Set(this.o.graph.nodes.filter((n) => n.type.startsWith('source.')).map((n) => n.id));
+    const sources = new Set(graph.nodes.filter((n) => n.type.startsWith('source.')).map((n) => n.id));
     let lastCheckpoint: number | null = from?.checkpointId ?? null;
     run.subscribe((e) => {
       if (e.type !== 'metricsPublished') return;

@@ -1,5 +1,6 @@
 import type { GraphFile, GraphNode } from '../contract/graphFile.js';
 import { UserError } from '../contract/operator.js';
+import { brokerOf, brokerPartitions, brokerReaderId, expandBrokerTopics } from '../graph/brokerTopics.js';
 
 /** The largest `partitions` a group accepts: KV holds one lease and one checkpoint key each. */
 export const MAX_PARTITIONS = 4096;
@@ -27,6 +28,13 @@ export function groupPartitions(graph: GraphFile): number {
       throw new UserError(
         `node "${n.id}": ${n.type} cannot be shared by a group's members (its commits are recorded in one machine's state store, so a partition that moves would repeat or lose output); use a sink every member reaches, such as sink.postgres or sink.nats`,
       );
+  for (const n of graph.nodes) {
+    const b = brokerOf(n);
+    if (b !== null && brokerPartitions(b, graph) !== p)
+      throw new UserError(
+        `node "${n.id}": the broker topic hashes keys over ${brokerPartitions(b, graph)} partitions and the group over ${p}; partition p reads only ${b.stream}.<p>, so they must be the same (leave the topic's partitions unset to use the graph's)`,
+      );
+  }
   return p;
 }
 
@@ -39,10 +47,20 @@ export function groupPartitions(graph: GraphFile): number {
  *
  * Every partition reads its sources from the start of their replayable input and keeps its
  * share, which suits deterministic sources (generator, file, a stream read from a sequence):
- * the sources' positions are part of each partition's checkpoint.
+ * the sources' positions are part of each partition's checkpoint. A broker-backed topic's
+ * subscription is the exception: partition p reads only `<stream>.<p>`, where publishers put
+ * the keys that hash to p, so each event is read once in the whole group, not once per partition.
  */
-export function partitionGraph(graph: GraphFile, p: number, partitions: number): GraphFile {
-  const sources = graph.nodes.filter((n) => n.type.startsWith('source.'));
+export function partitionGraph(whole: GraphFile, p: number, partitions: number): GraphFile {
+  // A broker-backed topic is already partitioned (its publishers route by the same hash to
+  // `<stream>.<p>`): partition p reads only its own subject, and needs no filter behind it.
+  const readers = new Set(
+    whole.nodes
+      .filter((n) => brokerOf(n) !== null && whole.edges.some((e) => e.from.node === n.id))
+      .map((n) => brokerReaderId(whole, n.id)),
+  );
+  const graph = expandBrokerTopics(whole, (stream) => `${stream}.${p}`);
+  const sources = graph.nodes.filter((n) => n.type.startsWith('source.') && !readers.has(n.id));
   const filters: GraphNode[] = sources.map((s) => ({
     id: partitionFilterId(s.id),
     type: 'filter',

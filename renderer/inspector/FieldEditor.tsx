@@ -196,6 +196,30 @@ export function FieldEditor({ name, schema, value, onChange, messages, compact, 
           </div>
         );
       }
+      case 'record': {
+        const record =
+          value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+        return (
+          <div className="record" data-testid={id}>
+            {Object.entries(schema.fields).map(([sub, subSchema]) => (
+              <FieldEditor
+                key={sub}
+                name={sub}
+                schema={subSchema}
+                value={record[sub]}
+                compact
+                testId={`${testId}-${sub}`}
+                onChange={(v) => {
+                  const next = { ...record };
+                  if (v === undefined) delete next[sub];
+                  else next[sub] = v;
+                  onChange(Object.keys(next).length === 0 ? undefined : next);
+                }}
+              />
+            ))}
+          </div>
+        );
+      }
     }
   }
 }

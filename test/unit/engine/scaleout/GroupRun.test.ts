@@ -8,7 +8,10 @@ import { GroupRun } from '../../../../engine/scaleout/GroupRun.js';
 import { PartitionCheckpoints } from '../../../../engine/scaleout/PartitionCheckpoints.js';
 import { readGroup } from '../../../../engine/scaleout/readGroup.js';
 import { startNats, waitFor, type PrivateNats } from '../../../support/natsServer.js';
-import { graphOf } from '../runtime/runGraph.js';
+import { graphOf, runToEnd } from '../runtime/runGraph.js';
+import { partitionOf } from '../../../../engine/runtime/partition.js';
+import { decodeState } from '../../../../engine/store/stateCodec.js';
+import pg from 'pg';
 
 // GroupRun in this process (real worker threads, real SQLite caches, a private nats-server).
 let nats: PrivateNats;
@@ -73,6 +76,99 @@ describe('GroupRun', () => {
     await expect(start(none, 'gr-refused', lines)).rejects.toThrow(/has no settings.partitions/);
     await expect(start(graph({ type: 'sink.file', config: { path: 'x.jsonl' } }), 'gr-refused', lines)).rejects.toThrow(
       /sink.file cannot be shared/,
+    );
+  });
+
+  it('reads a broker-backed topic by partition: partition p reads only <stream>.<p>, each event counted once', async () => {
+    const group = `gr-topic-${Date.now()}`;
+    const stream = `grtopic${Date.now()}`;
+    const table = `grtopic_${Date.now()}`;
+    const pgUrl = 'postgres://postgres@127.0.0.1:5432/test';
+    const broker = { url: nats.url, stream, partitions: 3 };
+    // The publisher: a plain run of its own graph, routing each key to <stream>.<hash % 3>.
+    const producer = graphOf({
+      name: 'payments-feed',
+      nodes: [
+        { id: 'gen', type: 'source.generator', config: { count: 3600, keys: 36 } },
+        { id: 't', type: 'topic', config: { name: 'payments', broker } },
+      ],
+      edges: ['gen -> t'],
+    });
+    // The subscriber, as a group of two members over 3 partitions.
+    const consumer = graphOf({
+      settings: { checkpointIntervalMs: 200, partitions: 3 },
+      nodes: [
+        { id: 't', type: 'topic', config: { name: 'payments', broker: { url: nats.url, stream } } },
+        { id: 'agg', type: 'aggregate', config: { op: 'count' } },
+        { id: 'pg', type: 'sink.postgres', config: { url: pgUrl, table, mode: 'upsert' } },
+      ],
+      edges: ['t -> agg', 'agg -> pg'],
+    });
+    const lines: string[] = [];
+    const a = await start(consumer, group, lines, 5000);
+    const b = await start(consumer, group, lines, 5000);
+    const client = new pg.Client({ connectionString: pgUrl });
+    await client.connect();
+    try {
+      const fed = await runToEnd(producer, { statePath: path.join(dir, `${stream}-feed.db`) });
+      expect(fed.result.status).toBe('finished');
+      await waitFor(
+        'every key counted to 100',
+        async () => {
+          const r = await client
+            .query<{ n: string }>(`SELECT count(*) AS n FROM "${table}" WHERE (value->>'value')::int = 100`)
+            .catch(() => null);
+          return r !== null && Number(r.rows[0]!.n) === 36;
+        },
+        60_000,
+      ).catch(async (err: unknown) => {
+        const rows = await client.query(`SELECT key, value FROM "${table}"`).catch(() => ({ rows: [] }));
+        const st = await PartitionCheckpoints.open(nc, group, 'debug');
+        for (let p = 0; p < 3; p++) {
+          const c = (await st.peek(p))?.checkpoint;
+          const t = c?.snapshots.find((x) => x.nodeId === 't');
+          lines.push(
+            `DEBUG p${p}: cp ${c?.checkpointId} epoch ${(await st.peek(p))?.epoch} t ${JSON.stringify(t ? decodeState(t.state) : null)}`,
+          );
+        }
+        const info = await (await nc.jetstreamManager()).streams.info(stream, { subjects_filter: '>' });
+        lines.push(`DEBUG stream ${JSON.stringify(info.state.subjects)} last ${info.state.last_seq}`);
+        throw new Error(`${(err as Error).message}: ${JSON.stringify(rows.rows).slice(0, 600)}\n${lines.join('\n')}`);
+      });
+      const all = await client.query<{ value: { value: number } }>(`SELECT value FROM "${table}"`);
+      expect(all.rows).toHaveLength(36);
+      await client.query(`DROP TABLE "${table}"`);
+    } finally {
+      await client.end();
+      await a.stop();
+      await b.stop();
+    }
+    // Each partition read only its subject: its count holds only the keys that hash to it,
+    // and its reader's position is within its own subject's share of the stream.
+    const store = await PartitionCheckpoints.open(nc, group, 'reader');
+    let held = 0;
+    for (let p = 0; p < 3; p++) {
+      const snaps = (await store.peek(p))?.checkpoint?.snapshots;
+      const agg = snaps?.find((x) => x.nodeId === 'agg');
+      const keys = (decodeState(agg!.state) as { columns: { keys: string[] } }).columns.keys;
+      for (const k of keys) expect(partitionOf(k, 3)).toBe(p);
+      held += keys.length;
+    }
+    expect(held).toBe(36);
+    expect(lines.join('\n')).not.toMatch(/failed|refused/);
+  }, 120_000);
+
+  it('refuses a broker topic whose partitions differ from the group’s', async () => {
+    const g = graphOf({
+      settings: { checkpointIntervalMs: 200, partitions: 3 },
+      nodes: [
+        { id: 't', type: 'topic', config: { name: 'x', broker: { url: nats.url, stream: 's', partitions: 4 } } },
+        { id: 'out', type: 'sink.discard' },
+      ],
+      edges: ['t -> out'],
+    });
+    await expect(start(g, 'gr-refused-topic', [])).rejects.toThrow(
+      /node "t": the broker topic hashes keys over 4 partitions and the group over 3/,
     );
   });
 
