@@ -57,8 +57,10 @@ describe('example graphs', () => {
     for (const node of graph.nodes) expect(node.position, node.id).toBeDefined();
     for (const edge of graph.edges) {
       const step = x.get(edge.to.node)! - x.get(edge.from.node)!;
+      // A step may be wider where a label on the edge needs the room (a source's lag).
       expect(step, edge.id).toBeGreaterThanOrEqual(200);
-      expect(step % 250, edge.id).toBe(0);
+      expect(step, edge.id).toBeLessThanOrEqual(600);
+      expect(step % 50, edge.id).toBe(0);
     }
   });
 
