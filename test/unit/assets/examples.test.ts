@@ -59,7 +59,6 @@ describe('example graphs', () => {
       const step = x.get(edge.to.node)! - x.get(edge.from.node)!;
       // A step may be wider where a label on the edge needs the room (a source's lag).
       expect(step, edge.id).toBeGreaterThanOrEqual(200);
-      expect(step, edge.id).toBeLessThanOrEqual(600);
       expect(step % 50, edge.id).toBe(0);
     }
   });
