@@ -35,20 +35,25 @@ afterAll(() => {
 });
 
 describe('sink.http', () => {
-  it('posts every event, in batches, retrying failed requests until 2xx, with Idempotency-Key', async () => {
-    const graph = graphOf({
-      nodes: [
-        { id: 'gen', type: 'source.generator', config: { count: 95, keys: 3 } },
-        { id: 'out', type: 'sink.http', config: { url, batch: 10 } },
-      ],
-      edges: ['gen -> out'],
-    });
-    const r = await runToEnd(graph, { dir, statePath: path.join(dir, 'sink.db') });
-    expect(r.result.status).toBe('finished');
-    const seqs = bodies.flatMap((b) => (JSON.parse(b.body) as Array<{ seq: number }>).map((v) => v.seq));
-    // At least once: every event arrived; a retry after a 502 resends nothing that got a 200.
-    expect(new Set(seqs).size).toBe(95);
-    expect(seqs).toHaveLength(95);
-    expect(bodies[0]!.key).toBe('gen-0..gen-9');
-  });
+  // A run's workers take seconds to start on a loaded 2-core machine (CI runs suites in parallel).
+  it(
+    'posts every event, in batches, retrying failed requests until 2xx, with Idempotency-Key',
+    { timeout: 120_000 },
+    async () => {
+      const graph = graphOf({
+        nodes: [
+          { id: 'gen', type: 'source.generator', config: { count: 95, keys: 3 } },
+          { id: 'out', type: 'sink.http', config: { url, batch: 10 } },
+        ],
+        edges: ['gen -> out'],
+      });
+      const r = await runToEnd(graph, { dir, statePath: path.join(dir, 'sink.db') });
+      expect(r.result.status).toBe('finished');
+      const seqs = bodies.flatMap((b) => (JSON.parse(b.body) as Array<{ seq: number }>).map((v) => v.seq));
+      // At least once: every event arrived; a retry after a 502 resends nothing that got a 200.
+      expect(new Set(seqs).size).toBe(95);
+      expect(seqs).toHaveLength(95);
+      expect(bodies[0]!.key).toBe('gen-0..gen-9');
+    },
+  );
 });

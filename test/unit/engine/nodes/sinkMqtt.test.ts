@@ -17,7 +17,8 @@ afterAll(() => {
 });
 
 describe('sink.mqtt', () => {
-  it('publishes every event on its key topic with QoS 1 and message-id = event id', async () => {
+  // A run's workers take seconds to start on a loaded 2-core machine (CI runs suites in parallel).
+  it('publishes every event on its key topic with QoS 1 and message-id = event id', { timeout: 120_000 }, async () => {
     const base = uniqueName('sluice-test');
     const sub = await mqtt.connectAsync(MQTT_URL, { protocolVersion: 5 });
     const got: IPublishPacket[] = [];

@@ -29,37 +29,50 @@ async function drain(queue: string): Promise<GetMessage[]> {
 }
 
 describe('sink.rabbitmq', () => {
-  it('publishes every event through a topic exchange to a bound queue, message-id = event id, and a rerun adds nothing', async () => {
-    const queue = uniqueName('sluice-test-sink');
-    queues.push(queue);
-    const exchange = 'amq.topic';
-    const graph = graphOf({
-      nodes: [
-        { id: 'gen', type: 'source.generator', config: { count: 1000, keys: 4 } },
-        { id: 'out', type: 'sink.rabbitmq', config: { url: RABBITMQ_URL, exchange, routingKey: `${queue}.#`, queue } },
-        { id: 'keyed', type: 'sink.rabbitmq', config: { url: RABBITMQ_URL, exchange, routingKey: `${queue}.\${key}` } },
-      ],
-      edges: ['gen -> out', 'gen -> keyed'],
-    });
-    const statePath = path.join(dir, `${queue}.db`);
-    const r = await runToEnd(graph, { dir, statePath });
-    expect(r.result.status).toBe('finished');
-    // Under load the end-of-run settle may time out with confirms outstanding (the outbox keeps them): wait for the broker.
-    await waitFor(
-      '2000 messages in the queue',
-      async () => (await queueDepth(admin, queue)) >= 2000 || undefined,
-      30_000,
-    );
-    const got = await drain(queue);
-    // The bound queue gets both sinks' messages: `out` with the literal key, `keyed` per event key.
-    const ids = got.map((m) => String(m.properties.messageId));
-    expect(new Set(ids).size).toBe(1000);
-    expect(got).toHaveLength(2000);
-    expect(new Set(got.map((m) => m.fields.routingKey))).toEqual(
-      new Set([`${queue}.#`, ...[0, 1, 2, 3].map((k) => `${queue}.k${k}`)]),
-    );
-    const again = await runToEnd(graph, { dir, statePath });
-    expect(again.result.status).toBe('finished');
-    expect(await drain(queue)).toHaveLength(0);
-  });
+  // A run's workers take seconds to start on a loaded 2-core machine (CI runs suites in parallel).
+  it(
+    'publishes every event through a topic exchange to a bound queue, message-id = event id, and a rerun adds nothing',
+    { timeout: 120_000 },
+    async () => {
+      const queue = uniqueName('sluice-test-sink');
+      queues.push(queue);
+      const exchange = 'amq.topic';
+      const graph = graphOf({
+        nodes: [
+          { id: 'gen', type: 'source.generator', config: { count: 1000, keys: 4 } },
+          {
+            id: 'out',
+            type: 'sink.rabbitmq',
+            config: { url: RABBITMQ_URL, exchange, routingKey: `${queue}.#`, queue },
+          },
+          {
+            id: 'keyed',
+            type: 'sink.rabbitmq',
+            config: { url: RABBITMQ_URL, exchange, routingKey: `${queue}.\${key}` },
+          },
+        ],
+        edges: ['gen -> out', 'gen -> keyed'],
+      });
+      const statePath = path.join(dir, `${queue}.db`);
+      const r = await runToEnd(graph, { dir, statePath });
+      expect(r.result.status).toBe('finished');
+      // Under load the end-of-run settle may time out with confirms outstanding (the outbox keeps them): wait for the broker.
+      await waitFor(
+        '2000 messages in the queue',
+        async () => (await queueDepth(admin, queue)) >= 2000 || undefined,
+        30_000,
+      );
+      const got = await drain(queue);
+      // The bound queue gets both sinks' messages: `out` with the literal key, `keyed` per event key.
+      const ids = got.map((m) => String(m.properties.messageId));
+      expect(new Set(ids).size).toBe(1000);
+      expect(got).toHaveLength(2000);
+      expect(new Set(got.map((m) => m.fields.routingKey))).toEqual(
+        new Set([`${queue}.#`, ...[0, 1, 2, 3].map((k) => `${queue}.k${k}`)]),
+      );
+      const again = await runToEnd(graph, { dir, statePath });
+      expect(again.result.status).toBe('finished');
+      expect(await drain(queue)).toHaveLength(0);
+    },
+  );
 });

@@ -20,7 +20,8 @@ function lines(file: string): string[] {
 }
 
 describe('source.http', () => {
-  it('turns POSTed JSON into events and answers 200 once the sink has them durably', async () => {
+  // A run's workers take seconds to start on a loaded 2-core machine (CI runs suites in parallel).
+  it('turns POSTed JSON into events and answers 200 once the sink has them durably', { timeout: 120_000 }, async () => {
     const port = await freePort();
     const out = path.join(dir, `hook-${port}.jsonl`);
     const graph = graphOf({
