@@ -1,6 +1,6 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { openEditor, SHOTS } from './editorHarness.js';
-import { importGraph } from './liveHarness.js';
+import { freshDir, importGraph, saveAs } from './liveHarness.js';
 
 /** Whether the pointer at the centre of `item` reaches it (it is not clipped or covered). */
 async function reachable(page: Page, item: Locator): Promise<boolean> {
@@ -43,6 +43,7 @@ for (const viewport of [
     await openEditor(page);
     await importGraph(page, slow, 'menu.sluice.json');
     await expect(page.getByTestId('doc-name')).toHaveText('Menu demo');
+    await saveAs(page, `${freshDir(`menus-${viewport.width}-a-folder-with-a-long-name`)}/menu-demo.sluice.json`);
     await expect(page.getByTestId('action-run')).toBeEnabled();
 
     await mouseClick(page, page.getByTestId('run-menu'));
@@ -55,6 +56,16 @@ for (const viewport of [
     await expect(trust.or(page.getByTestId('run-chip'))).toBeVisible();
     if (await trust.isVisible()) await trust.click();
     await expect(page.getByTestId('run-chip')).toHaveAttribute('data-status', 'running', { timeout: 15_000 });
+    // Every toolbar tool is whole and under the pointer while a run shows its status, with a
+    // saved document's folder beside its name.
+    const tools = page.locator('.tools [data-testid^="action-"]');
+    expect(await tools.count()).toBeGreaterThan(8);
+    for (const tool of await tools.all()) {
+      const id = await tool.getAttribute('data-testid');
+      expect(await reachable(page, tool), `${id} is not cut or covered`).toBe(true);
+      expect(await tool.evaluate((el) => el.scrollWidth <= el.clientWidth), `${id} shows its whole label`).toBe(true);
+    }
+    expect(await page.locator('.tools').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
 
     await mouseClick(page, page.getByTestId('debug-menu'));
     const crash = page.getByTestId('menu-crashRun');
