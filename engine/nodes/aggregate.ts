@@ -88,10 +88,11 @@ class AggregateOperator implements Operator {
   snapshot(): unknown {
     this.inFlight?.finish(); // an earlier snapshot not written yet (checkpoints back to back)
     this.epoch++;
-    const snap = new AggregateSnapshot(this.accs, this.input.op, () => {
-      if (this.inFlight === snap) this.inFlight = null;
+    // An empty state is written at once, inside the constructor: `done` passes the snapshot in.
+    const snap = new AggregateSnapshot(this.accs, this.input.op, (done) => {
+      if (this.inFlight === done) this.inFlight = null;
     });
-    this.inFlight = snap;
+    this.inFlight = snap.written ? null : snap;
     return snap;
   }
 
@@ -161,7 +162,7 @@ class AggregateSnapshot implements SlicedJson {
   constructor(
     accs: Map<string | null, Accumulator>,
     op: string,
-    private readonly onDone: () => void,
+    private readonly onDone: (snapshot: AggregateSnapshot) => void,
   ) {
     this.entries = accs.entries();
     this.size = accs.size;
@@ -226,7 +227,12 @@ class AggregateSnapshot implements SlicedJson {
 
   private end(): void {
     this.done = true;
-    this.onDone();
+    this.onDone(this);
+  }
+
+  /** Whether every key's columns are written (at once for an empty state). */
+  get written(): boolean {
+    return this.done;
   }
 
   /** Write the rest at once. */

@@ -114,6 +114,15 @@ describe('aggregate snapshots written in slices', () => {
     expect(next.columns.count[0]).toBeGreaterThan(1);
   });
 
+  it('snapshots an empty state (a checkpoint before the first event) and goes on after it', () => {
+    const a = new Harness(aggregate, { op: 'count' });
+    const empty = a.op.snapshot!(1);
+    expect(decodeState(encodeState(JSON.parse(JSON.stringify(empty))))).toEqual({ columns: { keys: [], count: [] } });
+    a.push([ev(1, { key: 'k0' })]);
+    const next = JSON.parse(JSON.stringify(a.op.snapshot!(2))) as { columns: { keys: unknown[]; count: number[] } };
+    expect(next.columns).toEqual({ keys: ['k0'], count: [1] });
+  });
+
   it('writes an unfinished snapshot at once when the next barrier comes first', () => {
     const a = new Harness(aggregate, { op: 'count' });
     for (let k = 0; k < 5000; k++) a.push([ev(1, { key: `k${k}` })]);
