@@ -160,6 +160,8 @@ class NatsReader implements BrokerReader {
   /** Where a first start begins, fixed at the first session so a reconnect does not move it. */
   private start: { policy: DeliverPolicy; seq?: number; time?: string } | null = null;
   private session = 0;
+  /** The current consumer's delivery sequence of the last message received (0: none yet). */
+  private delivered = 0;
 
   constructor(
     private readonly o: BrokerReaderOptions,
@@ -241,46 +243,89 @@ class NatsReader implements BrokerReader {
     return { ...base, deliver_policy: N().DeliverPolicy.All };
   }
 
-  /** Pull batches while the session lasts and the buffer has room. */
+  /**
+   * Pull batches while the session lasts and the buffer has room. The consumer has no acks, so
+   * the server counts a message as delivered once it sends it to a pull: a pull the client has
+   * already closed (its own timer ends it after `expires`, late on a loaded machine) loses
+   * what the server sends it, and the consumer moves on. So the reader checks the consumer's
+   * delivery sequence: a jump at the next message, or (at the end of the stream, where no next
+   * message shows it) a consumer that delivered more than the reader received, means messages
+   * were lost on the way; the reader then starts a new consumer after the last sequence
+   * received, and reads them again.
+   */
   private async read(s: NatsSession): Promise<void> {
     const session = ++this.session;
     const closed = s.nc.closed().then((err) => {
       if (session === this.session) this.conn.lost(err ?? new Error('the connection closed'));
     });
     void closed;
-    let consumer: Consumer;
+    const live = (): boolean => session === this.session && this.conn.session === s;
     try {
-      const info = await s.jsm.consumers.add(this.stream, this.consumerOptions());
-      consumer = await s.js.consumers.get(this.stream, info.name);
-    } catch (err) {
-      if (isNotFound(err)) this.conn.fail(`stream “${this.stream}” does not exist`);
-      else this.conn.lost(err);
-      return;
-    }
-    try {
-      while (session === this.session && this.conn.session === s) {
-        await this.buffer.room();
-        if (session !== this.session || this.conn.session !== s) break;
-        const batch = await consumer.fetch({ max_messages: FETCH_BATCH, expires: FETCH_EXPIRES_MS });
-        // A new session's consumer starts after the last sequence received: nothing is skipped.
-        const watchdog = setTimeout(() => {
-          if (session === this.session && this.conn.session === s)
-            this.conn.lost(new Error('a JetStream pull never ended'));
-        }, FETCH_STALL_MS);
+      while (live()) {
+        let consumer: Consumer;
+        let name: string;
         try {
-          for await (const m of batch) this.received(m);
-        } finally {
-          clearTimeout(watchdog);
+          name = (await s.jsm.consumers.add(this.stream, this.consumerOptions())).name;
+          consumer = await s.js.consumers.get(this.stream, name);
+        } catch (err) {
+          if (!live()) return;
+          if (isNotFound(err)) this.conn.fail(`stream “${this.stream}” does not exist`);
+          else this.conn.lost(err);
+          return;
         }
+        this.delivered = 0;
+        if (!(await this.pullFrom(consumer, live))) return;
+        // Messages were lost on the way: this consumer is done with, the next one starts after
+        // the last sequence received.
+        void s.jsm.consumers.delete(this.stream, name).catch(() => {});
       }
     } catch (err) {
-      if (session === this.session && this.conn.session === s) this.conn.lost(err);
+      if (live()) this.conn.lost(err);
     }
   }
 
-  private received(m: JsMsg): void {
+  /** Pull from `consumer` until the session ends (false) or a lost delivery shows (true). */
+  private async pullFrom(consumer: Consumer, live: () => boolean): Promise<boolean> {
+    while (live()) {
+      await this.buffer.room();
+      if (!live()) break;
+      const batch = await consumer.fetch({ max_messages: FETCH_BATCH, expires: FETCH_EXPIRES_MS });
+      // A new session's consumer starts after the last sequence received: nothing is skipped.
+      const watchdog = setTimeout(() => {
+        if (live()) this.conn.lost(new Error('a JetStream pull never ended'));
+      }, FETCH_STALL_MS);
+      let got = 0;
+      let gap = false;
+      try {
+        for await (const m of batch) {
+          if (!this.received(m)) {
+            gap = true;
+            break;
+          }
+          got++;
+        }
+      } finally {
+        clearTimeout(watchdog);
+      }
+      if (gap) {
+        void batch.close().catch(() => undefined);
+        return true;
+      }
+      // A short pull (it expired, or the stream ran out): has the consumer delivered more?
+      if (got < FETCH_BATCH && live() && (await consumer.info(false)).delivered.consumer_seq > this.delivered)
+        return true;
+    }
+    return false;
+  }
+
+  /** Buffer one message; false when its delivery sequence shows that earlier ones were lost. */
+  private received(m: JsMsg): boolean {
+    const delivery = m.info.deliverySequence;
+    if (delivery > this.delivered + 1) return false;
+    if (delivery <= this.delivered) return true;
+    this.delivered = delivery;
     const seq = m.info.streamSequence;
-    if (seq <= this.receivedSeq) return;
+    if (seq <= this.receivedSeq) return true;
     this.receivedSeq = seq;
     this.pending = m.info.pending;
     const h: Record<string, string> = {};
@@ -293,6 +338,7 @@ class NatsReader implements BrokerReader {
       time: Math.floor(m.info.timestampNanos / 1e6),
     };
     this.buffer.push(msg);
+    return true;
   }
 
   take(max: number): BrokerMessage[] {

@@ -80,11 +80,12 @@ describe('GroupRun', () => {
   });
 
   /**
-   * One member by default. With two (`members` 2, the rebalance moving partitions mid-stream)
-   * it failed ~1 run in 4 when two copies ran side by side on the loaded machine: some keys
-   * stayed at 71-90 of 100 in PostgreSQL (once a reader stuck at 3280 of 3600, once every
-   * reader at its subject's end and the moved partition's rows stale), the symptom of the
-   * reverted prototype too; an open problem of the group's handover, named in docs/SCALING.md.
+   * With one member, or two (`members` 2: the rebalance moves partitions mid-stream). The
+   * two-member run once failed ~1 in 4 on a loaded machine, some keys stuck at 71-99 of 100
+   * in PostgreSQL while checkpoints went on: source.nats lost messages its consumer had
+   * delivered to a pull the client had already closed (no acks), fixed there (see
+   * natsLostDelivery.test.ts). The failure message prints what tells such causes apart: each
+   * partition's reader position, counts and outbox, the commit records, the stream's subjects.
    */
   const topicByPartition = async (members: 1 | 2): Promise<void> => {
     const group = `gr-topic-${Date.now()}`;
@@ -134,13 +135,18 @@ describe('GroupRun', () => {
         for (let p = 0; p < 3; p++) {
           const c = (await st.peek(p))?.checkpoint;
           const t = c?.snapshots.find((x) => x.nodeId === 't');
+          const ag = c?.snapshots.find((x) => x.nodeId === 'agg');
           lines.push(
-            `DEBUG p${p}: cp ${c?.checkpointId} epoch ${(await st.peek(p))?.epoch} t ${JSON.stringify(t ? decodeState(t.state) : null)}`,
+            `DEBUG p${p}: cp ${c?.checkpointId} epoch ${(await st.peek(p))?.epoch} writer ${c?.writer} t ${JSON.stringify(t ? decodeState(t.state) : null)} agg ${JSON.stringify(ag ? decodeState(ag.state) : null).slice(0, 400)} outbox ${c?.outbox.rows.length} rows lastSeq ${c?.outbox.lastSeq} seqs ${c?.outbox.rows[0]?.seq}-${c?.outbox.rows.at(-1)?.seq}`,
           );
         }
+        const commits = await client
+          .query(`SELECT * FROM _sluice_commits WHERE store_id LIKE $1`, [`group:${group}:%`])
+          .catch(() => ({ rows: [] }));
+        lines.push(`DEBUG commits ${JSON.stringify(commits.rows)}`);
         const info = await (await nc.jetstreamManager()).streams.info(stream, { subjects_filter: '>' });
         lines.push(`DEBUG stream ${JSON.stringify(info.state.subjects)} last ${info.state.last_seq}`);
-        throw new Error(`${(err as Error).message}: ${JSON.stringify(rows.rows).slice(0, 600)}\n${lines.join('\n')}`);
+        throw new Error(`${(err as Error).message}: ${JSON.stringify(rows.rows).slice(0, 3000)}\n${lines.join('\n')}`);
       });
       const all = await client.query<{ value: { value: number } }>(`SELECT value FROM "${table}"`);
       expect(all.rows).toHaveLength(36);
@@ -171,8 +177,8 @@ describe('GroupRun', () => {
     120_000,
   );
 
-  it.skip(
-    'reads a broker-backed topic by partition with two members, partitions moving mid-stream (open problem)',
+  it(
+    'reads a broker-backed topic by partition with two members, partitions moving mid-stream',
     () => topicByPartition(2),
     120_000,
   );
