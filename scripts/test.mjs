@@ -1,6 +1,7 @@
 // `npm test`: everything a newcomer's fresh machine needs, then every suite, then one line
 // "N passed, N failed" summing them all. Exit 1 if anything failed.
-//   1. Debian's chromium for the end-to-end tests, installed with apt when missing (as root).
+//   1. Debian's chromium for the end-to-end tests, installed with apt when missing (as root), and
+//      the loopback servers the connector tests use, started when down (scripts/services.mjs).
 //   2. A build (engine bundle, editor, Electron main) — the CLI tests and e2e use the bundle.
 //   3. Type-check of every environment (one check per tsconfig, scripts/tsconfigs.mjs).
 //   4. Lint (eslint, with the import boundaries of STYLE.md) and the formatter check (prettier).
@@ -10,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureServices } from './services.mjs';
 import { TSCONFIGS } from './tsconfigs.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -44,6 +46,11 @@ if (wanted.length > 0) {
     console.log(`missing ${pkgs.join(', ')}: install them with apt-get (or set SLUICE_CHROMIUM to a Chromium)`);
   }
 }
+
+// 1b. the servers the connector tests use, on loopback: any that is down is started
+step('servers on loopback (PostgreSQL, Redis, RabbitMQ, Mosquitto, NATS)');
+const down = await ensureServices();
+if (down.length === 0) console.log('all five are running');
 
 // 2. build
 step('build');
