@@ -53,6 +53,12 @@ describe('sink.rabbitmq', () => {
         ],
         edges: ['gen -> out', 'gen -> keyed'],
       });
+      // `keyed` relies on the binding `out` declares; the two sinks connect in parallel, so
+      // `keyed` could publish before it exists and the exchange would drop those messages.
+      const setup = await admin.createChannel();
+      await setup.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'classic' } });
+      await setup.bindQueue(queue, exchange, `${queue}.#`);
+      await setup.close();
       const statePath = path.join(dir, `${queue}.db`);
       const r = await runToEnd(graph, { dir, statePath });
       expect(r.result.status).toBe('finished');
