@@ -279,7 +279,7 @@ const injected = record<InjectedEvent>({
 const MAX_PREVIEW_EXPRESSION = 100_000;
 const text = string(MAX_TEXT);
 const target = record<RunTarget>({ runId: optional(id), graphPath: optional(path) });
-const startRunRequest = record<StartRunRequest>({
+const startRunFields = {
   graph: objectOf<GraphFile>('a graph object'),
   path: optional(path),
   fresh: optional(boolean),
@@ -287,20 +287,11 @@ const startRunRequest = record<StartRunRequest>({
   usePinned: optional(boolean),
   durationMs: optional(nonNegativeMs),
   template: optional(id),
-});
+};
+const startRunRequest = record<StartRunRequest>(startRunFields);
 const groupName = string(64, { noNul: true, nonEmpty: true });
 const natsUrl = optional(string(4096, { noNul: true }));
-const startGroupRunRequest = record<StartGroupRunRequest>({
-  graph: objectOf<GraphFile>('a graph object'),
-  path: optional(path),
-  fresh: optional(boolean),
-  trusted: optional(boolean),
-  usePinned: optional(boolean),
-  durationMs: optional(nonNegativeMs),
-  template: optional(id),
-  group: groupName,
-  natsUrl,
-});
+const startGroupRunRequest = record<StartGroupRunRequest>({ ...startRunFields, group: groupName, natsUrl });
 
 /**
  * The schema of every `EngineApi` method: its signature (which the compiler holds the checks

@@ -1,4 +1,5 @@
 import type { NatsConnection } from 'nats';
+import type { GroupState } from '../contract/EngineApi.js';
 import { UserError } from '../contract/operator.js';
 import { checkGroupName, groupBucket, keys } from './groupNames.js';
 import type { GroupConfig, LeaseRecord, MemberRecord } from './groupRecords.js';
@@ -9,17 +10,8 @@ export interface GroupView {
   group: string;
   partitions: number;
   members: Array<MemberRecord & { live: boolean; heartbeatAgeMs: number }>;
-  leases: Array<{
-    partition: number;
-    owner: string | null;
-    epoch: number;
-    /** True while the lease is renewed (its owner may act for the partition). */
-    live: boolean;
-    /** Ms until it may be taken over (negative: expired). */
-    expiresInMs: number | null;
-    checkpointId: number | null;
-    lag: number | null;
-  }>;
+  /** Every partition's lease, as the editor's Group panel receives it. */
+  leases: GroupState['leases'];
 }
 
 /**
