@@ -258,22 +258,27 @@ export const createRunSlice: StateCreator<EditorState, [], [], RunSlice> = (set,
     }
   }
 
-  return {
+  /** What a run leaves behind, cleared when the next one starts or the document changes. */
+  const noRun = () => ({
     runId: null,
-    runPhase: 'idle',
-    runStatus: null,
     runReason: null,
-    runNote: null,
     resumedFrom: null,
     frame: null,
-    history: new MetricsHistory(),
     bottleneck: null,
     checkpointSeenAt: null,
     tap: null,
     charts: {},
     logs: [],
-    runPanel: null,
     groupRun: null,
+  });
+
+  return {
+    ...noRun(),
+    runPhase: 'idle',
+    runStatus: null,
+    runNote: null,
+    history: new MetricsHistory(),
+    runPanel: null,
     hoveredEdge: null,
     motion: true,
 
@@ -281,20 +286,11 @@ export const createRunSlice: StateCreator<EditorState, [], [], RunSlice> = (set,
       early = [];
       get().history.clear();
       set({
-        runId: null,
+        ...noRun(),
         runPhase: 'idle',
         runStatus: null,
-        runReason: null,
         runNote: null,
-        resumedFrom: null,
-        frame: null,
-        bottleneck: null,
-        checkpointSeenAt: null,
-        tap: null,
-        charts: {},
-        logs: [],
         hoveredEdge: null,
-        groupRun: null,
         runPanel: get().runPanel === 'group' ? null : get().runPanel,
       });
     },
@@ -303,19 +299,10 @@ export const createRunSlice: StateCreator<EditorState, [], [], RunSlice> = (set,
       get().history.clear();
       get().resetFiringAlerts();
       set({
-        runId: null,
+        ...noRun(),
         runPhase: 'starting',
         runStatus: 'starting',
-        runReason: null,
         runNote: 'Starting…',
-        resumedFrom: null,
-        frame: null,
-        bottleneck: null,
-        checkpointSeenAt: null,
-        tap: null,
-        charts: {},
-        logs: [],
-        groupRun: null,
         runPanel: get().runPanel === 'group' ? null : get().runPanel,
       });
     },
