@@ -9,7 +9,7 @@
 //   6. Playwright: the editor in chromium against the real web host.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureServices } from './services.mjs';
 import { TSCONFIGS } from './tsconfigs.mjs';
@@ -107,6 +107,7 @@ for (const r of results)
   console.log(
     `${r.failed ? 'FAIL' : 'ok  '} ${r.suite}: ${r.passed} passed, ${r.failed} failed${r.note ? ` (${r.note})` : ''}`,
   );
+for (const r of results) for (const f of r.failures ?? []) console.log(`  failed: ${f}`);
 console.log(`took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);
@@ -118,21 +119,56 @@ function countVitest(file) {
     const failedFiles = (j.testResults ?? []).filter(
       (f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0,
     ).length;
-    return { suite: 'vitest', passed: j.numPassedTests ?? 0, failed: (j.numFailedTests ?? 0) + failedFiles };
+    // The names of what failed go in the summary too: CI may show only the log's tail.
+    const failures = [];
+    for (const f of j.testResults ?? []) {
+      const file = relative(root, f.name ?? '');
+      if (f.status === 'failed' && (f.assertionResults ?? []).length === 0)
+        failures.push(`${file}: ${firstLine(f.message)}`);
+      for (const a of f.assertionResults ?? [])
+        if (a.status === 'failed') failures.push(`${file} > ${a.fullName}: ${firstLine(a.failureMessages?.[0])}`);
+    }
+    return {
+      suite: 'vitest',
+      passed: j.numPassedTests ?? 0,
+      failed: (j.numFailedTests ?? 0) + failedFiles,
+      failures,
+    };
   } catch {
     return { suite: 'vitest', passed: 0, failed: 1, note: 'no report' };
   }
+}
+
+function firstLine(text) {
+  const line = String(text ?? '')
+    // eslint-disable-next-line no-control-regex
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .split('\n')
+    .find((l) => l.trim() !== '');
+  return (line ?? 'no message').trim().slice(0, 200);
 }
 
 function countPlaywright(file) {
   try {
     const j = JSON.parse(readFileSync(file, 'utf8'));
     const s = j.stats ?? {};
+    const failures = [];
+    const walk = (suite, file) => {
+      for (const spec of suite.specs ?? [])
+        for (const t of spec.tests ?? [])
+          if (t.status === 'unexpected' || t.status === 'flaky')
+            failures.push(
+              `${file ?? spec.file}:${spec.line} ${spec.title} (${t.status}): ${firstLine(t.results?.at(-1)?.error?.message)}`,
+            );
+      for (const child of suite.suites ?? []) walk(child, file ?? suite.file);
+    };
+    for (const suite of j.suites ?? []) walk(suite, suite.file);
     return {
       suite: 'e2e',
       passed: s.expected ?? 0,
       failed: (s.unexpected ?? 0) + (s.flaky ?? 0),
       note: s.skipped ? `${s.skipped} skipped` : undefined,
+      failures,
     };
   } catch {
     return { suite: 'e2e', passed: 0, failed: 1, note: 'no report' };
