@@ -81,6 +81,11 @@ export interface RunMetrics {
     lastPauseNodeId?: string | null;
   };
   restarts: number;
+  /**
+   * A group member's frame (`startGroupRun`): the partitions whose frames it sums, ascending,
+   * of the group's `of`. The canvas shows only these, not the whole group.
+   */
+  partitions?: { held: number[]; of: number };
 }
 
 export interface MetricsSnapshot {

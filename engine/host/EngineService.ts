@@ -357,6 +357,7 @@ export class EngineService implements EngineApi {
         status: live.stopping ? 'stopping' : 'running',
         elapsedMs: t - joinedAt,
         t,
+        partitions: { held: [...frames.keys()].sort((a, b) => a - b), of: started.partitions },
       });
       this.emit({ type: 'metricsPublished', runId, snapshot });
     }, GROUP_FRAME_MS);

@@ -21,12 +21,12 @@ const sum = (values: Array<number | undefined>): number => values.reduce<number>
  * source reads its whole input in every partition and keeps its share, so its `out` is what its
  * partition filters let through, and the source rate is what leaves them. The partition filters
  * themselves are not shown. It covers the partitions this member runs now: when one moves to
- * another member its counts leave the sums.
+ * another member its counts leave the sums; `run.partitions` says which (the editor shows it).
  */
 export function mergePartitionMetrics(
   graph: GraphFile,
   frames: readonly MetricsSnapshot[],
-  run: { status: RunStatus; elapsedMs: number; t: number },
+  run: { status: RunStatus; elapsedMs: number; t: number; partitions?: { held: number[]; of: number } },
 ): MetricsSnapshot {
   const sources = new Set(graph.nodes.filter((n) => n.type.startsWith('source.')).map((n) => n.id));
   const nodes: Record<string, NodeMetrics> = {};
@@ -103,6 +103,7 @@ export function mergePartitionMetrics(
         lastPauseMs: maxOf(cps.map((c) => c.lastPauseMs)),
       },
       restarts: sum(frames.map((f) => f.run.restarts)),
+      ...(run.partitions ? { partitions: run.partitions } : {}),
     },
     nodes,
     edges,

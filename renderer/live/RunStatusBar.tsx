@@ -3,7 +3,7 @@ import type { RunMetrics } from '../../engine/contract/metrics.js';
 import type { EditorState } from '../store/editorState.js';
 import { useEditorStore } from '../store/useEditorStore.js';
 import type { Bottleneck } from './findBottleneck.js';
-import { formatBytes, formatElapsed, formatMs, formatRate } from './format.js';
+import { formatBytes, formatElapsed, formatHeldPartitions, formatMs, formatRate } from './format.js';
 
 const selectPhase = (s: EditorState) => s.runPhase;
 const selectStatus = (s: EditorState) => s.runStatus;
@@ -44,6 +44,19 @@ function selectRunLine(s: EditorState): RunLine | null {
 const selectResumed = (s: EditorState) => s.resumedFrom;
 const selectNote = (s: EditorState) => s.runNote;
 const selectGroup = (s: EditorState) => s.groupRun?.group ?? null;
+/**
+ * A group member's frame covers only the partitions it runs: which, as "0,2/4" (a string, so
+ * frames that hold the same partitions do not re-render the line).
+ */
+const selectHeld = (s: EditorState): string | null => {
+  const p = s.frame?.run.partitions;
+  return p ? `${p.held.join(',')}/${p.of}` : null;
+};
+
+function heldText(held: string): string {
+  const [list, of] = held.split('/') as [string, string];
+  return formatHeldPartitions(list === '' ? [] : list.split(',').map(Number), Number(of));
+}
 
 /**
  * "3 s ago": while frames arrive the line re-renders once a second anyway, so it is worked out
@@ -75,6 +88,7 @@ export function RunStatusBar() {
   const resumedFrom = useEditorStore(selectResumed);
   const note = useEditorStore(selectNote);
   const group = useEditorStore(selectGroup);
+  const held = useEditorStore(selectHeld);
   const age = useAge(seenAt, phase !== 'live' || (status !== 'running' && status !== 'recovering'));
   if (phase === 'idle') return null;
   if (phase === 'refused') {
@@ -104,9 +118,15 @@ export function RunStatusBar() {
         <span
           className="run-group"
           data-testid="run-group"
-          title="A member of this group: the figures cover the partitions it runs now, the checkpoint is the newest of theirs"
+          title="A member of this group: the canvas sums only the partitions it runs now (the other members run the rest: see the Group tab); the checkpoint is the newest of theirs"
         >
           group <strong>{group}</strong>
+          {held !== null && (
+            <span className="run-group-held" data-testid="run-group-partitions" data-held={held.split('/')[0]}>
+              {' '}
+              · {heldText(held)}
+            </span>
+          )}
         </span>
       )}
       <span title="elapsed" data-testid="run-elapsed">

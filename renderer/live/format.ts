@@ -59,3 +59,21 @@ export function strokeWidthFor(rate: number): number {
   if (!(rate > 0)) return 1.5;
   return Math.min(9, 1.5 + Math.log10(1 + rate) * 1.25);
 }
+
+/**
+ * What a group member's canvas covers: "partitions 0, 2 of 4 on this member", runs of
+ * neighbours joined ("partitions 0–3, 8 of 12 …"); past 6 runs only the count
+ * ("40 of 128 partitions on this member").
+ */
+export function formatHeldPartitions(held: readonly number[], of: number): string {
+  if (held.length === 0) return `0 of ${of} partitions on this member`;
+  const runs: string[] = [];
+  for (let i = 0; i < held.length;) {
+    let j = i;
+    while (j + 1 < held.length && held[j + 1] === held[j]! + 1) j++;
+    runs.push(j === i ? String(held[i]) : j === i + 1 ? `${held[i]}, ${held[j]}` : `${held[i]}–${held[j]}`);
+    i = j + 1;
+  }
+  if (runs.length > 6) return `${held.length} of ${of} partitions on this member`;
+  return `partition${held.length === 1 ? '' : 's'} ${runs.join(', ')} of ${of} on this member`;
+}

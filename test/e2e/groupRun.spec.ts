@@ -105,6 +105,17 @@ test('a graph runs as a group member from the Run menu; a CLI member joins and t
       { timeout: 60_000, message: `the CLI member said: ${cliErr}` },
     )
     .toBe(`${PARTITIONS / 2}/${PARTITIONS / 2}`);
+  // The canvas sums only this member's partitions, and the run status says which.
+  const held = page.getByTestId('run-group-partitions');
+  await expect
+    .poll(async () => {
+      const mine = (await cellOwners(page)).flatMap((o, i) => (o === myId ? [i] : []));
+      const text = await held.innerText();
+      return (await held.getAttribute('data-held')) === mine.join(',') && / of 6 on this member$/.test(text)
+        ? 'says which'
+        : `${text} (grid: ${mine.join(',')})`;
+    })
+    .toBe('says which');
   const other = page.locator('[data-testid="group-member"]:not([data-me])');
   await expect(other).toContainText('3 partitions');
   await expect(me).toContainText('this editor');

@@ -12,6 +12,14 @@ import { graphOf, runToEnd } from '../runtime/runGraph.js';
 import { partitionOf } from '../../../../engine/runtime/partition.js';
 import { decodeState } from '../../../../engine/store/stateCodec.js';
 import pg from 'pg';
+import { createClient } from 'redis';
+import { groupBucket, keys } from '../../../../engine/scaleout/groupNames.js';
+import {
+  decodeRecord,
+  encodeRecord,
+  isCasConflict,
+  type LeaseRecord,
+} from '../../../../engine/scaleout/groupRecords.js';
 
 // GroupRun in this process (real worker threads, real SQLite caches, a private nats-server).
 let nats: PrivateNats;
@@ -182,6 +190,131 @@ describe('GroupRun', () => {
     () => topicByPartition(2),
     120_000,
   );
+
+  /**
+   * sink.redis in a group (issue 15 item 4): a partition taken from its owner mid-stream keeps
+   * exactly-once. A successor that the test plays ("ghost": it takes partition 0's lease with
+   * epoch + 1 and claims its checkpoint key, as GroupMember and GroupRun do) fences member a
+   * out; a's next commit of partition 0 is refused, so while the ghost holds the lease the
+   * stream holds at most what the claimed checkpoint covers. Then b joins (one partition moves
+   * to it) and the ghost's lease expires (a takeover): at the end the stream holds every running
+   * count of every key once, per key in order.
+   */
+  it('sink.redis: a stale owner’s commit is refused and partitions moving mid-stream keep every count once', async () => {
+    const stamp = Date.now();
+    const group = `gr-redis-${stamp}`;
+    const stream = `sluice-gr-redis-${stamp}`;
+    const count = 1600;
+    const keyCount = 8;
+    const g = graphOf({
+      settings: { checkpointIntervalMs: 200, partitions: 2 },
+      nodes: [
+        { id: 'gen', type: 'source.generator', config: { count, keys: keyCount, ratePerSec: 400 } },
+        { id: 'agg', type: 'aggregate', config: { op: 'count' } },
+        { id: 'out', type: 'sink.redis', config: { url: 'redis://127.0.0.1:6379', stream } },
+      ],
+      edges: ['gen -> agg', 'agg -> out'],
+    });
+    const redis = createClient({ url: 'redis://127.0.0.1:6379' });
+    await redis.connect();
+    /** The stream's running counts per key, in stream order. */
+    const written = async (): Promise<Map<string, number[]>> => {
+      const out = new Map<string, number[]>();
+      for (const e of await redis.xRange(stream, '-', '+')) {
+        const key = e.message['key']!;
+        const v = JSON.parse(e.message['payload']!) as { value: number };
+        out.set(key, [...(out.get(key) ?? []), v.value]);
+      }
+      return out;
+    };
+    const inP0 = (m: Map<string, number[]>): number =>
+      [...m].filter(([k]) => partitionOf(k, 2) === 0).reduce((a, [, v]) => a + v.length, 0);
+    const linesA: string[] = [];
+    const linesB: string[] = [];
+    const a = await start(g, group, linesA, 1500);
+    let b: GroupRun | null = null;
+    try {
+      await waitFor('partition 0 to commit to the stream', async () => inP0(await written()) >= 50, 30_000);
+      // The ghost takes partition 0's lease (CAS on the revision a keeps renewing), then claims
+      // its checkpoint key under that epoch.
+      const kv = await nc.jetstream().views.kv(groupBucket(group), { bindOnly: true });
+      const GHOST_TTL = 6000;
+      const ghostEpoch = await waitFor('the ghost to take the lease', async () => {
+        const e = await kv.get(keys.lease(0));
+        const held = decodeRecord(e!.value) as LeaseRecord;
+        const lease: LeaseRecord = {
+          owner: 'ghost',
+          epoch: held.epoch + 1,
+          renewedAt: Date.now(),
+          ttlMs: GHOST_TTL,
+          expiresAt: Date.now() + GHOST_TTL,
+        };
+        try {
+          await kv.update(keys.lease(0), encodeRecord(lease), e!.revision);
+          return lease.epoch;
+        } catch (err) {
+          if (isCasConflict(err)) return undefined;
+          throw err;
+        }
+      });
+      const claimed = await (await PartitionCheckpoints.open(nc, group, 'ghost')).claim(0, ghostEpoch);
+      const covered = claimed.restored!;
+      expect(covered.writer).toBe(a.memberId);
+      const agg = covered.snapshots.find((x) => x.nodeId === 'agg')!;
+      const cols = (decodeState(agg.state) as { columns: { keys: string[]; count: number[] } }).columns;
+      const coveredCount = new Map(cols.keys.map((k, i) => [k, cols.count[i]!]));
+      // a finds out (its renewal fails) and stops partition 0; its last commit is refused.
+      await waitFor('a to stop partition 0', () => !a.running().includes(0), 30_000);
+      // While the ghost holds the lease, nothing past the claimed checkpoint is in the stream.
+      const fenced = await written();
+      const still = decodeRecord((await kv.get(keys.lease(0)))!.value) as LeaseRecord;
+      expect(still.owner, 'the ghost still holds partition 0 (a slower machine needs a longer GHOST_TTL)').toBe(
+        'ghost',
+      );
+      for (const [k, ns] of fenced)
+        if (partitionOf(k, 2) === 0)
+          expect(
+            ns.length,
+            `${k}: the stream holds ${ns.length}, the claimed checkpoint covers ${coveredCount.get(k)}`,
+          ).toBeLessThanOrEqual(coveredCount.get(k) ?? 0);
+      expect(inP0(fenced)).toBeLessThan(count / 2);
+      await waitFor('a to see the ghost took partition 0', () =>
+        /lost: partition 0 \(epoch \d+\) was taken over by ghost/.test(linesA.join('\n')),
+      );
+      expect(linesA.join('\n')).toMatch(/no longer held, so checkpoint \d+ is refused|epoch \d+ is stale/);
+      // b joins and gets one partition (a hands 1 over, or b waits for 0); the ghost's lease expires.
+      b = await start(g, group, linesB, 1500);
+      await waitFor(
+        'every count in the stream',
+        async () => [...(await written()).values()].reduce((n, v) => n + v.length, 0) >= count,
+        60_000,
+      );
+      await a.stop();
+      await b.stop();
+      const all = await written();
+      expect(all.size).toBe(keyCount);
+      for (const [k, ns] of all) {
+        expect(ns.length, k).toBe(count / keyCount);
+        expect(
+          ns.every((n, i) => n === i + 1),
+          `${k} once each, in order: ${ns.join(',')}`,
+        ).toBe(true);
+      }
+      const log = [...linesA, ...linesB].join('\n');
+      // b resumed what a had written: partition 1 handed over, or partition 0 after the ghost.
+      expect(linesB.join('\n')).toMatch(new RegExp(`resumed from checkpoint \\d+ \\(written by ${a.memberId}`));
+      expect(log).toMatch(
+        new RegExp(
+          `partition 0: running at epoch ${ghostEpoch + 1}, resumed from checkpoint ${covered.checkpointId} \\(written by ${a.memberId}`,
+        ),
+      );
+    } finally {
+      await a.stop();
+      await b?.stop();
+      await redis.del([stream, `${stream}:sluice-commits`]);
+      await redis.quit();
+    }
+  }, 120_000);
 
   it('refuses a broker topic whose partitions differ from the group’s', async () => {
     const g = graphOf({

@@ -77,6 +77,7 @@ describe('mergePartitionMetrics', () => {
       status: 'running',
       elapsedMs: 2000,
       t: 42,
+      partitions: { held: [0, 2], of: 4 },
     });
     expect(Object.keys(merged.nodes).sort()).toEqual(['agg', 'gen', 'out']);
     expect(Object.keys(merged.edges).sort()).toEqual(['e1', 'e2']);
@@ -86,6 +87,8 @@ describe('mergePartitionMetrics', () => {
     expect(merged.run).toMatchObject({ status: 'running', elapsedMs: 2000, sourceRate: 25, restarts: 0 });
     expect(merged.run.checkpoints).toMatchObject({ count: 4, lastId: 7 });
     expect(merged.t).toBe(42);
+    // The editor says which partitions the sums cover.
+    expect(merged.run.partitions).toEqual({ held: [0, 2], of: 4 });
   });
 
   it('with no partition running, shows nothing flowing', () => {
