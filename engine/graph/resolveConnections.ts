@@ -1,4 +1,5 @@
 import type { GraphFile } from '../contract/graphFile.js';
+import { KEYCHAIN_NAME } from '../contract/keychain.js';
 import type { Problem } from '../contract/problem.js';
 import { isRecord } from './isRecord.js';
 import { nodeName } from './nodeName.js';
@@ -16,8 +17,6 @@ const KEYCHAIN_REF = /\$\{keychain:([^}]*)\}/g;
 /** Either reference, for a quick "does this hold any?" test. */
 const ANY_REF = /\$\{(?:env|keychain):/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** A keychain secret's name: as a variable's, so `${keychain:PG_PASSWORD}` reads the same. */
-export const KEYCHAIN_NAME = ENV_NAME;
 /** What a host without a keychain says of a `${keychain:…}` (the CLI, the web host). */
 export const NO_KEYCHAIN_HERE = 'keychain secrets are available in the desktop app; use ${env:NAME} here';
 /** A `url` that is a bare name refers to a connection. */
