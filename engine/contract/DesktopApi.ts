@@ -59,10 +59,13 @@ export const DESKTOP_API = {
 export type DesktopApi = ServiceOf<typeof DESKTOP_API>;
 
 /** The keychain calls of the desktop API: what the Connections panel needs of the app. */
-export type KeychainApi = Pick<
-  DesktopApi,
-  'keychainAvailable' | 'listKeychainSecrets' | 'saveKeychainSecret' | 'deleteKeychainSecret'
->;
+export const KEYCHAIN_API = {
+  keychainAvailable: DESKTOP_API.keychainAvailable,
+  listKeychainSecrets: DESKTOP_API.listKeychainSecrets,
+  saveKeychainSecret: DESKTOP_API.saveKeychainSecret,
+  deleteKeychainSecret: DESKTOP_API.deleteKeychainSecret,
+};
+export type KeychainApi = ServiceOf<typeof KEYCHAIN_API>;
 export type DesktopMethod = keyof typeof DESKTOP_API;
 export const DESKTOP_METHODS = Object.keys(DESKTOP_API) as DesktopMethod[];
 
