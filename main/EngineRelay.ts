@@ -6,6 +6,16 @@ import { toService } from '../engine/contract/rpc/toService.js';
 import type { ClientMessage, ServerMessage } from '../engine/contract/rpc/wireProtocol.js';
 import { ENGINE_PROCESS_API } from './engineProcessApi.js';
 
+/** The engine calls that resolve `${keychain:…}`, which wait for the secrets of a new engine process. */
+const USES_KEYCHAIN = new Set([
+  'validate',
+  'startRun',
+  'startGroupRun',
+  'previewRun',
+  'testConnection',
+  'checkTargets',
+]);
+
 /** Main's view of the engine process: Electron's `UtilityProcess`, narrowed to what the relay uses. */
 export interface EngineChild {
   postMessage(message: ClientMessage): void;
@@ -114,7 +124,8 @@ export class EngineRelay implements Channel {
     if (this.disposed) return Promise.reject(new Error('Sluice is shutting down.'));
     this.start();
     const client = this.client as PortClient<RunEvent>;
-    if (!this.keychainSending) return client.call(method, args);
+    // Only calls that resolve `${keychain:…}` wait: the OS may hold the decryption for a prompt.
+    if (!this.keychainSending || !USES_KEYCHAIN.has(method)) return client.call(method, args);
     return this.keychainSending.then(() =>
       this.client
         ? this.client.call(method, args)

@@ -132,6 +132,18 @@ describe('EngineRelay', () => {
     expect(apis[1]?.keychains).toEqual([{ PG_PASSWORD: 'two' }]);
   });
 
+  it('while the OS holds the decryption (a keychain prompt), only calls that resolve secrets wait', async () => {
+    let release: (v: Record<string, string>) => void = () => undefined;
+    const { relay, apis } = setup({ keychain: () => new Promise((resolve) => (release = resolve)) });
+    await expect(relay.call('listExamples', [])).resolves.toBeDefined();
+    const run = relay.call('startRun', [{ graph }]);
+    await tick();
+    expect(apis[0]?.calls.map((c) => c.method)).toEqual(['listExamples']);
+    release({ PW: 'x' });
+    await expect(run).resolves.toEqual({ runId: 'run-1' });
+    expect(apis[0]?.keychains).toEqual([{ PW: 'x' }]);
+  });
+
   it('without a keychain (it could not be read) calls still go through', async () => {
     const { relay, apis } = setup({ keychain: () => Promise.reject(new Error('damaged')) });
     await expect(relay.call('startRun', [{ graph }])).resolves.toEqual({ runId: 'run-1' });
