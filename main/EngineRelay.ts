@@ -6,6 +6,16 @@ import { toService } from '../engine/contract/rpc/toService.js';
 import type { ClientMessage, ServerMessage } from '../engine/contract/rpc/wireProtocol.js';
 import { ENGINE_PROCESS_API } from './engineProcessApi.js';
 
+/** The engine calls that resolve `${keychain:…}`, which wait for the secrets of a new engine process. */
+const USES_KEYCHAIN = new Set([
+  'validate',
+  'startRun',
+  'startGroupRun',
+  'previewRun',
+  'testConnection',
+  'checkTargets',
+]);
+
 /** Main's view of the engine process: Electron's `UtilityProcess`, narrowed to what the relay uses. */
 export interface EngineChild {
   postMessage(message: ClientMessage): void;
@@ -19,6 +29,11 @@ export interface EngineRelayOptions {
   spawn: () => EngineChild;
   /** Every run event from the engine, plus the failures the relay reports when the engine dies. */
   onEvent: (event: RunEvent) => void;
+  /**
+   * The OS keychain's secrets, decrypted, for a new engine process (and after each change:
+   * `keychainChanged`). Asked each time, so main keeps no decrypted copy of its own.
+   */
+  keychain?: () => Promise<Record<string, string>>;
   /** Restarts allowed within `restartWindowMs` before the relay gives up (a crash loop). */
   maxRestarts?: number;
   restartWindowMs?: number;
@@ -43,6 +58,8 @@ export class EngineRelay implements Channel {
   /** Folders granted so far, sent again to a restarted engine. */
   private readonly folders = new Set<string>();
   private crashes: number[] = [];
+  /** The keychain's hand-over to a new engine process, while it is under way. */
+  private keychainSending: Promise<void> | null = null;
   private disposed = false;
   private gaveUp = false;
   private readonly maxRestarts: number;
@@ -70,6 +87,27 @@ export class EngineRelay implements Channel {
     child.onExit((code) => this.exited(child, code));
     client.open();
     for (const folder of this.folders) this.sendGrant(folder);
+    if (this.options.keychain) {
+      // Calls wait for it: a run right after a restart must find its secrets there.
+      const sending = this.keychainChanged()
+        .catch(() => undefined)
+        .finally(() => {
+          if (this.keychainSending === sending) this.keychainSending = null;
+        });
+      this.keychainSending = sending;
+    }
+  }
+
+  /**
+   * Hand the engine process the keychain's secrets as they are now. Resolves once the engine
+   * has them: a run started afterwards resolves the new values (calls keep their order).
+   */
+  async keychainChanged(): Promise<void> {
+    if (!this.options.keychain || !this.client) return;
+    const secrets = await this.options.keychain();
+    const client = this.client;
+    // Straight to the port, not through `call` (which waits for this very hand-over).
+    if (client) await client.call('setKeychainSecrets', [secrets]);
   }
 
   /** Let the engine's file policy reach `folder` too (now and after any restart). */
@@ -85,7 +123,14 @@ export class EngineRelay implements Channel {
     }
     if (this.disposed) return Promise.reject(new Error('Sluice is shutting down.'));
     this.start();
-    return (this.client as PortClient<RunEvent>).call(method, args);
+    const client = this.client as PortClient<RunEvent>;
+    // Only calls that resolve `${keychain:…}` wait: the OS may hold the decryption for a prompt.
+    if (!this.keychainSending || !USES_KEYCHAIN.has(method)) return client.call(method, args);
+    return this.keychainSending.then(() =>
+      this.client
+        ? this.client.call(method, args)
+        : Promise.reject(new Error('The engine process stopped; try again.')),
+    );
   }
 
   /** Stop the engine for good (app quit). Calls in flight are rejected. */

@@ -20,6 +20,14 @@ export interface DesktopHandlers {
   showSaveDialog(suggestedName: string | undefined, purpose: 'save' | 'export'): Promise<string | null>;
 }
 
+/** The OS keychain's secrets (main/SecretStore): names for the page, values only for the engine. */
+export interface KeychainStore {
+  available(): Promise<boolean>;
+  names(): string[];
+  save(name: string, value: string): Promise<void>;
+  delete(name: string): Promise<boolean>;
+}
+
 export interface CallRouterDeps {
   /** The app page's URL; only frames showing it may call. */
   appUrl: string;
@@ -27,6 +35,12 @@ export interface CallRouterDeps {
   engine: Channel;
   desktop: DesktopHandlers;
   grants: PathGrants;
+  keychain: KeychainStore;
+  /**
+   * A secret was saved or deleted: hand the engine process the new values (awaited, so a run
+   * started right after the save resolves the new value).
+   */
+  onKeychainChanged?: () => Promise<void>;
   /** A graph file was opened or saved successfully (for Open Recent). */
   onFileUsed?: (path: string) => void;
 }
@@ -40,7 +54,10 @@ export type CallRoute = (frameUrl: string | null | undefined, method: unknown, a
  * 1. the sending frame must show the app's own page;
  * 2. the method and arguments must match their schema;
  * 3. every path it names must be inside a folder the user granted (picked in a dialog, etc.);
- * 4. desktop calls are answered here, EngineApi calls are relayed to the engine process.
+ * 4. desktop calls are answered here, EngineApi calls are relayed to the engine process;
+ *    keychain calls answer names and never values (those go to the engine process only).
+ * The engine process's own calls (`setKeychainSecrets`, `grantFolder`) are not in `BRIDGE_API`,
+ * so the page cannot make them.
  * Never throws: failures come back as `{ ok: false, error }` with one sentence.
  */
 export function createCallRouter(deps: CallRouterDeps): CallRoute {
@@ -54,6 +71,15 @@ export function createCallRouter(deps: CallRouterDeps): CallRoute {
     setDirty: async (dirty) => deps.desktop.setDirty(dirty),
     showOpenDialog: async (purpose = 'open') => granted(await deps.desktop.showOpenDialog(purpose)),
     showSaveDialog: async (name, purpose = 'save') => granted(await deps.desktop.showSaveDialog(name, purpose)),
+    keychainAvailable: () => deps.keychain.available(),
+    listKeychainSecrets: async () => deps.keychain.names(),
+    saveKeychainSecret: async (name, value) => {
+      await deps.keychain.save(name, value);
+      await deps.onKeychainChanged?.();
+    },
+    deleteKeychainSecret: async (name) => {
+      if (await deps.keychain.delete(name)) await deps.onKeychainChanged?.();
+    },
   };
   const channel = fromService(
     BRIDGE_API,

@@ -1,20 +1,42 @@
 import { ENGINE_API, ENGINE_API_VERSION } from '../engine/contract/EngineApi.js';
 import type { EngineApi, RunEvent } from '../engine/contract/EngineApi.js';
-import { path } from '../engine/contract/rpc/check.js';
+import { KEYCHAIN_NAME, MAX_KEYCHAIN_NAME, MAX_SECRET_LENGTH } from '../engine/contract/keychain.js';
+import { kindOf, path, type Check } from '../engine/contract/rpc/check.js';
 import { fromService } from '../engine/contract/rpc/fromService.js';
 import { voidMethod, type ServiceOf } from '../engine/contract/rpc/method.js';
 import { servePort } from '../engine/contract/rpc/servePort.js';
 import type { MessagePortLike, ServerMessage } from '../engine/contract/rpc/wireProtocol.js';
 
+/** Secrets at most in one hand-over: far more than anyone keeps, few enough to bound a message. */
+export const MAX_KEYCHAIN_SECRETS = 1000;
+
+/** Name → secret, each name a keychain name and each secret a string of bounded length. */
+const keychainSecrets: Check<Record<string, string>> = {
+  problem: (v) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return `must be an object, not ${kindOf(v)}`;
+    const entries = Object.entries(v);
+    if (entries.length > MAX_KEYCHAIN_SECRETS) return `holds more than ${MAX_KEYCHAIN_SECRETS} secrets`;
+    for (const [name, secret] of entries) {
+      if (name.length > MAX_KEYCHAIN_NAME || !KEYCHAIN_NAME.test(name)) return 'has a name that is no keychain name';
+      if (typeof secret !== 'string' || secret.length > MAX_SECRET_LENGTH)
+        return 'has a secret that is no string of at most 16384 characters';
+    }
+    return null;
+  },
+};
+
 /**
- * What main asks of the engine's utility process: every `EngineApi` method, plus one that only
+ * What main asks of the engine's utility process: every `EngineApi` method, plus two that only
  * the desktop needs: the user granted a folder (picked a file in a dialog), so the engine's
- * file policy must allow it too.
+ * file policy must allow it too; and the OS keychain's secrets, which runs resolve
+ * `${keychain:NAME}` from. Neither is in `BRIDGE_API`: the page can make neither call.
  */
 export const ENGINE_PROCESS_API = {
   ...ENGINE_API,
   /** Let the engine's file policy reach `folder` (and below it). */
   grantFolder: voidMethod<(folder: string) => Promise<void>>(['folder', path]),
+  /** The keychain's secrets, name → value, replacing those given before (main decrypts them). */
+  setKeychainSecrets: voidMethod<(secrets: Record<string, string>) => Promise<void>>(['secrets', keychainSecrets]),
 };
 
 /** The engine process's service: the engine, and the folder grant. */

@@ -3,7 +3,19 @@
  * makes is a pure function in a sibling file with tests. It opens the window, serves the app
  * page, hosts the engine in a utility process, and binds one validated IPC channel.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, shell, utilityProcess } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  protocol,
+  safeStorage,
+  screen,
+  session,
+  shell,
+  utilityProcess,
+} from 'electron';
 import type { IpcMainInvokeEvent } from 'electron';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -26,6 +38,8 @@ import { showNotification } from './notify.js';
 import { PathGrants } from './pathGrants.js';
 import { applyPermissionPolicy } from './permissions.js';
 import { addRecent, parseRecent } from './recentFiles.js';
+import { safeStorageCipher } from './safeStorageCipher.js';
+import { SECRETS_FILE, SecretStore } from './SecretStore.js';
 import { loadWindowState, saveWindowState } from './windowState.js';
 import { windowOptions } from './windowOptions.js';
 import { windowTitle } from './windowTitle.js';
@@ -71,6 +85,14 @@ const grants = new PathGrants((folder) => relay.grantFolder(folder));
 const recentFile = (): string => join(app.getPath('userData'), 'recent.json');
 const stateFile = (): string => join(app.getPath('userData'), 'window-state.json');
 let recent: string[] = [];
+// `${keychain:NAME}` secrets: encrypted by the OS keychain (safeStorage) in userData; made on
+// first use, after 'ready', which safeStorage needs.
+let secretStore: SecretStore | null = null;
+const secrets = (): SecretStore =>
+  (secretStore ??= new SecretStore(
+    join(app.getPath('userData'), SECRETS_FILE),
+    safeStorageCipher(safeStorage, process.platform),
+  ));
 
 function send(event: BridgeEvent): void {
   if (!win || win.isDestroyed() || !rendererReady) {
@@ -164,6 +186,24 @@ const relay = new EngineRelay({
       kill: () => child.kill(),
     };
   },
+  keychain: async () => {
+    try {
+      const opened = await secrets().values();
+      if (opened.unreadable.length > 0) {
+        send({
+          type: 'logged',
+          runId: '',
+          nodeId: null,
+          level: 'warn',
+          message: `The keychain could not decrypt ${opened.unreadable.join(', ')}; save ${opened.unreadable.length === 1 ? 'it' : 'them'} again in the Connections panel.`,
+        });
+      }
+      return opened.values;
+    } catch (err) {
+      send({ type: 'logged', runId: '', nodeId: null, level: 'error', message: (err as Error).message });
+      return {};
+    }
+  },
   onEvent: (event) => {
     const notification = notificationFromEvent(event);
     if (notification) showNotification(notification);
@@ -175,6 +215,10 @@ const route = createCallRouter({
   appUrl: APP_URL,
   engine: relay,
   grants,
+  get keychain() {
+    return secrets();
+  },
+  onKeychainChanged: () => relay.keychainChanged(),
   onFileUsed: (path) => rememberFile(path),
   desktop: {
     ready: () => {

@@ -39,7 +39,7 @@ function isTextTarget(target: EventTarget | null): boolean {
 /** The editor window: toolbar, palette, canvas, inspector, problems, dialogs. */
 export function App({ editor, connection }: { editor: Editor; connection: ConnectionSource }) {
   const { store, engine } = editor;
-  useValidation(store, engine);
+  useValidation(store, engine, editor.keychain !== null);
   useSchemas(editor);
   const link = useSyncExternalStore(connection.subscribe.bind(connection), () => connection.get());
 

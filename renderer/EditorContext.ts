@@ -1,5 +1,6 @@
 import { createContext, useContext } from 'react';
 import type { ReactFlowInstance } from '@xyflow/react';
+import type { KeychainApi } from '../engine/contract/DesktopApi.js';
 import type { EngineApi } from '../engine/contract/EngineApi.js';
 import type { ActionContext, ActionManager } from './actions/ActionManager.js';
 import type { EditorStore } from './store/createEditorStore.js';
@@ -20,6 +21,8 @@ export interface Editor {
   /** The one zustand store of this editor: document, UI and run slices. */
   store: EditorStore;
   engine: EngineApi;
+  /** The desktop app's OS keychain (`${keychain:NAME}` secrets); null in the web host, which has none. */
+  keychain: KeychainApi | null;
   actions: ActionManager;
   /** The context actions get (for components that call document I/O helpers). */
   actionContext: ActionContext;

@@ -1,3 +1,4 @@
+import type { KeychainApi } from '../engine/contract/DesktopApi.js';
 import type { EngineApi } from '../engine/contract/EngineApi.js';
 import { ActionManager, type ActionContext } from './actions/ActionManager.js';
 import { debugActions } from './actions/debugActions.js';
@@ -15,6 +16,8 @@ export interface EditorDeps extends Partial<
   Pick<ActionContext, 'confirm' | 'afterPaint' | 'clipboard' | 'storage' | 'download'>
 > {
   engine: EngineApi;
+  /** The desktop app's keychain calls; none (the web host) by default. */
+  keychain?: KeychainApi | null;
   /** A fresh store by default. */
   store?: EditorStore;
 }
@@ -52,5 +55,5 @@ export function createEditor(deps: EditorDeps): Editor {
     ...debugActions,
     ...organiseActions,
   );
-  return { store, engine: deps.engine, actions, actionContext, hooks };
+  return { store, engine: deps.engine, keychain: deps.keychain ?? null, actions, actionContext, hooks };
 }

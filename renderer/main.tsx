@@ -19,7 +19,7 @@ let connection: ConnectionSource;
 let editor: Editor;
 if (bridge) {
   const client = new IpcEngineClient(bridge);
-  editor = createEditor({ engine: client, store });
+  editor = createEditor({ engine: client, keychain: client, store });
   connectDesktop(client, editor);
   connection = { get: () => connected, subscribe: () => () => undefined };
 } else {

@@ -17,9 +17,14 @@ function hasPathFields(graph: GraphFile): boolean {
   );
 }
 
-function validateHere(graph: GraphFile, schemas: GraphSchemas | null): Problem[] {
+function validateHere(graph: GraphFile, schemas: GraphSchemas | null, hasKeychain: boolean): Problem[] {
   try {
-    const problems = validate(graph, nodeRegistry, { schemas: schemas?.schemas });
+    // The web host has no keychain: a `${keychain:…}` is a problem as the run would find it.
+    // The desktop's names are main's to know, so there it is checked for form only.
+    const problems = validate(graph, nodeRegistry, {
+      schemas: schemas?.schemas,
+      ...(hasKeychain ? {} : { keychain: 'absent' as const }),
+    });
     // A schema file that is broken is the graph's problem too (its contracts cannot be checked).
     for (const p of schemas?.problems ?? []) {
       const place = `schemas/${p.file}${p.line !== undefined ? `:${p.line}:${p.column ?? 1}` : ''}`;
@@ -57,7 +62,11 @@ function targetKey(graph: GraphFile, filePath: string | null, schemas: GraphSche
  * them, so it is asked only when the sinks, their contracts or the schemas change, when a run
  * ends, and every few seconds while it has something to say).
  */
-export function useValidation(store: EditorStore, engine?: Pick<EngineApi, 'checkPaths' | 'checkTargets'>): void {
+export function useValidation(
+  store: EditorStore,
+  engine?: Pick<EngineApi, 'checkPaths' | 'checkTargets'>,
+  hasKeychain = false,
+): void {
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null;
     let lastTargetKey = '';
@@ -95,7 +104,7 @@ export function useValidation(store: EditorStore, engine?: Pick<EngineApi, 'chec
       timer = null;
       const s = store.getState();
       const graph = s.graph;
-      const local = validateHere(graph, s.schemas);
+      const local = validateHere(graph, s.schemas, hasKeychain);
       let paths: Problem[] = [];
       const show = (): void => {
         if (store.getState().graph === graph) store.getState().setProblems([...local, ...paths, ...targetProblems]);
@@ -132,5 +141,5 @@ export function useValidation(store: EditorStore, engine?: Pick<EngineApi, 'chec
       if (timer) clearTimeout(timer);
       if (targetTimer) clearTimeout(targetTimer);
     };
-  }, [store]);
+  }, [store, hasKeychain]);
 }

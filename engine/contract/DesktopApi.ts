@@ -1,7 +1,18 @@
 import type { RunEvent } from './EngineApi.js';
 import { ENGINE_API } from './EngineApi.js';
-import { boolean, MAX_PATH, nullable, oneOf, optional, string } from './rpc/check.js';
+import { boolean, kindOf, MAX_PATH, nullable, oneOf, optional, string, type Check } from './rpc/check.js';
 import { voidMethod, method, type ServiceOf } from './rpc/method.js';
+import { KEYCHAIN_NAME, MAX_KEYCHAIN_NAME, MAX_SECRET_LENGTH } from './keychain.js';
+
+export { KEYCHAIN_NAME, MAX_KEYCHAIN_NAME, MAX_SECRET_LENGTH } from './keychain.js';
+
+const keychainName: Check<string> = {
+  problem: (v) => {
+    if (typeof v !== 'string') return `must be a string, not ${kindOf(v)}`;
+    if (v.length > MAX_KEYCHAIN_NAME) return `is longer than ${MAX_KEYCHAIN_NAME} characters`;
+    return KEYCHAIN_NAME.test(v) ? null : 'must be a name of letters, digits and “_” that does not start with a digit';
+  },
+};
 
 /**
  * The calls only the desktop app has, answered by Electron's main process (not the engine):
@@ -28,9 +39,33 @@ export const DESKTOP_API = {
     ['suggestedName', optional(string(MAX_PATH))],
     ['purpose', optional(oneOf(['save', 'export']), 'save')],
   ),
+  /**
+   * Whether secrets can be kept in the OS keychain here (Electron's safeStorage: the macOS
+   * Keychain, DPAPI, libsecret or KWallet). False on Linux without a keyring, where
+   * safeStorage would fall back to a key written in its own source.
+   */
+  keychainAvailable: method<() => Promise<boolean>>(),
+  /** The names of the secrets kept, sorted. Never their values: those go to the engine process only. */
+  listKeychainSecrets: method<() => Promise<string[]>>(),
+  /** Keep `value` under `name` (replacing a secret of that name), encrypted by the OS keychain. */
+  saveKeychainSecret: voidMethod<(name: string, value: string) => Promise<void>>(
+    ['name', keychainName],
+    ['value', string(MAX_SECRET_LENGTH, { nonEmpty: true })],
+  ),
+  /** Forget the secret called `name` (nothing happens if there is none). */
+  deleteKeychainSecret: voidMethod<(name: string) => Promise<void>>(['name', keychainName]),
 };
 
 export type DesktopApi = ServiceOf<typeof DESKTOP_API>;
+
+/** The keychain calls of the desktop API: what the Connections panel needs of the app. */
+export const KEYCHAIN_API = {
+  keychainAvailable: DESKTOP_API.keychainAvailable,
+  listKeychainSecrets: DESKTOP_API.listKeychainSecrets,
+  saveKeychainSecret: DESKTOP_API.saveKeychainSecret,
+  deleteKeychainSecret: DESKTOP_API.deleteKeychainSecret,
+};
+export type KeychainApi = ServiceOf<typeof KEYCHAIN_API>;
 export type DesktopMethod = keyof typeof DESKTOP_API;
 export const DESKTOP_METHODS = Object.keys(DESKTOP_API) as DesktopMethod[];
 

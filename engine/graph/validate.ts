@@ -12,7 +12,7 @@ import { isRecord } from './isRecord.js';
 import { parseGraph } from './loadGraph.js';
 import { nodeName } from './nodeName.js';
 import { shortList, shortText } from './shortText.js';
-import { connectionProblems, type EnvLookup } from './resolveConnections.js';
+import { connectionProblems, type EnvLookup, type KeychainLookup } from './resolveConnections.js';
 import { validateConfig } from './validateConfig.js';
 import { brokerOf } from './brokerTopics.js';
 import { validateTopology, type ResolvedEdge, type ResolvedNode } from './validateTopology.js';
@@ -51,6 +51,11 @@ export interface ValidateOptions {
    * error. Without it (the editor) references are only checked for form.
    */
   env?: EnvLookup;
+  /**
+   * Where `${keychain:NAME}` resolves from (see `KeychainLookup`). By default: none when `env`
+   * is given (the CLI and the web host have no keychain), else not known (form only).
+   */
+  keychain?: KeychainLookup;
 }
 
 export function validate(
@@ -74,7 +79,7 @@ export function validate(
   problems.push(...validateAnnotations(graph, registry));
   problems.push(...validateTopology([...nodes.values()], edges));
   problems.push(...readAlerts(graph).problems);
-  problems.push(...connectionProblems(graph, options.env ?? null));
+  problems.push(...connectionProblems(graph, options.env ?? null, options.keychain));
   if (schemas) problems.push(...checkContracts(graph, registry, schemas));
   return problems;
 }

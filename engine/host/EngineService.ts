@@ -47,11 +47,12 @@ import { previewRestore } from '../runtime/previewRestore.js';
 import { planGraph } from '../compiler/planGraph.js';
 import { StateStore } from '../store/StateStore.js';
 import { previewExpression } from './previewExpression.js';
+import { redactRunEvent } from './redactRunEvent.js';
 import { FileAccess, isInside } from './FileAccess.js';
 import { testConnection } from '../connectors/testConnection.js';
 import { defaultStatePath, safeFileName } from '../store/defaultStatePath.js';
 import { redactUrl } from '../connectors/redactUrl.js';
-import { connectionsOf, resolveNodeConfig } from '../graph/resolveConnections.js';
+import { connectionsOf, resolveNodeConfig, type KeychainLookup } from '../graph/resolveConnections.js';
 import { GroupRun } from '../scaleout/GroupRun.js';
 import { connectNats, defaultNatsUrl, shownUrl } from '../scaleout/connectNats.js';
 import { checkGroupName } from '../scaleout/groupNames.js';
@@ -82,6 +83,12 @@ export interface EngineServiceDeps {
    * template runs on first click from any folder. Absent: unsaved graphs run in memory.
    */
   dataDir?: string;
+  /**
+   * The desktop app's keychain secrets (name → value), as main last handed them to the engine
+   * process; read at each use, so a secret saved a moment ago is there. Absent: this host has
+   * no keychain, and a `${keychain:…}` is a problem saying to use `${env:…}` (SPEC §10).
+   */
+  keychain?: () => Readonly<Record<string, string>>;
 }
 
 /** Dead letters sent in one answer: the newest ones; a poison stream can hold millions. */
@@ -130,6 +137,7 @@ export class EngineService implements EngineApi {
   private readonly onConsole: ((line: string) => void) | undefined;
   private readonly confineRunPaths: boolean;
   private readonly dataDir: string | undefined;
+  private readonly keychainSecrets: (() => Readonly<Record<string, string>>) | undefined;
   private readonly listeners = new Set<(event: RunEvent) => void>();
   /** Live and ended runs of this session, so stop/tap/checkpoints can name them by id. */
   private readonly runs = new Map<string, LiveRun>();
@@ -150,12 +158,18 @@ export class EngineService implements EngineApi {
     this.onConsole = deps.onConsole;
     this.confineRunPaths = deps.confineRunPaths ?? true;
     this.dataDir = deps.dataDir !== undefined ? path.resolve(deps.dataDir) : undefined;
+    this.keychainSecrets = deps.keychain;
+  }
+
+  /** Where `${keychain:…}` resolves from here: the desktop's secrets, or none (CLI, web host). */
+  private keychain(): KeychainLookup {
+    return this.keychainSecrets ? this.keychainSecrets() : 'absent';
   }
 
   async validate(graph: unknown): Promise<Problem[]> {
     const loaded = typeof graph === 'string' ? loadGraph(graph) : parseGraph(graph);
     if (!loaded.ok) return [{ severity: 'error', message: sentence(loaded.error) }];
-    return validateGraph(loaded.graph, nodeRegistry, { env: process.env });
+    return validateGraph(loaded.graph, nodeRegistry, { env: process.env, keychain: this.keychain() });
   }
 
   /**
@@ -231,7 +245,7 @@ export class EngineService implements EngineApi {
         : undefined;
     const schemaHome = graphPath ?? (template ? path.resolve(this.examplesDir, template.file) : null);
     const schemas = schemaHome !== null ? loadGraphSchemas(schemaHome).schemas : undefined;
-    const check = CheckedGraph.check(loaded.graph, schemas);
+    const check = CheckedGraph.check(loaded.graph, schemas, this.keychain());
     if (!check.ok) {
       const first = check.errors[0] as Problem;
       const n = check.errors.length - 1;
@@ -281,7 +295,7 @@ export class EngineService implements EngineApi {
     if (request.fresh || typeof request.path !== 'string' || request.path === '') return null;
     const loaded = parseGraph(request.graph);
     if (!loaded.ok) throw new UserError(`The graph cannot run: it is ${loaded.error}.`);
-    const check = CheckedGraph.check(loaded.graph);
+    const check = CheckedGraph.check(loaded.graph, undefined, this.keychain());
     if (!check.ok) return null;
     const graph = check.checked.graph;
     const graphPath = await this.files.resolve(request.path, { mustExist: false });
@@ -333,6 +347,7 @@ export class EngineService implements EngineApi {
         url,
         cacheDir,
         ...groupLeaseTimes(process.env),
+        keychain: check.checked.keychain,
         log,
         onPartitionMetrics: (p, snapshot) => {
           if (snapshot) frames.set(p, snapshot);
@@ -410,7 +425,7 @@ export class EngineService implements EngineApi {
     const connections = graph ? connectionsOf(graph) : {};
     const wanted = asked?.trim() || (graph ? graphNatsUrl(graph) : null);
     if (!wanted) return defaultNatsUrl();
-    const { config, problems } = resolveNodeConfig({ url: wanted }, connections, process.env);
+    const { config, problems } = resolveNodeConfig({ url: wanted }, connections, process.env, this.keychain());
     const problem = problems.find((p) => p.severity === 'error');
     if (problem) throw new UserError(`The NATS URL cannot be used: ${stripPeriod(problem.message)}.`);
     const url = String(config.url ?? '');
@@ -568,7 +583,7 @@ export class EngineService implements EngineApi {
   }
 
   async testConnection(request: TestConnectionRequest): Promise<TestConnectionResult> {
-    return testConnection(request, process.env);
+    return testConnection(request, process.env, undefined, this.keychain());
   }
 
   async listExamples(): Promise<ExampleInfo[]> {
@@ -657,7 +672,7 @@ export class EngineService implements EngineApi {
     const graphPath = await this.files.resolve(request.path, { mustExist: false });
     const { schemas } = loadGraphSchemas(graphPath);
     if (schemas.length === 0) return [];
-    return checkWrittenContracts(loaded.graph, { graphPath, schemas, env: process.env });
+    return checkWrittenContracts(loaded.graph, { graphPath, schemas, env: process.env, keychain: this.keychain() });
   }
 
   async checkPaths(request: StartRunRequest): Promise<Problem[]> {
@@ -697,7 +712,9 @@ export class EngineService implements EngineApi {
     });
   }
 
-  private emit(event: RunEvent): void {
+  private emit(raw: RunEvent): void {
+    const keychain = this.keychain();
+    const event = typeof keychain === 'object' && keychain !== null ? redactRunEvent(raw, keychain) : raw;
     for (const listener of [...this.listeners]) {
       try {
         listener(event);

@@ -9,7 +9,7 @@ export function urlField(example: string): FieldSchema {
   return {
     kind: 'string',
     label: 'URL',
-    doc: `The server, e.g. \`${example}\`, or the name of one of the graph's \`connections\`. Credentials belong in \`\${env:NAME}\`, never in the graph file.`,
+    doc: `The server, e.g. \`${example}\`, or the name of one of the graph's \`connections\`. Credentials belong in \`\${env:NAME}\` (in the desktop app also \`\${keychain:NAME}\`: Save in keychain in the Connections panel), never in the graph file.`,
     required: true,
   };
 }

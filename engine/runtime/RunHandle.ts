@@ -1,4 +1,5 @@
 import type { DeadLetter, EventSchema, GraphFile, RunEvent } from '../contract/index.js';
+import type { KeychainLookup } from '../graph/resolveConnections.js';
 import type { CheckedGraph } from './CheckedGraph.js';
 import type { EventEnvelope } from '../contract/EngineApi.js';
 
@@ -10,6 +11,8 @@ export interface RunOptions {
   baseDir: string;
   /** The graph's contracts, for a `graph` not yet checked (a checked one carries its own). */
   schemas?: readonly EventSchema[];
+  /** The desktop app's keychain, for a `graph` not yet checked (a checked one carries its own). */
+  keychain?: KeychainLookup;
   /** SQLite state store path; undefined keeps checkpoints in memory (tests, unsaved graphs). */
   statePath?: string;
   /** Ignore existing state and start empty. */

@@ -81,11 +81,11 @@ export function prepareRun(checked: CheckedGraph, o: PrepareOptions): PreparedRu
  * Connections and `${env:…}` are resolved here, at run start, into the instances' configs
  * only: the config hash (which decides whether old state fits) and the graph keep the
  * references, so a rotated secret neither shows in the state store nor discards state.
- * `CheckedGraph` has already refused unset variables.
+ * `CheckedGraph` has already refused unset variables and keychain names it does not hold.
  */
 function resolveConfigs(plan: ExecutionPlan, checked: CheckedGraph): void {
   const connections = connectionsOf(checked.graph);
   for (const inst of Object.values(plan.instances)) {
-    inst.config = resolveNodeConfig(inst.config, connections, process.env).config;
+    inst.config = resolveNodeConfig(inst.config, connections, process.env, checked.keychain).config;
   }
 }

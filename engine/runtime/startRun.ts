@@ -43,7 +43,7 @@ export interface StartedRun extends RunHandle {
  * 3. run — the coordinator starts the workers and drives checkpoints until the end.
  */
 export async function startRun(options: StartRunOptions): Promise<StartedRun> {
-  const checked = CheckedGraph.require(options.graph, options.schemas);
+  const checked = CheckedGraph.require(options.graph, options.schemas, options.keychain);
   const prepared = prepareRun(checked, {
     maxWorkers: options.maxWorkers ?? defaultWorkers(),
     ...(options.statePath ? { statePath: options.statePath } : {}),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { NatsConnection } from 'nats';
 import type { GraphFile } from '../contract/graphFile.js';
 import type { MetricsSnapshot } from '../contract/metrics.js';
+import type { KeychainLookup } from '../graph/resolveConnections.js';
 import { startRun, type StartedRun } from '../runtime/startRun.js';
 import { StateStore } from '../store/StateStore.js';
 import { cachePartitionCheckpoint, readOutbox } from './cachePartitionCheckpoint.js';
@@ -25,6 +26,8 @@ export interface GroupRunOptions {
   /** Worker threads per partition run (default 1: a member runs several partitions). */
   workersPerPartition?: number;
   hangTimeoutMs?: number;
+  /** The desktop app's keychain secrets (`${keychain:…}`); none elsewhere. */
+  keychain?: KeychainLookup;
   log(line: string): void;
   onConsole?(line: string): void;
   /**
@@ -187,6 +190,7 @@ export class GroupRun {
       maxWorkers: this.o.workersPerPartition ?? 1,
       ...(this.o.hangTimeoutMs !== undefined ? { hangTimeoutMs: this.o.hangTimeoutMs } : {}),
       ...(this.o.onConsole ? { onConsole: this.o.onConsole } : {}),
+      ...(this.o.keychain !== undefined ? { keychain: this.o.keychain } : {}),
       publishCheckpoint: async (cp) => {
         if (!this.member?.holds(p, epoch))
           throw new Error(

@@ -68,20 +68,21 @@ export function freshConnectionName(graph: GraphFile): string {
 }
 
 /**
- * The warning for a URL that holds a plain-text password (secrets belong in `${env:NAME}`),
- * or null: `nats://u:${env:NATS_PW}@host`, `postgres://${env:PGUSER:-postgres}@host` and
+ * The warning for a URL that holds a plain-text password (secrets belong in `${env:NAME}`, or
+ * the desktop app's keychain), or null: `nats://u:${env:NATS_PW}@host`,
+ * `nats://u:${keychain:NATS_PW}@host`, `postgres://${env:PGUSER:-postgres}@host` and
  * `${env:NATS_URL}` are fine.
  */
 export function plainPasswordWarning(url: string): string | null {
   const m = /^[a-z][a-z0-9+.-]*:\/\/([^/@]*)@/i.exec(url);
   if (!m) return null;
   // Variables are not plain text, and their own colons (`${env:PGUSER:-postgres}`) part nothing.
-  const userInfo = m[1]!.replace(/\$\{env:[^}]*\}/g, '');
+  const userInfo = m[1]!.replace(/\$\{(?:env|keychain):[^}]*\}/g, '');
   const colon = userInfo.indexOf(':');
   if (colon < 0) return null;
   const password = userInfo.slice(colon + 1);
   if (password === '') return null;
-  return 'This URL holds a password in plain text, and it would be saved in the graph file. Put it in an environment variable: ${env:NAME}.';
+  return 'This URL holds a password in plain text, and it would be saved in the graph file. Put it in an environment variable: ${env:NAME} (or, in the desktop app, Save in keychain).';
 }
 
 /** The platform of a connector node (`source.nats` → nats), or null for other nodes. */

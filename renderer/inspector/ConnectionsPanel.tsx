@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { GraphFile } from '../../engine/contract/graphFile.js';
 import {
   CONNECTION_NAME,
@@ -14,18 +14,21 @@ import {
 import { useEditor } from '../EditorContext.js';
 import { useEditorStore } from '../store/useEditorStore.js';
 import type { EditorState } from '../store/editorState.js';
+import { KeychainPassword } from './KeychainPassword.js';
 import { TestConnectionButton } from './TestConnectionButton.js';
 
 const selectConnections = (s: EditorState) => s.graph.connections;
 
 /**
  * The graph's named connections (SPEC §10): a connector node's `url` may name one. Add, edit
- * and remove them here; a URL may hold `${env:NAME}`, and one with a plain-text password is
- * flagged, since the graph file must never carry secrets.
+ * and remove them here; a URL may hold `${env:NAME}`, or in the desktop app `${keychain:NAME}`
+ * ("Save in keychain"), and one with a plain-text password is flagged, since the graph file
+ * must never carry secrets.
  */
 export function ConnectionsPanel() {
-  const { store } = useEditor();
+  const { store, keychain } = useEditor();
   useEditorStore(selectConnections);
+  const { available, names, refresh } = useKeychain();
   const connections = listConnections(store.getState().graph);
   const commit = (update: (g: GraphFile) => GraphFile, key: string): void => {
     const s = store.getState();
@@ -38,9 +41,16 @@ export function ConnectionsPanel() {
         Named broker and database URLs; a connector node’s URL field may give a name instead of a URL. Secrets belong in
         environment variables: write <code>{'${env:NAME}'}</code> for a password (or the whole URL), never the password
         itself, since the graph file is saved as written.
+        {keychain && (
+          <>
+            {' '}
+            In the desktop app, “Save in keychain” keeps it in this computer’s keychain and writes{' '}
+            <code>{'${keychain:NAME}'}</code>.
+          </>
+        )}
       </p>
       {connections.map((c) => (
-        <ConnectionRow key={c.name} connection={c} commit={commit} />
+        <ConnectionRow key={c.name} connection={c} commit={commit} keychainAvailable={available} onSaved={refresh} />
       ))}
       <button
         type="button"
@@ -52,16 +62,65 @@ export function ConnectionsPanel() {
       >
         Add connection
       </button>
+      {keychain && names.length > 0 && (
+        <div className="keychain-names" data-testid="keychain-names">
+          <div className="field-doc">In this computer’s keychain:</div>
+          {names.map((n) => (
+            <span key={n} className="keychain-name" data-testid={`keychain-name-${n}`}>
+              <code>{n}</code>
+              <button
+                type="button"
+                aria-label={`Forget keychain secret ${n}`}
+                onClick={() => {
+                  void keychain
+                    .deleteKeychainSecret(n)
+                    .then(refresh, (err: unknown) =>
+                      store.getState().notify(err instanceof Error ? err.message : String(err), 'error'),
+                    );
+                }}
+              >
+                ×
+              </button>
+            </span>
+          ))}
+        </div>
+      )}
     </div>
   );
+}
+
+/** The desktop keychain's availability and names (asked once, and again after a change); nothing in the web host. */
+function useKeychain(): { available: boolean | null; names: string[]; refresh: () => void } {
+  const { keychain } = useEditor();
+  const [available, setAvailable] = useState<boolean | null>(keychain ? null : false);
+  const [names, setNames] = useState<string[]>([]);
+  const refresh = useCallback(() => {
+    if (!keychain) return;
+    keychain.listKeychainSecrets().then(setNames, () => setNames([]));
+  }, [keychain]);
+  useEffect(() => {
+    if (!keychain) return;
+    let alive = true;
+    keychain.keychainAvailable().then(
+      (a) => alive && setAvailable(a),
+      () => alive && setAvailable(false),
+    );
+    refresh();
+    return () => void (alive = false);
+  }, [keychain, refresh]);
+  return { available, names, refresh };
 }
 
 function ConnectionRow({
   connection,
   commit,
+  keychainAvailable,
+  onSaved,
 }: {
   connection: NamedConnection;
   commit: (update: (g: GraphFile) => GraphFile, key: string) => void;
+  keychainAvailable: boolean | null;
+  onSaved: () => void;
 }) {
   const { name, url } = connection;
   const { store } = useEditor();
@@ -121,6 +180,7 @@ function ConnectionRow({
           {warning}
         </div>
       )}
+      <KeychainPassword name={name} url={url} available={keychainAvailable} onSaved={onSaved} />
       <TestConnectionButton kind={connectorKindOfUrl(url)} url={url} testId={`connection-${name}-test`} />
     </div>
   );

@@ -4,6 +4,25 @@ import type { IClientOptions, MqttClient } from 'mqtt';
 import { causeOf, ConnectorError } from '../ConnectorError.js';
 
 /**
+ * The URL's user and password, percent-decoded. mqtt.js splits the user info at its last `:`
+ * itself, so a password holding a `:` (a keychain secret is stored as typed, and encoded into
+ * the URL) would log in as the wrong user; `auth: ''` turns its own split off.
+ */
+function credentialsOf(url: string): Pick<IClientOptions, 'auth' | 'username' | 'password'> {
+  try {
+    const u = new URL(url);
+    if (u.username === '' && u.password === '') return {};
+    return {
+      auth: '',
+      username: decodeURIComponent(u.username),
+      ...(u.password !== '' ? { password: decodeURIComponent(u.password) } : {}),
+    };
+  } catch {
+    return {};
+  }
+}
+
+/**
  * Connect one mqtt.js client (MQTT 5; its own reconnect off: `ManagedConnection` retries).
  * `before` runs on the client before the CONNECT goes out, so hooks see the first messages of a
  * persistent session. Resolves once the broker accepted the connection; a refused login or
@@ -22,6 +41,7 @@ export function openMqtt(
       protocolVersion: 5,
       clientId: `sluice-${randomBytes(6).toString('hex')}`,
       reconnectPeriod: 0,
+      ...credentialsOf(url),
       ...options,
     });
     before(client);

@@ -3,7 +3,12 @@ import type { EventSchema } from '../../contract/eventSchema.js';
 import { CONTRACT_KEY, parseContractRef } from '../../contract/eventSchema.js';
 import type { GraphFile, GraphNode } from '../../contract/graphFile.js';
 import type { Problem } from '../../contract/problem.js';
-import { connectionsOf, resolveNodeConfig, type EnvLookup } from '../../graph/resolveConnections.js';
+import {
+  connectionsOf,
+  resolveNodeConfig,
+  type EnvLookup,
+  type KeychainLookup,
+} from '../../graph/resolveConnections.js';
 import { isRecord } from '../../graph/isRecord.js';
 import { nodeName } from '../../graph/nodeName.js';
 import { defaultStatePath } from '../../store/defaultStatePath.js';
@@ -24,6 +29,8 @@ export interface WrittenCheckOptions {
   schemas: readonly EventSchema[];
   /** Where `${env:…}` in broker URLs come from. */
   env: EnvLookup;
+  /** Where `${keychain:…}` come from (the desktop app); none by default. */
+  keychain?: KeychainLookup;
   /** Per target; `TARGET_CHECK_TIMEOUT_MS` by default. */
   timeoutMs?: number;
 }
@@ -57,7 +64,7 @@ export async function checkWrittenContracts(graph: GraphFile, o: WrittenCheckOpt
     if (!isRecord(node.config) || typeof node.config[CONTRACT_KEY] !== 'string') continue;
     const schema = findSchema(o.schemas, node.config[CONTRACT_KEY]);
     if (!schema) continue; // an unknown contract: validate reports it
-    const resolved = resolveNodeConfig(node.config, connections, o.env);
+    const resolved = resolveNodeConfig(node.config, connections, o.env, o.keychain ?? 'absent');
     if (resolved.problems.some((p) => p.severity === 'error')) continue; // reported by validate
     const target = targetOf(node, resolved.config, graph, o.graphPath);
     if (target) checks.push(checkTarget(node, schema, target, o.schemas, timeoutMs));

@@ -6,7 +6,7 @@ import { FakeEngineApi, inMemoryEngine } from './fakeEngineApi.js';
 const graph = { format: 'sluice/graph' as const, version: 1, name: 'g', nodes: [], edges: [] };
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
-function setup(options: { maxRestarts?: number } = {}) {
+function setup(options: { maxRestarts?: number; keychain?: () => Promise<Record<string, string>> } = {}) {
   const apis: FakeEngineApi[] = [];
   const children: Array<ReturnType<typeof inMemoryEngine>> = [];
   const events: RunEvent[] = [];
@@ -115,6 +115,39 @@ describe('EngineRelay', () => {
     children[0]?.crash(1);
     await tick();
     expect(apis[1]?.granted).toEqual(['/home/u/graphs']);
+  });
+
+  it('hands the keychain’s secrets to the engine before any call, again after a change and after a restart', async () => {
+    let secrets: Record<string, string> = { PG_PASSWORD: 'one' };
+    const { relay, apis, children } = setup({ keychain: async () => secrets });
+    await relay.call('startRun', [{ graph }]);
+    expect(apis[0]?.keychains).toEqual([{ PG_PASSWORD: 'one' }]);
+    // The hand-over came first, so the run could resolve its ${keychain:…}.
+    expect(apis[0]?.calls.map((c) => c.method)).toEqual(['startRun']);
+    secrets = { PG_PASSWORD: 'two' };
+    await relay.keychainChanged();
+    expect(apis[0]?.keychains).toEqual([{ PG_PASSWORD: 'one' }, { PG_PASSWORD: 'two' }]);
+    children[0]?.crash(1);
+    await relay.call('listExamples', []);
+    expect(apis[1]?.keychains).toEqual([{ PG_PASSWORD: 'two' }]);
+  });
+
+  it('while the OS holds the decryption (a keychain prompt), only calls that resolve secrets wait', async () => {
+    let release: (v: Record<string, string>) => void = () => undefined;
+    const { relay, apis } = setup({ keychain: () => new Promise((resolve) => (release = resolve)) });
+    await expect(relay.call('listExamples', [])).resolves.toBeDefined();
+    const run = relay.call('startRun', [{ graph }]);
+    await tick();
+    expect(apis[0]?.calls.map((c) => c.method)).toEqual(['listExamples']);
+    release({ PW: 'x' });
+    await expect(run).resolves.toEqual({ runId: 'run-1' });
+    expect(apis[0]?.keychains).toEqual([{ PW: 'x' }]);
+  });
+
+  it('without a keychain (it could not be read) calls still go through', async () => {
+    const { relay, apis } = setup({ keychain: () => Promise.reject(new Error('damaged')) });
+    await expect(relay.call('startRun', [{ graph }])).resolves.toEqual({ runId: 'run-1' });
+    expect(apis[0]?.keychains).toEqual([]);
   });
 
   it('on dispose kills the process, fails calls in flight, and does not restart', async () => {

@@ -85,4 +85,22 @@ describe('serveEngineProcess', () => {
     });
     expect(h.sent.filter((m) => m.type === 'result' && m.id === -1)).toHaveLength(2);
   });
+
+  it('takes the keychain’s secrets from main, and refuses names and values that are none', async () => {
+    const h = harness();
+    h.receive({ type: 'hello', version: 1 });
+    h.receive({ type: 'call', id: 1, method: 'setKeychainSecrets', args: [{ PG_PASSWORD: 'pw' }] });
+    h.receive({ type: 'call', id: 2, method: 'setKeychainSecrets', args: [{ 'bad name': 'pw' }] });
+    h.receive({ type: 'call', id: 3, method: 'setKeychainSecrets', args: [{ PW: 42 }] });
+    h.receive({ type: 'call', id: 4, method: 'setKeychainSecrets', args: [['PW']] });
+    await h.settle();
+    expect(h.api.keychains).toEqual([{ PG_PASSWORD: 'pw' }]);
+    const errorOf = (id: number) => {
+      const m = h.sent.find((x) => x.type === 'result' && x.id === id) as { error?: string } | undefined;
+      return m?.error;
+    };
+    expect(errorOf(2)).toBe('The "secrets" argument of setKeychainSecrets has a name that is no keychain name.');
+    expect(errorOf(3)).toMatch(/has a secret that is no string/);
+    expect(errorOf(4)).toBe('The "secrets" argument of setKeychainSecrets must be an object, not an array.');
+  });
 });

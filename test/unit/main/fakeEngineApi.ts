@@ -113,6 +113,11 @@ export class FakeEngineApi implements EngineProcessService {
   async grantFolder(folder: string) {
     this.granted.push(folder);
   }
+  /** Every hand-over of the keychain's secrets, in order. */
+  readonly keychains: Array<Record<string, string>> = [];
+  async setKeychainSecrets(secrets: Record<string, string>) {
+    this.keychains.push(secrets);
+  }
 }
 
 /**

@@ -12,6 +12,7 @@ import type {
   TestConnectionRequest,
   TestConnectionResult,
 } from '../../../engine/contract/EngineApi.js';
+import { KEYCHAIN_API, type KeychainApi } from '../../../engine/contract/DesktopApi.js';
 import { ENGINE_API } from '../../../engine/contract/EngineApi.js';
 import type { GraphFile } from '../../../engine/contract/graphFile.js';
 import { UserError } from '../../../engine/contract/operator.js';
@@ -186,6 +187,36 @@ export class FakeEngine implements ServiceOf<typeof ENGINE_API> {
   }
 }
 
+/**
+ * The desktop app's keychain as the page sees it (main/SecretStore behind the bridge): names
+ * and values in memory, reached through the generated client and the real schema check, so a
+ * name the bridge would refuse is refused here too. `available` false: a desktop without a keyring.
+ */
+export class FakeKeychain implements KeychainApi {
+  readonly secrets = new Map<string, string>();
+  available = true;
+  readonly calls: Array<{ method: string; args: unknown[] }> = [];
+  readonly api: KeychainApi = toService(KEYCHAIN_API, fromService(KEYCHAIN_API, this));
+
+  async keychainAvailable(): Promise<boolean> {
+    this.calls.push({ method: 'keychainAvailable', args: [] });
+    return this.available;
+  }
+  async listKeychainSecrets(): Promise<string[]> {
+    this.calls.push({ method: 'listKeychainSecrets', args: [] });
+    return [...this.secrets.keys()].sort();
+  }
+  async saveKeychainSecret(name: string, value: string): Promise<void> {
+    this.calls.push({ method: 'saveKeychainSecret', args: [name, value] });
+    if (!this.available) throw new UserError('This computer has no keychain Sluice can use.');
+    this.secrets.set(name, value);
+  }
+  async deleteKeychainSecret(name: string): Promise<void> {
+    this.calls.push({ method: 'deleteKeychainSecret', args: [name] });
+    this.secrets.delete(name);
+  }
+}
+
 /** `localStorage` in memory. */
 export class MemoryStorage implements KeyValueStorage {
   readonly items = new Map<string, string>();
@@ -221,9 +252,11 @@ export class TestEditor {
   readonly flowCalls: string[] = [];
   readonly editor: Editor;
 
-  constructor() {
+  /** `keychain`: the editor runs as in the desktop app, with this keychain; without, as in the web host. */
+  constructor(options: { keychain?: FakeKeychain } = {}) {
     this.editor = createEditor({
       engine: this.engine.api,
+      ...(options.keychain ? { keychain: options.keychain.api } : {}),
       store: createEditorStore({ now: () => this.now }),
       confirm: (message) => {
         this.asked.push(message);

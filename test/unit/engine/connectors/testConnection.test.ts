@@ -130,6 +130,28 @@ describe('testConnection (real servers on loopback)', () => {
       }
     });
 
+    it('with a keychain password (desktop): the secret as typed logs in, percent-encoded in the URL; none here says so', async () => {
+      const password = 'p@ss:w/rd 1';
+      const broker = await PrivateMosquitto.start({ login: { user: 'sensor', password } });
+      try {
+        const url = `mqtt://sensor:\${keychain:MQTT_PW}@127.0.0.1:${broker.port}`;
+        await expect(testConnection({ kind: 'mqtt', url }, {}, undefined, { MQTT_PW: password })).resolves.toEqual({
+          ok: true,
+        });
+        const wrong = await testConnection({ kind: 'mqtt', url }, {}, undefined, { MQTT_PW: 'wrong-pw' });
+        expect(wrong).toEqual({
+          ok: false,
+          message: `Cannot connect to mqtt://127.0.0.1:${broker.port}: refused the login (check the user and password in the URL)`,
+        });
+        await expect(testConnection({ kind: 'mqtt', url }, {})).resolves.toEqual({
+          ok: false,
+          message: 'url: ${keychain:MQTT_PW}: keychain secrets are available in the desktop app; use ${env:NAME} here.',
+        });
+      } finally {
+        await broker.dispose();
+      }
+    });
+
     it('names a port where nothing listens', async () => {
       const port = await freePort();
       const r = await testConnection({ kind: 'mqtt', url: `mqtt://u:secret-pw@127.0.0.1:${port}` }, {});

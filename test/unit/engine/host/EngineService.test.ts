@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -623,5 +624,97 @@ describe('EngineService.startGroupRun refusals (before any NATS is reached)', ()
     await expect(
       start(split({ connections: { db: { url: 'postgres://127.0.0.1/test' } } }), { natsUrl: 'bus' }),
     ).rejects.toThrow(/The NATS URL cannot be used: “bus” is neither a URL nor one of the graph’s connections \(db\)/);
+  });
+});
+
+describe('EngineService: ${keychain:…} secrets (the desktop app’s OS keychain)', () => {
+  const hookGraph = (url: string) => ({
+    ...smallGraph('Keychain hook'),
+    nodes: [
+      { id: 'gen', type: 'source.generator', config: { count: 3 } },
+      { id: 'hook', type: 'sink.http', config: { url, batch: 10 } },
+    ],
+    edges: [{ id: 'e1', from: { node: 'gen', port: 'out' }, to: { node: 'hook', port: 'in' } }],
+  });
+
+  it('outside the desktop app, validate and run say to use ${env:NAME}, as one sentence', async () => {
+    const graph = hookGraph('http://bot:${keychain:HOOK_PW}@127.0.0.1:9/hook');
+    const problems = await service.validate(graph);
+    expect(problems.filter((p) => p.severity === 'error')).toEqual([
+      {
+        severity: 'error',
+        nodeId: 'hook',
+        field: 'url',
+        message:
+          'Node "hook": url: ${keychain:HOOK_PW}: keychain secrets are available in the desktop app; use ${env:NAME} here.',
+      },
+    ]);
+    await expect(service.startRun({ graph: graph as never })).rejects.toThrow(
+      'The graph cannot run: node hook: Node "hook": url: ${keychain:HOOK_PW}: keychain secrets are available in the desktop app; use ${env:NAME} here.',
+    );
+    expect(runs).toHaveLength(0);
+  });
+
+  it('resolves a secret the keychain holds when the run starts: percent-encoded in the URL, the client sends it as typed', async () => {
+    // A webhook that records the Basic credentials it was sent.
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString());
+      req.resume();
+      req.on('end', () => res.writeHead(200).end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const keychain: Record<string, string> = {};
+    const svc = new EngineService({
+      roots: [project],
+      examplesDir,
+      keychain: () => keychain,
+      startRun: (options) => startRealRun({ ...options, metricsIntervalMs: 100 }),
+    });
+    const graph = hookGraph(`http://bot:\${keychain:HOOK_PW}@127.0.0.1:${port}/hook`);
+    try {
+      expect((await svc.validate(graph)).map((p) => p.message)).toContain(
+        'Node "hook": url: ${keychain:HOOK_PW} is not in this computer\'s keychain; save it with “Save in keychain” in the Connections panel.',
+      );
+      // Saved a moment later (main hands the new value over): the next run has it.
+      keychain.HOOK_PW = 'p@ss w0rd:/';
+      expect((await svc.validate(graph)).filter((p) => p.severity === 'error')).toEqual([]);
+      const ended: RunEvent[] = [];
+      svc.subscribe((e) => {
+        if (e.type === 'runEnded') ended.push(e);
+      });
+      await svc.startRun({ graph: graph as never });
+      await expect.poll(() => ended.length, { timeout: 30_000 }).toBe(1);
+      expect(ended[0]).toMatchObject({ status: 'finished' });
+      expect(seen.length).toBeGreaterThan(0);
+      expect(new Set(seen)).toEqual(new Set(['bot:p@ss w0rd:/']));
+    } finally {
+      server.close();
+    }
+  }, 40_000);
+
+  it('removes the secrets from what runs say (log lines, reasons) before a subscriber sees it', async () => {
+    const svc = new EngineService({
+      roots: [project],
+      examplesDir,
+      keychain: () => ({ HOOK_PW: 'hunter22' }),
+      startRun: async (options) => {
+        const run = new FakeRun(options, runs.length + 1);
+        runs.push(run);
+        return run;
+      },
+    });
+    const seen: RunEvent[] = [];
+    svc.subscribe((e) => seen.push(e));
+    const { runId } = await svc.startRun({
+      graph: hookGraph('http://bot:${keychain:HOOK_PW}@127.0.0.1:9/hook') as never,
+    });
+    runs[0]?.emit({ type: 'logged', runId, nodeId: 'hook', level: 'error', message: 'login bot:hunter22 refused' });
+    runs[0]?.emit({ type: 'runEnded', runId, status: 'failed', reason: 'hunter22 refused' });
+    expect(JSON.stringify(seen)).not.toContain('hunter22');
+    expect(seen.filter((e) => e.type === 'logged').map((e) => (e as { message: string }).message)).toContain(
+      'login bot:${keychain:HOOK_PW} refused',
+    );
   });
 });
