@@ -1,11 +1,17 @@
 import { createHash } from 'node:crypto';
-import amqp from 'amqplib';
+import type * as AmqpLib from 'amqplib';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { BrokerMessage, BrokerReader, BrokerReaderOptions, ConnectorStatus } from '../../contract/connector.js';
 import { numberOf, startTimeoutOf, textOf } from '../connectorConfig.js';
 import { ManagedConnection } from '../ManagedConnection.js';
 import { redactUrl } from '../redactUrl.js';
 import { rabbitMqError } from './rabbitMqError.js';
+
+/**
+ * The client, loaded when the first AMQP connection opens (as NATS's and PostgreSQL's are): every
+ * worker thread loads the connector registry, and most runs never connect to RabbitMQ.
+ */
+let loading: Promise<typeof AmqpLib> | null = null;
 
 export type RabbitMqQueueType = 'classic' | 'quorum' | 'stream';
 
@@ -49,6 +55,7 @@ export async function openRabbitMq(
 ): Promise<RabbitMqSession> {
   let model: ChannelModel;
   try {
+    const amqp = await (loading ??= import('amqplib'));
     model = await amqp.connect(url, { timeout: timeoutMs, clientProperties: { connection_name: name } });
   } catch (err) {
     throw rabbitMqError(err);

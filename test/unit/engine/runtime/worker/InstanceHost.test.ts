@@ -35,6 +35,32 @@ describe('InstanceHost', () => {
     expect([a.taken, b.taken]).toEqual([2, 2]);
   });
 
+  it('samples each of two fan-out fused edges for latency (1 in 128) and size (1 in 1024), by its own count', () => {
+    const plan = tinyPlan(['a', 'b', 'c']);
+    const { services, inFlight, metrics } = servicesFor(plan);
+    const seen: Array<[number, number, number]> = [];
+    const a = hostOf(services, 'a', 0, passOn(inFlight, seen));
+    const b = hostOf(services, 'b', 1, { process() {} });
+    const c = hostOf(services, 'c', 2, { process() {} });
+    a.routes['out'] = [
+      { kind: 'fused', edgeIndex: 0, target: b, port: 'in', check: null },
+      { kind: 'fused', edgeIndex: 1, target: c, port: 'in', check: null },
+    ];
+    const counters = metrics.counters;
+    const latencySamples = (edge: number) => (counters.edgeLatency[edge] as number[]).reduce((s, n) => s + n, 0);
+    for (let i = 0; i < 256; i++) a.deliver(ev(i), 'in', 0);
+    // Both edges, not every sample on the second one (a count shared by the routes did that).
+    expect([latencySamples(0), latencySamples(1)]).toEqual([2, 2]);
+    const size = counters.edgeBytes[0] as number;
+    expect(size).toBeGreaterThan(0);
+    expect(counters.edgeBytes[1]).toBe(size);
+    for (let i = 256; i < 1152; i++) a.deliver(ev(i), 'in', 0);
+    expect(latencySamples(0)).toBe(9);
+    // Sized at the 128th event and again at the 1152nd (an id one digit longer), each standing for 1024.
+    expect((counters.edgeBytes[0] as number) / size).toBeGreaterThan(2);
+    expect((counters.edgeBytes[0] as number) / size).toBeLessThan(2.1);
+  });
+
   it('sets aside the events at its skip positions with their reasons and processes the rest', () => {
     const plan = tinyPlan(['a']);
     const { services, inFlight, recorded } = servicesFor(plan);

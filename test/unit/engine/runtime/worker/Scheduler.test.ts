@@ -42,11 +42,14 @@ function sourceFixture(
   const src = hostOf(services, 'src', 0, { ...source, onEnd: () => void ended++ } as SourceOperator, 0, config);
   const sent: Array<string | ChannelControl> = [];
   const watermarks: Array<{ time: number; idle: boolean; after: number }> = [];
+  /** Events per batch message. */
+  const batches: number[] = [];
   const out = new OutChannel(
     0,
     0,
     capacity,
     (events, wm) => {
+      batches.push(events.length);
       sent.push(...events.map((e) => e.id));
       if (wm) watermarks.push({ time: wm.time, idle: wm.idle, after: sent.length });
     },
@@ -80,7 +83,7 @@ function sourceFixture(
     fail: (e) => errors.push(e),
   });
   schedulers.push(scheduler);
-  return { scheduler, task, out, sent, watermarks, polls, endedTasks, errors, timers: t, ended: () => ended };
+  return { scheduler, task, out, sent, batches, watermarks, polls, endedTasks, errors, timers: t, ended: () => ended };
 }
 
 describe('Scheduler', () => {
@@ -101,6 +104,35 @@ describe('Scheduler', () => {
     await turns();
     expect(f.polls.slice(1)).toEqual([2]);
     expect(f.sent).toHaveLength(7);
+  });
+
+  it('polls a source whose chain keeps few of its events again in the same turn, so one message carries more', async () => {
+    let i = 0;
+    // One event out per 100 polled, as a selective filter fused after the source would let through.
+    const f = sourceFixture((budget, out) => {
+      for (let k = 0; k < budget && i < 40_000; k++) if (i++ % 100 === 0) out.emit('out', ev(i));
+      return i >= 40_000 ? 'end' : 'more';
+    }, 1024);
+    f.scheduler.wake();
+    for (let k = 0; k < 100 && f.endedTasks.length === 0; k++) await turns();
+    expect(f.sent).toHaveLength(401); // and the end
+    // Up to 8 polls a turn (the credit, never returned here, bounds each): a few batches of ~80,
+    // not a batch of ~10 per poll.
+    expect(f.polls.length).toBeGreaterThanOrEqual(40);
+    expect(f.batches.length).toBeLessThanOrEqual(8);
+    expect(Math.max(...f.batches)).toBeGreaterThanOrEqual(60);
+  });
+
+  it('polls a source that passes its events on once a turn: the first poll takes the credit', async () => {
+    let i = 0;
+    const f = sourceFixture((budget, out) => {
+      for (let k = 0; k < budget; k++) out.emit('out', ev(i++));
+      return 'more';
+    }, 1024);
+    f.scheduler.wake();
+    await turns();
+    expect(f.polls).toEqual([1024]);
+    expect(f.batches).toEqual([1024]);
   });
 
   it('polls an idle source without a timer every 10 ms, not in a busy loop', async () => {
@@ -135,7 +167,7 @@ describe('Scheduler', () => {
     expect(f.task.phase).toBe('ended');
   });
 
-  it("sends a source's watermark after the events of each poll, at most once per poll, less its delay", async () => {
+  it("sends a source's watermark after the events of each turn's polls, at most once per turn, less its delay", async () => {
     const f = sourceFixture(
       (_b, out, n) => {
         if (n === 1) for (const i of [0, 5, 2]) out.emit('out', ev(i));
