@@ -1,11 +1,17 @@
 import { createHash } from 'node:crypto';
-import amqp from 'amqplib';
+import type * as AmqpLib from 'amqplib';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { BrokerMessage, BrokerReader, BrokerReaderOptions, ConnectorStatus } from '../../contract/connector.js';
 import { numberOf, startTimeoutOf, textOf } from '../connectorConfig.js';
 import { ManagedConnection } from '../ManagedConnection.js';
 import { redactUrl } from '../redactUrl.js';
 import { rabbitMqError } from './rabbitMqError.js';
+
+/**
+ * The client library, loaded when the first connection opens (every worker thread loads the
+ * connector registry; the broker clients are loaded only by the runs that use them).
+ */
+let loadingAmqp: Promise<typeof AmqpLib> | null = null;
 
 export type RabbitMqQueueType = 'classic' | 'quorum' | 'stream';
 
@@ -49,7 +55,11 @@ export async function openRabbitMq(
 ): Promise<RabbitMqSession> {
   let model: ChannelModel;
   try {
-    model = await amqp.connect(url, { timeout: timeoutMs, clientProperties: { connection_name: name } });
+    const amqp = await (loadingAmqp ??= import('amqplib'));
+    model = await (amqp.default ?? amqp).connect(url, {
+      timeout: timeoutMs,
+      clientProperties: { connection_name: name },
+    });
   } catch (err) {
     throw rabbitMqError(err);
   }
