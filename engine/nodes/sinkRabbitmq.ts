@@ -36,6 +36,15 @@ export const sinkRabbitmq: NodeDescriptor = {
       doc: 'The type of the queue declared if missing.',
       default: 'classic',
     },
+    unroutable: {
+      kind: 'enum',
+      values: ['fail', 'drop'],
+      label: 'Unroutable messages',
+      doc:
+        'A message the exchange routes to no queue: `fail` stops the run naming the exchange and routing key ' +
+        '(the messages stay in the outbox and are sent on the next run); `drop` lets RabbitMQ drop it, as it does by default.',
+      default: 'fail',
+    },
     ...BROKER_SINK_FIELDS,
   },
   ...CONNECTOR_SINK_TRAITS,

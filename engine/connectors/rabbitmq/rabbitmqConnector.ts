@@ -1,7 +1,7 @@
 import type { ConfirmChannel } from 'amqplib';
 import type { BrokerWriter, BrokerWriterOptions } from '../../contract/connector.js';
 import type { ConnectorEnv, ConnectorFactory } from '../ConnectorFactory.js';
-import { causeOf } from '../ConnectorError.js';
+import { causeOf, ConnectorError } from '../ConnectorError.js';
 import { startTimeoutOf, textOf } from '../connectorConfig.js';
 import type { OutboxRecord } from '../Outbox.js';
 import { OutboxWriter } from '../OutboxWriter.js';
@@ -54,7 +54,10 @@ async function probeRabbitMq(url: string, timeoutMs: number, queue?: string): Pr
  * (publisher confirms), persistent messages with `message-id` = the event id and
  * `x-event-time` = the event time in ms: at-least-once, a resend carries the same id. The
  * queue, when configured, is declared if missing (and bound to a named exchange with a fixed
- * routing key); a named exchange must exist.
+ * routing key); a named exchange must exist. Messages go out `mandatory`: one the exchange
+ * routes to no queue comes back (`basic.return`, before its confirm), and the sink fails naming
+ * the exchange and routing key, the batch kept in the outbox for the next run, unless
+ * `unroutable` is `drop` (RabbitMQ's own default: it drops such a message silently).
  */
 function openRabbitMqWriter(o: BrokerWriterOptions, env: ConnectorEnv): BrokerWriter {
   const c = o.config;
@@ -64,6 +67,9 @@ function openRabbitMqWriter(o: BrokerWriterOptions, env: ConnectorEnv): BrokerWr
   const routingKey = textOf(c, 'routingKey') ?? queue;
   const queueType = queueTypeOf(c);
   const timeout = startTimeoutOf(c);
+  const mandatory = textOf(c, 'unroutable') !== 'drop';
+  /** Routing keys of messages the broker returned as unroutable, in the batch being sent. */
+  const returned: string[] = [];
   let writer: OutboxWriter<RabbitMqSession> | null = null;
   writer = new OutboxWriter<RabbitMqSession>(
     {
@@ -77,6 +83,7 @@ function openRabbitMqWriter(o: BrokerWriterOptions, env: ConnectorEnv): BrokerWr
           Math.min(timeout, 10_000),
           true,
           async (channel) => {
+            channel.on('return', (m: { fields: { routingKey: string } }) => returned.push(m.fields.routingKey));
             if (exchange !== '') await channel.checkExchange(exchange);
             if (queue !== '') {
               await channel.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': queueType } });
@@ -97,11 +104,13 @@ function openRabbitMqWriter(o: BrokerWriterOptions, env: ConnectorEnv): BrokerWr
       batchSize: 1000,
       async send(s: RabbitMqSession, batch: readonly OutboxRecord[]): Promise<void> {
         const channel = s.channel as ConfirmChannel;
+        returned.length = 0;
         try {
           for (const r of batch) {
             const ok = channel.publish(exchange, r.subject ?? routingKey, Buffer.from(r.payload, 'utf8'), {
               messageId: r.id,
               persistent: true,
+              mandatory,
               contentType: 'application/json',
               timestamp: Math.floor(r.time / 1000),
               headers: { 'x-event-time': r.time },
@@ -116,8 +125,27 @@ function openRabbitMqWriter(o: BrokerWriterOptions, env: ConnectorEnv): BrokerWr
         } catch (err) {
           throw rabbitMqError(err);
         }
+        if (returned.length > 0) throw unroutableError(exchange, returned);
       },
     },
   );
   return writer;
+}
+
+/** The broker confirmed these messages only to say it routed them to no queue. */
+function unroutableError(exchange: string, routingKeys: readonly string[]): ConnectorError {
+  const keys = [...new Set(routingKeys)];
+  const shown =
+    keys
+      .slice(0, 3)
+      .map((k) => `"${k}"`)
+      .join(', ') + (keys.length > 3 ? `, … (${keys.length} keys)` : '');
+  const where =
+    exchange === '' ? 'the default exchange has no queue named' : `exchange "${exchange}" has no queue bound for`;
+  return new ConnectorError(
+    `${routingKeys.length} message${routingKeys.length === 1 ? '' : 's'} reached no queue: ${where} ` +
+      `routing key ${shown}. They stay in the outbox for the next run: declare the queue (Queue), bind one, ` +
+      `or set Unroutable messages to “drop”.`,
+    true,
+  );
 }

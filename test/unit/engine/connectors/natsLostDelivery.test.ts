@@ -49,13 +49,19 @@ async function fillAndSteal(stream: string, stolen: number): Promise<BrokerReade
   );
   const reader = openReader(stream);
   const jsm = await nc.jetstreamManager();
-  // The reader has every message (its consumer delivered them all): its buffer is full, it pulls no more.
+  // The reader has every message (its consumer delivered them all): its buffer is full, it pulls
+  // no more, and no pull of its is still open at the server (a short pull waits out its
+  // `expires`; one still open would take the messages published next before the thief does).
   let name = '';
   await waitFor(
     async () => {
       const c = (await jsm.consumers.list(stream).next())[0];
       name = c?.name ?? '';
-      return c?.delivered.stream_seq === BUFFER_HIGH_WATER && reader.status().lag === BUFFER_HIGH_WATER;
+      return (
+        c?.delivered.stream_seq === BUFFER_HIGH_WATER &&
+        c.num_waiting === 0 &&
+        reader.status().lag === BUFFER_HIGH_WATER
+      );
     },
     30_000,
     'the reader to have filled its buffer',

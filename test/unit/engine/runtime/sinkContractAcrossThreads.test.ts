@@ -1,3 +1,4 @@
+import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -37,7 +38,7 @@ describe('a sink contract across a thread hop', () => {
         ],
         edges: ['gen -> price', 'price -> log'],
       });
-      const statePath = path.join(fs.mkdtempSync(path.join(process.cwd(), 'test-results', 'sink-contract-')), 's.db');
+      const statePath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sink-contract-')), 's.db');
       const run = await runToEnd(graph, {
         statePath,
         dir: path.dirname(statePath),

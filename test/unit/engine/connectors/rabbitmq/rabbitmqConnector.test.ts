@@ -60,4 +60,29 @@ describe('sink.rabbitmq connection', () => {
     expect(() => w.stage(1, [])).toThrow(/no exchange/);
     w.close();
   });
+
+  it('fails naming the exchange and routing key when a message reaches no queue, and keeps it for the next run', async () => {
+    const routingKey = uniqueName('nobody-listens');
+    const w = writer({ exchange: 'amq.direct', routingKey });
+    const settled = await sendThrough(w, [
+      { id: 'e-1', key: null, time: 0, payload: '1' },
+      { id: 'e-2', key: null, time: 0, payload: '2' },
+    ]);
+    expect(settled).toBe(false);
+    const status = await waitFor('failed', () => (w.status().state === 'failed' ? w.status() : undefined));
+    expect(status.error).toContain(
+      `2 messages reached no queue: exchange "amq.direct" has no queue bound for routing key "${routingKey}"`,
+    );
+    expect(status.error).toContain('stay in the outbox');
+    // Nothing was confirmed as sent: the outbox still holds both.
+    expect(status.lag).toBe(2);
+    w.close();
+  });
+
+  it('drops a message that reaches no queue when told to, as RabbitMQ does', async () => {
+    const w = writer({ exchange: 'amq.direct', routingKey: uniqueName('nobody-listens'), unroutable: 'drop' });
+    expect(await sendThrough(w, [{ id: 'e-1', key: null, time: 0, payload: '1' }])).toBe(true);
+    expect(w.status()).toMatchObject({ state: 'connected', lag: 0 });
+    w.close();
+  });
 });
