@@ -1,6 +1,23 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import formats from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import type formatsModule from 'ajv-formats';
 import { SLUICE_KEY } from '../../graph/parseSchemaFile.js';
+
+/**
+ * ajv and ajv-formats, required (they are CommonJS) when the first validator is made: every
+ * worker thread imports the contract gates, and loading ajv took 0.1 s of a worker's start
+ * (profiled) in runs that have no contract.
+ */
+let lib: { Ajv2020: typeof Ajv2020; formats: typeof formatsModule } | null = null;
+function loadAjv(): NonNullable<typeof lib> {
+  if (lib === null) {
+    const require = createRequire(import.meta.url);
+    const ajv = require('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 };
+    const formats = require('ajv-formats') as typeof formatsModule;
+    lib = { Ajv2020: ajv.Ajv2020, formats };
+  }
+  return lib;
+}
 
 /**
  * A JSON Schema 2020-12 validator as contracts use it: ajv 8 (the fast, well-kept validator the
@@ -19,6 +36,7 @@ export function newAjv(
   options: { warn?: (message: string) => void; allErrors?: boolean; validateSchema?: boolean } = {},
 ): Ajv2020 {
   const { warn } = options;
+  const { Ajv2020, formats } = loadAjv();
   const ajv = new Ajv2020({
     strict: warn ? 'log' : false,
     // Type-less keywords and tuples are fine JSON Schema; only unknown keywords are worth a word.

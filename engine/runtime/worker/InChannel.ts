@@ -3,12 +3,33 @@ import { wallNow } from '../clock.js';
 import type { ChannelControl } from '../protocol.js';
 
 /**
+ * Events that crossed a thread still in their batch's encoding: decoded when first taken, after
+ * their credit went back, so the sender's next batch does not wait for this one's decoding.
+ */
+class Undecoded {
+  private decoded: SluiceEvent[] | null = null;
+  constructor(
+    readonly length: number,
+    private readonly decode: () => SluiceEvent[],
+  ) {}
+
+  get events(): SluiceEvent[] {
+    return (this.decoded ??= this.decode());
+  }
+}
+
+type Item = SluiceEvent[] | Undecoded | ChannelControl;
+
+const holdsEvents = (item: Item | undefined): item is SluiceEvent[] | Undecoded =>
+  item !== undefined && (Array.isArray(item) || item instanceof Undecoded);
+
+/**
  * The receiving end of a channel: a FIFO of event batches and control markers. The task reads
  * events from it until a control marker reaches the head; the task then decides (barrier
  * alignment, end of stream) and pops it. Consumed events are returned as credit to the sender.
  */
 export class InChannel {
-  private readonly items: Array<SluiceEvent[] | ChannelControl> = [];
+  private readonly items: Item[] = [];
   private head = 0;
   /** Events waiting (not yet consumed). */
   queued = 0;
@@ -40,6 +61,17 @@ export class InChannel {
     this.queued += events.length;
   }
 
+  /**
+   * `length` events that `decode` makes when they are first taken (a batch from another thread:
+   * its credit goes back before the decoding, see `consume`).
+   */
+  pushEncoded(length: number, decode: () => SluiceEvent[]): void {
+    if (length === 0) return;
+    this.lastHeardAt = wallNow();
+    this.items.push(new Undecoded(length, decode));
+    this.queued += length;
+  }
+
   pushControl(control: ChannelControl): void {
     if (control.kind === 'watermark') this.lastHeardAt = wallNow();
     this.items.push(control);
@@ -53,7 +85,7 @@ export class InChannel {
   /** The control marker at the head, if the head is one. */
   peekControl(): ChannelControl | null {
     const first = this.items[0];
-    return first !== undefined && !Array.isArray(first) ? first : null;
+    return first !== undefined && !holdsEvents(first) ? first : null;
   }
 
   popControl(): ChannelControl {
@@ -67,8 +99,7 @@ export class InChannel {
   }
 
   hasEvents(): boolean {
-    const first = this.items[0];
-    return first !== undefined && Array.isArray(first);
+    return holdsEvents(this.items[0]);
   }
 
   /**
@@ -82,7 +113,7 @@ export class InChannel {
     let n = 0;
     while (n < max) {
       const first = this.items[0];
-      if (first === undefined || !Array.isArray(first)) break;
+      if (!holdsEvents(first)) break;
       const start = this.head;
       const take = Math.min(max - n, first.length - start);
       const end = start + take;
@@ -100,7 +131,8 @@ export class InChannel {
         this.unreturned = 0;
         this.returnCredit(credit);
       }
-      for (let i = start; i < end; i++) each(first[i] as SluiceEvent);
+      const events = Array.isArray(first) ? first : first.events;
+      for (let i = start; i < end; i++) each(events[i] as SluiceEvent);
     }
     return n;
   }

@@ -41,7 +41,17 @@ export class OutChannel {
     private readonly sendCopies = false,
   ) {
     this.credit = capacity;
+    // Across a thread hop every batch is a message and a wake-up of the receiver: waiting for
+    // half the capacity's credit keeps batches whole. Taking a turn on whatever credit was
+    // left made each batch half the last (512, 256, … 1 events) until credit came back: 6,000
+    // messages for 1 M events, three in four under 256 events (standard pipeline, sink.file).
+    // The receiver returns credit in steps of at least a quarter, and all of it once its queue
+    // is empty, so the wait always ends.
+    this.minRoom = sendCopies ? Math.max(1, capacity >> 1) : 1;
   }
+
+  /** The least room worth a turn of the producer (see the constructor). */
+  readonly minRoom: number;
 
   push(e: SluiceEvent): void {
     this.outbox.push(e);

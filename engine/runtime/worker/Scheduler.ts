@@ -173,7 +173,7 @@ export class Scheduler {
     // 2. Input bounded by output credit, a paused input, a refusing instance.
     const budget = task.budget(TURN_BUDGET);
     if (budget <= 0) {
-      if (this.hasWork(task, now)) task.blockedOn = task.outputs.filter((o) => o.room <= 0);
+      if (this.hasWork(task, now)) task.blockedOn = task.outputs.filter((o) => o.room < o.minRoom);
       return moved;
     }
     if (task.pausedUntil > now) {

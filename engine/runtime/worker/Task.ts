@@ -63,10 +63,17 @@ export class Task {
     return this.source !== null;
   }
 
-  /** Events this task may take in one turn without outrunning any gating output's credit. */
+  /**
+   * Events this task may take in one turn without outrunning any gating output's credit; 0
+   * while an output has less room than is worth a batch (`OutChannel.minRoom`).
+   */
   budget(max: number): number {
     let b = max;
-    for (const o of this.gating) if (o.room < b) b = o.room;
+    for (const o of this.gating) {
+      const room = o.room;
+      if (room < o.minRoom) return 0;
+      if (room < b) b = room;
+    }
     return b;
   }
 }

@@ -68,6 +68,24 @@ export class WorkerMetrics {
   }
 
   /** Latency of a batch arriving on a channel: from a sample of its events. */
+  /**
+   * `sampleLatency` for a batch still encoded (`EncodedBatch.t`: times, then emission stamps):
+   * the same samples, read off its columns.
+   */
+  sampleBatchLatency(edgeIndex: number, t: Float64Array): void {
+    const n = t.length / 2;
+    if (n === 0) return;
+    const now = wallNow();
+    const h = this.counters.edgeLatency[edgeIndex] as number[];
+    let newest = this.counters.edgeNewest[edgeIndex] ?? Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < n; i += LATENCY_STRIDE) {
+      recordLatency(h, now - (t[n + i] as number));
+      if ((t[i] as number) > newest) newest = t[i] as number;
+    }
+    if ((t[n - 1] as number) > newest) newest = t[n - 1] as number;
+    if (newest !== Number.NEGATIVE_INFINITY) this.counters.edgeNewest[edgeIndex] = newest;
+  }
+
   sampleLatency(edgeIndex: number, events: readonly SluiceEvent[]): void {
     const now = wallNow();
     const h = this.counters.edgeLatency[edgeIndex] as number[];

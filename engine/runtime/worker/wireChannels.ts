@@ -18,7 +18,8 @@ export interface WorkerChannels {
  * 1. local (both tasks here): the out end pushes its batch straight into the in end; credit
  *    goes straight back. Nothing is encoded; bytes are estimated from the first event.
  * 2. outgoing: batches encoded in columns on the channel's MessagePort, credit comes back on it.
- * 3. incoming: batches decoded (and their bytes counted) as they arrive; credit goes back.
+ * 3. incoming: batches counted (bytes, latency) as they arrive and decoded when taken; credit
+ *    goes back as they are taken.
  * `wake` is called whenever a message may let a task move.
  */
 export function wireChannels(start: StartWorker, metrics: WorkerMetrics, wake: () => void): WorkerChannels {
@@ -84,10 +85,12 @@ export function wireChannels(start: StartWorker, metrics: WorkerMetrics, wake: (
       );
       port.on('message', (m: ChannelMessage) => {
         if (m.type === 'batch') {
-          const events = decodeBatch(m.batch);
-          metrics.addBytes(edgeIndex, encodedSize(m.batch));
-          metrics.sampleLatency(edgeIndex, events);
-          inc.pushEvents(events);
+          const batch = m.batch;
+          metrics.addBytes(edgeIndex, encodedSize(batch));
+          metrics.sampleBatchLatency(edgeIndex, batch.t);
+          // Decoded when taken, after its credit went back (InChannel.consume): the sender's
+          // next batch no longer waits for this one's decoding.
+          inc.pushEncoded(batch.t.length / 2, () => decodeBatch(batch));
           if (m.wm !== undefined) inc.pushControl({ kind: 'watermark', time: m.wm, idle: m.wmIdle === true });
         } else if (m.type === 'control') {
           inc.pushControl(m.control);

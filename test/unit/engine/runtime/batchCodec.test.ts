@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SluiceEvent } from '../../../../engine/contract/index.js';
 import { EncodedEvent, envelopeJson, envelopeOf, plainEvent, valueJson } from '../../../../engine/contract/index.js';
-import { decodeBatch, encodeBatch } from '../../../../engine/runtime/batchCodec.js';
+import { decodeBatch, encodeBatch, splitJsonArray } from '../../../../engine/runtime/batchCodec.js';
 
 const ev = (id: string, key: string | null, value: unknown): SluiceEvent => ({
   id,
@@ -61,5 +61,37 @@ describe('batchCodec', () => {
     expect(valueJson(b!)).toBe('3');
     const [c] = decodeBatch(encodeBatch([a!]));
     expect(c!.value).toEqual({ n: 5 });
+  });
+
+  it('sends plain values as one JSON array and hands each on as its own text', () => {
+    const tricky = [
+      { s: 'a,b]}', t: '\\', u: '\\"', v: '"[{,' },
+      [1, [2, [3, { x: ',' }]], '\\\\'],
+      'x"y\\',
+      -1.5e-7,
+      null,
+      true,
+      {},
+      [],
+      '',
+    ];
+    const events = tricky.map((v, i) => ev(`a-${i}`, 'k', v));
+    const enc = encodeBatch(events);
+    expect(enc.a).toBe(true);
+    const out = decodeBatch(enc) as EncodedEvent[];
+    expect(out.map((e) => e.json)).toEqual(tricky.map((v) => JSON.stringify(v)));
+    expect(plain(out)).toEqual(events);
+  });
+
+  it('sends values one by one when an event is still encoded, keeping its text', () => {
+    const [a] = decodeBatch(encodeBatch([ev('a', 'k', { n: 1 })]));
+    const enc = encodeBatch([a!, ev('b', 'k', [2])]);
+    expect(enc.a).toBeUndefined();
+    expect((decodeBatch(enc) as EncodedEvent[]).map((e) => e.json)).toEqual(['{"n":1}', '[2]']);
+  });
+
+  it('splits the array of one element and of none', () => {
+    expect(splitJsonArray('["a,b"]', 1)).toEqual(['"a,b"']);
+    expect(splitJsonArray('[]', 0)).toEqual([]);
   });
 });

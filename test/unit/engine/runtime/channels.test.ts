@@ -118,6 +118,28 @@ describe('credit and buffers', () => {
     expect(inc.queued).toBe(0);
   });
 
+  it('decodes a batch from another thread when it is taken, after its credit went back', () => {
+    const returned: number[] = [];
+    // Capacity 4: taking 3 (over half) pays them back at once.
+    const inc = new InChannel(0, 0, 'in', 0, 4, (n) => returned.push(n));
+    const decodedWith: number[][] = [];
+    inc.pushEncoded(4, () => {
+      decodedWith.push([...returned]);
+      return [ev(0), ev(1), ev(2), ev(3)];
+    });
+    expect(inc.queued).toBe(4);
+    expect(inc.hasEvents()).toBe(true);
+    expect(decodedWith).toEqual([]);
+    const seen: number[] = [];
+    inc.consume(3, (e) => seen.push(e.value as number));
+    expect(decodedWith).toEqual([[3]]);
+    inc.consume(3, (e) => seen.push(e.value as number));
+    // Decoded once; the rest of the batch came from the same decoding.
+    expect(decodedWith).toHaveLength(1);
+    expect(seen).toEqual([0, 1, 2, 3]);
+    expect(inc.queued).toBe(0);
+  });
+
   it('reuses the outbox for a channel whose send encodes the batch at once', () => {
     const sent: SluiceEvent[][] = [];
     const copies: number[][] = [];
