@@ -40,6 +40,21 @@ export function queueTypeOf(config: Readonly<Record<string, unknown>>): RabbitMq
 }
 
 /**
+ * The URL's user and password, percent-decoded as UTF-8. amqplib decodes them with `unescape`,
+ * byte by byte, so a non-ASCII password (`p%C3%A4ss` for `päss`) reached the broker mangled.
+ * Null without user info: amqplib's default login (guest) applies.
+ */
+export function loginOf(url: string): { user: string; password: string } | null {
+  try {
+    const u = new URL(url);
+    if (u.username === '' && u.password === '') return null;
+    return { user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Connect (amqplib's own reconnect is none: `ManagedConnection` retries) and open one channel;
  * `prepare` declares what the node needs. Errors the broker means for good are permanent.
  * `onClose` hears when this connection ends, with its error.
@@ -56,7 +71,12 @@ export async function openRabbitMq(
   let model: ChannelModel;
   try {
     const amqp = await (loading ??= import('amqplib'));
-    model = await amqp.connect(url, { timeout: timeoutMs, clientProperties: { connection_name: name } });
+    const login = loginOf(url);
+    model = await amqp.connect(url, {
+      timeout: timeoutMs,
+      clientProperties: { connection_name: name },
+      ...(login ? { credentials: amqp.credentials.plain(login.user, login.password) } : {}),
+    });
   } catch (err) {
     throw rabbitMqError(err);
   }
