@@ -28,13 +28,43 @@ export function readableViewport(fitted: Viewport, bounds: Rect): Viewport {
   return { x, y, zoom };
 }
 
-/** Fit the graph into view, never below the readable zoom (see READABLE_ZOOM). */
+/**
+ * The viewport moved up so the graph clears the minimap (its top-left corner `minimap`, in
+ * canvas px; the minimap sits in the bottom-right corner), when the graph on screen reaches
+ * under it and fits in the height above it. A fit at the readable zoom shows a wide graph from
+ * its left edge, so its right part ran under the minimap, live figures and all (most templates
+ * at 1280×800). Otherwise the viewport is kept.
+ */
+export function clearOfMinimap(v: Viewport, bounds: Rect, minimap: { left: number; top: number } | null): Viewport {
+  if (minimap === null) return v;
+  const left = v.x + bounds.x * v.zoom;
+  const top = v.y + bounds.y * v.zoom;
+  const width = bounds.width * v.zoom;
+  const height = bounds.height * v.zoom;
+  const under = left + width > minimap.left && top + height > minimap.top;
+  if (!under || height + 2 * MARGIN > minimap.top) return v;
+  return { ...v, y: (minimap.top - height) / 2 - bounds.y * v.zoom };
+}
+
+/** Where the minimap's top-left corner is in the canvas, if it is shown. */
+function minimapCorner(): { left: number; top: number } | null {
+  const map = document.querySelector('.react-flow__minimap');
+  const pane = map?.closest('.react-flow');
+  if (!map || !pane) return null;
+  const m = map.getBoundingClientRect();
+  const p = pane.getBoundingClientRect();
+  return { left: m.left - p.left, top: m.top - p.top };
+}
+
+/** Fit the graph into view, never below the readable zoom (see READABLE_ZOOM), clear of the minimap. */
 export async function fitReadable(flow: ReactFlowInstance<SluiceFlowNode, SluiceFlowEdge> | null): Promise<void> {
   if (!flow) return;
   await flow.fitView({ padding: 0.15, duration: 0, maxZoom: 1.2, minZoom: READABLE_ZOOM });
   // A stand-in canvas (unit tests) has no viewport to read.
   if (typeof flow.getViewport !== 'function') return;
   const fitted = flow.getViewport();
-  if (fitted.zoom > READABLE_ZOOM + 1e-6) return;
-  await flow.setViewport(readableViewport(fitted, flow.getNodesBounds(flow.getNodes())));
+  const bounds = flow.getNodesBounds(flow.getNodes());
+  const readable = fitted.zoom > READABLE_ZOOM + 1e-6 ? fitted : readableViewport(fitted, bounds);
+  const clear = clearOfMinimap(readable, bounds, minimapCorner());
+  if (clear !== fitted) await flow.setViewport(clear);
 }

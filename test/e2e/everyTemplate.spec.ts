@@ -64,6 +64,29 @@ test.afterAll(() => {
   for (const dir of [folder, dataDir]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/**
+ * The nodes the minimap covers, when the graph (on screen) fits in the canvas height above the
+ * minimap: there a fit view leaves them clear of it. A taller graph may run under it.
+ */
+async function nodesUnderMinimap(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const map = document.querySelector('.react-flow__minimap')?.getBoundingClientRect();
+    const pane = document.querySelector('.react-flow')?.getBoundingClientRect();
+    if (!map || !pane) return [];
+    const nodes = Array.from(document.querySelectorAll<HTMLElement>('.react-flow__node')).map((el) => ({
+      id: el.dataset.id ?? '?',
+      r: el.getBoundingClientRect(),
+    }));
+    if (nodes.length === 0) return [];
+    const top = Math.min(...nodes.map((n) => n.r.top));
+    const bottom = Math.max(...nodes.map((n) => n.r.bottom));
+    if (bottom - top + 48 > map.top - pane.top) return [];
+    return nodes
+      .filter((n) => n.r.right > map.left && n.r.left < map.right && n.r.bottom > map.top && n.r.top < map.bottom)
+      .map((n) => n.id);
+  });
+}
+
 /** The smallest text on screen, in CSS pixels: node text (font size × zoom) and the painted labels. */
 async function smallestText(page: Page): Promise<{ node: number; painted: number }> {
   return page.evaluate(() => {
@@ -149,6 +172,8 @@ for (const viewport of [
         const after = await smallestText(page);
         expect(after.node, 'node text on screen (px)').toBeGreaterThanOrEqual(MIN_TEXT_PX);
         expect(after.painted, 'painted label and counter text on screen (px)').toBeGreaterThanOrEqual(MIN_TEXT_PX);
+        // Live nodes (with their counters) not under the minimap, where the graph fits in the height above it.
+        expect(await nodesUnderMinimap(page), 'nodes under the minimap').toEqual([]);
         await page.screenshot({ path: `${SHOTS}/template-${template.id}-${viewport.width}.png` });
 
         const status = await chip.getAttribute('data-status');
