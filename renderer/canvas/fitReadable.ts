@@ -30,30 +30,45 @@ export function readableViewport(fitted: Viewport, bounds: Rect): Viewport {
 
 /**
  * The viewport moved up so the graph clears the minimap (its top-left corner `minimap`, in
- * canvas px; the minimap sits in the bottom-right corner), when the graph on screen reaches
- * under it and fits in the height above it. A fit at the readable zoom shows a wide graph from
+ * canvas px; the minimap sits in the bottom-right corner), centred in the height above it, when
+ * the graph on screen reaches across the minimap's column and fits in that height. A fit at the readable zoom shows a wide graph from
  * its left edge, so its right part ran under the minimap, live figures and all (most templates
  * at 1280×800). Otherwise the viewport is kept.
  */
 export function clearOfMinimap(v: Viewport, bounds: Rect, minimap: { left: number; top: number } | null): Viewport {
   if (minimap === null) return v;
   const left = v.x + bounds.x * v.zoom;
-  const top = v.y + bounds.y * v.zoom;
   const width = bounds.width * v.zoom;
   const height = bounds.height * v.zoom;
-  const under = left + width > minimap.left && top + height > minimap.top;
-  if (!under || height + 2 * MARGIN > minimap.top) return v;
+  // Reaching across the minimap's column is enough: a run adds its counters to every node,
+  // which grow down into it.
+  if (left + width <= minimap.left || height + 2 * MARGIN > minimap.top) return v;
   return { ...v, y: (minimap.top - height) / 2 - bounds.y * v.zoom };
 }
 
-/** Where the minimap's top-left corner is in the canvas, if it is shown. */
-function minimapCorner(): { left: number; top: number } | null {
+/** Where the minimap's top-left corner is in the canvas, and the canvas width, if it is shown. */
+function minimapCorner(): { left: number; top: number; canvasWidth: number } | null {
   const map = document.querySelector('.react-flow__minimap');
   const pane = map?.closest('.react-flow');
   if (!map || !pane) return null;
   const m = map.getBoundingClientRect();
   const p = pane.getBoundingClientRect();
-  return { left: m.left - p.left, top: m.top - p.top };
+  return { left: m.left - p.left, top: m.top - p.top, canvasWidth: p.width };
+}
+
+/** The bounds of the nodes that show (in part) across the canvas's width at viewport `v`. */
+function shownBounds(
+  flow: ReactFlowInstance<SluiceFlowNode, SluiceFlowEdge>,
+  v: Viewport,
+  canvasWidth: number,
+): Rect | null {
+  const shown = flow.getNodes().filter((n) => {
+    const x = flow.getInternalNode(n.id)?.internals.positionAbsolute.x ?? n.position.x;
+    const left = v.x + x * v.zoom;
+    const right = left + (n.measured?.width ?? 0) * v.zoom;
+    return right > 0 && left < canvasWidth;
+  });
+  return shown.length > 0 ? flow.getNodesBounds(shown) : null;
 }
 
 /** Fit the graph into view, never below the readable zoom (see READABLE_ZOOM), clear of the minimap. */
@@ -65,6 +80,9 @@ export async function fitReadable(flow: ReactFlowInstance<SluiceFlowNode, Sluice
   const fitted = flow.getViewport();
   const bounds = flow.getNodesBounds(flow.getNodes());
   const readable = fitted.zoom > READABLE_ZOOM + 1e-6 ? fitted : readableViewport(fitted, bounds);
-  const clear = clearOfMinimap(readable, bounds, minimapCorner());
+  // Only the nodes that show count: a graph wider than the canvas is seen from its left edge.
+  const minimap = minimapCorner();
+  const shown = minimap ? shownBounds(flow, readable, minimap.canvasWidth) : null;
+  const clear = shown ? clearOfMinimap(readable, shown, minimap) : readable;
   if (clear !== fitted) await flow.setViewport(clear);
 }

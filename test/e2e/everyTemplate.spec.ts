@@ -172,9 +172,9 @@ for (const viewport of [
         const after = await smallestText(page);
         expect(after.node, 'node text on screen (px)').toBeGreaterThanOrEqual(MIN_TEXT_PX);
         expect(after.painted, 'painted label and counter text on screen (px)').toBeGreaterThanOrEqual(MIN_TEXT_PX);
+        await page.screenshot({ path: `${SHOTS}/template-${template.id}-${viewport.width}.png` });
         // Live nodes (with their counters) not under the minimap, where the graph fits in the height above it.
         expect(await nodesUnderMinimap(page), 'nodes under the minimap').toEqual([]);
-        await page.screenshot({ path: `${SHOTS}/template-${template.id}-${viewport.width}.png` });
 
         const status = await chip.getAttribute('data-status');
         expect(status).not.toBe('failed');
