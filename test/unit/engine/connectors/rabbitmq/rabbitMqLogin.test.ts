@@ -21,33 +21,27 @@ afterAll(async () => {
   await run('rabbitmqctl', ['delete_user', user], { timeout: 30_000 });
 }, 60_000);
 
+/** One connection as the connectors open it, with nothing to prepare. */
+const open = (url: string) =>
+  openRabbitMq(
+    url,
+    'sluice login test',
+    10_000,
+    false,
+    async () => {},
+    () => {},
+  );
+
 describe('a RabbitMQ login from the URL', () => {
   it('logs in with a percent-encoded non-ASCII user and password', async () => {
     const url = `amqp://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:5672`;
     expect(loginOf(url)).toEqual({ user, password });
-    const s = await openRabbitMq(
-      url,
-      'sluice login test',
-      10_000,
-      false,
-      async () => {},
-      () => {},
-    );
-    await closeRabbitMq(s);
+    await closeRabbitMq(await open(url));
   });
 
   it('is refused, in one line, with the wrong password', async () => {
     const url = `amqp://${encodeURIComponent(user)}:${encodeURIComponent('päss')}@127.0.0.1:5672`;
-    await expect(
-      openRabbitMq(
-        url,
-        'sluice login test',
-        10_000,
-        false,
-        async () => {},
-        () => {},
-      ),
-    ).rejects.toThrow(/refused the login/);
+    await expect(open(url)).rejects.toThrow(/refused the login/);
   });
 
   it('leaves a URL without user info to amqplib (guest)', () => {
