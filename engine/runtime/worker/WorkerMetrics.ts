@@ -67,37 +67,42 @@ export class WorkerMetrics {
     if (list.length < TAP_SAMPLES) list.push(e);
   }
 
-  /** Latency of a batch arriving on a channel: from a sample of its events. */
   /**
-   * `sampleLatency` for a batch still encoded (`EncodedBatch.t`: times, then emission stamps):
-   * the same samples, read off its columns.
+   * Latency of a batch arriving on a channel, from a sample of its events (one in
+   * LATENCY_STRIDE); the same sample and the batch's last event give the edge's newest event time.
    */
+  sampleLatency(edgeIndex: number, events: readonly SluiceEvent[]): void {
+    this.sample(
+      edgeIndex,
+      events.length,
+      (i) => (events[i] as SluiceEvent).time,
+      (i) => (events[i] as SluiceEvent).emittedAt,
+    );
+  }
+
+  /** `sampleLatency` for a batch still encoded (`EncodedBatch.t`: times, then emission stamps). */
   sampleBatchLatency(edgeIndex: number, t: Float64Array): void {
     const n = t.length / 2;
+    this.sample(
+      edgeIndex,
+      n,
+      (i) => t[i] as number,
+      (i) => t[n + i] as number,
+    );
+  }
+
+  private sample(edgeIndex: number, n: number, time: (i: number) => number, emittedAt: (i: number) => number): void {
     if (n === 0) return;
     const now = wallNow();
     const h = this.counters.edgeLatency[edgeIndex] as number[];
     let newest = this.counters.edgeNewest[edgeIndex] ?? Number.NEGATIVE_INFINITY;
     for (let i = 0; i < n; i += LATENCY_STRIDE) {
-      recordLatency(h, now - (t[n + i] as number));
-      if ((t[i] as number) > newest) newest = t[i] as number;
+      recordLatency(h, now - emittedAt(i));
+      const at = time(i);
+      if (at > newest) newest = at;
     }
-    if ((t[n - 1] as number) > newest) newest = t[n - 1] as number;
-    if (newest !== Number.NEGATIVE_INFINITY) this.counters.edgeNewest[edgeIndex] = newest;
-  }
-
-  sampleLatency(edgeIndex: number, events: readonly SluiceEvent[]): void {
-    const now = wallNow();
-    const h = this.counters.edgeLatency[edgeIndex] as number[];
-    // The same sample, and the batch's last event, give the edge's newest event time.
-    let newest = this.counters.edgeNewest[edgeIndex] ?? Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < events.length; i += LATENCY_STRIDE) {
-      const e = events[i] as SluiceEvent;
-      recordLatency(h, now - e.emittedAt);
-      if (e.time > newest) newest = e.time;
-    }
-    const last = events[events.length - 1];
-    if (last !== undefined && last.time > newest) newest = last.time;
+    const last = time(n - 1);
+    if (last > newest) newest = last;
     if (newest !== Number.NEGATIVE_INFINITY) this.counters.edgeNewest[edgeIndex] = newest;
   }
 
