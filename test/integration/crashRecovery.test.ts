@@ -12,15 +12,13 @@
  * usually takes five or more kills; rounds repeat until the kill budget is spent, so every
  * round is compared and the budget is always met (≥ 5 kills per parallelism here, ≥ 50 with
  * SLUICE_SOAK=1). Environment: SLUICE_CRASH_SEED=<n> replays a schedule (the failure message
- * names the seed), SLUICE_CRASH_VERBOSE=1 prints every round's kill log, SLUICE_CRASH_ALL=1
- * runs skipped variants, SLUICE_KEEP_CRASH_DIRS=1 keeps the run folders for inspection.
+ * names the seed), SLUICE_CRASH_VERBOSE=1 prints every round's kill log,
+ * SLUICE_KEEP_CRASH_DIRS=1 keeps the run folders for inspection.
  *
  * Variants: parallelism 1, and parallelism 3 for the aggregate behind a map at parallelism 2
  * (each aggregate instance aligns barriers from two inputs); the totals table in its own
  * database (its commit record lives in `_sluice_commits`). A third variant keeps the totals
- * table in the state database (rows and commit record in the store's transaction); it is
- * skipped until the SQLITE_BUSY bug pinned by stateDbContention.test.ts is fixed: two sinks on
- * different workers commit into the state DB at once and one fails the whole run.
+ * table in the state database (rows and commit record in the store's transaction).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -62,8 +60,6 @@ interface Variant {
   mapParallelism: number;
   /** sink.sqlite path; undefined: the state DB. */
   totalsDb: string | undefined;
-  /** Why this variant is skipped, if it is. */
-  skip?: string;
 }
 
 const VARIANTS: Variant[] = [
@@ -139,10 +135,6 @@ async function crashUntilDone(dir: string, rand: () => number, killBudget: numbe
 }
 
 describe.each(VARIANTS)('exactly-once across SIGKILL, $name', (v) => {
-  if (v.skip && process.env['SLUICE_CRASH_ALL'] !== '1') {
-    it.skip(`skipped: ${v.skip}`, () => {});
-    return;
-  }
   let reference: Outcome;
 
   beforeAll(async () => {

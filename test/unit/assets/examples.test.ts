@@ -97,42 +97,35 @@ describe('example graphs', () => {
   });
 });
 
-const hasRegistry = existsSync(registryPath);
+describe('example graphs against the real node registry', () => {
+  const registry = async (): Promise<ReadonlyMap<string, NodeDescriptor>> =>
+    ((await import(registryPath)) as { nodeRegistry: ReadonlyMap<string, NodeDescriptor> }).nodeRegistry;
 
-describe.skipIf(!hasRegistry)(
-  hasRegistry
-    ? 'example graphs against the real node registry'
-    : 'example graphs against the real node registry (skipped: engine/nodes/registry.ts does not exist yet)',
-  () => {
-    const registry = async (): Promise<ReadonlyMap<string, NodeDescriptor>> =>
-      ((await import(registryPath)) as { nodeRegistry: ReadonlyMap<string, NodeDescriptor> }).nodeRegistry;
+  it('cover every node type of the catalog between them', async () => {
+    const used = new Set(index.flatMap((e) => load(e.file).nodes.map((n) => n.type)));
+    expect([...(await registry()).keys()].filter((t) => !used.has(t))).toEqual([]);
+  });
 
-    it('cover every node type of the catalog between them', async () => {
-      const used = new Set(index.flatMap((e) => load(e.file).nodes.map((n) => n.type)));
-      expect([...(await registry()).keys()].filter((t) => !used.has(t))).toEqual([]);
-    });
+  it.each(index)('$file validates with no problems at all', async (entry) => {
+    expect(validate(load(entry.file), await registry())).toEqual([]);
+  });
 
-    it.each(index)('$file validates with no problems at all', async (entry) => {
-      expect(validate(load(entry.file), await registry())).toEqual([]);
-    });
-
-    it.each(index)('$file with any config value damaged still validates without throwing', async (entry) => {
-      const reg = await registry();
-      const graph = load(entry.file);
-      for (const [i, node] of graph.nodes.entries()) {
-        for (const key of Object.keys(node.config)) {
-          for (const junk of [null, -1, 0.5, '', 'x', true, [], {}, [{}]]) {
-            const damaged = structuredClone(graph);
-            damaged.nodes[i]!.config[key] = junk;
-            const problems = validate(damaged, reg);
-            for (const p of problems) expect(p.message).toMatch(/^[A-Z].*[.?]$/);
-          }
+  it.each(index)('$file with any config value damaged still validates without throwing', async (entry) => {
+    const reg = await registry();
+    const graph = load(entry.file);
+    for (const [i, node] of graph.nodes.entries()) {
+      for (const key of Object.keys(node.config)) {
+        for (const junk of [null, -1, 0.5, '', 'x', true, [], {}, [{}]]) {
+          const damaged = structuredClone(graph);
+          damaged.nodes[i]!.config[key] = junk;
+          const problems = validate(damaged, reg);
+          for (const p of problems) expect(p.message).toMatch(/^[A-Z].*[.?]$/);
         }
       }
-    });
+    }
+  });
 
-    it.each(index)('$file holds code, so it asks for trust before it runs', async (entry) => {
-      expect(graphHasCode(load(entry.file), await registry())).toBe(true);
-    });
-  },
-);
+  it.each(index)('$file holds code, so it asks for trust before it runs', async (entry) => {
+    expect(graphHasCode(load(entry.file), await registry())).toBe(true);
+  });
+});
