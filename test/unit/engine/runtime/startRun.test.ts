@@ -438,7 +438,8 @@ describe('replaying the dead letters of a source', () => {
     });
     const run = await startRun({ graph: g, baseDir: dir, statePath: join(dir, 'state.db'), metricsIntervalMs: 100 });
     let letters = run.deadLetters(10);
-    for (let i = 0; i < 100 && letters.length === 0; i++) {
+    // Up to 30 s: a run's workers take seconds to start on a loaded 2-core machine (5 s was too short once).
+    for (let i = 0; i < 600 && letters.length === 0; i++) {
       await new Promise((r) => setTimeout(r, 50));
       letters = run.deadLetters(10);
     }
