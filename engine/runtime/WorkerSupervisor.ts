@@ -17,6 +17,13 @@ export const DEFAULT_HANG_TIMEOUT_MS = 10_000;
 export const STARTUP_TIMEOUT_MS = 10_000;
 /** After shutdown, workers get this long to close their files before their threads end. */
 const SHUTDOWN_GRACE_MS = 50;
+/**
+ * A worker's young generation (V8's nursery, where an event's objects are born and die). A
+ * worker allocates a few objects per event and keeps almost none: a larger nursery means fewer
+ * scavenges for the same garbage (standard pipeline into sink.file, chain worker: GC 14 % of
+ * its time with the default).
+ */
+const YOUNG_GENERATION_MB = 96;
 
 export interface SupervisorOptions {
   plan: ExecutionPlan;
@@ -103,7 +110,7 @@ export class WorkerSupervisor {
     }
     this.workers = [];
     for (let i = 0; i < plan.workers; i++) {
-      const thread = new Worker(workerUrl());
+      const thread = new Worker(workerUrl(), { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
       const progress = new SharedArrayBuffer(16);
       const w: LiveWorker = {
         index: i,

@@ -40,8 +40,12 @@ export class InChannel {
   /** When events or a watermark last arrived (barriers do not count: a quiet source sends those too). */
   lastHeardAt = wallNow();
   private unreturned = 0;
-  /** Events taken from the queue after which their credit goes back mid-turn. */
-  private readonly half: number;
+  /**
+   * Events taken from the queue after which their credit goes back mid-turn: a quarter of the
+   * capacity, under the half a sender across threads sends per turn (`OutChannel.room`), so
+   * each of its batches is paid back as it is taken.
+   */
+  private readonly payBackAt: number;
 
   constructor(
     readonly id: number,
@@ -51,7 +55,7 @@ export class InChannel {
     readonly capacity: number,
     private readonly returnCredit: (n: number) => void,
   ) {
-    this.half = Math.max(1, capacity >> 1);
+    this.payBackAt = Math.max(1, capacity >> 2);
   }
 
   pushEvents(events: SluiceEvent[]): void {
@@ -105,7 +109,7 @@ export class InChannel {
   /**
    * Hand up to `max` events at the head to `each`, stopping at a control marker. Returns how
    * many were consumed. Events leave the queue when they are taken, before `each` sees them:
-   * once half the capacity has been taken, its credit goes back at once, so the sender makes
+   * once a quarter of the capacity has been taken, its credit goes back at once, so the sender makes
    * its next batch while this one is processed (the queue still never holds more than
    * `capacity`; what is being processed is one turn's worth).
    */
@@ -126,7 +130,7 @@ export class InChannel {
       n += take;
       this.queued -= take;
       this.unreturned += take;
-      if (this.unreturned >= this.half) {
+      if (this.unreturned >= this.payBackAt) {
         const credit = this.unreturned;
         this.unreturned = 0;
         this.returnCredit(credit);

@@ -46,7 +46,8 @@ export class OutChannel {
     // left made each batch half the last (512, 256, … 1 events) until credit came back: 6,000
     // messages for 1 M events, three in four under 256 events (standard pipeline, sink.file).
     // The receiver returns credit in steps of at least a quarter, and all of it once its queue
-    // is empty, so the wait always ends.
+    // is empty, so the wait always ends. A turn fills at most this much (`room`): two batches
+    // are then in flight, and the producer makes one while the other's credit comes back.
     this.minRoom = sendCopies ? Math.max(1, capacity >> 1) : 1;
   }
 
@@ -91,9 +92,13 @@ export class OutChannel {
     return this.outbox.length === 0 && this.controls.length === 0;
   }
 
-  /** Room for more without exceeding credit. */
+  /**
+   * Room for more without exceeding credit. Across a thread hop a turn fills at most half the
+   * capacity (the outbox holds only this turn's events: it is sent at the turn's end), so two
+   * batches are in flight: the receiver's credit for one comes back while the next is made.
+   */
   get room(): number {
-    return this.credit - this.outbox.length;
+    return (this.sendCopies && this.credit > this.minRoom ? this.minRoom : this.credit) - this.outbox.length;
   }
 
   addCredit(n: number): void {

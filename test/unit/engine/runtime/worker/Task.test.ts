@@ -30,7 +30,18 @@ describe('Task', () => {
   it('waits for half the capacity of credit on an output across threads, so batches stay whole', () => {
     expect(new Task(0, root, [], [], [channel(true, 3)]).budget(1024)).toBe(0);
     expect(new Task(0, root, [], [], [channel(true, 4)]).budget(1024)).toBe(4);
-    expect(new Task(0, root, [], [], [channel(true, 8)]).budget(5)).toBe(5);
+    expect(new Task(0, root, [], [], [channel(true, 4)]).budget(3)).toBe(3);
+  });
+
+  it('fills at most half the capacity of an output across threads in one turn, so two batches are in flight', () => {
+    expect(new Task(0, root, [], [], [channel(true, 8)]).budget(1024)).toBe(4);
+    const out = channel(true, 8);
+    out.push(ev(0));
+    out.push(ev(1));
+    expect(new Task(0, root, [], [], [out]).budget(1024)).toBe(0); // 2 left of the turn's 4: under minRoom
+    out.flush();
+    expect(out.credit).toBe(6);
+    expect(new Task(0, root, [], [], [out]).budget(1024)).toBe(4);
   });
 
   it('is bounded by the output with the least room', () => {
