@@ -28,6 +28,13 @@ export interface Operator {
    * watermarks.
    */
   process(event: SluiceEvent, port: string, out: Emitter, input: number): void;
+  /**
+   * For a sink that reads nothing of its events but their values' JSON (`sink.file` writing
+   * values): events that crossed a thread undecoded come here a batch at a time, as their
+   * values' texts `texts[from..to)` (as `valueJson` gives them), instead of to `process` one by
+   * one, and no event object is made. Leave it undefined on an instance that reads more.
+   */
+  processValueTexts?(texts: readonly string[], from: number, to: number): void;
   /** A processing-time timer asked for with `ctx.setTimer` has come due. */
   onTimer?(now: number, out: Emitter): void;
   /**

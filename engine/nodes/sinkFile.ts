@@ -41,10 +41,13 @@ export const sinkFile: NodeDescriptor = {
 
 class FileSinkOperator extends TwoPhaseSink<string> {
   private readonly envelope: boolean;
+  /** Values alone are written as their JSON texts: a batch that crossed a thread undecoded is taken whole. */
+  readonly processValueTexts?: (texts: readonly string[], from: number, to: number) => void;
 
   constructor(private readonly ctx: OperatorContext) {
     super();
     this.envelope = ctx.config.envelope === true;
+    if (!this.envelope) this.processValueTexts = (texts, from, to) => this.addRange(texts, from, to);
   }
 
   protected connect(): TwoPhaseTarget<string> {

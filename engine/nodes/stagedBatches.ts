@@ -30,6 +30,16 @@ export class StagedBatches<T> {
     }
   }
 
+  /** `add` for `items[from..to)`. */
+  addRange(items: readonly T[], from: number, to: number, write: (items: T[]) => void): void {
+    const buffer = this.buffer;
+    for (let i = from; i < to; i++) buffer.push(items[i] as T);
+    if (buffer.length >= WRITE_BATCH) {
+      write(buffer);
+      this.buffer = [];
+    }
+  }
+
   /** Always calls `stage`, also with nothing buffered: earlier `write`s belong to this checkpoint. */
   stageTo(checkpointId: number, stage: (checkpointId: number, items: T[]) => void): void {
     stage(checkpointId, this.buffer);
@@ -86,6 +96,11 @@ export abstract class TwoPhaseSink<T> implements Operator {
 
   protected add(item: T): void {
     this.batches.add(item, this.write);
+  }
+
+  /** `add` for `items[from..to)`. */
+  protected addRange(items: readonly T[], from: number, to: number): void {
+    this.batches.addRange(items, from, to, this.write);
   }
 
   private openTarget(): TwoPhaseTarget<T> {

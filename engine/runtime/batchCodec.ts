@@ -128,7 +128,7 @@ export function decodeBatch(b: EncodedBatch): SluiceEvent[] {
     ids = b.s.slice(0, p).split(SEP);
     keys = b.s.slice(p + 1).split(SEP);
   }
-  const values = b.a ? splitJsonArray(b.v, n) : b.v.split(SEP);
+  const values = valueTexts(b);
   const out = new Array<SluiceEvent>(n);
   // JSON mode carries null keys as null; separator mode as NULL_KEY.
   const nullKey = b.j ? null : NULL_KEY;
@@ -144,6 +144,13 @@ export function decodeBatch(b: EncodedBatch): SluiceEvent[] {
   }
   if (b.c !== undefined) for (let i = 0; i < n; i++) (out[i] as EncodedEvent).checkedAgainst = b.c;
   return out;
+}
+
+/** Each value's JSON text, as the events `decodeBatch` makes would give them (`valueJson`). */
+export function valueTexts(b: EncodedBatch): string[] {
+  const n = b.t.length / 2;
+  if (n === 0) return [];
+  return b.a ? splitJsonArray(b.v, n) : b.v.split(SEP);
 }
 
 /**

@@ -8,13 +8,23 @@ import type { ChannelControl } from '../protocol.js';
  */
 class Undecoded {
   private decoded: SluiceEvent[] | null = null;
+  private valueTexts: string[] | null = null;
   constructor(
     readonly length: number,
     private readonly decode: () => SluiceEvent[],
+    private readonly texts: (() => string[]) | null,
+    /** The contract every event of the batch passed where it was sent (`EncodedBatch.c`). */
+    readonly checked: string | undefined,
   ) {}
 
   get events(): SluiceEvent[] {
     return (this.decoded ??= this.decode());
+  }
+
+  /** The values' texts, while no event was made (then the events are the truth). */
+  get textsOnly(): string[] | null {
+    if (this.decoded !== null || this.texts === null) return null;
+    return (this.valueTexts ??= this.texts());
   }
 }
 
@@ -69,10 +79,15 @@ export class InChannel {
    * `length` events that `decode` makes when they are first taken (a batch from another thread:
    * its credit goes back before the decoding, see `consume`).
    */
-  pushEncoded(length: number, decode: () => SluiceEvent[]): void {
+  pushEncoded(
+    length: number,
+    decode: () => SluiceEvent[],
+    texts: (() => string[]) | null = null,
+    checked?: string,
+  ): void {
     if (length === 0) return;
     this.lastHeardAt = wallNow();
-    this.items.push(new Undecoded(length, decode));
+    this.items.push(new Undecoded(length, decode, texts, checked));
     this.queued += length;
   }
 
@@ -128,17 +143,52 @@ export class InChannel {
         this.head = end;
       }
       n += take;
-      this.queued -= take;
-      this.unreturned += take;
-      if (this.unreturned >= this.payBackAt) {
-        const credit = this.unreturned;
-        this.unreturned = 0;
-        this.returnCredit(credit);
-      }
+      this.taken(take);
       const events = Array.isArray(first) ? first : first.events;
       for (let i = start; i < end; i++) each(events[i] as SluiceEvent);
     }
     return n;
+  }
+
+  /**
+   * `consume` for a receiver that takes values' texts (`Operator.processValueTexts`): up to
+   * `max` events of the batch at the head, if it is one that crossed a thread undecoded (and,
+   * when `contract` is given, that every event of it passed that contract where it was sent),
+   * handed to `each` as their values' texts. Returns how many were taken: 0 when the head is
+   * anything else, for `consume` to take.
+   */
+  consumeTexts(
+    max: number,
+    contract: string | undefined,
+    each: (texts: readonly string[], from: number, to: number) => void,
+  ): number {
+    const first = this.items[0];
+    if (!(first instanceof Undecoded) || (contract !== undefined && first.checked !== contract)) return 0;
+    const texts = first.textsOnly;
+    if (texts === null) return 0;
+    const start = this.head;
+    const take = Math.min(max, first.length - start);
+    const end = start + take;
+    if (end === first.length) {
+      this.items.shift();
+      this.head = 0;
+    } else {
+      this.head = end;
+    }
+    this.taken(take);
+    each(texts, start, end);
+    return take;
+  }
+
+  /** `n` events left the queue: their credit goes back once a quarter of the capacity is due. */
+  private taken(n: number): void {
+    this.queued -= n;
+    this.unreturned += n;
+    if (this.unreturned >= this.payBackAt) {
+      const credit = this.unreturned;
+      this.unreturned = 0;
+      this.returnCredit(credit);
+    }
   }
 
   /** Return consumed events as credit; batched to a quarter of capacity to keep messages few. */

@@ -351,6 +351,35 @@ export class InstanceHost implements Emitter {
   }
 
   /**
+   * Whether events may come as values' texts now (`deliverTexts`), and which contract a batch
+   * must have passed where it was sent (undefined: none is checked here): the operator takes
+   * texts, and no position is due to be set aside (those come one by one, to name the event).
+   */
+  takesTexts(): boolean {
+    return (
+      this.skipAt === 0 &&
+      this.processor.processValueTexts !== undefined &&
+      (this.inCheck === null || this.inRef !== undefined)
+    );
+  }
+
+  get textsContract(): string | undefined {
+    return this.inCheck === null ? undefined : this.inRef;
+  }
+
+  /**
+   * Events `from..to` of a batch, as their values' texts (`Operator.processValueTexts`). They
+   * take positions as `deliver` does; the in-flight cell names the batch's last.
+   */
+  deliverTexts(texts: readonly string[], from: number, to: number): void {
+    this.received += to - from;
+    const inFlight = this.inFlight;
+    inFlight[0] = this.slot;
+    inFlight[1] = this.received;
+    this.processor.processValueTexts!(texts, from, to);
+  }
+
+  /**
    * A replayed dead letter, delivered outside the numbered stream: it is not replayed after a
    * crash (at-most-once until a checkpoint covers it), so it must not shift the positions.
    */

@@ -235,6 +235,8 @@ export class Scheduler {
     const n = task.inputs.length;
     const root = task.root;
     current.host = root;
+    const deliverTexts = (texts: readonly string[], from: number, to: number): void =>
+      root.deliverTexts(texts, from, to);
     for (let k = 0; k < n && left > 0; k++) {
       const ch = task.inputs[(task.nextInput + k) % n] as InChannel;
       if (!ch.hasEvents()) continue;
@@ -254,9 +256,12 @@ export class Scheduler {
         }
       } else {
         for (;;) {
-          const n = ch.consume(left, deliver);
+          // A sink that reads only values' texts takes an undecoded batch as them, whole.
+          let n = root.takesTexts() ? ch.consumeTexts(left, root.textsContract, deliverTexts) : 0;
+          if (n === 0) n = ch.consume(left, deliver);
           took += n;
           left -= n;
+          if (n > 0 && left > 0 && ch.hasEvents()) continue;
           // A watermark between batches is taken in stride; barriers and end stop the input.
           if (ch.peekControl()?.kind !== 'watermark') break;
           ch.popControl();

@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { SluiceEvent } from '../../contract/index.js';
-import { decodeBatch, encodeBatch, encodedSize } from '../batchCodec.js';
+import { decodeBatch, encodeBatch, encodedSize, valueTexts } from '../batchCodec.js';
 import type { ChannelMessage, StartWorker } from '../protocol.js';
 import { InChannel } from './InChannel.js';
 import { approxSize } from './InstanceHost.js';
@@ -90,7 +90,12 @@ export function wireChannels(start: StartWorker, metrics: WorkerMetrics, wake: (
           metrics.sampleBatchLatency(edgeIndex, batch.t);
           // Decoded when taken, after its credit went back (InChannel.consume): the sender's
           // next batch no longer waits for this one's decoding.
-          inc.pushEncoded(batch.t.length / 2, () => decodeBatch(batch));
+          inc.pushEncoded(
+            batch.t.length / 2,
+            () => decodeBatch(batch),
+            () => valueTexts(batch),
+            batch.c,
+          );
           if (m.wm !== undefined) inc.pushControl({ kind: 'watermark', time: m.wm, idle: m.wmIdle === true });
         } else if (m.type === 'control') {
           inc.pushControl(m.control);

@@ -113,4 +113,46 @@ describe('wireChannels', () => {
       port2.close();
     }
   });
+
+  it("hands a batch that crossed undecoded to a sink that reads values' texts, whole and without events", async () => {
+    const plan = planOn(2);
+    const ch = plan.channels[0]!;
+    const { port1, port2 } = new MessageChannel();
+    const ports: Array<Record<number, MessagePort>> = [{}, {}];
+    ports[ch.fromWorker]![ch.id] = port1;
+    ports[ch.toWorker]![ch.id] = port2;
+    const sender = wireChannels(startOf(plan, ch.fromWorker, ports[ch.fromWorker]!), new WorkerMetrics(plan), () => {});
+    const receiver = wireChannels(startOf(plan, ch.toWorker, ports[ch.toWorker]!), new WorkerMetrics(plan), () => {});
+    try {
+      const out = sender.outs.get(ch.id)!;
+      const inc = receiver.ins.get(ch.id)!;
+      const values = [{ a: 'x,y]' }, [1, { b: null }], 'text', 4.5];
+      values.forEach((v, i) => out.push({ ...ev(i), value: v }));
+      out.flush();
+      await tick();
+      // A contract the batch was not checked against: the texts are not for this reader.
+      expect(inc.consumeTexts(10, 'orders@1', () => expect.fail('unchecked batch taken as texts'))).toBe(0);
+      const got: string[] = [];
+      expect(inc.consumeTexts(3, undefined, (texts, from, to) => got.push(...texts.slice(from, to)))).toBe(3);
+      expect(inc.consumeTexts(3, undefined, (texts, from, to) => got.push(...texts.slice(from, to)))).toBe(1);
+      expect(got).toEqual(values.map((v) => JSON.stringify(v)));
+      expect(inc.queued).toBe(0);
+      inc.flushCredit(true);
+      await tick();
+      expect(out.credit).toBe(4);
+
+      // A batch already decoded (an event was taken from it) goes on as events.
+      values.forEach((v, i) => out.push({ ...ev(10 + i), value: v }));
+      out.flush();
+      await tick();
+      const ids: string[] = [];
+      inc.consume(1, (e) => ids.push(e.id));
+      expect(inc.consumeTexts(10, undefined, () => expect.fail('decoded batch taken as texts'))).toBe(0);
+      inc.consume(10, (e) => ids.push(e.id));
+      expect(ids).toEqual(['ev-10', 'ev-11', 'ev-12', 'ev-13']);
+    } finally {
+      port1.close();
+      port2.close();
+    }
+  });
 });
