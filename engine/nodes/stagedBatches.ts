@@ -12,19 +12,21 @@ import type { Emitter, Operator } from '../contract/operator.js';
  * 3. When the checkpoint completes, the sink calls the io layer's `commit(id)`; after a crash
  *    the io layer drops what checkpoints after the restored one staged.
  */
-/** Items handed to the io layer's `write` at a time, between barriers. */
+/** Items handed to the io layer's `write` at a time, between barriers (a sink may choose fewer). */
 export const WRITE_BATCH = 4096;
 
 export class StagedBatches<T> {
   private buffer: T[] = [];
 
+  constructor(private readonly writeBatch = WRITE_BATCH) {}
+
   /**
-   * Buffer one item; every `WRITE_BATCH` items go to the io layer's `write` (pre-staging), so
+   * Buffer one item; every `writeBatch` items go to the io layer's `write` (pre-staging), so
    * the work is spread over the checkpoint interval and a barrier only seals what is there.
    */
   add(item: T, write: (items: T[]) => void): void {
     this.buffer.push(item);
-    if (this.buffer.length >= WRITE_BATCH) {
+    if (this.buffer.length >= this.writeBatch) {
       write(this.buffer);
       this.buffer = [];
     }
@@ -34,7 +36,7 @@ export class StagedBatches<T> {
   addRange(items: readonly T[], from: number, to: number, write: (items: T[]) => void): void {
     const buffer = this.buffer;
     for (let i = from; i < to; i++) buffer.push(items[i] as T);
-    if (buffer.length >= WRITE_BATCH) {
+    if (buffer.length >= this.writeBatch) {
       write(buffer);
       this.buffer = [];
     }
@@ -83,11 +85,16 @@ export interface TwoPhaseTarget<T> {
  * is committed once it is durable.
  */
 export abstract class TwoPhaseSink<T> implements Operator {
-  private readonly batches = new StagedBatches<T>();
+  private readonly batches: StagedBatches<T>;
   private target: TwoPhaseTarget<T> | null = null;
   /** The last seal or commit in flight (its I/O on the thread pool), until it settles. */
   private sealing: Promise<void> | null = null;
   private readonly write = (items: T[]): void => this.openTarget().write(items);
+
+  /** `writeBatch`: items handed to the target's `write` at a time (`WRITE_BATCH`). */
+  constructor(writeBatch = WRITE_BATCH) {
+    this.batches = new StagedBatches<T>(writeBatch);
+  }
 
   /** Open the io layer's target; called once, at open or at first use. */
   protected abstract connect(): TwoPhaseTarget<T>;
