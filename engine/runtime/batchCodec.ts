@@ -28,31 +28,8 @@ export interface EncodedBatch {
    */
   v: string;
   a?: true;
-  /**
-   * With `r`, the values are flat records of one shape, in columns (`v` is empty): the
-   * producer's thread, the busy one in a chain → sink pipeline, spends half as long on them as
-   * on `JSON.stringify` (measured, 1,200 batches of 1,024 aggregate rows: 0.095 vs 0.18 µs a
-   * value); the receiver writes each value's JSON text back, the very text `JSON.stringify`
-   * gives (`recordTexts`).
-   */
-  r?: RecordColumns;
   /** Every event of the batch passed this contract (the receiver's) where it was sent. */
   c?: string;
-}
-
-/**
- * Values that are plain objects with the same fields in the same order, each field a number or
- * a boolean (in `n`: field after field, n values each) or a string (in `s`, joined by SEP, row
- * after row): what an aggregate, a map or a window emits.
- */
-export interface RecordColumns {
-  /** Field names, in the values' own order (`JSON.stringify`'s). */
-  f: string[];
-  /** Per field: `n` number, `b` boolean, `s` string. */
-  k: string;
-  /** Number and boolean fields (booleans as 0 and 1). Transferred, not copied. */
-  n: Float64Array;
-  s: string;
 }
 
 const SEP = '\u0000';
@@ -109,7 +86,6 @@ export function encodeBatch(events: readonly SluiceEvent[]): EncodedBatch {
   }
   let v: string;
   let a = false;
-  let r: RecordColumns | null = null;
   if (encoded || n === 0) {
     // An event still encoded (it crossed a thread and nobody read it) is sent as it came.
     v = '';
@@ -121,122 +97,15 @@ export function encodeBatch(events: readonly SluiceEvent[]): EncodedBatch {
     scratch.length = n;
     for (let i = 0; i < n; i++) scratch[i] = (events[i] as SluiceEvent).value;
     try {
-      r = recordColumns(scratch);
-      if (r === null) {
-        v = JSON.stringify(scratch);
-        a = true;
-      } else v = '';
+      v = JSON.stringify(scratch);
     } finally {
       scratch.length = 0;
     }
+    a = true;
   }
   const b: EncodedBatch = unsafe ? { t, s, j: true, v } : { t, s, v };
   if (a) b.a = true;
-  if (r !== null) b.r = r;
   return b;
-}
-
-/** The buffers a batch's message transfers (not copies). */
-export function transferables(b: EncodedBatch): ArrayBuffer[] {
-  const t = b.t.buffer as ArrayBuffer;
-  return b.r === undefined ? [t] : [t, b.r.n.buffer as ArrayBuffer];
-}
-
-/** Fields a record may have for the columns (wider ones are rarer and go as JSON). */
-const MAX_RECORD_FIELDS = 32;
-const strScratch: string[] = [];
-
-/**
- * `values` as record columns, or null when they are not all flat records of the first one's
- * shape: a plain object (prototype Object.prototype) whose enumerable fields, in order, are
- * the first one's, each of the same kind (a number, a boolean or a string; anything else,
- * null and nested values included, sends the batch as JSON).
- */
-function recordColumns(values: readonly unknown[]): RecordColumns | null {
-  const n = values.length;
-  const v0 = values[0];
-  if (typeof v0 !== 'object' || v0 === null || Object.getPrototypeOf(v0) !== Object.prototype) return null;
-  const f: string[] = [];
-  let k = '';
-  let numeric = 0;
-  for (const name in v0) {
-    const kind = kindOf((v0 as Record<string, unknown>)[name]);
-    if (kind === '' || f.length === MAX_RECORD_FIELDS) return null;
-    f.push(name);
-    k += kind;
-    if (kind !== 's') numeric++;
-  }
-  const width = f.length;
-  if (width === 0) return null;
-  const nums = new Float64Array(n * numeric);
-  let strings = 0;
-  try {
-    for (let i = 0; i < n; i++) {
-      const v = values[i] as Record<string, unknown>;
-      if (typeof v !== 'object' || v === null || Object.getPrototypeOf(v) !== Object.prototype) return null;
-      let c = 0;
-      for (const name in v) {
-        if (name !== f[c]) return null;
-        c++;
-      }
-      if (c !== width) return null;
-      let col = 0;
-      for (let j = 0; j < width; j++) {
-        const x = v[f[j] as string];
-        const kind = k.charCodeAt(j);
-        if (kind === 110 /* n */) {
-          if (typeof x !== 'number') return null;
-          nums[col++ * n + i] = x;
-        } else if (kind === 98 /* b */) {
-          if (typeof x !== 'boolean') return null;
-          nums[col++ * n + i] = x ? 1 : 0;
-        } else {
-          if (typeof x !== 'string') return null;
-          strScratch[strings++] = x;
-        }
-      }
-    }
-    const joined = strScratch.join(SEP);
-    // A string holding SEP (JSON would escape it) sends the batch as JSON.
-    if (strings > 0 && occurrences(joined, SEP) !== strings - 1) return null;
-    return { f, k, n: nums, s: joined };
-  } finally {
-    strScratch.length = 0;
-  }
-}
-
-function kindOf(x: unknown): string {
-  return typeof x === 'number' ? 'n' : typeof x === 'boolean' ? 'b' : typeof x === 'string' ? 's' : '';
-}
-
-/**
- * Each value's JSON text from record columns, as `JSON.stringify` writes it: fields in order,
- * names and strings quoted by `JSON.stringify`, a number as `String` writes it (which is how
- * JSON writes one), and one JSON cannot hold (NaN, ±Infinity) as null.
- */
-export function recordTexts(r: RecordColumns, n: number): string[] {
-  const width = r.f.length;
-  const heads = r.f.map((name, j) => (j === 0 ? '{' : ',') + JSON.stringify(name) + ':');
-  let stringsPerRow = 0;
-  for (let j = 0; j < width; j++) if (r.k.charCodeAt(j) === 115 /* s */) stringsPerRow++;
-  const strs = stringsPerRow === 0 ? [] : r.s.split(SEP);
-  const out = new Array<string>(n);
-  for (let i = 0; i < n; i++) {
-    let text = '';
-    let col = 0;
-    let str = i * stringsPerRow;
-    for (let j = 0; j < width; j++) {
-      const kind = r.k.charCodeAt(j);
-      text += heads[j] as string;
-      if (kind === 110 /* n */) {
-        const x = r.n[col++ * n + i] as number;
-        text += Number.isFinite(x) ? String(x) : 'null';
-      } else if (kind === 98 /* b */) text += r.n[col++ * n + i] === 1 ? 'true' : 'false';
-      else text += JSON.stringify(strs[str++] as string);
-    }
-    out[i] = text + '}';
-  }
-  return out;
 }
 
 /** How many times the character `c` occurs in `s`. */
@@ -281,7 +150,7 @@ export function decodeBatch(b: EncodedBatch): SluiceEvent[] {
 export function valueTexts(b: EncodedBatch): string[] {
   const n = b.t.length / 2;
   if (n === 0) return [];
-  return b.r !== undefined ? recordTexts(b.r, n) : b.a ? splitJsonArray(b.v, n) : b.v.split(SEP);
+  return b.a ? splitJsonArray(b.v, n) : b.v.split(SEP);
 }
 
 /**
@@ -319,5 +188,5 @@ export function splitJsonArray(json: string, n: number): string[] {
 
 /** Bytes a batch occupies on the wire (for bytes/s): the typed array plus UTF-16 string length. */
 export function encodedSize(b: EncodedBatch): number {
-  return b.t.byteLength + b.s.length + b.v.length + (b.r === undefined ? 0 : b.r.n.byteLength + b.r.s.length);
+  return b.t.byteLength + b.s.length + b.v.length;
 }

@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { SluiceEvent } from '../../contract/index.js';
-import { decodeBatch, encodeBatch, encodedSize, transferables, valueTexts } from '../batchCodec.js';
+import { decodeBatch, encodeBatch, encodedSize, valueTexts } from '../batchCodec.js';
 import type { ChannelMessage, StartWorker } from '../protocol.js';
 import { InChannel } from './InChannel.js';
 import { approxSize } from './InstanceHost.js';
@@ -67,7 +67,7 @@ export function wireChannels(start: StartWorker, metrics: WorkerMetrics, wake: (
               : { type: 'batch', batch, wm: watermark.time }
             : { type: 'batch', batch };
           // Bytes are counted where the batch arrives (the receiving worker).
-          port.postMessage(m, transferables(batch));
+          port.postMessage(m, [batch.t.buffer as ArrayBuffer]);
         },
         (control) => port.postMessage({ type: 'control', control } satisfies ChannelMessage),
         true, // encoded at once: the outbox is reused

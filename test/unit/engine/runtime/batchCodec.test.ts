@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SluiceEvent } from '../../../../engine/contract/index.js';
 import { EncodedEvent, envelopeJson, envelopeOf, plainEvent, valueJson } from '../../../../engine/contract/index.js';
-import {
-  decodeBatch,
-  encodeBatch,
-  splitJsonArray,
-  transferables,
-  valueTexts,
-} from '../../../../engine/runtime/batchCodec.js';
+import { decodeBatch, encodeBatch, splitJsonArray } from '../../../../engine/runtime/batchCodec.js';
 
 const ev = (id: string, key: string | null, value: unknown): SluiceEvent => ({
   id,
@@ -99,67 +93,5 @@ describe('batchCodec', () => {
   it('splits the array of one element and of none', () => {
     expect(splitJsonArray('["a,b"]', 1)).toEqual(['"a,b"']);
     expect(splitJsonArray('[]', 0)).toEqual([]);
-  });
-
-  describe('flat records in columns', () => {
-    const texts = (events: SluiceEvent[]) => (decodeBatch(encodeBatch(events)) as EncodedEvent[]).map((e) => e.json);
-
-    it("sends an aggregate's rows in columns and writes back JSON.stringify's very text", () => {
-      const rows = [
-        { key: 'k0', op: 'sum', value: 0, count: 1, done: false },
-        { key: 'k"1\\', op: 'sum', value: -0, count: 2, done: true },
-        { key: '\u00e9\ud83d\ude00\u2028', op: '', value: 1e21, count: 1.5e-7, done: false },
-        { key: 'x\u0001\u0002\ud800', op: 'max', value: NaN, count: Infinity, done: true },
-        { key: '', op: 'min', value: -Infinity, count: Number.MAX_SAFE_INTEGER + 2, done: false },
-      ];
-      const events = rows.map((v, i) => ev(`a-${i}`, 'k', v));
-      const enc = encodeBatch(events);
-      expect(enc.r?.f).toEqual(['key', 'op', 'value', 'count', 'done']);
-      expect(enc.v).toBe('');
-      expect(texts(events)).toEqual(rows.map((v) => JSON.stringify(v)));
-      expect(valueTexts(enc)).toEqual(rows.map((v) => JSON.stringify(v)));
-      expect(decodeBatch(enc).map((e) => e.value)).toEqual(rows.map((v) => JSON.parse(JSON.stringify(v))));
-    });
-
-    it('keeps numeric field names and __proto__ in JSON.stringify order', () => {
-      const mk = (i: number) => JSON.parse(`{"b":${i},"2":"two","1":true,"__proto__":"p"}`) as Record<string, unknown>;
-      const events = [mk(1), mk(2)].map((v, i) => ev(`a-${i}`, 'k', v));
-      expect(encodeBatch(events).r).toBeDefined();
-      expect(texts(events)).toEqual([mk(1), mk(2)].map((v) => JSON.stringify(v)));
-    });
-
-    it('sends the batch as JSON when a value differs in shape or kind, or is not a flat plain object', () => {
-      const cases: unknown[][] = [
-        [
-          { a: 1, b: 's' },
-          { b: 's', a: 1 },
-        ], // other order
-        [{ a: 1, b: 's' }, { a: 1 }], // fewer fields
-        [{ a: 1 }, { a: 1, b: 2 }], // more fields
-        [{ a: 1 }, { a: '1' }], // other kind
-        [{ a: 1 }, { a: null }],
-        [{ a: 1 }, { a: undefined }],
-        [{ a: { b: 1 } }, { a: { b: 2 } }], // nested
-        [{ a: [1] }, { a: [2] }],
-        [Object.assign(Object.create(null), { a: 1 }) as unknown, { a: 1 }],
-        [new Date(0), new Date(1)],
-        [{ a: 'x\u0000y' }, { a: 'z' }], // a string holding the separator
-        [{}, {}],
-        [1, 2],
-        ['a', 'b'],
-      ];
-      for (const values of cases) {
-        const events = values.map((v, i) => ev(`a-${i}`, 'k', v));
-        expect(encodeBatch(events).r, JSON.stringify(values)).toBeUndefined();
-        expect(texts(events)).toEqual(values.map((v) => JSON.stringify(v) ?? 'null'));
-      }
-    });
-
-    it('round-trips a record batch of one, and moves its numbers in a transferred buffer', () => {
-      const events = [ev('a', null, { n: 3, s: 'x' })];
-      const enc = encodeBatch(events);
-      expect(transferables(enc)).toEqual([enc.t.buffer, enc.r!.n.buffer]);
-      expect(plain(decodeBatch(enc))).toEqual(events);
-    });
   });
 });
