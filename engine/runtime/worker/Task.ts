@@ -76,4 +76,15 @@ export class Task {
     }
     return b;
   }
+
+  /**
+   * The room left in this turn's batches (no `minRoom` gate): how much more a source polled
+   * again in the same turn may emit, so its batches fill (a chain that keeps half its events
+   * sent batches of a quarter of the capacity when a second poll waited for `minRoom`).
+   */
+  roomLeft(max: number): number {
+    let b = max;
+    for (const o of this.gating) if (o.room < b) b = o.room;
+    return Math.max(0, b);
+  }
 }
