@@ -48,7 +48,8 @@ export interface SchedulerParts {
  * 1. pumps: operators that pace their own output (topic subscriptions, throttle);
  * 2. nothing more if its outputs have no credit, its input is paused, or an instance refuses;
  * 3. a source is polled for at most the credit's worth of events, and again (up to
- *    SOURCE_POLLS_PER_TURN polls) while every output has room left in this turn's batch for a sixteenth of a turn's budget;
+ *    SOURCE_POLLS_PER_TURN polls) while this turn's batch on every output has room for a
+ *    sixteenth of a turn's budget;
  * 4. otherwise the controls at the heads of its inputs (BarrierAligner), then events,
  *    round-robin over its inputs, up to the credit;
  * 5. once its inputs have all ended (or its source did): operators flush (`onEnd`), and when
@@ -201,8 +202,9 @@ export class Scheduler {
       let r = source.poll(budget, root.pollOut);
       // A chain that keeps few of the source's events (Nexmark q8's filters keep 8 in 100) would
       // send a few events per channel message, and a message costs about the same whatever it
-      // carries: poll again while this turn's batch on every output still has room for a sixteenth of a turn's budget.
-      // A chain that passes its events on fills its outputs' credit in one poll, as before.
+      // carries: poll again while this turn's batch on every output still has room for a
+      // sixteenth of a turn's budget. A chain that passes its events on fills its outputs'
+      // credit in one poll, as before.
       if (task.acceptors.length === 0 && !task.pauses) {
         for (let polls = 1; r === 'more' && polls < SOURCE_POLLS_PER_TURN; polls++) {
           const more = task.roomLeft(TURN_BUDGET);
