@@ -124,8 +124,8 @@ export class InChannel {
   /**
    * Hand up to `max` events at the head to `each`, stopping at a control marker. Returns how
    * many were consumed. Events leave the queue when they are taken, before `each` sees them:
-   * once a quarter of the capacity has been taken, its credit goes back at once, so the sender makes
-   * its next batch while this one is processed (the queue still never holds more than
+   * once a quarter of the capacity has been taken, its credit goes back at once, so the sender
+   * makes its next batch while this one is processed (the queue still never holds more than
    * `capacity`; what is being processed is one turn's worth).
    */
   consume(max: number, each: (e: SluiceEvent) => void): number {
@@ -134,16 +134,8 @@ export class InChannel {
       const first = this.items[0];
       if (!holdsEvents(first)) break;
       const start = this.head;
-      const take = Math.min(max - n, first.length - start);
-      const end = start + take;
-      if (end === first.length) {
-        this.items.shift();
-        this.head = 0;
-      } else {
-        this.head = end;
-      }
-      n += take;
-      this.taken(take);
+      const end = this.take(first.length, max - n);
+      n += end - start;
       const events = Array.isArray(first) ? first : first.events;
       for (let i = start; i < end; i++) each(events[i] as SluiceEvent);
     }
@@ -167,28 +159,33 @@ export class InChannel {
     const texts = first.textsOnly;
     if (texts === null) return 0;
     const start = this.head;
-    const take = Math.min(max, first.length - start);
-    const end = start + take;
-    if (end === first.length) {
+    const end = this.take(first.length, max);
+    each(texts, start, end);
+    return end - start;
+  }
+
+  /**
+   * Up to `max` events of the head batch (of `length`) leave the queue: the head moves past
+   * them (or the batch goes), and their credit goes back once a quarter of the capacity is due.
+   * Returns where they end in the batch.
+   */
+  private take(length: number, max: number): number {
+    const start = this.head;
+    const end = start + Math.min(max, length - start);
+    if (end === length) {
       this.items.shift();
       this.head = 0;
     } else {
       this.head = end;
     }
-    this.taken(take);
-    each(texts, start, end);
-    return take;
-  }
-
-  /** `n` events left the queue: their credit goes back once a quarter of the capacity is due. */
-  private taken(n: number): void {
-    this.queued -= n;
-    this.unreturned += n;
+    this.queued -= end - start;
+    this.unreturned += end - start;
     if (this.unreturned >= this.payBackAt) {
       const credit = this.unreturned;
       this.unreturned = 0;
       this.returnCredit(credit);
     }
+    return end;
   }
 
   /** Return consumed events as credit; batched to a quarter of capacity to keep messages few. */
