@@ -5,67 +5,26 @@
  * Nats-Msg-Id), the subscriber resumes after the sequence in its checkpoint. At the end the
  * stream holds each event once and the subscriber's file (transactional) each event once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { connect, type NatsConnection } from 'nats';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNats, waitFor, type PrivateNats } from '../support/natsServer.js';
-import { CLI, REPO, mulberry32, writeGraph } from './sluiceCli.js';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../support/natsServer.js';
+import { usePrivateNatsRuns, type CliProcess } from './privateNatsRuns.js';
+import { mulberry32, writeGraph } from './sluiceCli.js';
 
 const COUNT = 6000;
 const RATE = 400;
 const KILLS = 6;
 const SEED = Number(process.env['SLUICE_CRASH_SEED'] ?? 0xb70c);
 
-let nats: PrivateNats;
-let nc: NatsConnection;
-let root: string;
-const children: ChildProcess[] = [];
-
-beforeAll(async () => {
-  nats = await startNats();
-  nc = await connect({ servers: nats.url });
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-topic-crash-'));
-});
-afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  await nc?.close();
-  await nats?.stop();
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
-interface Proc {
-  child: ChildProcess;
-  exited: Promise<number | null>;
-  stderr: () => string;
-  running: () => boolean;
-}
-
-function spawnRun(graph: string, state: string): Proc {
-  const child = spawn(process.execPath, [CLI, 'run', graph, '--state', state], {
-    cwd: REPO,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  children.push(child);
-  let err = '';
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
-  let done = false;
-  const exited = new Promise<number | null>((r) =>
-    child.once('exit', (code) => {
-      done = true;
-      r(code);
-    }),
-  );
-  return { child, exited, stderr: () => err, running: () => !done };
-}
+const fx = usePrivateNatsRuns('sluice-topic-crash-');
+const spawnRun = (graph: string, state: string): CliProcess => fx.spawn(['run', graph, '--state', state]);
 
 describe('broker-backed topic across processes, SIGKILLed', () => {
   it(`publisher and subscriber each killed at random moments: every event once in the stream and the file`, async () => {
     const stream = 'orders';
-    const broker = { url: nats.url, stream, partitions: 3 };
-    const dir = path.join(root, 'graphs');
+    const broker = { url: fx.nats.url, stream, partitions: 3 };
+    const dir = path.join(fx.dir, 'graphs');
     const out = path.join(dir, 'out.jsonl');
     const producer = writeGraph(
       dir,
@@ -101,13 +60,13 @@ describe('broker-backed topic across processes, SIGKILLed', () => {
       },
       'consumer',
     );
-    const pState = path.join(root, 'producer.db');
-    const cState = path.join(root, 'consumer.db');
+    const pState = path.join(fx.dir, 'producer.db');
+    const cState = path.join(fx.dir, 'consumer.db');
     const lines = (): string[] => (fs.existsSync(out) ? fs.readFileSync(out, 'utf8').split('\n').filter(Boolean) : []);
     const random = mulberry32(SEED);
 
-    let p: Proc | null = null;
-    let c: Proc | null = null;
+    let p: CliProcess | null = null;
+    let c: CliProcess | null = null;
     const kills: string[] = [];
     for (let k = 0; k < KILLS; k++) {
       if (p === null || !p.running()) {
@@ -120,7 +79,7 @@ describe('broker-backed topic across processes, SIGKILLed', () => {
       try {
         await waitFor(`kill ${k + 1}: the subscriber to commit more`, () => lines().length > before, 30_000);
       } catch (err) {
-        const n = (await (await nc.jetstreamManager()).streams.info(stream)).state.messages;
+        const n = (await (await fx.nc.jetstreamManager()).streams.info(stream)).state.messages;
         throw new Error(
           `${(err as Error).message} (file ${before}, stream ${n}; kills ${kills.join(', ')}; producer: ${p.stderr()}; consumer: ${c.stderr()})`,
         );
@@ -151,7 +110,7 @@ describe('broker-backed topic across processes, SIGKILLed', () => {
     const ids = lines().map((l) => (JSON.parse(l) as { value: { seq: number } }).value.seq);
     expect(ids).toHaveLength(COUNT);
     expect(new Set(ids).size).toBe(COUNT);
-    const info = await (await nc.jetstreamManager()).streams.info(stream);
+    const info = await (await fx.nc.jetstreamManager()).streams.info(stream);
     expect(info.state.messages).toBe(COUNT);
     expect(kills.length).toBe(KILLS);
   }, 240_000);

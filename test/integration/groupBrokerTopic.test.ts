@@ -7,17 +7,15 @@
  * exactly once (1, 2, … n: a lost event leaves a gap or a short key, a repeated one a
  * duplicate), and `sluice group` must list the survivor holding every partition.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { connect, type NatsConnection } from 'nats';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { partitionOf } from '../../engine/runtime/partition.js';
 import { readGroup, type GroupView } from '../../engine/scaleout/readGroup.js';
-import { startNats, waitFor, type PrivateNats } from '../support/natsServer.js';
-import { CLI, REPO, runCli } from './sluiceCli.js';
+import { waitFor } from '../support/natsServer.js';
+import { usePrivateNatsRuns, type CliProcess } from './privateNatsRuns.js';
+import { runCli } from './sluiceCli.js';
 
 const PARTITIONS = 4;
 const KEYS = 20;
@@ -26,53 +24,20 @@ const RATE = 400;
 const TTL = 3000;
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
-let nats: PrivateNats;
-let nc: NatsConnection;
-let dir: string;
-const children: ChildProcess[] = [];
-
-beforeAll(async () => {
-  nats = await startNats();
-  nc = await connect({ servers: nats.url });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-group-topic-'));
-});
-afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  await nc?.close();
-  await nats?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-interface Proc {
-  child: ChildProcess;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function spawnCli(args: string[], env: Record<string, string> = {}): Proc {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    cwd: REPO,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, ...env },
-  });
-  children.push(child);
-  let err = '';
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return { child, stderr: () => err, exited };
-}
+const fx = usePrivateNatsRuns('sluice-group-topic-');
+const spawnCli = (args: string[], env: Record<string, string> = {}): CliProcess => fx.spawn(args, env);
 
 function writeJson(name: string, graph: object): string {
-  const file = path.join(dir, `${name}.sluice.json`);
+  const file = path.join(fx.dir, `${name}.sluice.json`);
   fs.writeFileSync(file, JSON.stringify(graph));
   return file;
 }
 
-const memberIdOf = (m: Proc): string | undefined => /joined as (\S+)/.exec(m.stderr())?.[1];
+const memberIdOf = (m: CliProcess): string | undefined => /joined as (\S+)/.exec(m.stderr())?.[1];
 
 async function view(group: string): Promise<GroupView | undefined> {
   try {
-    return await readGroup(nc, group);
+    return await readGroup(fx.nc, group);
   } catch {
     return undefined;
   }
@@ -106,7 +71,7 @@ describe('sluice run --group over a broker-backed topic', () => {
         {
           id: 'orders',
           type: 'topic',
-          config: { name: 'orders', broker: { url: nats.url, stream, partitions: PARTITIONS } },
+          config: { name: 'orders', broker: { url: fx.nats.url, stream, partitions: PARTITIONS } },
         },
       ],
       edges: [{ id: 'e1', from: { node: 'gen', port: 'out' }, to: { node: 'orders', port: 'in' } }],
@@ -117,7 +82,7 @@ describe('sluice run --group over a broker-backed topic', () => {
       name: 'orders per key',
       settings: { checkpointIntervalMs: 300, partitions: PARTITIONS },
       nodes: [
-        { id: 'orders', type: 'topic', config: { name: 'orders', broker: { url: nats.url, stream } } },
+        { id: 'orders', type: 'topic', config: { name: 'orders', broker: { url: fx.nats.url, stream } } },
         { id: 'agg', type: 'aggregate', config: { op: 'count' } },
         { id: 'pg', type: 'sink.postgres', config: { url: PG_URL, table } },
       ],
@@ -127,7 +92,7 @@ describe('sluice run --group over a broker-backed topic', () => {
       ],
     });
     const memberEnv = { SLUICE_LEASE_TTL_MS: String(TTL), SLUICE_HEARTBEAT_MS: '500' };
-    const join = (): Proc => spawnCli(['run', consumer, '--group', group, '--url', nats.url], memberEnv);
+    const join = (): CliProcess => spawnCli(['run', consumer, '--group', group, '--url', fx.nats.url], memberEnv);
     const a = join();
     const b = join();
     const client = new pg.Client({ connectionString: PG_URL });
@@ -142,7 +107,7 @@ describe('sluice run --group over a broker-backed topic', () => {
         },
         30_000,
       );
-      const feed = spawnCli(['run', producer, '--state', path.join(dir, 'producer.db')]);
+      const feed = spawnCli(['run', producer, '--state', path.join(fx.dir, 'producer.db')]);
       // Mid-stream: a quarter of the counts are in the table, from partitions of both members.
       const bId = await waitFor('member b id', () => memberIdOf(b));
       const orphaned = split.leases.filter((l) => l.owner === bId).map((l) => ({ p: l.partition, epoch: l.epoch }));
@@ -179,7 +144,7 @@ describe('sluice run --group over a broker-backed topic', () => {
       );
       console.log(`takeover after SIGKILL (polled): ${Date.now() - t0} ms, lease TTL ${TTL} ms`);
       expect(await feed.exited, feed.stderr()).toBe(0);
-      const info = await (await nc.jetstreamManager()).streams.info(stream);
+      const info = await (await fx.nc.jetstreamManager()).streams.info(stream);
       expect(info.state.messages, 'the stream holds each published event once').toBe(COUNT);
       await waitFor('every count in the table', async () => rowsIn(await countsByKey(client, table)) >= COUNT, 60_000);
       // `sluice group` once a has read everything (its heartbeat reports each partition's lag).
@@ -188,7 +153,7 @@ describe('sluice run --group over a broker-backed topic', () => {
         async () => (await view(group))?.leases.every((l) => l.lag === 0 && l.owner === aId),
         30_000,
       );
-      const listed = await runCli(['group', group, '--url', nats.url, '--json']);
+      const listed = await runCli(['group', group, '--url', fx.nats.url, '--json']);
       expect(listed.code, listed.stderr).toBe(0);
       const v = JSON.parse(listed.stdout) as GroupView;
       expect(v.partitions).toBe(PARTITIONS);
@@ -205,7 +170,7 @@ describe('sluice run --group over a broker-backed topic', () => {
         expect(l.lag).toBe(0);
         expect(l.checkpointId).not.toBeNull();
       }
-      const human = await runCli(['group', group, '--url', nats.url]);
+      const human = await runCli(['group', group, '--url', fx.nats.url]);
       expect(human.code, human.stderr).toBe(0);
       expect(human.stdout).toContain(`1 live member, ${PARTITIONS} of ${PARTITIONS} partitions owned`);
       expect(human.stdout).toMatch(new RegExp(`${bId}.*gone`));

@@ -4,43 +4,26 @@
  * where they live: each partition's checkpoint in JetStream, whose aggregate state must count
  * every event exactly once however often the partition moved.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { connect, KvWatchInclude, type NatsConnection } from 'nats';
+import { KvWatchInclude } from 'nats';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { partitionOf } from '../../engine/runtime/partition.js';
 import { groupBucket } from '../../engine/scaleout/groupNames.js';
 import { decodeRecord, type LeaseRecord } from '../../engine/scaleout/groupRecords.js';
 import { PartitionCheckpoints } from '../../engine/scaleout/PartitionCheckpoints.js';
 import { readGroup, type GroupView } from '../../engine/scaleout/readGroup.js';
 import { decodeState } from '../../engine/store/stateCodec.js';
-import { startNats, waitFor, type PrivateNats } from '../support/natsServer.js';
-import { CLI } from './sluiceCli.js';
+import { waitFor } from '../support/natsServer.js';
+import { usePrivateNatsRuns, type CliProcess } from './privateNatsRuns.js';
 
 const PARTITIONS = 12;
 const KEYS = 36;
 const TTL = 3000;
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
-let nats: PrivateNats;
-let nc: NatsConnection;
-let dir: string;
-const children: ChildProcess[] = [];
-
-beforeAll(async () => {
-  nats = await startNats();
-  nc = await connect({ servers: nats.url });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-group-'));
-});
-afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  await nc.close();
-  await nats.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const fx = usePrivateNatsRuns('sluice-group-');
 
 /** A keyed count; its results into sink.discard, or into PostgreSQL (upsert) and a NATS changelog. */
 function writeGraph(
@@ -49,14 +32,14 @@ function writeGraph(
   ratePerSec: number,
   sinks?: { table: string; changelog: string },
 ): string {
-  const file = path.join(dir, `${name}.sluice.json`);
+  const file = path.join(fx.dir, `${name}.sluice.json`);
   const out = sinks
     ? [
         { id: 'pg', type: 'sink.postgres', config: { url: PG_URL, table: sinks.table, mode: 'upsert' } },
         {
           id: 'chg',
           type: 'sink.nats',
-          config: { url: nats.url, subject: `${sinks.changelog}.\${key}`, stream: sinks.changelog },
+          config: { url: fx.nats.url, subject: `${sinks.changelog}.\${key}`, stream: sinks.changelog },
         },
       ]
     : [{ id: 'out', type: 'sink.discard', config: {} }];
@@ -79,29 +62,19 @@ function writeGraph(
   return file;
 }
 
-interface Member {
-  child: ChildProcess;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
+type Member = CliProcess;
 
-function member(graphFile: string, group: string): Member {
-  const child = spawn(process.execPath, [CLI, 'run', graphFile, '--group', group, '--url', nats.url], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, SLUICE_LEASE_TTL_MS: String(TTL), SLUICE_HEARTBEAT_MS: '500' },
+const member = (graphFile: string, group: string): Member =>
+  fx.spawn(['run', graphFile, '--group', group, '--url', fx.nats.url], {
+    SLUICE_LEASE_TTL_MS: String(TTL),
+    SLUICE_HEARTBEAT_MS: '500',
   });
-  children.push(child);
-  let err = '';
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return { child, stderr: () => err, exited };
-}
 
 const memberIdOf = (m: Member): string | undefined => /joined as (\S+)/.exec(m.stderr())?.[1];
 
 async function view(group: string): Promise<GroupView | undefined> {
   try {
-    return await readGroup(nc, group);
+    return await readGroup(fx.nc, group);
   } catch {
     return undefined;
   }
@@ -116,7 +89,7 @@ async function allOwned(group: string): Promise<Map<number, { owner: string; epo
 
 /** Every partition's final checkpoint (its input ended): the aggregate's count per key. */
 async function finalCounts(group: string): Promise<Map<string, number> | undefined> {
-  const store = await PartitionCheckpoints.open(nc, group, 'test-reader');
+  const store = await PartitionCheckpoints.open(fx.nc, group, 'test-reader');
   const counts = new Map<string, number>();
   for (let p = 0; p < PARTITIONS; p++) {
     const s = await store.peek(p);
@@ -137,7 +110,7 @@ async function finalCounts(group: string): Promise<Map<string, number> | undefin
  * the run is under way everywhere, on a loaded machine as on a quiet one.
  */
 async function checkpointed(group: string, n: number, timeoutMs = 60_000): Promise<void> {
-  const store = await PartitionCheckpoints.open(nc, group, 'test-reader');
+  const store = await PartitionCheckpoints.open(fx.nc, group, 'test-reader');
   const first = new Map<number, number>();
   await waitFor(
     `${n} checkpoints in every partition`,
@@ -160,7 +133,7 @@ async function checkpointed(group: string, n: number, timeoutMs = 60_000): Promi
  * (possibly busy) test process got round to polling for it.
  */
 async function watchTakeovers(group: string, after: ReadonlyMap<number, number>) {
-  const kv = await nc.jetstream().views.kv(groupBucket(group), { bindOnly: true });
+  const kv = await fx.nc.jetstream().views.kv(groupBucket(group), { bindOnly: true });
   const seen = new Map<number, number>();
   const watch = await kv.watch({ key: 'lease.*', include: KvWatchInclude.UpdatesOnly });
   void (async () => {
@@ -182,10 +155,10 @@ function expectExactlyOnce(counts: Map<string, number>, count: number): void {
 
 /** The changelog stream's messages: per key, the running counts in stream order. */
 async function readChangelog(stream: string, expected: number): Promise<Map<string, number[]>> {
-  const jsm = await nc.jetstreamManager();
+  const jsm = await fx.nc.jetstreamManager();
   const info = await jsm.streams.info(stream);
   expect(info.state.messages).toBe(expected);
-  const consumer = await nc.jetstream().consumers.get(stream);
+  const consumer = await fx.nc.jetstream().consumers.get(stream);
   const out = new Map<string, number[]>();
   const msgs = await consumer.consume();
   let n = 0;
@@ -318,7 +291,7 @@ describe('sluice run --group', () => {
     // The fence is b's claim of each partition's checkpoint key (its epoch written there), not
     // the lease: a write of a's that was in flight when it stopped may still land before the
     // claim, and b then resumes from it. From the claim on, nothing of a's may land.
-    const store = await PartitionCheckpoints.open(nc, group, 'test-reader');
+    const store = await PartitionCheckpoints.open(fx.nc, group, 'test-reader');
     await waitFor(
       'b to claim every partition',
       async () => {
