@@ -12,9 +12,9 @@ import path from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { partitionOf } from '../../engine/runtime/partition.js';
-import { readGroup, type GroupView } from '../../engine/scaleout/readGroup.js';
+import type { GroupView } from '../../engine/scaleout/readGroup.js';
 import { waitFor } from '../support/natsServer.js';
-import { usePrivateNatsRuns, type CliProcess } from './privateNatsRuns.js';
+import { memberIdOf, usePrivateNatsRuns, type CliProcess } from './privateNatsRuns.js';
 import { runCli } from './sluiceCli.js';
 
 const PARTITIONS = 4;
@@ -32,17 +32,6 @@ function writeJson(name: string, graph: object): string {
   fs.writeFileSync(file, JSON.stringify(graph));
   return file;
 }
-
-const memberIdOf = (m: CliProcess): string | undefined => /joined as (\S+)/.exec(m.stderr())?.[1];
-
-async function view(group: string): Promise<GroupView | undefined> {
-  try {
-    return await readGroup(fx.nc, group);
-  } catch {
-    return undefined;
-  }
-}
-
 /** Rows of the table: per key, the running counts in the order they were written. */
 async function countsByKey(client: pg.Client, table: string): Promise<Map<string, number[]>> {
   const r = await client
@@ -101,7 +90,7 @@ describe('sluice run --group over a broker-backed topic', () => {
       const split = await waitFor(
         `${PARTITIONS} partitions over 2 members`,
         async () => {
-          const v = await view(group);
+          const v = await fx.groupView(group);
           if (!v || v.leases.some((l) => !l.live || !l.owner)) return undefined;
           return new Set(v.leases.map((l) => l.owner)).size === 2 ? v : undefined;
         },
@@ -131,7 +120,7 @@ describe('sluice run --group over a broker-backed topic', () => {
       await waitFor(
         'a to take b’s partitions over',
         async () => {
-          const v = await view(group);
+          const v = await fx.groupView(group);
           return (
             v !== undefined &&
             orphaned.every(({ p, epoch }) => {
@@ -150,7 +139,7 @@ describe('sluice run --group over a broker-backed topic', () => {
       // `sluice group` once a has read everything (its heartbeat reports each partition's lag).
       await waitFor(
         'lag 0 on every partition',
-        async () => (await view(group))?.leases.every((l) => l.lag === 0 && l.owner === aId),
+        async () => (await fx.groupView(group))?.leases.every((l) => l.lag === 0 && l.owner === aId),
         30_000,
       );
       const listed = await runCli(['group', group, '--url', fx.nats.url, '--json']);

@@ -13,10 +13,9 @@ import { partitionOf } from '../../engine/runtime/partition.js';
 import { groupBucket } from '../../engine/scaleout/groupNames.js';
 import { decodeRecord, type LeaseRecord } from '../../engine/scaleout/groupRecords.js';
 import { PartitionCheckpoints } from '../../engine/scaleout/PartitionCheckpoints.js';
-import { readGroup, type GroupView } from '../../engine/scaleout/readGroup.js';
 import { decodeState } from '../../engine/store/stateCodec.js';
 import { waitFor } from '../support/natsServer.js';
-import { usePrivateNatsRuns, type CliProcess } from './privateNatsRuns.js';
+import { memberIdOf, usePrivateNatsRuns, type CliProcess } from './privateNatsRuns.js';
 
 const PARTITIONS = 12;
 const KEYS = 36;
@@ -69,20 +68,9 @@ const member = (graphFile: string, group: string): Member =>
     SLUICE_LEASE_TTL_MS: String(TTL),
     SLUICE_HEARTBEAT_MS: '500',
   });
-
-const memberIdOf = (m: Member): string | undefined => /joined as (\S+)/.exec(m.stderr())?.[1];
-
-async function view(group: string): Promise<GroupView | undefined> {
-  try {
-    return await readGroup(fx.nc, group);
-  } catch {
-    return undefined;
-  }
-}
-
 /** Owner per partition, once every partition has a live lease. */
 async function allOwned(group: string): Promise<Map<number, { owner: string; epoch: number }> | undefined> {
-  const v = await view(group);
+  const v = await fx.groupView(group);
   if (!v || v.leases.some((l) => !l.live || !l.owner)) return undefined;
   return new Map(v.leases.map((l) => [l.partition, { owner: l.owner!, epoch: l.epoch }]));
 }

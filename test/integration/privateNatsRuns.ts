@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { connect, type NatsConnection } from 'nats';
 import { afterAll, beforeAll } from 'vitest';
+import { readGroup, type GroupView } from '../../engine/scaleout/readGroup.js';
 import { startNats, type PrivateNats } from '../support/natsServer.js';
 import { CLI, REPO } from './sluiceCli.js';
 
@@ -27,7 +28,12 @@ export interface PrivateNatsRuns {
   readonly dir: string;
   /** `node dist/cli.js …args` from the repo, with `env` over the test's environment. */
   spawn(args: string[], env?: Record<string, string>): CliProcess;
+  /** Group `group` as `sluice group` shows it; undefined while it cannot be read yet. */
+  groupView(group: string): Promise<GroupView | undefined>;
 }
+
+/** The member id a `sluice run --group` process printed when it joined, once it has. */
+export const memberIdOf = (m: CliProcess): string | undefined => /joined as (\S+)/.exec(m.stderr())?.[1];
 
 export function usePrivateNatsRuns(dirPrefix: string): PrivateNatsRuns {
   let nats: PrivateNats | undefined;
@@ -76,6 +82,13 @@ export function usePrivateNatsRuns(dirPrefix: string): PrivateNatsRuns {
         }),
       );
       return { child, stderr: () => err, exited, running: () => !done };
+    },
+    async groupView(group) {
+      try {
+        return await readGroup(ready(nc, 'the NATS connection'), group);
+      } catch {
+        return undefined;
+      }
     },
   };
 }
