@@ -68,13 +68,8 @@ export class Task {
    * while an output has less room than is worth a batch (`OutChannel.minRoom`).
    */
   budget(max: number): number {
-    let b = max;
-    for (const o of this.gating) {
-      const room = o.room;
-      if (room < o.minRoom) return 0;
-      if (room < b) b = room;
-    }
-    return b;
+    for (const o of this.gating) if (o.room < o.minRoom) return 0;
+    return this.roomLeft(max);
   }
 
   /**
