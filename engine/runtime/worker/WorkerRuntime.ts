@@ -196,7 +196,12 @@ export class WorkerRuntime {
       inFlight: this.inFlight,
       fusedInto: this.fusedEdgesInto(),
       endTurn: () => this.postBuffered(),
-      taskEnded: (task) => this.deps.post({ type: 'taskEnded', taskId: task.id }),
+      // What the task's last turn wrote (console lines, dead letters) goes first: the end of
+      // every task triggers the final checkpoint, which stores the dead letters that came before.
+      taskEnded: (task) => {
+        this.postBuffered();
+        this.deps.post({ type: 'taskEnded', taskId: task.id });
+      },
       fail: (err) => this.fail(err),
     });
 
